@@ -1,0 +1,40 @@
+import { Option, type Command } from 'commander';
+
+/** The options every command accepts, before or after its name (DESIGN.md, CLI contract). */
+export interface GlobalOptions {
+  readonly vault?: string;
+  readonly passwordFile?: string;
+  readonly passwordCommand?: string;
+  readonly json: boolean;
+  readonly yes: boolean;
+  readonly emulator: readonly string[];
+  readonly trace: boolean;
+}
+
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .option('--vault <path>', 'the vault file (default: $LATCHKEY_HOME/vault.sqlite or the platform data folder)')
+    .option('--password-file <file>', "read the vault password from the file's first line")
+    .option('--password-command <cmd>', 'run a command and read the vault password from its output')
+    .option('--json', 'print machine-readable JSON', false)
+    .option('--yes', 'skip confirmations', false)
+    .addOption(
+      new Option('--emulator <kind[:state]>', 'use an emulated key: yubikey-otp[:STATE] or nitrokey3[:STATE] (repeatable)')
+        .argParser((value: string, previous: string[]) => [...previous, value])
+        .default([]),
+    )
+    .option('--trace', 'print every HID report, and stack traces of internal errors, on stderr', false);
+}
+
+export function globalOptionsOf(command: Command): GlobalOptions {
+  const all = command.optsWithGlobals<Partial<GlobalOptions>>();
+  return {
+    ...(all.vault === undefined ? {} : { vault: all.vault }),
+    ...(all.passwordFile === undefined ? {} : { passwordFile: all.passwordFile }),
+    ...(all.passwordCommand === undefined ? {} : { passwordCommand: all.passwordCommand }),
+    json: all.json === true,
+    yes: all.yes === true,
+    emulator: all.emulator ?? [],
+    trace: all.trace === true,
+  };
+}

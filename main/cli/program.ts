@@ -1,0 +1,33 @@
+import { Command } from 'commander';
+import { registerCode } from './commands/code.js';
+import { registerUri } from './commands/uri/register-uri.js';
+import type { CliContext } from './context.js';
+import { addGlobalOptions } from './globals.js';
+import { packageVersion } from './version.js';
+
+export function buildProgram(context: CliContext): Command {
+  const program = new Command('latchkey')
+    .description('Latchkey: two-factor codes from an encrypted vault, for scripts and terminals.')
+    .version(packageVersion(), '-V, --version')
+    .showSuggestionAfterError()
+    // Errors are ours to print (one line, our codes); commander only reports them.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => context.io.writeOut(text),
+      writeErr: (text) => context.io.writeErr(text),
+      outputError: () => undefined,
+    });
+  addGlobalOptions(program).addHelpText(
+    'after',
+    `
+Errors print one line, "latchkey: CODE: message", on stderr and exit with the code's number
+(see the README's exit-code table). Global options work before or after the command.
+
+Examples:
+  $ latchkey code --secret JBSWY3DPEHPK3PXP
+  $ latchkey uri parse 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP' --json`,
+  );
+  registerCode(program, context);
+  registerUri(program, context);
+  return program;
+}

@@ -1,0 +1,50 @@
+import { CommanderError } from 'commander';
+import { createClient } from '../../shared/client.js';
+import { exitCodeFor, LatchkeyError } from '../../shared/errors.js';
+import { createService, systemClock, type Clock } from '../service/index.js';
+import type { CliIo } from './io.js';
+import { printError } from './output.js';
+import { buildProgram } from './program.js';
+
+export interface CliOptions {
+  readonly clock?: Clock;
+}
+
+/** Runs one CLI invocation in-process and returns its exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo, options: CliOptions = {}): Promise<number> {
+  // Read before parsing, so even a usage error is reported in the form the caller asked for.
+  const json = argv.includes('--json');
+  let internalError: unknown;
+  const service = createService({
+    clock: options.clock ?? systemClock,
+    onInternalError: (error) => {
+      internalError = error;
+    },
+  });
+  const client = createClient((channel, payload) => service.dispatch(channel, payload));
+  const program = buildProgram({ io, client });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      // Help printed because a command group was called bare: commander already wrote it to stderr.
+      if (error.code === 'commander.help') return exitCodeFor('USAGE');
+      return printError(io, json, { code: 'USAGE', message: error.message.replace(/^error: /, '') });
+    }
+    if (error instanceof LatchkeyError) {
+      if (error.code === 'INTERNAL') reportBug(io, internalError);
+      return printError(io, json, error.toInfo());
+    }
+    reportBug(io, error);
+    return printError(io, json, { code: 'INTERNAL', message: 'an unexpected internal error occurred' });
+  }
+}
+
+/** A bug, not a user mistake: the one case where a stack trace is printed. */
+function reportBug(io: CliIo, error: unknown): void {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.writeErr(`latchkey: this is a bug in Latchkey; please report it with the lines below.\n${detail}\n`);
+}

@@ -1,0 +1,3 @@
+import type { Clock } from './handler-types.js';
+
+export const systemClock: Clock = { now: () => Date.now() };

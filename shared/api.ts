@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import {
+  accountDraftInputSchema,
+  accountDraftViewSchema,
+  otpCodeSchema,
+  otpParamsInputSchema,
+  unixSecondsSchema,
+} from './wire.js';
+
+/** Longest URI we look at (SECURITY-NOTES §8); longer ones are refused before parsing. */
+export const MAX_URI_LENGTH = 4096;
+
+/**
+ * Every channel, with the schema of its request and of its reply. The service, the Electron bridge,
+ * the e2e binding and the renderer's client are all typed from this one table.
+ */
+export const channels = {
+  'otp.code': {
+    request: otpParamsInputSchema.extend({
+      secretBase32: z.string().max(4096),
+      /** Unix seconds; the service clock when absent. */
+      at: unixSecondsSchema.optional(),
+    }),
+    reply: otpCodeSchema,
+  },
+  'uri.parse': {
+    // Capped a little above the parser's own limit so it, not the schema, names an over-long URI.
+    request: z.object({ uri: z.string().max(MAX_URI_LENGTH * 4), showSecrets: z.boolean().default(false) }),
+    reply: z.object({ account: accountDraftViewSchema, warnings: z.array(z.string()) }),
+  },
+  'uri.format': {
+    request: z.object({
+      account: accountDraftInputSchema,
+      steamStyle: z.enum(['encoder', 'host']).default('encoder'),
+    }),
+    reply: z.object({ uri: z.string() }),
+  },
+} as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
+
+export type Channel = keyof typeof channels;
+export const CHANNELS = Object.keys(channels) as Channel[];
+
+/** What a caller sends (defaults may be left out). */
+export type RequestOf<C extends Channel> = z.input<(typeof channels)[C]['request']>;
+/** What a handler receives, after parsing and defaults. */
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof channels)[C]['request']>;
+export type ReplyOf<C extends Channel> = z.output<(typeof channels)[C]['reply']>;
+
+export function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && Object.hasOwn(channels, value);
+}

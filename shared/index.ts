@@ -1,0 +1,5 @@
+export * from './account.js';
+export * from './api.js';
+export * from './client.js';
+export * from './errors.js';
+export * from './wire.js';

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ALGORITHMS, OTP_TYPES } from './account.js';
+import { ERROR_CODES } from './errors.js';
+
+/**
+ * Shapes that cross a process boundary. Bytes travel as base32/base64 text and 64-bit counters as
+ * decimal strings, so every transport (structured clone, a Playwright binding, JSON) carries them intact.
+ */
+export const decimalCounterSchema = z.string().regex(/^\d{1,20}$/, { error: 'counter must be a whole number' });
+export const unixSecondsSchema = z.number().int().min(0).max(253_402_300_799); // up to year 9999
+
+/** Generation parameters as a caller may give them: anything missing takes its default. */
+export const otpParamsInputSchema = z.object({
+  type: z.enum(OTP_TYPES, { error: 'type must be totp, hotp or steam' }).default('totp'),
+  algorithm: z.string().max(16).optional(),
+  digits: z.number().optional(),
+  period: z.number().optional(),
+  counter: decimalCounterSchema.optional(),
+});
+
+/** An account as a caller describes it (CLI flags, a form): validated by the account schema in main. */
+export const accountDraftInputSchema = otpParamsInputSchema.extend({
+  issuer: z.string().max(1024).default(''),
+  label: z.string().max(1024).default(''),
+  secretBase32: z.string().max(4096),
+});
+export type AccountDraftInput = z.input<typeof accountDraftInputSchema>;
+
+/** An account draft as shown to a caller: no secret unless it was asked for. */
+export const accountDraftViewSchema = z.object({
+  type: z.enum(OTP_TYPES),
+  issuer: z.string(),
+  label: z.string(),
+  algorithm: z.enum(ALGORITHMS),
+  digits: z.number().int(),
+  period: z.number().int().optional(),
+  counter: decimalCounterSchema.optional(),
+  secretBase32: z.string().optional(),
+});
+export type AccountDraftView = z.infer<typeof accountDraftViewSchema>;
+
+export const otpCodeSchema = z.object({
+  code: z.string(),
+  /** Unix seconds; null for HOTP, whose code is valid until used. */
+  validFrom: z.number().int().nullable(),
+  validUntil: z.number().int().nullable(),
+});
+export type OtpCodeView = z.infer<typeof otpCodeSchema>;
+
+export const errorInfoSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
+
+export const replyEnvelopeSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: errorInfoSchema }),
+]);
+export type ReplyEnvelope = z.infer<typeof replyEnvelopeSchema>;
