@@ -13,8 +13,12 @@ export function buildProgram(context: CliContext): Command {
     // Errors are ours to print (one line, our codes); commander only reports them.
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => context.io.writeOut(text),
-      writeErr: (text) => context.io.writeErr(text),
+      writeOut: (text) => {
+        context.io.writeOut(text);
+      },
+      writeErr: (text) => {
+        context.io.writeErr(text);
+      },
       outputError: () => undefined,
     });
   addGlobalOptions(program).addHelpText(

@@ -16,5 +16,5 @@ export function cleanDisplayText(raw: string, field: 'issuer' | 'label'): CleanT
 }
 
 export function isTooLong(text: string): boolean {
-  return [...text].length > LIMITS.textMax;
+  return text.length > LIMITS.textMax;
 }

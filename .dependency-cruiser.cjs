@@ -1,0 +1,100 @@
+/**
+ * DESIGN.md's dependency rules, checked on every `npm test`. Tests (*.test.ts), test-support and
+ * fixtures are exempt from the layer rules: they may reach emulators and helpers.
+ */
+const TEST = '(\\.test\\.ts$|/test-support/|/fixtures/)';
+const NODE_MODULE = (name) => `(^|/)node_modules/${name}/`;
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'shared-imports-only-zod',
+      comment: 'shared/ is the contract for main and renderer alike: it imports nothing but zod.',
+      severity: 'error',
+      from: { path: '^shared/', pathNot: TEST },
+      to: { pathNot: ['^shared/', NODE_MODULE('zod')] },
+    },
+    {
+      name: 'otp-imports-only-shared-otpauth-crypto',
+      severity: 'error',
+      from: { path: '^main/otp/', pathNot: TEST },
+      to: { pathNot: ['^main/otp/', '^shared/', NODE_MODULE('otpauth'), '^crypto$'] },
+    },
+    {
+      name: 'enroll-formats-no-io',
+      comment: 'Parsers take bytes and return values: no file, process or network access.',
+      severity: 'error',
+      from: { path: '^main/(enroll|formats)/', pathNot: TEST },
+      to: { dependencyTypes: ['core'], path: '^(fs|fs/promises|child_process|net|http|https|dgram|worker_threads)$' },
+    },
+    {
+      name: 'enroll-formats-layer',
+      comment: 'Enrollment and formats use the OTP engine, the contract and each other through index.ts only.',
+      severity: 'error',
+      from: { path: '^main/(enroll|formats)/', pathNot: TEST },
+      to: {
+        path: '^main/',
+        pathNot: ['^main/otp/index\\.ts$', '^main/(enroll|formats)/index\\.ts$', '^main/formats/[^/]+/index\\.ts$', '^main/$1/'],
+      },
+    },
+    {
+      name: 'vault-layer',
+      severity: 'error',
+      from: { path: '^main/vault/', pathNot: TEST },
+      to: { path: '^main/', pathNot: ['^main/vault/', '^main/otp/'] },
+    },
+    {
+      name: 'keys-layer',
+      comment: 'Key drivers see the OTP engine and the HidDevice interface, nothing above them.',
+      severity: 'error',
+      from: { path: '^main/keys/', pathNot: TEST },
+      to: { path: '^main/', pathNot: ['^main/keys/', '^main/otp/'] },
+    },
+    {
+      name: 'node-hid-in-one-adapter',
+      severity: 'error',
+      from: { pathNot: '^main/keys/hid/node-hid\\.ts$' },
+      to: { path: NODE_MODULE('node-hid') },
+    },
+    {
+      name: 'emulators-only-from-tests-and-devices',
+      severity: 'error',
+      from: { pathNot: ['^main/keys/emulators/', '^main/service/devices\\.ts$', '^e2e/', '^bench/', TEST] },
+      to: { path: '^main/keys/emulators/' },
+    },
+    {
+      name: 'doors-use-service-and-shared-only',
+      comment: 'The CLI and Electron reach the core only through createService and the contract.',
+      severity: 'error',
+      from: { path: '^main/(cli|electron)/', pathNot: TEST },
+      to: { path: '^main/', pathNot: ['^main/service/index\\.ts$', '^main/$1/'] },
+    },
+    {
+      name: 'electron-only-in-main-electron',
+      comment: "A real require('electron') in plain Node tries to download the binary.",
+      severity: 'error',
+      from: { pathNot: '^main/electron/' },
+      to: { path: NODE_MODULE('electron') },
+    },
+    {
+      name: 'renderer-imports-shared-and-react',
+      severity: 'error',
+      from: { path: '^renderer/' },
+      to: { pathNot: ['^renderer/', '^shared/', NODE_MODULE('(react|react-dom|scheduler|zod)')] },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};
