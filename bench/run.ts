@@ -1,0 +1,6 @@
+import { printTable, type BenchRow } from './measure.js';
+import { benchOtpTick } from './otp-tick.js';
+
+/** `npm run bench`: prints a table with a ratio against each named peer. Never asserts a time. */
+const rows: BenchRow[] = [...benchOtpTick()];
+printTable(rows);
