@@ -1,0 +1,30 @@
+import { CALIBRATION_FAST_MS, CALIBRATION_SLOW_MS, KDF_DEFAULT, KDF_LADDER, type KdfParams } from './kdf-params.js';
+import type { DerivedKey } from './kdf-worker.js';
+
+export interface Calibrated {
+  readonly params: KdfParams;
+  /** The key derived at the chosen parameters: calibration's last run is the real derivation. */
+  readonly key: Uint8Array;
+  readonly ms: number;
+}
+
+/**
+ * SECURITY-NOTES §1's one rule: start at the default; while a derivation takes over 1.2 s step down
+ * the ladder, while under 0.4 s step up; never reverse, never leave the ladder (which sits inside
+ * floor and ceiling).
+ */
+export async function calibrate(derive: (params: KdfParams) => Promise<DerivedKey>): Promise<Calibrated> {
+  let index = KDF_LADDER.indexOf(KDF_DEFAULT);
+  let direction: -1 | 0 | 1 = 0;
+  for (;;) {
+    const params = KDF_LADDER[index] ?? KDF_DEFAULT;
+    const result = await derive(params);
+    const wanted: -1 | 0 | 1 = result.ms > CALIBRATION_SLOW_MS ? -1 : result.ms < CALIBRATION_FAST_MS ? 1 : 0;
+    const next = index + wanted;
+    const canMove = wanted !== 0 && (direction === 0 || direction === wanted) && next >= 0 && next < KDF_LADDER.length;
+    if (!canMove) return { params, key: result.key, ms: result.ms };
+    result.key.fill(0);
+    direction = wanted;
+    index = next;
+  }
+}
