@@ -100,3 +100,9 @@ export type Account = z.infer<typeof accountSchema>;
 export function periodOf(params: OtpParams): number | undefined {
   return params.type === 'hotp' ? undefined : params.period;
 }
+
+/** Omit that keeps a union a union (plain Omit flattens the type-shaped variants into one). */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A stored account without its secret, note and recovery codes: what a listing opens. */
+export type AccountMeta = DistributiveOmit<Account, 'secret' | 'note' | 'recoveryCodes'>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALGORITHMS, LIMITS, OTP_TYPES, type Account } from '../../shared/account.js';
+import { ALGORITHMS, LIMITS, OTP_TYPES, type Account, type AccountMeta } from '../../shared/account.js';
 import { LABEL_PAD_BLOCK } from './format.js';
 import type { Sodium } from './sodium.js';
 
@@ -27,7 +27,7 @@ const entryExtraSchema = z.object({
 });
 export type EntryExtra = z.infer<typeof entryExtraSchema>;
 
-export type AccountMeta = Omit<Account, 'secret' | 'note' | 'recoveryCodes'>;
+export type { AccountMeta };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -1,0 +1,90 @@
+import Database from 'better-sqlite3';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { toHex } from './bytes.js';
+import { deriveNewPasswordKey } from './derive-password-key.js';
+import { FORMAT_VERSION, MAGIC, SCHEMA } from './format.js';
+import { computeHeaderSum, type SlotRow } from './header.js';
+import type { KdfParams } from './kdf-params.js';
+import { deriveVaultKeys, zeroKeys } from './keys.js';
+import { resignManifest } from './manifest.js';
+import { assertAcceptablePassword } from './password.js';
+import { formatRecoveryKey, recoveryKek } from './recovery-key.js';
+import type { VaultRuntime } from './runtime.js';
+import { wrapMasterKey } from './slots.js';
+import { VaultError } from './vault-error.js';
+
+export interface CreatedVault {
+  /** Shown to the user once; never stored anywhere. */
+  readonly recoveryKey: string;
+  readonly kdf: KdfParams;
+}
+
+/**
+ * Makes a new vault: a random master key wrapped by a password slot and a recovery slot. It is built
+ * in a temporary file and renamed into place, so a crash never leaves half a vault under the name.
+ */
+export async function createVault(path: string, password: string, runtime: VaultRuntime): Promise<CreatedVault> {
+  assertAcceptablePassword(password);
+  if (existsSync(path) || existsSync(`${path}-wal`)) {
+    throw new VaultError('VAULT_EXISTS', `a vault already exists at ${path}; it was left untouched`, { path });
+  }
+  const { sodium } = runtime;
+  const vaultId = sodium.randombytes_buf(16);
+  const keys = deriveVaultKeys(sodium, sodium.randombytes_buf(32));
+  const passwordKey = await deriveNewPasswordKey(runtime, password);
+  const recoverySecret = sodium.randombytes_buf(32);
+  const recoveryKey = recoveryKek(sodium, recoverySecret);
+  try {
+    const slots: SlotRow[] = [
+      wrapMasterKey(sodium, vaultId, keys.master, passwordKey.kek, { kind: 'password', kdf: { params: passwordKey.params, salt: passwordKey.salt } }),
+      wrapMasterKey(sodium, vaultId, keys.master, recoveryKey, { kind: 'recovery' }),
+    ];
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const temporary = `${path}.creating-${toHex(sodium.randombytes_buf(6))}`;
+    try {
+      const db = new Database(temporary);
+      try {
+        db.pragma('journal_mode = DELETE');
+        db.transaction(() => {
+          for (const { sql } of SCHEMA) db.exec(sql);
+          const meta = { magic: MAGIC, formatVersion: FORMAT_VERSION, vaultId };
+          db.prepare('INSERT INTO meta (id, magic, format_version, vault_id, header_sum) VALUES (1, ?, ?, ?, ?)').run(
+            MAGIC,
+            FORMAT_VERSION,
+            vaultId,
+            computeHeaderSum(sodium, meta, slots),
+          );
+          const insertSlot = db.prepare(
+            'INSERT INTO slots (slot_id, kind, kdf, ops, mem, salt, challenge, nonce, wrapped_mk) VALUES (@slotId, @kind, @kdf, @ops, @mem, @salt, @challenge, @nonce, @wrappedMk)',
+          );
+          for (const slot of slots) insertSlot.run(slot);
+          resignManifest(sodium, keys.manifest, db);
+        })();
+      } finally {
+        db.close();
+      }
+      chmodSync(temporary, 0o600);
+      fsyncPath(temporary);
+      renameSync(temporary, path);
+      fsyncPath(dirname(path));
+    } finally {
+      rmSync(temporary, { force: true });
+    }
+    return { recoveryKey: formatRecoveryKey(sodium, recoverySecret), kdf: passwordKey.params };
+  } finally {
+    zeroKeys(sodium, keys);
+    sodium.memzero(passwordKey.kek);
+    sodium.memzero(recoverySecret);
+    sodium.memzero(recoveryKey);
+  }
+}
+
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,16 @@
+export { createVault } from './create-vault.js';
+export type { CreatedVault } from './create-vault.js';
+export { describeKdf, KDF_CEILING, KDF_DEFAULT, KDF_FLOOR } from './kdf-params.js';
+export type { KdfParams } from './kdf-params.js';
+export { createWorkerKdf } from './kdf-worker.js';
+export type { DeriveKey } from './kdf-worker.js';
+export { rekeyVault } from './rekey.js';
+export type { VaultRuntime } from './runtime.js';
+export { loadSodium } from './sodium.js';
+export type { Sodium } from './sodium.js';
+export { unlockVault } from './unlock-vault.js';
+export type { Credential } from './unlock-vault.js';
+export { inspectVaultFile } from './vault-file.js';
+export { VaultError } from './vault-error.js';
+export { VaultSession } from './vault-session.js';
+export type { AccountPatch, DamagedRow, Listing, SlotInfo, VerifyReport } from './vault-session.js';

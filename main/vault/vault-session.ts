@@ -1,0 +1,413 @@
+import type { Account, AccountDraft } from '../../shared/account.js';
+import { createCodeGenerator, type OtpCode } from '../otp/index.js';
+import { bytesEqual, fromHex, toHex } from './bytes.js';
+import { clearFailures, readAttempts, recordFailure, retryAfterMs } from './attempts.js';
+import { derivePasswordKey, deriveNewPasswordKey } from './derive-password-key.js';
+import type { AccountMeta, EntryExtra } from './entry-codec.js';
+import { INSERT_ENTRY_SQL, openExtra, openMeta, openSeed, REPLACE_ENTRY_SQL, sealEntry, type EntryRow, type SealContext } from './entry-rows.js';
+import { computeHeaderSum, type SlotRow } from './header.js';
+import type { KdfParams } from './kdf-params.js';
+import { deriveVaultKeys, zeroKeys, type VaultKeys } from './keys.js';
+import { manifestMatches, resignManifest } from './manifest.js';
+import { assertAcceptablePassword } from './password.js';
+import { formatRecoveryKey, recoveryKek } from './recovery-key.js';
+import type { VaultRuntime } from './runtime.js';
+import { unwrapMasterKey, wrapMasterKey } from './slots.js';
+import { readCheckedHeader, withSqliteErrors, type Db, type VaultHeader } from './vault-file.js';
+import { VaultError } from './vault-error.js';
+
+export interface DamagedRow {
+  readonly table: 'entries';
+  readonly id: string;
+  readonly field: 'meta' | 'seed' | 'extra';
+}
+
+export interface Listing {
+  readonly accounts: readonly AccountMeta[];
+  readonly damaged: readonly DamagedRow[];
+}
+
+export interface VerifyReport {
+  readonly rows: number;
+  readonly damaged: readonly DamagedRow[];
+  readonly manifest: 'ok' | 'mismatch';
+}
+
+export interface SlotInfo {
+  readonly id: string;
+  readonly kind: SlotRow['kind'];
+  readonly kdf?: KdfParams;
+}
+
+export type AccountPatch = Partial<Pick<Account, 'issuer' | 'label' | 'tags' | 'icon' | 'note' | 'recoveryCodes'>>;
+
+interface OpenArgs {
+  readonly db: Db;
+  readonly path: string;
+  readonly runtime: VaultRuntime;
+  readonly master: Uint8Array;
+  readonly expectedHeaderSum: Uint8Array;
+  readonly unlockedBy: 'password' | 'recovery';
+}
+
+const ENTRY_COLUMNS = 'id, rev, position, meta_nonce, meta_ct, seed_nonce, seed_ct, extra_nonce, extra_ct';
+
+/** An unlocked vault: the master key and subkeys live here, and nowhere else, until lock(). */
+export class VaultSession {
+  readonly path: string;
+  readonly unlockedBy: 'password' | 'recovery';
+  private readonly db: Db;
+  private readonly runtime: VaultRuntime;
+  private header: VaultHeader;
+  private keys: VaultKeys | undefined;
+  private manifestOk: boolean;
+  private readonly metaCache = new Map<string, { rev: number; meta: AccountMeta }>();
+
+  private constructor(args: OpenArgs, header: VaultHeader, keys: VaultKeys) {
+    this.db = args.db;
+    this.path = args.path;
+    this.runtime = args.runtime;
+    this.unlockedBy = args.unlockedBy;
+    this.header = header;
+    this.keys = keys;
+    this.manifestOk = manifestMatches(args.runtime.sodium, keys.manifest, args.db);
+  }
+
+  static open(args: OpenArgs): VaultSession {
+    const { db, path, runtime } = args;
+    withSqliteErrors(path, () => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('secure_delete = ON');
+      db.pragma('trusted_schema = OFF');
+    });
+    const header = withSqliteErrors(path, () => readCheckedHeader(runtime.sodium, db, path));
+    if (!bytesEqual(header.meta.headerSum, args.expectedHeaderSum)) {
+      throw new VaultError('VAULT_IN_USE', `the vault changed while it was being unlocked; try again: ${path}`, { path });
+    }
+    return new VaultSession(args, header, deriveVaultKeys(runtime.sodium, args.master));
+  }
+
+  get isLocked(): boolean {
+    return this.keys === undefined;
+  }
+
+  /** False when rows were deleted, injected or rolled back since the last write we signed. */
+  get manifestTrusted(): boolean {
+    return this.manifestOk;
+  }
+
+  get vaultIdHex(): string {
+    return toHex(this.header.meta.vaultId);
+  }
+
+  /** Forgets the keys (zeroed) and closes the file. Idempotent. */
+  lock(): void {
+    if (this.keys === undefined) return;
+    zeroKeys(this.runtime.sodium, this.keys);
+    this.keys = undefined;
+    this.metaCache.clear();
+    this.db.close();
+  }
+
+  slots(): SlotInfo[] {
+    return this.header.slots.map((slot) => ({
+      id: toHex(slot.slotId),
+      kind: slot.kind,
+      ...(slot.kdf === 'none' ? {} : { kdf: { ops: slot.ops, mem: slot.mem } }),
+    }));
+  }
+
+  list(): Listing {
+    const ctx = this.sealContext();
+    const rows = this.read(() => this.db.prepare('SELECT id, rev, meta_nonce, meta_ct FROM entries ORDER BY position, id').all()) as EntryRow[];
+    const accounts: AccountMeta[] = [];
+    const damaged: DamagedRow[] = [];
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const id = toHex(row.id);
+      seen.add(id);
+      const cached = this.metaCache.get(id);
+      const meta = cached?.rev === row.rev ? cached.meta : openMeta(ctx, row, id);
+      if (meta === null) {
+        damaged.push({ table: 'entries', id, field: 'meta' });
+        continue;
+      }
+      this.metaCache.set(id, { rev: row.rev, meta });
+      accounts.push(meta);
+    }
+    for (const id of this.metaCache.keys()) if (!seen.has(id)) this.metaCache.delete(id);
+    return { accounts, damaged };
+  }
+
+  account(id: string): AccountMeta {
+    const row = this.row(id);
+    const meta = openMeta(this.sealContext(), row, id);
+    if (meta === null) throw integrity(id, 'meta');
+    return meta;
+  }
+
+  /** The code of a time-based account now; the seed is open only for this one HMAC. */
+  code(id: string, nowMs: number): OtpCode {
+    const row = this.row(id);
+    const meta = openMeta(this.sealContext(), row, id);
+    if (meta === null) throw integrity(id, 'meta');
+    return this.withSeed(row, (seed) => createCodeGenerator(meta, seed).codeAt(nowMs));
+  }
+
+  /** Runs `use` with the seed of an account, then zeroes it. For reveal and export only. */
+  withSecret<T>(id: string, use: (secret: Uint8Array) => T): T {
+    return this.withSeed(this.row(id), use);
+  }
+
+  extra(id: string): EntryExtra {
+    const extra = openExtra(this.sealContext(), this.row(id));
+    if (extra === null) throw integrity(id, 'extra');
+    return extra;
+  }
+
+  add(draft: AccountDraft & AccountPatch): AccountMeta {
+    const { sodium } = this.runtime;
+    const idBytes = sodium.randombytes_buf(16);
+    const id = toHex(idBytes);
+    const now = this.runtime.clock.now();
+    const account: Account = { ...draft, id, tags: draft.tags ?? [], createdAt: now, updatedAt: now };
+    this.write(() => {
+      const { next } = this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS next FROM entries').get() as { next: number };
+      this.db.prepare(INSERT_ENTRY_SQL).run(sealEntry(this.sealContext(), idBytes, 1, next, account));
+    });
+    const { secret: _secret, note: _note, recoveryCodes: _codes, ...meta } = account;
+    return meta;
+  }
+
+  update(id: string, patch: AccountPatch): AccountMeta {
+    return this.rewrite(id, (account) => ({ ...account, ...patch, updatedAt: this.runtime.clock.now() }));
+  }
+
+  remove(id: string): void {
+    this.write(() => {
+      const { changes } = this.db.prepare('DELETE FROM entries WHERE id = ?').run(fromHex(id));
+      if (changes === 0) throw notFound(id);
+    });
+    this.metaCache.delete(id);
+  }
+
+  /** Puts the given ids first, in that order; accounts not named keep their relative order after them. */
+  reorder(ids: readonly string[]): void {
+    this.write(() => {
+      const current = (this.db.prepare('SELECT id FROM entries ORDER BY position, id').all() as { id: Uint8Array }[]).map((row) => toHex(row.id));
+      for (const id of ids) if (!current.includes(id)) throw notFound(id);
+      const order = [...new Set(ids), ...current.filter((id) => !ids.includes(id))];
+      const setPosition = this.db.prepare('UPDATE entries SET position = ? WHERE id = ?');
+      order.forEach((id, position) => setPosition.run(position, fromHex(id)));
+    });
+  }
+
+  /** The HOTP code at the stored counter, and the counter advanced, in one immediate transaction. */
+  nextHotp(id: string, options: { peek: boolean }): { code: string; counter: bigint } {
+    let result: { code: string; counter: bigint } | undefined;
+    const compute = (account: Account): string => {
+      if (account.type !== 'hotp') throw new VaultError('NOT_FOUND', 'that account is not a HOTP account', { id });
+      return createCodeGenerator(account, account.secret).codeAt(0).code;
+    };
+    if (options.peek) {
+      const meta = this.account(id);
+      return this.withSecret(id, (secret) => {
+        const account = { ...meta, secret } as Account;
+        return { code: compute(account), counter: account.type === 'hotp' ? account.counter : 0n };
+      });
+    }
+    this.rewrite(id, (account) => {
+      if (account.type !== 'hotp') return account;
+      result = { code: compute(account), counter: account.counter };
+      return { ...account, counter: account.counter + 1n };
+    });
+    if (result === undefined) throw new VaultError('NOT_FOUND', 'that account is not a HOTP account', { id });
+    return result;
+  }
+
+  /** Re-authentication for reveal and password change, rate-limited like unlock (SECURITY-NOTES §6). */
+  async reauthenticate(password: string): Promise<void> {
+    const { clock } = this.runtime;
+    const wait = retryAfterMs(readAttempts(this.path, this.vaultIdHex), clock.now());
+    if (wait > 0) throw new VaultError('VAULT_TOO_MANY_ATTEMPTS', `too many wrong passwords; try again in ${String(Math.ceil(wait / 1000))} s`, { retryAfterMs: wait });
+    const keys = this.unlockedKeys();
+    for (const slot of this.header.slots.filter((s) => s.kind === 'password')) {
+      const kek = await derivePasswordKey(this.runtime, password, slot.salt, { ops: slot.ops, mem: slot.mem });
+      const master = unwrapMasterKey(this.runtime.sodium, this.header.meta.vaultId, slot, kek);
+      this.runtime.sodium.memzero(kek);
+      if (master !== null && bytesEqual(master, keys.master)) {
+        clearFailures(this.path, this.vaultIdHex);
+        return;
+      }
+    }
+    const record = recordFailure(this.path, this.vaultIdHex, clock.now());
+    throw new VaultError('VAULT_WRONG_PASSWORD', 'wrong password', { failures: record.failures, retryAfterMs: retryAfterMs(record, clock.now()) });
+  }
+
+  /** Rewraps the master key under a new password; rows are untouched. Yubikey and keyring slots go. */
+  async changePassword(next: string): Promise<KdfParams> {
+    assertAcceptablePassword(next);
+    const keys = this.unlockedKeys();
+    const key = await deriveNewPasswordKey(this.runtime, next);
+    const slot = wrapMasterKey(this.runtime.sodium, this.header.meta.vaultId, keys.master, key.kek, { kind: 'password', kdf: { params: key.params, salt: key.salt } });
+    this.runtime.sodium.memzero(key.kek);
+    this.replaceSlots(['password', 'password+yubikey', 'keyring'], [slot]);
+    return key.params;
+  }
+
+  /** A new recovery key; the old one stops working. Shown once by the caller, never stored. */
+  issueRecoveryKey(): string {
+    const { sodium } = this.runtime;
+    const secret = sodium.randombytes_buf(32);
+    const kek = recoveryKek(sodium, secret);
+    const slot = wrapMasterKey(sodium, this.header.meta.vaultId, this.unlockedKeys().master, kek, { kind: 'recovery' });
+    this.replaceSlots(['recovery'], [slot]);
+    const text = formatRecoveryKey(sodium, secret);
+    sodium.memzero(secret);
+    sodium.memzero(kek);
+    return text;
+  }
+
+  /** Opens every sealed field of every row, and checks the manifest. Reports; never repairs. */
+  verify(): VerifyReport {
+    const ctx = this.sealContext();
+    const rows = this.read(() => this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries`).all()) as EntryRow[];
+    const damaged: DamagedRow[] = [];
+    for (const row of rows) {
+      const id = toHex(row.id);
+      if (openMeta(ctx, row, id) === null) damaged.push({ table: 'entries', id, field: 'meta' });
+      const seed = openSeed(ctx, row);
+      if (seed === null) damaged.push({ table: 'entries', id, field: 'seed' });
+      else this.runtime.sodium.memzero(seed);
+      if (openExtra(ctx, row) === null) damaged.push({ table: 'entries', id, field: 'extra' });
+    }
+    this.manifestOk = this.read(() => manifestMatches(this.runtime.sodium, this.unlockedKeys().manifest, this.db));
+    return { rows: rows.length, damaged, manifest: this.manifestOk ? 'ok' : 'mismatch' };
+  }
+
+  /** After the user has seen a verify report: sign the rows as they are now. */
+  acceptCurrentRows(): void {
+    this.write(() => undefined, { allowUntrusted: true });
+    this.manifestOk = true;
+  }
+
+  /** The data_version of the file, which changes when another connection (the CLI) commits. */
+  dataVersion(): number {
+    return this.read(() => this.db.pragma('data_version', { simple: true })) as number;
+  }
+
+  /** Full rekey is in rekey.ts; it needs these internals. */
+  internals(): { db: Db; runtime: VaultRuntime; keys: VaultKeys; header: VaultHeader; write: (work: () => void) => void; swapKeys: (keys: VaultKeys, header: VaultHeader) => void } {
+    return {
+      db: this.db,
+      runtime: this.runtime,
+      keys: this.unlockedKeys(),
+      header: this.header,
+      write: (work) => {
+        this.write(work);
+      },
+      swapKeys: (keys, header) => {
+        zeroKeys(this.runtime.sodium, this.unlockedKeys());
+        this.keys = keys;
+        this.header = header;
+        this.metaCache.clear();
+      },
+    };
+  }
+
+  private rewrite(id: string, change: (account: Account) => Account): AccountMeta {
+    let updated: AccountMeta | undefined;
+    this.write(() => {
+      const row = this.row(id);
+      const ctx = this.sealContext();
+      const meta = openMeta(ctx, row, id);
+      const extra = openExtra(ctx, row);
+      if (meta === null) throw integrity(id, 'meta');
+      if (extra === null) throw integrity(id, 'extra');
+      this.withSeed(row, (secret) => {
+        const next = change({ ...meta, ...extra, secret } as Account);
+        this.db.prepare(REPLACE_ENTRY_SQL).run(sealEntry(ctx, row.id, row.rev + 1, row.position, next));
+        const { secret: _s, note: _n, recoveryCodes: _r, ...nextMeta } = next;
+        updated = nextMeta;
+      });
+    });
+    if (updated === undefined) throw notFound(id);
+    return updated;
+  }
+
+  private replaceSlots(kinds: readonly SlotRow['kind'][], added: readonly SlotRow[]): void {
+    const { sodium } = this.runtime;
+    this.write(() => {
+      const remove = this.db.prepare('DELETE FROM slots WHERE kind = ?');
+      for (const kind of kinds) remove.run(kind);
+      const insert = this.db.prepare(
+        'INSERT INTO slots (slot_id, kind, kdf, ops, mem, salt, challenge, nonce, wrapped_mk) VALUES (@slotId, @kind, @kdf, @ops, @mem, @salt, @challenge, @nonce, @wrappedMk)',
+      );
+      for (const slot of added) insert.run(slot);
+      const slots = [...this.header.slots.filter((slot) => !kinds.includes(slot.kind)), ...added];
+      const headerSum = computeHeaderSum(sodium, this.header.meta, slots);
+      this.db.prepare('UPDATE meta SET header_sum = ? WHERE id = 1').run(headerSum);
+      this.header = { meta: { ...this.header.meta, headerSum }, slots };
+    });
+    // With secure_delete on, the checkpoint overwrites the old wrapped key instead of leaving it in a free page.
+    this.read(() => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+  }
+
+  private row(id: string): EntryRow {
+    if (!/^[0-9a-f]{32}$/.test(id)) throw notFound(id);
+    const row = this.read(() => this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`).get(fromHex(id))) as EntryRow | undefined;
+    if (row === undefined) throw notFound(id);
+    return row;
+  }
+
+  private withSeed<T>(row: EntryRow, use: (seed: Uint8Array) => T): T {
+    const seed = openSeed(this.sealContext(), row);
+    if (seed === null) throw integrity(toHex(row.id), 'seed');
+    try {
+      return use(seed);
+    } finally {
+      this.runtime.sodium.memzero(seed);
+    }
+  }
+
+  private sealContext(): SealContext {
+    return { sodium: this.runtime.sodium, vaultId: this.header.meta.vaultId, rowKey: this.unlockedKeys().rows };
+  }
+
+  private unlockedKeys(): VaultKeys {
+    if (this.keys === undefined) throw new VaultError('VAULT_LOCKED', 'the vault is locked');
+    return this.keys;
+  }
+
+  private read<T>(work: () => T): T {
+    this.unlockedKeys();
+    return withSqliteErrors(this.path, work);
+  }
+
+  /** One immediate transaction per logical change, re-signing the manifest inside it. */
+  private write(work: () => void, options: { allowUntrusted?: boolean } = {}): void {
+    this.unlockedKeys();
+    if (!this.manifestOk && options.allowUntrusted !== true) {
+      throw new VaultError('VAULT_INTEGRITY', 'rows of the vault were deleted, added or rolled back outside Latchkey; run `latchkey vault verify` first', { part: 'manifest' });
+    }
+    withSqliteErrors(this.path, () => {
+      this.db
+        .transaction(() => {
+          work();
+          // Read the keys after the work: a rekey swaps them inside it.
+          resignManifest(this.runtime.sodium, this.unlockedKeys().manifest, this.db);
+        })
+        .immediate();
+    });
+  }
+}
+
+function integrity(id: string, field: string): VaultError {
+  return new VaultError('VAULT_INTEGRITY', `an account of the vault fails its integrity check (${field})`, { table: 'entries', id, field });
+}
+
+function notFound(id: string): VaultError {
+  return new VaultError('NOT_FOUND', 'no account with that id', { id });
+}
