@@ -99,3 +99,9 @@ export function decodeExtra(sodium: Sodium, bytes: Uint8Array): EntryExtra | nul
     return null;
   }
 }
+
+/** The listing-safe part of an account: no secret, no note, no recovery codes. */
+export function withoutSecrets(account: Account): AccountMeta {
+  const { secret: _secret, note: _note, recoveryCodes: _recoveryCodes, ...meta } = account;
+  return meta;
+}

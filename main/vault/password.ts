@@ -13,7 +13,7 @@ export function assertAcceptablePassword(password: string): void {
   if (password.trim() !== password) {
     throw new VaultError('PASSWORD_REJECTED', 'the password must not start or end with a space');
   }
-  if ([...password].length < MIN_PASSWORD_LENGTH) {
+  if (Array.from(password).length < MIN_PASSWORD_LENGTH) {
     throw new VaultError('PASSWORD_REJECTED', `the password must have at least ${String(MIN_PASSWORD_LENGTH)} characters`);
   }
 }

@@ -7,7 +7,6 @@ import { formatRecoveryKey, recoveryKek } from './recovery-key.js';
 import { wrapMasterKey } from './slots.js';
 import type { VaultSession } from './vault-session.js';
 import { VaultError } from './vault-error.js';
-import type { Account } from '../../shared/account.js';
 
 /**
  * Full rekey ("my password or a backup may have leaked"): a new master key, every row re-sealed with
@@ -43,7 +42,7 @@ export async function rekeyVault(session: VaultSession, password: string): Promi
         if (meta === null || extra === null || seed === null) {
           throw new VaultError('VAULT_INTEGRITY', 'an account fails its integrity check; rekey stopped, nothing changed', { table: 'entries', id });
         }
-        db.prepare(REPLACE_ENTRY_SQL).run(sealEntry(newCtx, row.id, row.rev + 1, row.position, { ...meta, ...extra, secret: seed } as Account));
+        db.prepare(REPLACE_ENTRY_SQL).run(sealEntry(newCtx, row.id, row.rev + 1, row.position, { ...meta, ...extra, secret: seed }));
         sodium.memzero(seed);
       }
       db.prepare('DELETE FROM slots').run();

@@ -3,7 +3,7 @@ import { createCodeGenerator, type OtpCode } from '../otp/index.js';
 import { bytesEqual, fromHex, toHex } from './bytes.js';
 import { clearFailures, readAttempts, recordFailure, retryAfterMs } from './attempts.js';
 import { derivePasswordKey, deriveNewPasswordKey } from './derive-password-key.js';
-import type { AccountMeta, EntryExtra } from './entry-codec.js';
+import { withoutSecrets, type AccountMeta, type EntryExtra } from './entry-codec.js';
 import { INSERT_ENTRY_SQL, openExtra, openMeta, openSeed, REPLACE_ENTRY_SQL, sealEntry, type EntryRow, type SealContext } from './entry-rows.js';
 import { computeHeaderSum, type SlotRow } from './header.js';
 import type { KdfParams } from './kdf-params.js';
@@ -177,8 +177,7 @@ export class VaultSession {
       const { next } = this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS next FROM entries').get() as { next: number };
       this.db.prepare(INSERT_ENTRY_SQL).run(sealEntry(this.sealContext(), idBytes, 1, next, account));
     });
-    const { secret: _secret, note: _note, recoveryCodes: _codes, ...meta } = account;
-    return meta;
+    return withoutSecrets(account);
   }
 
   update(id: string, patch: AccountPatch): AccountMeta {
@@ -327,10 +326,9 @@ export class VaultSession {
       if (meta === null) throw integrity(id, 'meta');
       if (extra === null) throw integrity(id, 'extra');
       this.withSeed(row, (secret) => {
-        const next = change({ ...meta, ...extra, secret } as Account);
+        const next = change({ ...meta, ...extra, secret });
         this.db.prepare(REPLACE_ENTRY_SQL).run(sealEntry(ctx, row.id, row.rev + 1, row.position, next));
-        const { secret: _s, note: _n, recoveryCodes: _r, ...nextMeta } = next;
-        updated = nextMeta;
+        updated = withoutSecrets(next);
       });
     });
     if (updated === undefined) throw notFound(id);

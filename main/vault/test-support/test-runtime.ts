@@ -10,8 +10,13 @@ import type { VaultRuntime } from '../runtime.js';
  * Real libsodium and real Argon2id at the floor (DESIGN.md: test vaults use 2 passes, 64 MiB). The
  * derivation is memoised per (password, salt, params): harnesses unlock the same vault many times.
  */
-export function memoisedKdf(inner: DeriveKey = createWorkerKdf()): DeriveKey & { readonly calls: () => number } {
-  const cache = new Map<string, Uint8Array>();
+export function memoisedKdf(
+  inner: DeriveKey = createWorkerKdf(),
+  exported?: string,
+): DeriveKey & { readonly calls: () => number; readonly exportCache: () => string } {
+  const cache = new Map<string, Uint8Array>(
+    Object.entries(exported === undefined ? {} : (JSON.parse(exported) as Record<string, string>)).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'hex'))]),
+  );
   let calls = 0;
   const derive: DeriveKey = async (password, salt, params) => {
     calls++;
@@ -23,7 +28,8 @@ export function memoisedKdf(inner: DeriveKey = createWorkerKdf()): DeriveKey & {
     }
     return { key: new Uint8Array(key), ms: 0 };
   };
-  return Object.assign(derive, { calls: () => calls });
+  const exportCache = () => JSON.stringify(Object.fromEntries([...cache].map(([k, v]) => [k, Buffer.from(v).toString('hex')])));
+  return Object.assign(derive, { calls: () => calls, exportCache });
 }
 
 export interface TestClock {
