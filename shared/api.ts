@@ -6,6 +6,7 @@ import {
   otpParamsInputSchema,
   unixSecondsSchema,
 } from './wire.js';
+import { vaultChannels } from './vault-api.js';
 
 /** Longest URI we look at (SECURITY-NOTES §8); longer ones are refused before parsing. */
 export const MAX_URI_LENGTH = 4096;
@@ -35,6 +36,7 @@ export const channels = {
     }),
     reply: z.object({ uri: z.string() }),
   },
+  ...vaultChannels,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type Channel = keyof typeof channels;

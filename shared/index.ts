@@ -3,3 +3,4 @@ export * from './api.js';
 export * from './client.js';
 export * from './errors.js';
 export * from './wire.js';
+export * from './vault-api.js';

@@ -1,12 +1,29 @@
 import { channels, isChannel, type Channel } from '../../shared/api.js';
 import { LatchkeyError } from '../../shared/errors.js';
 import type { ReplyEnvelope } from '../../shared/wire.js';
+import type { DeriveKey, KdfParams } from '../vault/index.js';
 import type { HandlerDeps, HandlerTable } from './handler-types.js';
+import { accountHandlers } from './handlers/accounts.js';
 import { otpHandlers } from './handlers/otp.js';
 import { uriHandlers } from './handlers/uri.js';
+import { vaultHandlers } from './handlers/vault.js';
+import { defaultVaultPath } from './paths.js';
 import { describeSchemaError } from './schema-errors.js';
+import { VaultHost } from './vault-host.js';
+
+/** Something that decides when to lock (idle, suspend, screen lock); it calls `lock` then. */
+export interface LockPolicy {
+  start(lock: () => void): void;
+}
 
 export interface ServiceDeps extends HandlerDeps {
+  /** The vault file; defaults to the platform location (paths.ts). */
+  readonly vaultPath?: string;
+  /** Argon2id parameters for new password slots: 'calibrate' (default) or fixed (tests, `init --kdf`). */
+  readonly kdf?: KdfParams | 'calibrate';
+  readonly deriveKey?: DeriveKey;
+  readonly busyTimeoutMs?: number;
+  readonly lockPolicy?: LockPolicy;
   /** Told about every unexpected error (a bug), with its stack; expected errors are not reported. */
   readonly onInternalError?: (error: unknown) => void;
 }
@@ -15,10 +32,27 @@ export interface Service {
   readonly handlers: HandlerTable;
   /** The one entry point of every door: validates, runs, and wraps the reply. Never throws. */
   dispatch(channel: unknown, payload: unknown): Promise<ReplyEnvelope>;
+  /** Forgets the vault keys; what every lock policy and the app's quit call. */
+  lock(): void;
 }
 
 export function createService(deps: ServiceDeps): Service {
-  const handlers: HandlerTable = { ...otpHandlers(deps), ...uriHandlers() };
+  const host = new VaultHost({
+    vaultPath: deps.vaultPath ?? defaultVaultPath(),
+    clock: deps.clock,
+    ...(deps.kdf === undefined ? {} : { kdf: deps.kdf }),
+    ...(deps.deriveKey === undefined ? {} : { deriveKey: deps.deriveKey }),
+    ...(deps.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: deps.busyTimeoutMs }),
+  });
+  deps.lockPolicy?.start(() => {
+    host.lock();
+  });
+  const handlers: HandlerTable = {
+    ...otpHandlers(deps),
+    ...uriHandlers(),
+    ...vaultHandlers(host),
+    ...accountHandlers(host, deps.clock),
+  };
 
   async function run(channel: Channel, payload: unknown): Promise<unknown> {
     const request = channels[channel].request.safeParse(payload);
@@ -30,6 +64,9 @@ export function createService(deps: ServiceDeps): Service {
 
   return {
     handlers,
+    lock: () => {
+      host.lock();
+    },
     async dispatch(channel, payload) {
       try {
         if (!isChannel(channel)) throw new LatchkeyError('INVALID_REQUEST', 'unknown channel');

@@ -1,4 +1,5 @@
 export { createService } from './create-service.js';
-export type { Service, ServiceDeps } from './create-service.js';
+export type { LockPolicy, Service, ServiceDeps } from './create-service.js';
+export { defaultVaultPath } from './paths.js';
 export type { Clock, HandlerTable } from './handler-types.js';
 export { systemClock } from './system-clock.js';

@@ -156,6 +156,30 @@ export class VaultSession {
     return this.withSeed(row, (seed) => createCodeGenerator(meta, seed).codeAt(nowMs));
   }
 
+  /**
+   * Codes of every time-based account at one moment, in one pass over the rows: each seed is open
+   * only for its one HMAC. HOTP accounts are left out (their codes are given only on request).
+   */
+  codesAt(nowMs: number): Map<string, OtpCode> {
+    const ctx = this.sealContext();
+    const rows = this.read(() => this.db.prepare('SELECT id, rev, meta_nonce, meta_ct, seed_nonce, seed_ct FROM entries').all()) as EntryRow[];
+    const codes = new Map<string, OtpCode>();
+    for (const row of rows) {
+      const id = toHex(row.id);
+      const cached = this.metaCache.get(id);
+      const meta = cached?.rev === row.rev ? cached.meta : openMeta(ctx, row, id);
+      if (meta === null || meta.type === 'hotp') continue;
+      const seed = openSeed(ctx, row);
+      if (seed === null) continue;
+      try {
+        codes.set(id, createCodeGenerator(meta, seed).codeAt(nowMs));
+      } finally {
+        this.runtime.sodium.memzero(seed);
+      }
+    }
+    return codes;
+  }
+
   /** Runs `use` with the seed of an account, then zeroes it. For reveal and export only. */
   withSecret<T>(id: string, use: (secret: Uint8Array) => T): T {
     return this.withSeed(this.row(id), use);

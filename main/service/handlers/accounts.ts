@@ -1,0 +1,95 @@
+import type { AccountDraft } from '../../../shared/account.js';
+import { LatchkeyError } from '../../../shared/errors.js';
+import { formatOtpauthUri, parseOtpauthUri } from '../../enroll/index.js';
+import { encodeBase32 } from '../../otp/index.js';
+import { accountDraftFromInput } from '../account-input.js';
+import { matchAccounts } from '../account-query.js';
+import { accountView } from '../account-view.js';
+import type { Clock, HandlersFor } from '../handler-types.js';
+import type { VaultHost } from '../vault-host.js';
+
+type AccountsChannel =
+  | 'accounts.list'
+  | 'accounts.add'
+  | 'accounts.update'
+  | 'accounts.remove'
+  | 'accounts.reorder'
+  | 'accounts.reveal'
+  | 'accounts.nextHotp'
+  | 'accounts.recoveryCodes';
+
+export function accountHandlers(host: VaultHost, clock: Clock): HandlersFor<AccountsChannel> {
+  const viewOf = (id: string) => {
+    const session = host.session();
+    const meta = session.account(id);
+    return accountView(meta, meta.type === 'hotp' ? undefined : session.code(id, clock.now()));
+  };
+
+  return {
+    'accounts.list': ({ query }) => {
+      const session = host.session();
+      const { accounts, damaged } = session.list();
+      const codes = session.codesAt(clock.now());
+      const chosen = query === undefined ? accounts : matchAccounts(accounts, query);
+      return { accounts: chosen.map((meta) => accountView(meta, codes.get(meta.id))), damaged: [...damaged] };
+    },
+    'accounts.add': (request) => {
+      let draft: AccountDraft;
+      let warnings: readonly string[] = [];
+      if ('uri' in request) ({ draft, warnings } = parseOtpauthUri(request.uri));
+      else draft = accountDraftFromInput(request.account);
+      const recoveryCodes = request.recoveryCodes?.map((code) => ({ code, used: false }));
+      const meta = host.session().add({
+        ...draft,
+        ...(request.tags === undefined ? {} : { tags: request.tags }),
+        ...(request.icon === undefined ? {} : { icon: request.icon }),
+        ...(request.note === undefined ? {} : { note: request.note }),
+        ...(recoveryCodes === undefined ? {} : { recoveryCodes }),
+      });
+      return { account: viewOf(meta.id), warnings: [...warnings] };
+    },
+    'accounts.update': ({ id, patch }) => {
+      const clean = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+      host.session().update(id, clean);
+      return { account: viewOf(id) };
+    },
+    'accounts.remove': ({ id }) => {
+      host.session().remove(id);
+      return { removed: id };
+    },
+    'accounts.reorder': ({ ids }) => {
+      host.session().reorder(ids);
+      return {};
+    },
+    'accounts.reveal': ({ id, password }) =>
+      host.serialized(async () => {
+        const session = host.session();
+        await session.reauthenticate(password);
+        const meta = session.account(id);
+        return session.withSecret(id, (secret) => ({
+          secretBase32: encodeBase32(secret),
+          uri: formatOtpauthUri({ ...meta, secret }),
+        }));
+      }),
+    'accounts.nextHotp': ({ id, peek }) => {
+      const session = host.session();
+      const { code, counter } = session.nextHotp(id, { peek });
+      const view = accountView(session.account(id), { code, validFrom: null, validUntil: null });
+      return { account: { ...view, counter: counter.toString() } };
+    },
+    'accounts.recoveryCodes': (request) => {
+      const session = host.session();
+      const current = session.extra(request.id).recoveryCodes ?? [];
+      if (request.action === 'list') return { codes: current };
+      const next =
+        request.action === 'add'
+          ? [...current, ...request.codes.map((code) => ({ code, used: false }))]
+          : current.map((entry) => (entry.code === request.code ? { ...entry, used: true } : entry));
+      if (request.action === 'markUsed' && !current.some((entry) => entry.code === request.code)) {
+        throw new LatchkeyError('NOT_FOUND', 'that recovery code is not stored for this account');
+      }
+      session.update(request.id, { recoveryCodes: next });
+      return { codes: next };
+    },
+  };
+}

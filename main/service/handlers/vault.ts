@@ -1,0 +1,59 @@
+import { LatchkeyError } from '../../../shared/errors.js';
+import { createVault, rekeyVault, unlockVault, type KdfParams } from '../../vault/index.js';
+import type { HandlersFor } from '../handler-types.js';
+import type { VaultHost } from '../vault-host.js';
+
+type VaultChannel =
+  | 'vault.status'
+  | 'vault.create'
+  | 'vault.unlock'
+  | 'vault.lock'
+  | 'vault.changePassword'
+  | 'vault.verify'
+  | 'vault.recoveryKey'
+  | 'vault.rekey'
+  | 'vault.slots';
+
+export function vaultHandlers(host: VaultHost): HandlersFor<VaultChannel> {
+  return {
+    'vault.status': () => host.status(),
+    'vault.create': ({ password, kdf }) =>
+      host.serialized(async () => {
+        const runtime = await host.runtime();
+        const created = await createVault(host.path, password, kdf === undefined ? runtime : { ...runtime, kdf: kdf satisfies KdfParams });
+        return { path: host.path, recoveryKey: created.recoveryKey, kdf: created.kdf };
+      }),
+    'vault.unlock': (credential) =>
+      host.serialized(async () => {
+        host.adopt(await unlockVault(host.path, credential, await host.runtime()));
+        return host.status();
+      }),
+    'vault.lock': () => {
+      host.lock();
+      return host.status();
+    },
+    'vault.changePassword': ({ current, next }) =>
+      host.serialized(async () => {
+        const session = host.session();
+        if (session.unlockedBy === 'password') {
+          if (current === undefined) throw new LatchkeyError('USAGE', 'give the current password to change it');
+          await session.reauthenticate(current);
+        }
+        return { kdf: await session.changePassword(next) };
+      }),
+    'vault.verify': ({ acceptCurrentRows }) => {
+      const session = host.session();
+      const report = session.verify();
+      if (acceptCurrentRows && report.manifest === 'mismatch') session.acceptCurrentRows();
+      return { rows: report.rows, damaged: [...report.damaged], manifest: report.manifest };
+    },
+    'vault.recoveryKey': ({ password }) =>
+      host.serialized(async () => {
+        const session = host.session();
+        await session.reauthenticate(password);
+        return { recoveryKey: session.issueRecoveryKey() };
+      }),
+    'vault.rekey': ({ password }) => host.serialized(() => rekeyVault(host.session(), password)),
+    'vault.slots': () => ({ slots: host.session().slots().map((slot) => ({ ...slot })) }),
+  };
+}

@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { LatchkeyError } from '../../shared/errors.js';
+import type { VaultStatus } from '../../shared/vault-api.js';
+import { createWorkerKdf, loadSodium, type DeriveKey, type KdfParams, type VaultRuntime, type VaultSession } from '../vault/index.js';
+import type { Clock } from './handler-types.js';
+
+export interface VaultHostOptions {
+  readonly vaultPath: string;
+  readonly clock: Clock;
+  readonly kdf?: KdfParams | 'calibrate';
+  readonly deriveKey?: DeriveKey;
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * Holds the one unlocked session of the service. Unlock-like work runs one at a time (SECURITY-NOTES §6:
+ * one attempt in flight), and lock() forgets the keys whichever door asked.
+ */
+export class VaultHost {
+  readonly path: string;
+  private current: VaultSession | undefined;
+  private runtimePromise: Promise<VaultRuntime> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly options: VaultHostOptions;
+
+  constructor(options: VaultHostOptions) {
+    this.options = options;
+    this.path = options.vaultPath;
+  }
+
+  runtime(): Promise<VaultRuntime> {
+    this.runtimePromise ??= loadSodium().then((sodium) => ({
+      sodium,
+      deriveKey: this.options.deriveKey ?? createWorkerKdf(),
+      kdf: this.options.kdf ?? 'calibrate',
+      clock: this.options.clock,
+      ...(this.options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: this.options.busyTimeoutMs }),
+    }));
+    return this.runtimePromise;
+  }
+
+  /** Runs password work (unlock, re-authentication, KDF) strictly one at a time. */
+  serialized<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work, work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  session(): VaultSession {
+    if (this.current === undefined || this.current.isLocked) {
+      throw new LatchkeyError('VAULT_LOCKED', existsSync(this.path) ? 'the vault is locked' : `there is no vault yet at ${this.path}; create one first`);
+    }
+    return this.current;
+  }
+
+  adopt(session: VaultSession): void {
+    this.lock();
+    this.current = session;
+  }
+
+  lock(): void {
+    this.current?.lock();
+    this.current = undefined;
+  }
+
+  status(): VaultStatus {
+    const exists = existsSync(this.path);
+    const session = this.current !== undefined && !this.current.isLocked ? this.current : undefined;
+    if (session === undefined) return { path: this.path, exists, locked: true };
+    return {
+      path: this.path,
+      exists,
+      locked: false,
+      unlockedBy: session.unlockedBy,
+      accounts: session.list().accounts.length,
+      manifest: session.manifestTrusted ? 'ok' : 'mismatch',
+    };
+  }
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { ALGORITHMS, OTP_TYPES } from './account.js';
+import { accountDraftInputSchema, decimalCounterSchema } from './wire.js';
+
+/** Request and reply shapes of the vault and account channels. */
+const password = z.string().min(1).max(1024);
+const accountId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'id must be 32 hex characters' });
+const kdfView = z.object({ ops: z.number().int(), mem: z.number().int() });
+
+export const vaultStatusSchema = z.object({
+  path: z.string(),
+  exists: z.boolean(),
+  locked: z.boolean(),
+  unlockedBy: z.enum(['password', 'recovery']).optional(),
+  accounts: z.number().int().optional(),
+  manifest: z.enum(['ok', 'mismatch']).optional(),
+});
+export type VaultStatus = z.infer<typeof vaultStatusSchema>;
+
+/** What the renderer sees of an account: no secret, no note, no recovery codes. */
+export const accountViewSchema = z.object({
+  id: accountId,
+  type: z.enum(OTP_TYPES),
+  issuer: z.string(),
+  label: z.string(),
+  algorithm: z.enum(ALGORITHMS),
+  digits: z.number().int(),
+  period: z.number().int().optional(),
+  counter: decimalCounterSchema.optional(),
+  tags: z.array(z.string()),
+  icon: z.string().optional(),
+  /** The current code; null for HOTP until the user asks for the next one. */
+  code: z.string().nullable(),
+  validFrom: z.number().int().nullable(),
+  validUntil: z.number().int().nullable(),
+});
+export type AccountView = z.infer<typeof accountViewSchema>;
+
+export const damagedRowSchema = z.object({ table: z.literal('entries'), id: z.string(), field: z.enum(['meta', 'seed', 'extra']) });
+
+const recoveryCodeSchema = z.object({ code: z.string().min(1).max(256), used: z.boolean() });
+const tags = z.array(z.string().max(256)).max(32);
+
+export const accountExtrasInputSchema = z.object({
+  tags: tags.optional(),
+  icon: z.string().max(256).optional(),
+  note: z.string().max(65_536).optional(),
+  recoveryCodes: z.array(z.string().min(1).max(256)).max(256).optional(),
+});
+
+export const vaultChannels = {
+  'vault.status': { request: z.object({}), reply: vaultStatusSchema },
+  'vault.create': {
+    request: z.object({ password, kdf: kdfView.optional() }),
+    reply: z.object({ path: z.string(), recoveryKey: z.string(), kdf: kdfView }),
+  },
+  'vault.unlock': {
+    request: z.union([z.object({ password }), z.object({ recoveryKey: z.string().min(1).max(256) })]),
+    reply: vaultStatusSchema,
+  },
+  'vault.lock': { request: z.object({}), reply: vaultStatusSchema },
+  'vault.changePassword': {
+    request: z.object({ current: password.optional(), next: password }),
+    reply: z.object({ kdf: kdfView }),
+  },
+  'vault.verify': {
+    request: z.object({ acceptCurrentRows: z.boolean().default(false) }),
+    reply: z.object({ rows: z.number().int(), damaged: z.array(damagedRowSchema), manifest: z.enum(['ok', 'mismatch']) }),
+  },
+  'vault.recoveryKey': { request: z.object({ password }), reply: z.object({ recoveryKey: z.string() }) },
+  'vault.rekey': { request: z.object({ password }), reply: z.object({ recoveryKey: z.string() }) },
+  'vault.slots': {
+    request: z.object({}),
+    reply: z.object({ slots: z.array(z.object({ id: z.string(), kind: z.string(), kdf: kdfView.optional() })) }),
+  },
+  'accounts.list': {
+    request: z.object({ query: z.string().max(256).optional() }),
+    reply: z.object({ accounts: z.array(accountViewSchema), damaged: z.array(damagedRowSchema) }),
+  },
+  'accounts.add': {
+    request: z.union([
+      z.object({ uri: z.string().max(16_384) }).extend(accountExtrasInputSchema.shape),
+      z.object({ account: accountDraftInputSchema }).extend(accountExtrasInputSchema.shape),
+    ]),
+    reply: z.object({ account: accountViewSchema, warnings: z.array(z.string()) }),
+  },
+  'accounts.update': {
+    request: z.object({
+      id: accountId,
+      patch: z.object({
+        issuer: z.string().max(256).optional(),
+        label: z.string().max(256).optional(),
+        tags: tags.optional(),
+        icon: z.string().max(256).optional(),
+        note: z.string().max(65_536).optional(),
+      }),
+    }),
+    reply: z.object({ account: accountViewSchema }),
+  },
+  'accounts.remove': { request: z.object({ id: accountId }), reply: z.object({ removed: accountId }) },
+  'accounts.reorder': { request: z.object({ ids: z.array(accountId).max(100_000) }), reply: z.object({}) },
+  'accounts.reveal': {
+    request: z.object({ id: accountId, password }),
+    reply: z.object({ secretBase32: z.string(), uri: z.string() }),
+  },
+  'accounts.nextHotp': {
+    request: z.object({ id: accountId, peek: z.boolean().default(false) }),
+    reply: z.object({ account: accountViewSchema }),
+  },
+  'accounts.recoveryCodes': {
+    request: z.discriminatedUnion('action', [
+      z.object({ id: accountId, action: z.literal('list') }),
+      z.object({ id: accountId, action: z.literal('add'), codes: z.array(z.string().min(1).max(256)).min(1).max(256) }),
+      z.object({ id: accountId, action: z.literal('markUsed'), code: z.string().min(1).max(256) }),
+    ]),
+    reply: z.object({ codes: z.array(recoveryCodeSchema) }),
+  },
+} as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
