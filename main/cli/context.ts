@@ -1,8 +1,37 @@
+import type { Command } from 'commander';
 import type { LatchkeyClient } from '../../shared/client.js';
+import { LatchkeyError } from '../../shared/errors.js';
+import { globalOptionsOf, type GlobalOptions } from './globals.js';
 import type { CliIo } from './io.js';
+import { readVaultPassword } from './password-source.js';
 
-/** What every command is built with: the outside world and the in-process service client. */
+/** The service as one command sees it: a client over the vault its global options name. */
+export interface Connection {
+  readonly client: LatchkeyClient;
+  readonly globals: GlobalOptions;
+  /** Reads the vault password from its sources and unlocks; the vault locks when the command ends. */
+  unlock(): Promise<void>;
+}
+
+/** What every command is built with: the outside world, and a way to reach the service. */
 export interface CliContext {
   readonly io: CliIo;
-  readonly client: LatchkeyClient;
+  readonly connect: (command: Command) => Connection;
 }
+
+export function connectionFor(client: LatchkeyClient, globals: GlobalOptions, io: CliIo): Connection {
+  return {
+    client,
+    globals,
+    unlock: async () => {
+      const status = await client.call('vault.status', {});
+      if (!status.locked) return;
+      if (!status.exists) {
+        throw new LatchkeyError('VAULT_NOT_FOUND', `no vault at ${status.path}; create one with \`latchkey init\``, { path: status.path });
+      }
+      await client.call('vault.unlock', { password: await readVaultPassword(globals, io) });
+    },
+  };
+}
+
+export { globalOptionsOf };

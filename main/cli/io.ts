@@ -1,9 +1,15 @@
+import { createInterface } from 'node:readline';
+
 /** What a command may touch of the outside world; tests and the real process supply their own. */
 export interface CliIo {
   writeOut(text: string): void;
   writeErr(text: string): void;
   readStdin(): Promise<string>;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** True when a person can answer prompts (stdin and stderr are terminals). */
+  readonly interactive: boolean;
+  /** Asks on stderr; with `hidden`, what is typed is not echoed (passwords). */
+  prompt(question: string, options?: { hidden?: boolean }): Promise<string>;
 }
 
 export function processIo(): CliIo {
@@ -16,5 +22,24 @@ export function processIo(): CliIo {
       return Buffer.concat(chunks).toString('utf8');
     },
     env: process.env,
+    interactive: process.stdin.isTTY && process.stderr.isTTY,
+    prompt: (question, options = {}) => promptTerminal(question, options.hidden === true),
   };
+}
+
+function promptTerminal(question: string, hidden: boolean): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    if (hidden) {
+      // Echo nothing of what is typed: readline writes each keystroke through this method.
+      (rl as unknown as { _writeToOutput: (text: string) => void })._writeToOutput = (text: string) => {
+        if (text.startsWith(question)) process.stderr.write(question);
+      };
+    }
+    rl.question(question, (answer) => {
+      rl.close();
+      if (hidden) process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
 }

@@ -1,4 +1,5 @@
 import { exitCodeFor, type ErrorInfo } from '../../shared/errors.js';
+import type { AccountView } from '../../shared/vault-api.js';
 import type { AccountDraftView } from '../../shared/wire.js';
 import type { CliIo } from './io.js';
 import { toJsonText } from './json.js';
@@ -46,4 +47,15 @@ export function accountText(view: AccountDraftView): string {
   if (view.counter !== undefined) rows.push(['counter', view.counter]);
   rows.push(['secret', view.secretBase32 ?? 'hidden (add --show-secrets to print it)']);
   return rows.map(([name, value]) => `${`${name}:`.padEnd(11)}${value}`).join('\n');
+}
+
+/** A stored account in the CLI contract's JSON shape (no code, no secret). */
+export function viewJson(view: AccountView): Record<string, unknown> {
+  return accountJson(view, { id: view.id, tags: view.tags });
+}
+
+/** `Issuer (label)`, or whichever of the two exists: how accounts are named in messages. */
+export function accountName(view: Pick<AccountView, 'issuer' | 'label'>): string {
+  if (view.issuer !== '' && view.label !== '') return `${view.issuer} (${view.label})`;
+  return view.issuer !== '' ? view.issuer : view.label !== '' ? view.label : '(unnamed)';
 }

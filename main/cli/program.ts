@@ -1,6 +1,11 @@
 import { Command } from 'commander';
+import { registerAdd } from './commands/add.js';
 import { registerCode } from './commands/code.js';
+import { registerInit } from './commands/init.js';
+import { registerList } from './commands/list.js';
+import { registerRemove } from './commands/remove.js';
 import { registerUri } from './commands/uri/register-uri.js';
+import { registerVault } from './commands/vault/register-vault.js';
 import type { CliContext } from './context.js';
 import { addGlobalOptions } from './globals.js';
 import { packageVersion } from './version.js';
@@ -28,10 +33,18 @@ Errors print one line, "latchkey: CODE: message", on stderr and exit with the co
 (see the README's exit-code table). Global options work before or after the command.
 
 Examples:
+  $ latchkey init
+  $ latchkey add --uri 'otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub'
+  $ latchkey code github
   $ latchkey code --secret JBSWY3DPEHPK3PXP
   $ latchkey uri parse 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP' --json`,
   );
+  registerInit(program, context);
+  registerAdd(program, context);
+  registerList(program, context);
   registerCode(program, context);
+  registerRemove(program, context);
+  registerVault(program, context);
   registerUri(program, context);
   return program;
 }

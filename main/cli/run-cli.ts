@@ -1,7 +1,8 @@
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { createClient } from '../../shared/client.js';
 import { exitCodeFor, LatchkeyError } from '../../shared/errors.js';
-import { createService, systemClock, type Clock } from '../service/index.js';
+import { createService, defaultVaultPath, systemClock, type Clock, type Service } from '../service/index.js';
+import { connectionFor, globalOptionsOf, type Connection } from './context.js';
 import type { CliIo } from './io.js';
 import { printError } from './output.js';
 import { buildProgram } from './program.js';
@@ -15,14 +16,24 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
   // Read before parsing, so even a usage error is reported in the form the caller asked for.
   const json = argv.includes('--json');
   let internalError: unknown;
-  const service = createService({
-    clock: options.clock ?? systemClock,
-    onInternalError: (error) => {
-      internalError = error;
-    },
-  });
-  const client = createClient((channel, payload) => service.dispatch(channel, payload));
-  const program = buildProgram({ io, client });
+  const services: Service[] = [];
+  const connect = (command: Command): Connection => {
+    const globals = globalOptionsOf(command);
+    const service = createService({
+      clock: options.clock ?? systemClock,
+      vaultPath: globals.vault ?? defaultVaultPath(io.env),
+      onInternalError: (error) => {
+        internalError = error;
+      },
+    });
+    services.push(service);
+    return connectionFor(
+      createClient((channel, payload) => service.dispatch(channel, payload)),
+      globals,
+      io,
+    );
+  };
+  const program = buildProgram({ io, connect });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -40,6 +51,8 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
     }
     reportBug(io, error);
     return printError(io, json, { code: 'INTERNAL', message: 'an unexpected internal error occurred' });
+  } finally {
+    for (const service of services) service.lock();
   }
 }
 

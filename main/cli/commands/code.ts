@@ -1,22 +1,28 @@
 import { Option, type Command } from 'commander';
-import { UsageError } from '../../../shared/errors.js';
-import type { CliContext } from '../context.js';
-import { globalOptionsOf } from '../globals.js';
+import { LatchkeyError, UsageError } from '../../../shared/errors.js';
+import type { AccountView } from '../../../shared/vault-api.js';
+import type { CliContext, Connection } from '../context.js';
 import { addOtpOptions, otpRequestFields, parseWholeNumber, type OtpOptions } from '../otp-options.js';
-import { accountJson, printResult, printWarnings } from '../output.js';
+import { accountJson, accountName, printResult, printWarnings, viewJson } from '../output.js';
 import { resolveSecretArgument } from '../secret-argument.js';
 
 interface CodeOptions extends OtpOptions {
   readonly uri?: string;
   readonly secret?: string;
   readonly at?: number;
+  readonly peek: boolean;
+  readonly recoveryCodes: boolean;
 }
 
-export function registerCode(program: Command, { io, client }: CliContext): void {
+export function registerCode(program: Command, context: CliContext): void {
+  const { io } = context;
   const command = program
     .command('code')
     .summary('print the current code of an account')
-    .description('Print the current code for an otpauth:// URI or a Base32 secret.')
+    .description('Print the current code of a vault account (by a query on issuer and label), an otpauth:// URI or a Base32 secret.')
+    .argument('[query]', 'part of the issuer or label of a vault account (letters in order also match)')
+    .option('--peek', 'HOTP: show the code without advancing the counter', false)
+    .option('--recovery-codes', "show the account's stored recovery codes instead of a code", false)
     .addOption(new Option('--uri <uri>', 'an otpauth:// URI').conflicts(['secret', 'type', 'algorithm', 'digits', 'period', 'counter']))
     .addOption(new Option('--secret <base32>', 'a Base32 secret ("-" reads it from standard input)'))
     .addOption(new Option('--at <unix-seconds>', 'the moment to compute the code for (default: now)').argParser(parseWholeNumber));
@@ -24,34 +30,63 @@ export function registerCode(program: Command, { io, client }: CliContext): void
     .addHelpText(
       'after',
       `
-Prints the code alone on stdout; with --json, { account?, code, validFrom, validUntil } (unix seconds;
-null for HOTP). HOTP uses --counter (default 0) and does not advance anything.
+Prints the code alone on stdout; with --json, { account, code, validFrom, validUntil } (unix seconds;
+null for HOTP). A query matching several accounts prints them all and exits with code 3 (AMBIGUOUS).
+A vault HOTP account advances its counter, unless --peek.
 
 Examples:
+  $ latchkey code github
+  $ latchkey code bank --peek
+  $ latchkey code github --recovery-codes
   $ latchkey code --secret JBSWY3DPEHPK3PXP
   $ latchkey code --secret - --algorithm SHA256 --digits 8 < secret.txt
   $ latchkey code --uri 'otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example' --json
-  $ latchkey code --secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ --type hotp --counter 1
-  $ latchkey code --secret JRZCL47CMXVOQMNPZR2F7J4RGI --type steam --at 1700000000`,
+  $ latchkey code --secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ --type hotp --counter 1`,
     )
-    .action(async (options: CodeOptions, cmd: Command) => {
-      const { json } = globalOptionsOf(cmd);
+    .action(async (query: string | undefined, options: CodeOptions, cmd: Command) => {
+      const connection = context.connect(cmd);
+      const { client, globals } = connection;
       const at = options.at === undefined ? {} : { at: options.at };
-
       if (options.uri !== undefined) {
         const parsed = await client.call('uri.parse', { uri: options.uri, showSecrets: true });
         printWarnings(io, parsed.warnings);
         const { secretBase32, ...view } = parsed.account;
         const code = await client.call('otp.code', { ...view, secretBase32: secretBase32 ?? '', ...at });
-        printResult(io, json, { account: accountJson(view), ...code }, () => code.code);
+        printResult(io, globals.json, { account: accountJson(view), ...code }, () => code.code);
         return;
       }
       if (options.secret !== undefined) {
         const secretBase32 = await resolveSecretArgument(io, options.secret);
         const code = await client.call('otp.code', { ...otpRequestFields(options), secretBase32, ...at });
-        printResult(io, json, code, () => code.code);
+        printResult(io, globals.json, code, () => code.code);
         return;
       }
-      throw new UsageError('give --uri URI or --secret BASE32 (see latchkey code --help)');
+      if (query === undefined) throw new UsageError('give a QUERY, --uri URI or --secret BASE32 (see latchkey code --help)');
+      await codeFromVault(connection, query, options);
     });
+
+  async function codeFromVault(connection: Connection, query: string, options: CodeOptions): Promise<void> {
+    const { client, globals } = connection;
+    await connection.unlock();
+    const { accounts } = await client.call('accounts.list', { query });
+    if (accounts.length === 0) throw new LatchkeyError('NOT_FOUND', `no account matches "${query}"`);
+    if (accounts.length > 1) {
+      printResult(io, globals.json, accounts.map(codeJson), () => accounts.map((a) => `${accountName(a)}: ${a.code ?? '(HOTP: ask for it alone)'}`).join('\n'));
+      throw new LatchkeyError('AMBIGUOUS', `${String(accounts.length)} accounts match "${query}"; be more specific`);
+    }
+    const [match] = accounts as [AccountView];
+    if (options.recoveryCodes) {
+      const { codes } = await client.call('accounts.recoveryCodes', { id: match.id, action: 'list' });
+      printResult(io, globals.json, { account: viewJson(match), recoveryCodes: codes }, () =>
+        codes.length === 0 ? `${accountName(match)} has no stored recovery codes` : codes.map((c) => `${c.code}${c.used ? '  (used)' : ''}`).join('\n'),
+      );
+      return;
+    }
+    const account = match.type === 'hotp' ? (await client.call('accounts.nextHotp', { id: match.id, peek: options.peek })).account : match;
+    printResult(io, globals.json, codeJson(account), () => account.code ?? '');
+  }
+}
+
+function codeJson(view: AccountView): Record<string, unknown> {
+  return { account: viewJson(view), code: view.code, validFrom: view.validFrom, validUntil: view.validUntil };
 }

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { globalOptionsOf } from '../../globals.js';
 import { addOtpOptions, otpRequestFields, type OtpOptions } from '../../otp-options.js';
 import { printResult } from '../../output.js';
 import { resolveSecretArgument } from '../../secret-argument.js';
@@ -12,7 +11,7 @@ interface FormatOptions extends OtpOptions {
   readonly steamStyle: 'encoder' | 'host';
 }
 
-export function registerUriFormat(uri: Command, { io, client }: CliContext): void {
+export function registerUriFormat(uri: Command, { io, connect }: CliContext): void {
   const command = uri
     .command('format')
     .summary('write the otpauth:// URI of an account')
@@ -36,7 +35,7 @@ Examples:
   $ latchkey uri format --secret JRZCL47CMXVOQMNPZR2F7J4RGI --type steam --issuer Steam --label gamer`,
     )
     .action(async (options: FormatOptions, cmd: Command) => {
-      const { json } = globalOptionsOf(cmd);
+      const { client, globals: { json } } = connect(cmd);
       const secretBase32 = await resolveSecretArgument(io, options.secret);
       const { uri: text } = await client.call('uri.format', {
         account: { ...otpRequestFields(options), issuer: options.issuer, label: options.label, secretBase32 },

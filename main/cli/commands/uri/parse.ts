@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context.js';
-import { globalOptionsOf } from '../../globals.js';
 import { accountJson, accountText, printResult, printWarnings } from '../../output.js';
 
-export function registerUriParse(uri: Command, { io, client }: CliContext): void {
+export function registerUriParse(uri: Command, { io, connect }: CliContext): void {
   uri
     .command('parse')
     .summary('show the account an otpauth:// URI describes')
@@ -20,7 +19,7 @@ Examples:
   $ latchkey uri parse 'otpauth://hotp/Example:bob?secret=GEZDGNBV&counter=5' --json --show-secrets`,
     )
     .action(async (text: string, options: { showSecrets: boolean }, cmd: Command) => {
-      const { json } = globalOptionsOf(cmd);
+      const { client, globals: { json } } = connect(cmd);
       const { account, warnings } = await client.call('uri.parse', { uri: text, showSecrets: options.showSecrets });
       printWarnings(io, warnings);
       printResult(io, json, accountJson(account), () => accountText(account));

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { LatchkeyError, UsageError } from '../../../shared/errors.js';
+import type { CliContext } from '../context.js';
+import { addOtpOptions, otpRequestFields, type OtpOptions } from '../otp-options.js';
+import { accountName, printResult, printWarnings, viewJson } from '../output.js';
+import { resolveSecretArgument } from '../secret-argument.js';
+
+interface AddOptions extends OtpOptions {
+  readonly uri?: string;
+  readonly secret?: string;
+  readonly issuer: string;
+  readonly label: string;
+  readonly tag: string[];
+  readonly note?: string;
+  readonly recoveryCodes?: string;
+}
+
+export function registerAdd(program: Command, context: CliContext): void {
+  const command = program
+    .command('add')
+    .summary('add an account to the vault')
+    .addOption(new Option('--uri <uri>', 'an otpauth:// URI').conflicts(['secret', 'type', 'algorithm', 'digits', 'period', 'counter']))
+    .option('--secret <base32>', 'a Base32 secret ("-" reads it from standard input)')
+    .option('--issuer <name>', 'the service, e.g. "GitHub"', '')
+    .option('--label <name>', 'the account name, e.g. "alice@example.com"', '')
+    .addOption(new Option('--tag <tag>', 'a tag (repeatable)').argParser((value: string, previous: string[]) => [...previous, value]).default([]))
+    .option('--note <text>', 'a private note, sealed apart from the listing')
+    .option('--recovery-codes <file>', "the site's recovery codes, one per line");
+  addOtpOptions(command)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ latchkey add --uri 'otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub'
+  $ latchkey add --secret - --issuer GitHub --label alice --tag work < secret.txt
+  $ latchkey add --secret JRZCL47CMXVOQMNPZR2F7J4RGI --type steam --issuer Steam --label gamer
+  $ latchkey add --uri "$URI" --recovery-codes github-codes.txt`,
+    )
+    .action(async (options: AddOptions, cmd: Command) => {
+      const connection = context.connect(cmd);
+      const { client, globals } = connection;
+      const extras = {
+        ...(options.tag.length === 0 ? {} : { tags: options.tag }),
+        ...(options.note === undefined ? {} : { note: options.note }),
+        ...(options.recoveryCodes === undefined ? {} : { recoveryCodes: readCodes(options.recoveryCodes) }),
+      };
+      let request;
+      if (options.uri !== undefined) request = { uri: options.uri, ...extras };
+      else if (options.secret !== undefined) {
+        const secretBase32 = await resolveSecretArgument(context.io, options.secret);
+        request = { account: { ...otpRequestFields(options), issuer: options.issuer, label: options.label, secretBase32 }, ...extras };
+      } else throw new UsageError('give --uri URI or --secret BASE32 (see latchkey add --help)');
+      await connection.unlock();
+      const { account, warnings } = await client.call('accounts.add', request);
+      printWarnings(context.io, warnings);
+      printResult(context.io, globals.json, viewJson(account), () => `Added ${accountName(account)}.`);
+    });
+}
+
+function readCodes(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new LatchkeyError('IO_ERROR', `cannot read the recovery-codes file ${path}`, { path });
+  }
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}

@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { LatchkeyError, UsageError } from '../../shared/errors.js';
+import type { GlobalOptions } from './globals.js';
+import type { CliIo } from './io.js';
+
+/**
+ * The vault password, from (in order) --password-file, --password-command, LATCHKEY_PASSWORD_FILE
+ * or a terminal prompt; never from an argument. Without a terminal and without a source, fail at once.
+ */
+export async function readVaultPassword(globals: GlobalOptions, io: CliIo, prompt = 'Vault password: '): Promise<string> {
+  if (globals.passwordFile !== undefined) return readPasswordFile(globals.passwordFile);
+  if (globals.passwordCommand !== undefined) return runPasswordCommand(globals.passwordCommand);
+  const fromEnv = io.env['LATCHKEY_PASSWORD_FILE'];
+  if (fromEnv !== undefined && fromEnv !== '') return readPasswordFile(fromEnv);
+  if (io.interactive) return io.prompt(prompt, { hidden: true });
+  throw new UsageError('no vault password: give --password-file FILE, --password-command CMD or LATCHKEY_PASSWORD_FILE, or run in a terminal');
+}
+
+/** A new password: from its file option, or typed twice at a terminal. */
+export async function readNewPassword(file: string | undefined, io: CliIo): Promise<string> {
+  if (file !== undefined) return readPasswordFile(file);
+  if (!io.interactive) throw new UsageError('no new password: give --new-password-file FILE, or run in a terminal');
+  const first = await io.prompt('New vault password: ', { hidden: true });
+  const second = await io.prompt('Repeat the new password: ', { hidden: true });
+  if (first !== second) throw new UsageError('the two passwords differ; nothing was changed');
+  return first;
+}
+
+/** A password file's first line, its trailing CR/LF stripped. */
+export function readPasswordFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new LatchkeyError('IO_ERROR', `cannot read the password file ${path}`, { path });
+  }
+  return firstLine(text);
+}
+
+function runPasswordCommand(command: string): string {
+  try {
+    return firstLine(execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 60_000 }));
+  } catch {
+    throw new LatchkeyError('IO_ERROR', 'the --password-command failed');
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]?.replace(/\r$/, '') ?? '';
+}
