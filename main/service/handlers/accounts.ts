@@ -49,7 +49,8 @@ export function accountHandlers(host: VaultHost, clock: Clock): HandlersFor<Acco
       return { account: viewOf(meta.id), warnings: [...warnings] };
     },
     'accounts.update': ({ id, patch }) => {
-      const clean = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+      // A key sent as undefined (structured clone keeps them) must not erase a field.
+      const clean = Object.fromEntries(Object.entries(patch as Record<string, unknown>).filter(([, value]) => value !== undefined));
       host.session().update(id, clean);
       return { account: viewOf(id) };
     },
