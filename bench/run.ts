@@ -1,6 +1,7 @@
 import { printTable, type BenchRow } from './measure.js';
 import { benchOtpTick } from './otp-tick.js';
+import { benchVault } from './vault.js';
 
 /** `npm run bench`: prints a table with a ratio against each named peer. Never asserts a time. */
-const rows: BenchRow[] = [...benchOtpTick()];
+const rows: BenchRow[] = [...benchOtpTick(), ...(await benchVault())];
 printTable(rows);

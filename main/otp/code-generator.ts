@@ -59,6 +59,20 @@ export function createCodeGenerator(params: OtpParams, secret: Uint8Array): Code
   };
 }
 
+/**
+ * One code from a seed that is about to be wiped: no copy and no generator object, for listings that
+ * open each seed for exactly one HMAC. The caller owns `secret` and zeroes it afterwards.
+ */
+export function codeOnce(params: OtpParams, secret: Uint8Array, unixMs: number): OtpCode {
+  if (params.type !== 'totp') return createCodeGenerator(params, secret).codeAt(unixMs);
+  const { algorithm, digits, period } = params;
+  const otpSecret = new Secret({ buffer: secret.buffer.slice(secret.byteOffset, secret.byteOffset + secret.byteLength) });
+  const hmac = (_algorithm: string, key: Uint8Array, message: Uint8Array): Uint8Array => hmacDigest(algorithm, key, message);
+  const code = TOTP.generate({ secret: otpSecret, algorithm, digits, period, timestamp: unixMs, hmac });
+  otpSecret.bytes.fill(0);
+  return { code, ...timeWindow(unixMs, period) };
+}
+
 function timeWindow(unixMs: number, period: number): { validFrom: number; validUntil: number } {
   const validFrom = Math.floor(unixMs / 1000 / period) * period;
   return { validFrom, validUntil: validFrom + period };

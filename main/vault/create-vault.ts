@@ -1,3 +1,4 @@
+import { randomBytes } from './random.js';
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -30,10 +31,10 @@ export async function createVault(path: string, password: string, runtime: Vault
     throw new VaultError('VAULT_EXISTS', `a vault already exists at ${path}; it was left untouched`, { path });
   }
   const { sodium } = runtime;
-  const vaultId = sodium.randombytes_buf(16);
-  const keys = deriveVaultKeys(sodium, sodium.randombytes_buf(32));
+  const vaultId = randomBytes(16);
+  const keys = deriveVaultKeys(sodium, randomBytes(32));
   const passwordKey = await deriveNewPasswordKey(runtime, password);
-  const recoverySecret = sodium.randombytes_buf(32);
+  const recoverySecret = randomBytes(32);
   const recoveryKey = recoveryKek(sodium, recoverySecret);
   try {
     const slots: SlotRow[] = [
@@ -41,7 +42,7 @@ export async function createVault(path: string, password: string, runtime: Vault
       wrapMasterKey(sodium, vaultId, keys.master, recoveryKey, { kind: 'recovery' }),
     ];
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const temporary = `${path}.creating-${toHex(sodium.randombytes_buf(6))}`;
+    const temporary = `${path}.creating-${toHex(randomBytes(6))}`;
     try {
       const db = new Database(temporary);
       try {

@@ -1,3 +1,4 @@
+import { randomBytes } from './random.js';
 import { calibrate } from './calibrate.js';
 import type { KdfParams } from './kdf-params.js';
 import { passwordBytes } from './password.js';
@@ -12,7 +13,7 @@ export interface PasswordKey {
 
 /** A fresh salt and the key-encryption key for a new password slot, calibrated when asked. */
 export async function deriveNewPasswordKey(runtime: VaultRuntime, password: string): Promise<PasswordKey> {
-  const salt = runtime.sodium.randombytes_buf(SALT_BYTES);
+  const salt = randomBytes(SALT_BYTES);
   const derive = async (params: KdfParams) => {
     const bytes = passwordBytes(password);
     try {

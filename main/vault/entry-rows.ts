@@ -48,7 +48,7 @@ function openField(ctx: SealContext, row: Pick<EntryRow, 'id' | 'rev'>, field: F
 
 export function openMeta(ctx: SealContext, row: Pick<EntryRow, 'id' | 'rev' | 'meta_nonce' | 'meta_ct'>, idHex: string): AccountMeta | null {
   const bytes = openField(ctx, row, 'meta', row.meta_nonce, row.meta_ct);
-  return bytes === null ? null : decodeMeta(ctx.sodium, idHex, bytes);
+  return bytes === null ? null : decodeMeta(idHex, bytes);
 }
 
 /** The raw seed; the caller zeroes it as soon as its one HMAC is done. */
@@ -60,7 +60,7 @@ export function openSeed(ctx: SealContext, row: Pick<EntryRow, 'id' | 'rev' | 's
 export function openExtra(ctx: SealContext, row: Pick<EntryRow, 'id' | 'rev' | 'extra_nonce' | 'extra_ct'>): EntryExtra | null {
   if (row.extra_nonce === null || row.extra_ct === null) return {};
   const bytes = openField(ctx, row, 'extra', row.extra_nonce, row.extra_ct);
-  return bytes === null ? null : decodeExtra(ctx.sodium, bytes);
+  return bytes === null ? null : decodeExtra(bytes);
 }
 
 export const INSERT_ENTRY_SQL =

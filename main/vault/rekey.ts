@@ -1,3 +1,4 @@
+import { randomBytes } from './random.js';
 import { toHex } from './bytes.js';
 import { deriveNewPasswordKey } from './derive-password-key.js';
 import { openExtra, openMeta, openSeed, REPLACE_ENTRY_SQL, sealEntry, type EntryRow } from './entry-rows.js';
@@ -18,10 +19,10 @@ export async function rekeyVault(session: VaultSession, password: string): Promi
   const { db, runtime, keys, header, write, swapKeys } = session.internals();
   const { sodium } = runtime;
   const oldCtx = { sodium, vaultId: header.meta.vaultId, rowKey: keys.rows };
-  const newKeys = deriveVaultKeys(sodium, sodium.randombytes_buf(32));
+  const newKeys = deriveVaultKeys(sodium, randomBytes(32));
   const newCtx = { sodium, vaultId: header.meta.vaultId, rowKey: newKeys.rows };
   const passwordKey = await deriveNewPasswordKey(runtime, password);
-  const recoverySecret = sodium.randombytes_buf(32);
+  const recoverySecret = randomBytes(32);
   const recoveryKey = recoveryKek(sodium, recoverySecret);
   const slots = [
     wrapMasterKey(sodium, header.meta.vaultId, newKeys.master, passwordKey.kek, { kind: 'password', kdf: { params: passwordKey.params, salt: passwordKey.salt } }),

@@ -1,3 +1,4 @@
+import { randomBytes } from './random.js';
 import { concatBytes, u32be, utf8 } from './bytes.js';
 import { FIELD_CODE, TABLE_CODE } from './format.js';
 import type { Sodium } from './sodium.js';
@@ -10,13 +11,26 @@ export interface Sealed {
 export type TableName = keyof typeof TABLE_CODE;
 export type FieldName = keyof typeof FIELD_CODE;
 
+const ROW_AD_TAG = utf8('LK row v1');
+const ROW_AD_LENGTH = ROW_AD_TAG.length + 16 + 1 + 1 + 16 + 4;
+
 /** Row AD: vault, table, field, row id and revision, fixed width. A row moved anywhere fails to open. */
 export function rowAssociatedData(vaultId: Uint8Array, table: TableName, field: FieldName, id: Uint8Array, rev: number): Uint8Array {
-  return concatBytes([utf8('LK row v1'), vaultId, Uint8Array.of(TABLE_CODE[table]), Uint8Array.of(FIELD_CODE[field]), id, u32be(rev)]);
+  if (vaultId.length !== 16 || id.length !== 16) return concatBytes([ROW_AD_TAG, vaultId, Uint8Array.of(TABLE_CODE[table], FIELD_CODE[field]), id, u32be(rev)]);
+  // The fixed-width case, built in place: it runs for every field of every row in a listing.
+  const ad = new Uint8Array(ROW_AD_LENGTH);
+  let at = 0;
+  ad.set(ROW_AD_TAG, at);
+  ad.set(vaultId, (at += ROW_AD_TAG.length));
+  ad[(at += 16)] = TABLE_CODE[table];
+  ad[(at += 1)] = FIELD_CODE[field];
+  ad.set(id, (at += 1));
+  new DataView(ad.buffer).setUint32((at += 16), rev);
+  return ad;
 }
 
 export function seal(sodium: Sodium, key: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Sealed {
-  const nonce = sodium.randombytes_buf(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  const nonce = randomBytes(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   const ct = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key);
   return { nonce, ct };
 }

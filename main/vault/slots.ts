@@ -1,3 +1,4 @@
+import { randomBytes } from './random.js';
 import { slotAssociatedData, type SlotRow } from './header.js';
 import { KDF_ID, type SlotKind } from './format.js';
 import type { KdfParams } from './kdf-params.js';
@@ -17,7 +18,7 @@ export interface NewSlot {
 /** Seals the master key under a slot's key-encryption key, bound to every parameter of the slot. */
 export function wrapMasterKey(sodium: Sodium, vaultId: Uint8Array, masterKey: Uint8Array, kek: Uint8Array, slot: NewSlot): SlotRow {
   const header = {
-    slotId: sodium.randombytes_buf(SLOT_ID_BYTES),
+    slotId: randomBytes(SLOT_ID_BYTES),
     kind: slot.kind,
     kdf: slot.kdf === undefined ? 'none' : KDF_ID,
     ops: slot.kdf?.params.ops ?? 0,

@@ -43,7 +43,7 @@ export function inspectVaultFile(sodium: Sodium, path: string): VaultHeader {
   if (statSync(path).size === 0) throw corrupt(path, 'file', 'the vault file is empty');
   const db = openDatabase(path, { readonly: true });
   try {
-    return withSqliteErrors(path, () => readCheckedHeader(sodium, db, path));
+    return withSqliteErrors(path, () => readCheckedHeader(sodium, db, path, { quickCheck: true }));
   } finally {
     db.close();
   }
@@ -59,8 +59,11 @@ export function openDatabase(path: string, options: { readonly: boolean; busyTim
   }
 }
 
-/** Reads and checks the header through an open handle (read-only before unlock, read-write after). */
-export function readCheckedHeader(sodium: Sodium, db: Db, path: string): VaultHeader {
+/**
+ * Reads and checks the header through an open handle (read-only before unlock, read-write after).
+ * SQLite's quick_check reads the whole file, so it runs once, in the read-only inspection.
+ */
+export function readCheckedHeader(sodium: Sodium, db: Db, path: string, options: { quickCheck: boolean } = { quickCheck: false }): VaultHeader {
   const tables = db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all() as {
     type: string;
     name: string;
@@ -90,8 +93,7 @@ export function readCheckedHeader(sodium: Sodium, db: Db, path: string): VaultHe
   if (!bytesEqual(computeHeaderSum(sodium, meta, slots), meta.headerSum)) {
     throw corrupt(path, 'header', 'the vault header or a key slot is damaged (its checksum does not match)');
   }
-  const check = db.pragma('quick_check', { simple: true });
-  if (check !== 'ok') throw corrupt(path, 'file', 'the vault file is damaged (SQLite quick_check failed)');
+  if (options.quickCheck && db.pragma('quick_check', { simple: true }) !== 'ok') throw corrupt(path, 'file', 'the vault file is damaged (SQLite quick_check failed)');
   return { meta, slots };
 }
 

@@ -1,5 +1,6 @@
+import { randomBytes } from './random.js';
 import type { Account, AccountDraft } from '../../shared/account.js';
-import { createCodeGenerator, type OtpCode } from '../otp/index.js';
+import { codeOnce, createCodeGenerator, type OtpCode } from '../otp/index.js';
 import { bytesEqual, fromHex, toHex } from './bytes.js';
 import { clearFailures, readAttempts, recordFailure, retryAfterMs } from './attempts.js';
 import { derivePasswordKey, deriveNewPasswordKey } from './derive-password-key.js';
@@ -172,7 +173,7 @@ export class VaultSession {
       const seed = openSeed(ctx, row);
       if (seed === null) continue;
       try {
-        codes.set(id, createCodeGenerator(meta, seed).codeAt(nowMs));
+        codes.set(id, codeOnce(meta, seed, nowMs));
       } finally {
         this.runtime.sodium.memzero(seed);
       }
@@ -192,16 +193,25 @@ export class VaultSession {
   }
 
   add(draft: AccountDraft & AccountPatch): AccountMeta {
-    const { sodium } = this.runtime;
-    const idBytes = sodium.randombytes_buf(16);
-    const id = toHex(idBytes);
+    const [added] = this.addMany([draft]);
+    if (added === undefined) throw new Error('addMany returned nothing');
+    return added;
+  }
+
+  /** Adds accounts at the end of the list, all in one transaction (imports, restores). */
+  addMany(drafts: readonly (AccountDraft & AccountPatch)[]): AccountMeta[] {
     const now = this.runtime.clock.now();
-    const account: Account = { ...draft, id, tags: draft.tags ?? [], createdAt: now, updatedAt: now };
+    const accounts = drafts.map((draft): [Uint8Array, Account] => {
+      const idBytes = randomBytes(16);
+      return [idBytes, { ...draft, id: toHex(idBytes), tags: draft.tags ?? [], createdAt: now, updatedAt: now }];
+    });
     this.write(() => {
       const { next } = this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS next FROM entries').get() as { next: number };
-      this.db.prepare(INSERT_ENTRY_SQL).run(sealEntry(this.sealContext(), idBytes, 1, next, account));
+      const insert = this.db.prepare(INSERT_ENTRY_SQL);
+      const ctx = this.sealContext();
+      accounts.forEach(([idBytes, account], offset) => insert.run(sealEntry(ctx, idBytes, 1, next + offset, account)));
     });
-    return withoutSecrets(account);
+    return accounts.map(([, account]) => withoutSecrets(account));
   }
 
   update(id: string, patch: AccountPatch): AccountMeta {
@@ -283,7 +293,7 @@ export class VaultSession {
   /** A new recovery key; the old one stops working. Shown once by the caller, never stored. */
   issueRecoveryKey(): string {
     const { sodium } = this.runtime;
-    const secret = sodium.randombytes_buf(32);
+    const secret = randomBytes(32);
     const kek = recoveryKek(sodium, secret);
     const slot = wrapMasterKey(sodium, this.header.meta.vaultId, this.unlockedKeys().master, kek, { kind: 'recovery' });
     this.replaceSlots(['recovery'], [slot]);
