@@ -84,9 +84,12 @@ describe('a vault on a real SQLite file with real libsodium', () => {
     session.lock();
   });
 
-  it('forgets its keys on lock: every call then says VAULT_LOCKED', async () => {
+  it('forgets its keys on lock: they read back as zeros, and every call then says VAULT_LOCKED', async () => {
     const session = await unlockVault(path, { password: PASSWORD }, runtime);
+    const { keys } = session.internals();
+    expect(keys.master.some((byte) => byte !== 0)).toBe(true);
     session.lock();
+    for (const key of [keys.master, keys.rows, keys.manifest]) expect(key.every((byte) => byte === 0)).toBe(true);
     expect(() => session.list()).toThrow(expect.objectContaining({ code: 'VAULT_LOCKED' }) as Error);
   });
 
