@@ -5,4 +5,5 @@ import { createRequire } from 'node:module';
 export default function setup(): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/copy-assets.mjs'], { stdio: 'inherit' });
 }

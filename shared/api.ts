@@ -6,6 +6,7 @@ import {
   otpParamsInputSchema,
   unixSecondsSchema,
 } from './wire.js';
+import { enrollChannels } from './enroll-api.js';
 import { vaultChannels } from './vault-api.js';
 
 /** Longest URI we look at (SECURITY-NOTES §8); longer ones are refused before parsing. */
@@ -37,6 +38,7 @@ export const channels = {
     reply: z.object({ uri: z.string() }),
   },
   ...vaultChannels,
+  ...enrollChannels,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type Channel = keyof typeof channels;

@@ -4,3 +4,4 @@ export * from './client.js';
 export * from './errors.js';
 export * from './wire.js';
 export * from './vault-api.js';
+export * from './enroll-api.js';

@@ -3,7 +3,9 @@ import { LatchkeyError } from '../../shared/errors.js';
 import type { ReplyEnvelope } from '../../shared/wire.js';
 import type { DeriveKey, KdfParams } from '../vault/index.js';
 import type { HandlerDeps, HandlerTable } from './handler-types.js';
+import type { ScreenCapture } from './capture.js';
 import { accountHandlers } from './handlers/accounts.js';
+import { enrollHandlers } from './handlers/enroll.js';
 import { otpHandlers } from './handlers/otp.js';
 import { uriHandlers } from './handlers/uri.js';
 import { vaultHandlers } from './handlers/vault.js';
@@ -24,6 +26,8 @@ export interface ServiceDeps extends HandlerDeps {
   readonly deriveKey?: DeriveKey;
   readonly busyTimeoutMs?: number;
   readonly lockPolicy?: LockPolicy;
+  /** Screenshots for QR scanning (desktopCapturer in the app, a screenshot tool on the CLI). */
+  readonly capture?: ScreenCapture;
   /** Told about every unexpected error (a bug), with its stack; expected errors are not reported. */
   readonly onInternalError?: (error: unknown) => void;
 }
@@ -52,6 +56,7 @@ export function createService(deps: ServiceDeps): Service {
     ...uriHandlers(),
     ...vaultHandlers(host),
     ...accountHandlers(host, deps.clock),
+    ...enrollHandlers(host, deps.capture),
   };
 
   async function run(channel: Channel, payload: unknown): Promise<unknown> {

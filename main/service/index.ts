@@ -3,3 +3,4 @@ export type { LockPolicy, Service, ServiceDeps } from './create-service.js';
 export { defaultVaultPath } from './paths.js';
 export type { Clock, HandlerTable } from './handler-types.js';
 export { systemClock } from './system-clock.js';
+export type { ScreenCapture } from './capture.js';

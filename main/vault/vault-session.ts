@@ -1,7 +1,7 @@
 import { randomBytes } from './random.js';
 import type { Account, AccountDraft } from '../../shared/account.js';
 import { codeOnce, createCodeGenerator, type OtpCode } from '../otp/index.js';
-import { bytesEqual, fromHex, toHex } from './bytes.js';
+import { bytesEqual, concatBytes, fromHex, toHex, utf8 } from './bytes.js';
 import { clearFailures, readAttempts, recordFailure, retryAfterMs } from './attempts.js';
 import { derivePasswordKey, deriveNewPasswordKey } from './derive-password-key.js';
 import { withoutSecrets, type AccountMeta, type EntryExtra } from './entry-codec.js';
@@ -179,6 +179,29 @@ export class VaultSession {
       }
     }
     return codes;
+  }
+
+  /**
+   * Keys that identify each stored account by type and secret (a keyed hash, never the secret), to
+   * judge duplicates when importing: labels differ too often between apps to be used.
+   */
+  duplicateKeys(): Set<string> {
+    const ctx = this.sealContext();
+    const keys = new Set<string>();
+    const rows = this.read(() => this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries`).all()) as EntryRow[];
+    for (const row of rows) {
+      const meta = openMeta(ctx, row, toHex(row.id));
+      const seed = openSeed(ctx, row);
+      if (meta === null || seed === null) continue;
+      keys.add(this.duplicateKey(meta.type, seed));
+      this.runtime.sodium.memzero(seed);
+    }
+    return keys;
+  }
+
+  duplicateKey(type: Account['type'], secret: Uint8Array): string {
+    const { sodium } = this.runtime;
+    return toHex(sodium.crypto_generichash(16, concatBytes([utf8(type), Uint8Array.of(0), secret]), this.unlockedKeys().manifest));
   }
 
   /** Runs `use` with the seed of an account, then zeroes it. For reveal and export only. */
