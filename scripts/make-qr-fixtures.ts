@@ -6,24 +6,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
-import type { AccountDraft } from '../shared/account.js';
 import { formatMigrationUris } from '../main/enroll/migration/format-migration-uri.js';
 import { formatOtpauthUri } from '../main/enroll/uri/format-otpauth-uri.js';
 import { REPO_ROOT } from '../main/test-support/facts.js';
+import { goldenAccount } from '../main/test-support/golden-accounts.js';
 
 const OUT = join(REPO_ROOT, 'main/enroll/qr/fixtures');
 const manifest: { file: string; texts?: string[]; error?: string; note: string }[] = [];
 
-const secret = (seed: number, length = 20) => Uint8Array.from({ length }, (_, i) => (seed * 31 + i * 7) % 256);
-const account = (i: number): AccountDraft => ({
-  type: i % 7 === 3 ? 'hotp' : 'totp',
-  algorithm: (['SHA1', 'SHA256', 'SHA512'] as const)[i % 3] ?? 'SHA1',
-  digits: i % 2 === 0 ? 6 : 8,
-  ...(i % 7 === 3 ? { counter: BigInt(i * 11) } : { period: 30 }),
-  issuer: ['GitHub', 'Mailbox', 'Bank of Ünïcode', 'C++ Club', 'Cloud'][i % 5] ?? 'X',
-  label: `user${String(i)}@example.com`,
-  secret: secret(i),
-} as AccountDraft);
+const account = goldenAccount;
 
 const URI_A = formatOtpauthUri(account(1));
 const URI_B = formatOtpauthUri(account(2));
