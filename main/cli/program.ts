@@ -4,6 +4,7 @@ import { registerCode } from './commands/code.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
 import { registerRemove } from './commands/remove.js';
+import { registerScan } from './commands/scan.js';
 import { registerUri } from './commands/uri/register-uri.js';
 import { registerVault } from './commands/vault/register-vault.js';
 import type { CliContext } from './context.js';
@@ -41,6 +42,7 @@ Examples:
   );
   registerInit(program, context);
   registerAdd(program, context);
+  registerScan(program, context);
   registerList(program, context);
   registerCode(program, context);
   registerRemove(program, context);

@@ -1,7 +1,7 @@
 import { CommanderError, type Command } from 'commander';
 import { createClient } from '../../shared/client.js';
 import { exitCodeFor, LatchkeyError } from '../../shared/errors.js';
-import { createService, defaultVaultPath, systemClock, type Clock, type Service } from '../service/index.js';
+import { commandScreenCapture, createService, defaultVaultPath, systemClock, type Clock, type Service } from '../service/index.js';
 import { connectionFor, globalOptionsOf, type Connection } from './context.js';
 import type { CliIo } from './io.js';
 import { printError } from './output.js';
@@ -22,6 +22,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
     const service = createService({
       clock: options.clock ?? systemClock,
       vaultPath: globals.vault ?? defaultVaultPath(io.env),
+      capture: commandScreenCapture(io.env),
       onInternalError: (error) => {
         internalError = error;
       },

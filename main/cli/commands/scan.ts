@@ -1,0 +1,128 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { EnrollResult } from '../../../shared/enroll-api.js';
+import { LatchkeyError, UsageError } from '../../../shared/errors.js';
+import { readClipboard } from '../../service/index.js';
+import type { CliContext, Connection } from '../context.js';
+import { accountJson, accountName, printResult, printWarnings } from '../output.js';
+
+interface ScanOptions {
+  readonly screen: boolean;
+  readonly clipboard: boolean;
+  readonly dryRun: boolean;
+  readonly showSecrets: boolean;
+}
+
+const MAX_IMAGE_FILE = 50 * 1024 * 1024;
+
+export function registerScan(program: Command, context: CliContext): void {
+  const { io } = context;
+  program
+    .command('scan')
+    .summary('add accounts from QR codes in images, on the screen or in the clipboard')
+    .argument('[files...]', 'image files (PNG, JPEG, WebP, BMP, GIF); every QR code in each is read')
+    .option('--screen', 'take a screenshot and read the QR codes on it', false)
+    .option('--clipboard', 'read a QR image, or otpauth:// links, from the clipboard', false)
+    .option('--dry-run', 'only show what would be added; needs no vault, writes nothing', false)
+    .option('--show-secrets', 'include each Base32 secret in the output', false)
+    .addHelpText(
+      'after',
+      `
+Reads otpauth:// QR codes and Google Authenticator export QR codes (several parts in any order;
+the missing ones are named). Accounts already in the vault (same secret and type) are skipped.
+With --json: { accounts, warnings, invalid }.
+
+Examples:
+  $ latchkey scan ~/Downloads/github-2fa.png
+  $ latchkey scan --screen
+  $ latchkey scan export-1.png export-2.png export-3.png --dry-run --json
+  $ latchkey scan --clipboard`,
+    )
+    .action(async (files: string[], options: ScanOptions, cmd: Command) => {
+      if (files.length === 0 && !options.screen && !options.clipboard) throw new UsageError('give image files, --screen or --clipboard (see latchkey scan --help)');
+      const connection = context.connect(cmd);
+      const vaultReady = await unlockUnlessDryRun(connection, options.dryRun);
+      const results: EnrollResult[] = [];
+      const failures: { source: string; error: LatchkeyError }[] = [];
+      const attempt = async (source: string, work: () => Promise<EnrollResult>) => {
+        try {
+          results.push(await work());
+        } catch (error) {
+          if (!(error instanceof LatchkeyError)) throw error;
+          failures.push({ source, error });
+        }
+      };
+      const { client } = connection;
+      const showSecrets = options.showSecrets;
+      for (const file of files) {
+        await attempt(file, () => client.call('enroll.decodeImage', { imageBase64: readImageFile(file).toString('base64'), source: file, showSecrets }));
+      }
+      if (options.screen) await attempt('screen', () => client.call('enroll.captureScreen', { showSecrets }));
+      if (options.clipboard) {
+        await attempt('clipboard', async () => {
+          const content = await readClipboard(io.env);
+          return 'image' in content
+            ? client.call('enroll.decodeImage', { imageBase64: Buffer.from(content.image).toString('base64'), source: 'clipboard', showSecrets })
+            : client.call('enroll.decodeText', { text: content.text, source: 'clipboard', showSecrets });
+        });
+      }
+
+      const candidates = results.flatMap((result) => result.candidates);
+      const [firstFailure] = failures;
+      if (candidates.length === 0 && firstFailure !== undefined) throw firstFailure.error;
+      const invalid = [
+        ...results.flatMap((result) => result.invalid),
+        ...failures.map(({ source, error }, index) => ({ index, field: error.code, reason: `${source}: ${error.message}` })),
+      ];
+      const warnings = [
+        ...results.flatMap((result) => result.warnings),
+        ...lastProgress(results).flatMap((batch) =>
+          batch.missing.length === 0 ? [] : [`Google export: QR ${batch.missing.map((i) => String(i + 1)).join(', ')} of ${String(batch.size)} not scanned yet`],
+        ),
+      ];
+      let added = 0;
+      if (!options.dryRun && vaultReady) {
+        const committed = await client.call('enroll.commit', { ids: candidates.map((c) => c.id) });
+        added = committed.added.length;
+      }
+      printWarnings(io, warnings);
+      const accounts = candidates.map((c) => ({ ...accountJson(c), source: c.source, duplicate: c.duplicate }));
+      printResult(io, connection.globals.json, { accounts, warnings, invalid }, () =>
+        [
+          `Found ${String(candidates.length)} account${candidates.length === 1 ? '' : 's'}:`,
+          ...candidates.map((c) => `  ${accountName(c)}${c.duplicate ? '  (already in the vault)' : ''}${c.secretBase32 === undefined ? '' : `  ${c.secretBase32}`}`),
+          ...invalid.map((entry) => `  not read: ${entry.reason}`),
+          options.dryRun ? 'Nothing was written (--dry-run).' : `Added ${String(added)} to the vault.`,
+        ].join('\n'),
+      );
+    });
+}
+
+/** A dry run needs no vault, but marks duplicates when a password source is given. */
+async function unlockUnlessDryRun(connection: Connection, dryRun: boolean): Promise<boolean> {
+  if (!dryRun) {
+    await connection.unlock();
+    return true;
+  }
+  const { globals } = connection;
+  if (globals.passwordFile === undefined && globals.passwordCommand === undefined) return false;
+  await connection.unlock();
+  return true;
+}
+
+function readImageFile(path: string): Buffer {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new LatchkeyError('IO_ERROR', `cannot read ${path}`, { path });
+  }
+  if (size > MAX_IMAGE_FILE) throw new LatchkeyError('QR_IMAGE_TOO_LARGE', `${path} is over 50 MiB`, { path });
+  return readFileSync(path);
+}
+
+function lastProgress(results: readonly EnrollResult[]): EnrollResult['batches'] {
+  const byId = new Map<number, EnrollResult['batches'][number]>();
+  for (const batch of results.flatMap((result) => result.batches)) byId.set(batch.batchId, batch);
+  return [...byId.values()];
+}
