@@ -1,0 +1,1 @@
+export { googleMigrationFormat } from './google-migration.js';

@@ -1,0 +1,1 @@
+export { otpauthListFormat } from './otpauth-list.js';

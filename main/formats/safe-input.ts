@@ -1,0 +1,86 @@
+import { ImportError, malformed } from './import-error.js';
+
+/** SECURITY-NOTES §8 limits, checked before and while parsing. */
+export const LIMITS = {
+  textBytes: 10 * 1024 * 1024,
+  depth: 64,
+  arrayLength: 10_000,
+  stringLength: 64 * 1024,
+} as const;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The file as text: not empty, not over the cap, valid UTF-8 (a BOM is dropped), not binary. */
+export function readText(bytes: Uint8Array): string {
+  if (bytes.length === 0) throw new ImportError('IMPORT_EMPTY', 'the file is empty');
+  if (bytes.length > LIMITS.textBytes) throw new ImportError('IMPORT_TOO_LARGE', 'the file is over 10 MiB: not an export we read');
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new ImportError('IMPORT_UNREADABLE', 'the file is UTF-16; save it as UTF-8');
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new ImportError('IMPORT_UNREADABLE', 'the file is not UTF-8 text');
+  }
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  // NUL and other C0 controls (tab, CR, LF aside) don't occur in any text export.
+  if (hasBinaryControls(text)) throw new ImportError('IMPORT_UNREADABLE', 'the file holds binary data, not text');
+  return text;
+}
+
+function hasBinaryControls(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0c && code !== 0x0d) return true;
+  }
+  return false;
+}
+
+/**
+ * JSON with the hostile-input limits: depth 64, arrays of 10,000, strings of 64 KiB. JSON.parse makes
+ * `__proto__` an own property (plain data); callers read fields through schemas, never by merging.
+ */
+export function parseJson(text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const at = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+    throw malformed(at === undefined ? '$' : `character ${at}`, 'the file is not valid JSON (truncated, or something after it?)');
+  }
+  checkLimits(value, '$', 0);
+  return value;
+}
+
+export function looksLikeJson(bytes: Uint8Array): boolean {
+  for (const byte of bytes.subarray(0, 64)) {
+    if (byte === 0x7b || byte === 0x5b) return true;
+    if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09 && byte !== 0xef && byte !== 0xbb && byte !== 0xbf) return false;
+  }
+  return false;
+}
+
+/** Parses bytes as JSON for `detect`: undefined instead of throwing. */
+export function tryJson(bytes: Uint8Array): unknown {
+  if (!looksLikeJson(bytes) || bytes.length > LIMITS.textBytes) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkLimits(value: unknown, path: string, depth: number): void {
+  if (depth > LIMITS.depth) throw malformed(path, 'the JSON is nested deeper than 64 levels');
+  if (typeof value === 'string') {
+    if (value.length > LIMITS.stringLength) throw malformed(path, 'a string is longer than 64 KiB');
+  } else if (Array.isArray(value)) {
+    if (value.length > LIMITS.arrayLength) throw malformed(path, 'a list has more than 10,000 entries');
+    value.forEach((item, i) => {
+      checkLimits(item, `${path}[${String(i)}]`, depth + 1);
+    });
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) checkLimits(item, `${path}.${key.slice(0, 32)}`, depth + 1);
+  }
+}
