@@ -7,6 +7,7 @@ import {
   unixSecondsSchema,
 } from './wire.js';
 import { enrollChannels } from './enroll-api.js';
+import { importChannels } from './import-api.js';
 import { vaultChannels } from './vault-api.js';
 
 /** Longest URI we look at (SECURITY-NOTES §8); longer ones are refused before parsing. */
@@ -39,6 +40,7 @@ export const channels = {
   },
   ...vaultChannels,
   ...enrollChannels,
+  ...importChannels,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type Channel = keyof typeof channels;

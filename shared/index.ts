@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './wire.js';
 export * from './vault-api.js';
 export * from './enroll-api.js';
+export * from './import-api.js';

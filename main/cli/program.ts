@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAdd } from './commands/add.js';
 import { registerCode } from './commands/code.js';
+import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
 import { registerRemove } from './commands/remove.js';
@@ -43,6 +44,7 @@ Examples:
   registerInit(program, context);
   registerAdd(program, context);
   registerScan(program, context);
+  registerImport(program, context);
   registerList(program, context);
   registerCode(program, context);
   registerRemove(program, context);

@@ -23,6 +23,9 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
       clock: options.clock ?? systemClock,
       vaultPath: globals.vault ?? defaultVaultPath(io.env),
       capture: commandScreenCapture(io.env),
+      onProgress: (message) => {
+        if (!globals.json) io.writeErr(`latchkey: ${message}\n`);
+      },
       onInternalError: (error) => {
         internalError = error;
       },

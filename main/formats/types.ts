@@ -2,7 +2,7 @@ import type { AccountDraft } from '../../shared/account.js';
 import type { InvalidEntry } from '../../shared/enroll-api.js';
 
 /** An account read from another app's export, with what we keep of its extras. */
-export type ImportedAccount = AccountDraft & { readonly tags?: readonly string[]; readonly note?: string };
+export type ImportedAccount = AccountDraft & { readonly tags?: string[]; readonly note?: string };
 
 export interface ImportResult {
   readonly accounts: readonly ImportedAccount[];

@@ -6,6 +6,7 @@ import type { HandlerDeps, HandlerTable } from './handler-types.js';
 import type { ScreenCapture } from './capture.js';
 import { accountHandlers } from './handlers/accounts.js';
 import { enrollHandlers } from './handlers/enroll.js';
+import { importHandlers } from './handlers/import.js';
 import { otpHandlers } from './handlers/otp.js';
 import { uriHandlers } from './handlers/uri.js';
 import { vaultHandlers } from './handlers/vault.js';
@@ -28,6 +29,8 @@ export interface ServiceDeps extends HandlerDeps {
   readonly lockPolicy?: LockPolicy;
   /** Screenshots for QR scanning (desktopCapturer in the app, a screenshot tool on the CLI). */
   readonly capture?: ScreenCapture;
+  /** Told about slow steps of an import (an export's KDF), for a progress line. */
+  readonly onProgress?: (message: string) => void;
   /** Told about every unexpected error (a bug), with its stack; expected errors are not reported. */
   readonly onInternalError?: (error: unknown) => void;
 }
@@ -57,6 +60,7 @@ export function createService(deps: ServiceDeps): Service {
     ...vaultHandlers(host),
     ...accountHandlers(host, deps.clock),
     ...enrollHandlers(host, deps.capture),
+    ...importHandlers(host, deps.onProgress),
   };
 
   async function run(channel: Channel, payload: unknown): Promise<unknown> {

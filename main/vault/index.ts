@@ -2,7 +2,7 @@ export { createVault } from './create-vault.js';
 export type { CreatedVault } from './create-vault.js';
 export { describeKdf, KDF_CEILING, KDF_DEFAULT, KDF_FLOOR } from './kdf-params.js';
 export type { KdfParams } from './kdf-params.js';
-export { createWorkerKdf } from './kdf-worker.js';
+export { argon2idInWorker, createWorkerKdf } from './kdf-worker.js';
 export type { DeriveKey } from './kdf-worker.js';
 export { rekeyVault } from './rekey.js';
 export type { VaultRuntime } from './runtime.js';

@@ -41,23 +41,31 @@ export function createWorkerKdf(options: WorkerKdfOptions = {}): DeriveKey {
   return async (password, salt, params) => {
     assertKdfParamsInBox(params);
     options.onWorkerStart?.();
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { sodiumPath, password, salt, ops: params.ops, mem: params.mem },
-      resourceLimits: { maxOldGenerationSizeMb: 64 },
-    });
-    try {
-      return await new Promise<DerivedKey>((resolve, reject) => {
-        worker.once('message', (message: { key: Uint8Array; ms: number }) => {
-          resolve({ key: message.key, ms: message.ms });
-        });
-        worker.once('error', reject);
-        worker.once('exit', (code) => {
-          reject(new Error(`the key-derivation worker stopped early (exit ${String(code)})`));
-        });
-      });
-    } finally {
-      await worker.terminate();
-    }
+    return argon2idInWorker(password, salt, params);
   };
+}
+
+/**
+ * Argon2id in a fresh worker, without our vault's box: for other apps' exports (Ente's 16 passes),
+ * whose own, wider box the importer checks first.
+ */
+export async function argon2idInWorker(password: Uint8Array, salt: Uint8Array, params: KdfParams): Promise<DerivedKey> {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { sodiumPath, password, salt, ops: params.ops, mem: params.mem },
+    resourceLimits: { maxOldGenerationSizeMb: 64 },
+  });
+  try {
+    return await new Promise<DerivedKey>((resolve, reject) => {
+      worker.once('message', (message: { key: Uint8Array; ms: number }) => {
+        resolve({ key: message.key, ms: message.ms });
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        reject(new Error(`the key-derivation worker stopped early (exit ${String(code)})`));
+      });
+    });
+  } finally {
+    await worker.terminate();
+  }
 }

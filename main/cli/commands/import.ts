@@ -1,0 +1,113 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { LatchkeyError, UsageError } from '../../../shared/errors.js';
+import type { ImportPreview } from '../../../shared/import-api.js';
+import type { CliContext, Connection } from '../context.js';
+import type { CliIo } from '../io.js';
+import { accountJson, accountName, printResult, printWarnings } from '../output.js';
+import { readPasswordFile } from '../password-source.js';
+
+interface ImportOptions {
+  readonly format?: string;
+  readonly importPasswordFile?: string;
+  readonly dryRun: boolean;
+  readonly showSecrets: boolean;
+}
+
+const MAX_FILE = 50 * 1024 * 1024;
+
+export function registerImport(program: Command, context: CliContext): void {
+  const { io } = context;
+  program
+    .command('import')
+    .summary('import accounts from another app’s export')
+    .argument('<files...>', 'export files: Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Ente, Google Authenticator, otpauth:// lists')
+    .option('--format <id>', 'skip detection: aegis, two-fas, andotp, bitwarden, freeotp-plus, ente, google-migration, otpauth-list')
+    .option('--import-password-file <file>', "the export's own password, from the file's first line (asked at a terminal otherwise)")
+    .option('--dry-run', 'only show the preview; needs no vault, writes nothing', false)
+    .option('--show-secrets', 'include each Base32 secret in the preview', false)
+    .addHelpText(
+      'after',
+      `
+Shows a preview (accounts, entries that can't be imported and why, duplicates of accounts already in
+the vault), then asks before writing; --yes skips the question. Duplicates (same secret and type)
+are skipped. All accounts of a file are written in one transaction. With --json:
+{ accounts, warnings, invalid }.
+
+Examples:
+  $ latchkey import aegis-export.json
+  $ latchkey import aegis-encrypted.json --import-password-file aegis-pw.txt --yes
+  $ latchkey import ente-export.txt --dry-run --json
+  $ latchkey import bitwarden_export.csv --format bitwarden`,
+    )
+    .action(async (files: string[], options: ImportOptions, cmd: Command) => {
+      const connection = context.connect(cmd);
+      const { client, globals } = connection;
+      const filePassword = options.importPasswordFile === undefined ? undefined : readPasswordFile(options.importPasswordFile);
+      const vaultReady = await unlockUnlessDryRun(connection, options.dryRun);
+      const previews: ImportPreview[] = [];
+      for (const file of files) {
+        const fileBase64 = readExport(file).toString('base64');
+        const request = { fileBase64, fileName: file, showSecrets: options.showSecrets, ...(options.format === undefined ? {} : { format: options.format }) };
+        previews.push(await previewWithPassword(io, client, request, file, filePassword));
+      }
+
+      const accounts = previews.flatMap((preview) => preview.accounts.map((account) => ({ ...accountJson(account), source: account.source, duplicate: account.duplicate })));
+      const invalid = previews.flatMap((preview) => preview.invalid.map((entry) => ({ ...entry, source: preview.accounts[0]?.source ?? '' })));
+      const warnings = previews.flatMap((preview) => preview.warnings);
+      printWarnings(io, warnings);
+      const fresh = previews.reduce((sum, preview) => sum + preview.accounts.filter((a) => !a.duplicate).length, 0);
+
+      let added = 0;
+      if (!options.dryRun && vaultReady && fresh > 0 && (await confirmed(io, globals.yes, fresh))) {
+        for (const preview of previews) added += (await client.call('import.commit', { previewId: preview.previewId })).added.length;
+      }
+      printResult(io, globals.json, { accounts, warnings, invalid }, () =>
+        [
+          ...previews.map((preview) => `${preview.formatName}: ${String(preview.accounts.length)} account${preview.accounts.length === 1 ? '' : 's'}`),
+          ...previews.flatMap((preview) => preview.accounts.map((a) => `  ${accountName(a)}${a.duplicate ? '  (already in the vault: skipped)' : ''}${a.secretBase32 === undefined ? '' : `  ${a.secretBase32}`}`)),
+          ...invalid.map((entry) => `  not imported: entry ${String(entry.index)} (${entry.field}): ${entry.reason}`),
+          options.dryRun ? 'Nothing was written (--dry-run).' : `Imported ${String(added)} account${added === 1 ? '' : 's'}.`,
+        ].join('\n'),
+      );
+    });
+}
+
+interface PreviewRequest { fileBase64: string; fileName: string; showSecrets: boolean; format?: string }
+
+/** Asks for the export's password at a terminal when the file turns out to need one. */
+async function previewWithPassword(io: CliIo, client: Connection['client'], request: PreviewRequest, file: string, password: string | undefined): Promise<ImportPreview> {
+  try {
+    return await client.call('import.preview', password === undefined ? request : { ...request, password });
+  } catch (error) {
+    if (!(error instanceof LatchkeyError) || error.code !== 'IMPORT_WRONG_PASSWORD' || password !== undefined || !io.interactive) throw error;
+    const typed = await io.prompt(`Password for ${file}: `, { hidden: true });
+    return client.call('import.preview', { ...request, password: typed });
+  }
+}
+
+async function confirmed(io: CliIo, yes: boolean, count: number): Promise<boolean> {
+  if (yes) return true;
+  if (!io.interactive) throw new UsageError('importing needs confirmation: add --yes (or --dry-run to only preview)');
+  const answer = await io.prompt(`Import ${String(count)} account${count === 1 ? '' : 's'} into the vault? [y/N] `);
+  if (!/^y(es)?$/i.test(answer.trim())) throw new LatchkeyError('CANCELLED', 'nothing was imported');
+  return true;
+}
+
+async function unlockUnlessDryRun(connection: Connection, dryRun: boolean): Promise<boolean> {
+  const { globals } = connection;
+  if (dryRun && globals.passwordFile === undefined && globals.passwordCommand === undefined) return false;
+  await connection.unlock();
+  return true;
+}
+
+function readExport(path: string): Buffer {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new LatchkeyError('IO_ERROR', `cannot read ${path}`, { path });
+  }
+  if (size > MAX_FILE) throw new LatchkeyError('IMPORT_TOO_LARGE', `${path} is over 50 MiB: not an export we read`, { path });
+  return readFileSync(path);
+}

@@ -1,0 +1,16 @@
+import { googleMigrationFormat } from './google-migration/index.js';
+import { otpauthListFormat } from './otpauth-list/index.js';
+import type { ImportFormat } from './types.js';
+
+/** Every format we read, keyed by id; `FormatId` comes from here, so a format without an entry can't be named. */
+export const FORMATS = {
+  'google-migration': googleMigrationFormat,
+  'otpauth-list': otpauthListFormat,
+} as const satisfies Record<string, ImportFormat>;
+
+export type FormatId = keyof typeof FORMATS;
+export const FORMAT_IDS = Object.keys(FORMATS) as FormatId[];
+
+export function isFormatId(value: string): value is FormatId {
+  return Object.hasOwn(FORMATS, value);
+}

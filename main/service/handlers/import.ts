@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { LatchkeyError } from '../../../shared/errors.js';
+import type { ImportPreview } from '../../../shared/import-api.js';
+import { FORMAT_IDS, FORMATS, ImportError, readImport, type Argon2id, type ImportedAccount } from '../../formats/index.js';
+import { argon2idInWorker } from '../../vault/index.js';
+import { accountDraftView } from '../account-input.js';
+import type { HandlersFor } from '../handler-types.js';
+import type { VaultHost } from '../vault-host.js';
+
+type ImportChannel = 'import.formats' | 'import.preview' | 'import.commit';
+
+const MAX_PENDING_PREVIEWS = 16;
+
+/** Argon2id for other apps' exports, in a worker ended after each use (the format checked its box). */
+const workerArgon2id: Argon2id = async (password, salt, ops, memBytes) => (await argon2idInWorker(password, salt, { ops, mem: memBytes })).key;
+
+/**
+ * Import is two steps: preview (parse, check, mark duplicates; nothing written) and commit (the
+ * valid, non-duplicate accounts in one transaction). The parsed accounts wait here between them.
+ */
+export function importHandlers(host: VaultHost, onProgress?: (message: string) => void): HandlersFor<ImportChannel> {
+  const previews = new Map<string, readonly ImportedAccount[]>();
+
+  return {
+    'import.formats': () => ({ formats: FORMAT_IDS.map((id) => ({ id, name: FORMATS[id].name, mayBeEncrypted: FORMATS[id].mayBeEncrypted })) }),
+    'import.preview': async ({ fileBase64, fileName, format, password, showSecrets }): Promise<ImportPreview> => {
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(fileBase64)) throw new ImportError('IMPORT_UNREADABLE', 'the file did not arrive as Base64');
+      const bytes = new Uint8Array(Buffer.from(fileBase64, 'base64'));
+      const result = await readImport(bytes, {
+        ...(format === undefined ? {} : { format }),
+        ...(password === undefined ? {} : { password }),
+        argon2id: workerArgon2id,
+        ...(onProgress === undefined ? {} : { onProgress }),
+      });
+      const previewId = randomUUID();
+      previews.set(previewId, result.accounts);
+      while (previews.size > MAX_PENDING_PREVIEWS) previews.delete(previews.keys().next().value ?? '');
+      const known = duplicateKeysIfUnlocked(host);
+      const accounts = result.accounts.map((account, index) => ({
+        ...accountDraftView(account, showSecrets),
+        id: `${previewId}:${String(index)}`,
+        source: fileName,
+        duplicate: known?.has(host.session().duplicateKey(account.type, account.secret)) === true,
+      }));
+      return { previewId, format: result.format, formatName: FORMATS[result.format].name, accounts, invalid: [...result.invalid], warnings: [...result.warnings] };
+    },
+    'import.commit': ({ previewId, includeDuplicates }) => {
+      const accounts = previews.get(previewId);
+      if (accounts === undefined) throw new LatchkeyError('NOT_FOUND', 'that import preview is gone; preview the file again');
+      const session = host.session();
+      const known = includeDuplicates ? new Set<string>() : session.duplicateKeys();
+      const chosen = accounts.filter((account) => {
+        const key = session.duplicateKey(account.type, account.secret);
+        if (known.has(key)) return false;
+        known.add(key);
+        return true;
+      });
+      const added = session.addMany(chosen).map((account) => account.id);
+      previews.delete(previewId);
+      return { added, skipped: accounts.length - chosen.length };
+    },
+  };
+}
+
+function duplicateKeysIfUnlocked(host: VaultHost): Set<string> | undefined {
+  try {
+    return host.session().duplicateKeys();
+  } catch {
+    return undefined;
+  }
+}
