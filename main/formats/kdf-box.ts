@@ -27,7 +27,11 @@ export function assertScryptBox(n: unknown, r: unknown, p: unknown): void {
     (r as number) >= 1 &&
     (r as number) <= 16 &&
     (p as number) >= 1 &&
-    (p as number) <= 16;
+    (p as number) <= 16 &&
+    // Within the per-parameter box, also bound memory (128·N·r) and total work (N·r·p): N=2^20 with
+    // r=16 would need 2 GiB. Aegis's default (2^15, 8, 1) is 32 MiB and 2^18 work.
+    128 * (n as number) * (r as number) <= 512 * 1024 * 1024 &&
+    (n as number) * (r as number) * (p as number) <= 2 ** 22;
   if (!ok) throw outOfBox(`scrypt N=${String(n)} r=${String(r)} p=${String(p)}`);
 }
 

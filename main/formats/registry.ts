@@ -1,9 +1,15 @@
+import { aegisFormat } from './aegis/index.js';
+import { freeOtpPlusFormat } from './freeotp-plus/index.js';
 import { googleMigrationFormat } from './google-migration/index.js';
 import { otpauthListFormat } from './otpauth-list/index.js';
+import { twoFasFormat } from './two-fas/index.js';
 import type { ImportFormat } from './types.js';
 
 /** Every format we read, keyed by id; `FormatId` comes from here, so a format without an entry can't be named. */
 export const FORMATS = {
+  aegis: aegisFormat,
+  'two-fas': twoFasFormat,
+  'freeotp-plus': freeOtpPlusFormat,
   'google-migration': googleMigrationFormat,
   'otpauth-list': otpauthListFormat,
 } as const satisfies Record<string, ImportFormat>;

@@ -1,0 +1,1 @@
+export { aegisFormat } from './aegis.js';

@@ -1,0 +1,1 @@
+export { freeOtpPlusFormat } from './freeotp-plus.js';

@@ -1,0 +1,1 @@
+export { twoFasFormat } from './two-fas.js';
