@@ -6,6 +6,7 @@ import {
   otpParamsInputSchema,
   unixSecondsSchema,
 } from './wire.js';
+import { backupChannels } from './backup-api.js';
 import { enrollChannels } from './enroll-api.js';
 import { importChannels } from './import-api.js';
 import { vaultChannels } from './vault-api.js';
@@ -41,6 +42,7 @@ export const channels = {
   ...vaultChannels,
   ...enrollChannels,
   ...importChannels,
+  ...backupChannels,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type Channel = keyof typeof channels;

@@ -6,3 +6,4 @@ export * from './wire.js';
 export * from './vault-api.js';
 export * from './enroll-api.js';
 export * from './import-api.js';
+export * from './backup-api.js';

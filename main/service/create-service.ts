@@ -5,6 +5,7 @@ import type { DeriveKey, KdfParams } from '../vault/index.js';
 import type { HandlerDeps, HandlerTable } from './handler-types.js';
 import type { ScreenCapture } from './capture.js';
 import { accountHandlers } from './handlers/accounts.js';
+import { backupHandlers } from './handlers/backup.js';
 import { enrollHandlers } from './handlers/enroll.js';
 import { importHandlers } from './handlers/import.js';
 import { otpHandlers } from './handlers/otp.js';
@@ -29,6 +30,8 @@ export interface ServiceDeps extends HandlerDeps {
   readonly lockPolicy?: LockPolicy;
   /** Screenshots for QR scanning (desktopCapturer in the app, a screenshot tool on the CLI). */
   readonly capture?: ScreenCapture;
+  /** Written into backup headers ("latchkey x.y.z"). */
+  readonly appVersion?: string;
   /** Told about slow steps of an import (an export's KDF), for a progress line. */
   readonly onProgress?: (message: string) => void;
   /** Told about every unexpected error (a bug), with its stack; expected errors are not reported. */
@@ -61,6 +64,7 @@ export function createService(deps: ServiceDeps): Service {
     ...accountHandlers(host, deps.clock),
     ...enrollHandlers(host, deps.capture),
     ...importHandlers(host, deps.onProgress),
+    ...backupHandlers(host, deps.clock, deps.appVersion ?? 'latchkey'),
   };
 
   async function run(channel: Channel, payload: unknown): Promise<unknown> {

@@ -10,6 +10,7 @@ import { computeHeaderSum, type SlotRow } from './header.js';
 import type { KdfParams } from './kdf-params.js';
 import { deriveVaultKeys, zeroKeys, type VaultKeys } from './keys.js';
 import { manifestMatches, resignManifest } from './manifest.js';
+import { open, rowAssociatedData, seal } from './sealing.js';
 import { assertAcceptablePassword } from './password.js';
 import { formatRecoveryKey, recoveryKek } from './recovery-key.js';
 import type { VaultRuntime } from './runtime.js';
@@ -202,6 +203,60 @@ export class VaultSession {
   duplicateKey(type: Account['type'], secret: Uint8Array): string {
     const { sodium } = this.runtime;
     return toHex(sodium.crypto_generichash(16, concatBytes([utf8(type), Uint8Array.of(0), secret]), this.unlockedKeys().manifest));
+  }
+
+  /**
+   * Restores accounts in ONE transaction while `pull` streams them in: 'replace' empties the vault
+   * first, 'merge' skips accounts already present (same type and secret). Any throw rolls it all back.
+   */
+  restore(mode: 'merge' | 'replace', pull: (add: (account: AccountDraft & AccountPatch) => void) => void): { added: number; skipped: number; removed: number } {
+    const counts = { added: 0, skipped: 0, removed: 0 };
+    const known = mode === 'merge' ? this.duplicateKeys() : new Set<string>();
+    this.write(() => {
+      if (mode === 'replace') counts.removed = this.db.prepare('DELETE FROM entries').run().changes;
+      const insert = this.db.prepare(INSERT_ENTRY_SQL);
+      const ctx = this.sealContext();
+      const now = this.runtime.clock.now();
+      let position = (this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS next FROM entries').get() as { next: number }).next;
+      pull((draft) => {
+        const key = this.duplicateKey(draft.type, draft.secret);
+        if (known.has(key)) {
+          counts.skipped++;
+          return;
+        }
+        known.add(key);
+        const idBytes = randomBytes(16);
+        const account: Account = { createdAt: now, updatedAt: now, ...draft, id: toHex(idBytes), tags: draft.tags ?? [] };
+        insert.run(sealEntry(ctx, idBytes, 1, position++, account));
+        counts.added++;
+      });
+    });
+    this.metaCache.clear();
+    return counts;
+  }
+
+  /** A small sealed record kept in the vault (e.g. the last backup verification), by kind. */
+  putRecord(kind: string, value: unknown): void {
+    const id = this.recordId(kind);
+    this.write(() => {
+      const current = this.db.prepare('SELECT rev FROM records WHERE id = ?').get(id) as { rev: number } | undefined;
+      const rev = (current?.rev ?? 0) + 1;
+      const sealed = seal(this.runtime.sodium, this.unlockedKeys().rows, utf8(JSON.stringify(value)), rowAssociatedData(this.header.meta.vaultId, 'records', 'record', id, rev));
+      this.db.prepare('INSERT INTO records (id, rev, nonce, ct) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, nonce = excluded.nonce, ct = excluded.ct').run(id, rev, sealed.nonce, sealed.ct);
+    });
+  }
+
+  getRecord(kind: string): unknown {
+    const id = this.recordId(kind);
+    const row = this.read(() => this.db.prepare('SELECT rev, nonce, ct FROM records WHERE id = ?').get(id)) as { rev: number; nonce: Uint8Array; ct: Uint8Array } | undefined;
+    if (row === undefined) return undefined;
+    const bytes = open(this.runtime.sodium, this.unlockedKeys().rows, row, rowAssociatedData(this.header.meta.vaultId, 'records', 'record', id, row.rev));
+    if (bytes === null) throw new VaultError('VAULT_INTEGRITY', 'a record of the vault fails its integrity check', { table: 'records', field: 'record' });
+    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  }
+
+  private recordId(kind: string): Uint8Array {
+    return this.runtime.sodium.crypto_generichash(16, utf8(`LK record ${kind}`), null);
   }
 
   /** Runs `use` with the seed of an account, then zeroes it. For reveal and export only. */
