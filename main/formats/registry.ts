@@ -1,4 +1,5 @@
 import { aegisFormat } from './aegis/index.js';
+import { enteFormat } from './ente/index.js';
 import { freeOtpPlusFormat } from './freeotp-plus/index.js';
 import { googleMigrationFormat } from './google-migration/index.js';
 import { otpauthListFormat } from './otpauth-list/index.js';
@@ -10,6 +11,7 @@ export const FORMATS = {
   aegis: aegisFormat,
   'two-fas': twoFasFormat,
   'freeotp-plus': freeOtpPlusFormat,
+  ente: enteFormat,
   'google-migration': googleMigrationFormat,
   'otpauth-list': otpauthListFormat,
 } as const satisfies Record<string, ImportFormat>;

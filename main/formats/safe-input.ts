@@ -41,7 +41,7 @@ function hasBinaryControls(text: string): boolean {
  * JSON with the hostile-input limits: depth 64, arrays of 10,000, strings of 64 KiB. JSON.parse makes
  * `__proto__` an own property (plain data); callers read fields through schemas, never by merging.
  */
-export function parseJson(text: string): unknown {
+export function parseJson(text: string, options: { longStrings?: readonly string[] } = {}): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -49,7 +49,7 @@ export function parseJson(text: string): unknown {
     const at = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
     throw malformed(at === undefined ? '$' : `character ${at}`, 'the file is not valid JSON (truncated, or something after it?)');
   }
-  checkLimits(value, '$', 0);
+  checkLimits(value, '$', 0, new Set(options.longStrings));
   return value;
 }
 
@@ -71,16 +71,20 @@ export function tryJson(bytes: Uint8Array): unknown {
   }
 }
 
-function checkLimits(value: unknown, path: string, depth: number): void {
+/**
+ * `longStrings` names paths (like `$.db`) whose string may pass 64 KiB: an encrypted payload held
+ * as one Base64 string. The 10 MiB file cap still bounds it.
+ */
+function checkLimits(value: unknown, path: string, depth: number, longStrings: ReadonlySet<string>): void {
   if (depth > LIMITS.depth) throw malformed(path, 'the JSON is nested deeper than 64 levels');
   if (typeof value === 'string') {
-    if (value.length > LIMITS.stringLength) throw malformed(path, 'a string is longer than 64 KiB');
+    if (value.length > LIMITS.stringLength && !longStrings.has(path)) throw malformed(path, 'a string is longer than 64 KiB');
   } else if (Array.isArray(value)) {
     if (value.length > LIMITS.arrayLength) throw malformed(path, 'a list has more than 10,000 entries');
     value.forEach((item, i) => {
-      checkLimits(item, `${path}[${String(i)}]`, depth + 1);
+      checkLimits(item, `${path}[${String(i)}]`, depth + 1, longStrings);
     });
   } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) checkLimits(item, `${path}.${key.slice(0, 32)}`, depth + 1);
+    for (const [key, item] of Object.entries(value)) checkLimits(item, `${path}.${key.slice(0, 32)}`, depth + 1, longStrings);
   }
 }

@@ -31,7 +31,8 @@ function detect(bytes: Uint8Array): number {
 type Outer = { readonly kind: 'plain'; readonly db: Record<string, unknown> } | ({ readonly kind: 'encrypted' } & EncryptedVault);
 
 function readOuter(text: string): Outer {
-  const value = parseOuterJson(text);
+  // An encrypted `db` is the whole vault as one Base64 string: it alone may pass 64 KiB.
+  const value = parseJson(text, { longStrings: ['$.db'] });
   const { version } = parseWith(versionedSchema, value, '$');
   if (version !== 1) {
     throw new ImportError('IMPORT_UNSUPPORTED_VERSION', `the Aegis file is version ${String(version)}; Latchkey reads version 1`, { found: version, supported: 1 });
@@ -45,24 +46,6 @@ function readOuter(text: string): Outer {
     throw new ImportError('IMPORT_MALFORMED', 'the header is half encrypted: slots, params and an encrypted db belong together (at $.header)', { path: '$.header' });
   }
   return { kind: 'encrypted', slots: header.slots, params: header.params, db };
-}
-
-/**
- * parseJson with its limits, except one: an encrypted `db` is the whole vault as one Base64 string
- * and passes 64 KiB as soon as a few entries have icons. That string alone may be longer (the
- * 10 MiB file cap still bounds it); everything else in the file keeps every limit.
- */
-function parseOuterJson(text: string): unknown {
-  try {
-    return parseJson(text);
-  } catch (error) {
-    if (!(error instanceof ImportError && error.details?.['path'] === '$.db')) throw error;
-    const value = JSON.parse(text) as unknown;
-    if (!isRecord(value) || typeof value['db'] !== 'string') throw error;
-    const { db: _db, ...rest } = value;
-    parseJson(JSON.stringify(rest));
-    return value;
-  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

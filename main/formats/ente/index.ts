@@ -1,0 +1,1 @@
+export { enteFormat } from './ente.js';
