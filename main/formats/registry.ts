@@ -1,4 +1,6 @@
 import { aegisFormat } from './aegis/index.js';
+import { andOtpFormat } from './andotp/index.js';
+import { bitwardenFormat } from './bitwarden/index.js';
 import { enteFormat } from './ente/index.js';
 import { freeOtpPlusFormat } from './freeotp-plus/index.js';
 import { googleMigrationFormat } from './google-migration/index.js';
@@ -10,6 +12,8 @@ import type { ImportFormat } from './types.js';
 export const FORMATS = {
   aegis: aegisFormat,
   'two-fas': twoFasFormat,
+  andotp: andOtpFormat,
+  bitwarden: bitwardenFormat,
   'freeotp-plus': freeOtpPlusFormat,
   ente: enteFormat,
   'google-migration': googleMigrationFormat,

@@ -1,0 +1,1 @@
+export { andOtpFormat } from './andotp.js';

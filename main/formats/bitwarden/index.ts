@@ -1,0 +1,1 @@
+export { bitwardenFormat } from './bitwarden.js';

@@ -1,0 +1,136 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { LatchkeyError } from '../../../shared/errors.js';
+import { BackupReader, BackupWriter, newBackupHeader, readPrelude, type BackupEntry, type BackupPrelude } from '../../formats/latchkey-backup/index.js';
+import type { DeriveKey, KdfParams, Sodium } from '../../vault/index.js';
+
+const READ_BLOCK = 64 * 1024;
+
+/**
+ * Writes a backup atomically: a temporary file in the target folder, fsync, rename, fsync the
+ * folder. A crash never leaves a partial file under the final name. Returns size and SHA-256.
+ */
+export async function writeBackupFile(
+  path: string,
+  entries: Iterable<BackupEntry>,
+  crypto: { sodium: Sodium; deriveKey: DeriveKey; kdf: KdfParams; password: Uint8Array; app: string },
+): Promise<{ bytes: number; sha256: string; accounts: number }> {
+  const { sodium } = crypto;
+  const salt = new Uint8Array(randomBytes(16));
+  const { key } = await crypto.deriveKey(crypto.password, salt, crypto.kdf);
+  const writer = new BackupWriter(sodium, key, newBackupHeader(sodium, key, { ...crypto.kdf, salt }, crypto.app));
+  sodium.memzero(key);
+  const temporary = join(dirname(path), `.${basename(path)}.tmp-${randomBytes(4).toString('hex')}`);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let accounts = 0;
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    const write = (block: Uint8Array) => {
+      writeSync(fd, block);
+      hash.update(block);
+      bytes += block.length;
+    };
+    write(writer.start());
+    for (const entry of entries) {
+      writer.add(entry).forEach(write);
+      accounts++;
+    }
+    writer.finish().forEach(write);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(temporary, path);
+    fsyncFolder(dirname(path));
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // Already closed.
+    }
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  return { bytes, sha256: hash.digest('hex'), accounts };
+}
+
+/** An opened backup: its header read and its key derived; entries are streamed by `readEntries`. */
+export interface OpenedBackup {
+  readonly reader: BackupReader;
+  readonly fd: number;
+  readonly prelude: BackupPrelude;
+  readonly hash: ReturnType<typeof createHash>;
+  readonly rest: Uint8Array;
+}
+
+export async function openBackupFile(path: string, password: Uint8Array, crypto: { sodium: Sodium; deriveKey: DeriveKey }): Promise<OpenedBackup> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    throw new LatchkeyError('IO_ERROR', `cannot open the backup ${path}`, { path });
+  }
+  try {
+    const hash = createHash('sha256');
+    let start: Uint8Array = new Uint8Array(0);
+    let prelude: BackupPrelude | undefined;
+    let eof = false;
+    while (prelude === undefined) {
+      const block = readBlock(fd);
+      eof = block.length === 0;
+      hash.update(block);
+      start = concat(start, block);
+      prelude = readPrelude(start, eof);
+    }
+    const { header } = prelude;
+    const { key } = await crypto.deriveKey(password, new Uint8Array(Buffer.from(header.salt, 'base64')), { ops: header.ops, mem: header.mem });
+    try {
+      return { reader: new BackupReader(crypto.sodium, key, prelude), fd, prelude, hash, rest: start.subarray(prelude.bytes.length) };
+    } finally {
+      crypto.sodium.memzero(key);
+    }
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+/** Streams the accounts of an opened backup, synchronously (so a restore can run in one transaction). */
+export function readEntries(opened: OpenedBackup, onEntry: (entry: BackupEntry) => void): { sha256: string } {
+  try {
+    opened.reader.feed(opened.rest).forEach(onEntry);
+    for (;;) {
+      const block = readBlock(opened.fd);
+      if (block.length === 0) break;
+      opened.hash.update(block);
+      opened.reader.feed(block).forEach(onEntry);
+    }
+    opened.reader.end();
+    return { sha256: opened.hash.digest('hex') };
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
+function readBlock(fd: number): Uint8Array {
+  const buffer = new Uint8Array(READ_BLOCK);
+  const read = readSync(fd, buffer, 0, READ_BLOCK, null);
+  return buffer.subarray(0, read);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function fsyncFolder(folder: string): void {
+  if (process.platform === 'win32') return;
+  const fd = openSync(folder, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

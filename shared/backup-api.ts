@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+const path = z.string().min(1).max(4096);
+const password = z.string().min(1).max(1024);
+
+export const backupVerificationSchema = z.object({
+  verifiedAt: z.number().int(),
+  file: z.string(),
+  sha256: z.string(),
+  backupAccounts: z.number().int(),
+  vaultAccounts: z.number().int(),
+  matching: z.number().int(),
+  /** "Issuer (label)" of accounts found on one side only, or on both with different codes. */
+  onlyInBackup: z.array(z.string()),
+  onlyInVault: z.array(z.string()),
+  differing: z.array(z.string()),
+});
+export type BackupVerification = z.infer<typeof backupVerificationSchema>;
+
+export const backupChannels = {
+  'backup.create': {
+    request: z.object({ path, password }),
+    reply: z.object({ path: z.string(), accounts: z.number().int(), bytes: z.number().int(), sha256: z.string() }),
+  },
+  'backup.verify': { request: z.object({ path, password }), reply: backupVerificationSchema },
+  'backup.restore': {
+    request: z.object({ path, password, mode: z.enum(['merge', 'replace']).default('merge') }),
+    reply: z.object({ added: z.number().int(), skipped: z.number().int(), removed: z.number().int() }),
+  },
+  'backup.lastVerification': { request: z.object({}), reply: z.object({ verification: backupVerificationSchema.nullable() }) },
+} as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
