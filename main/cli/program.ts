@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAdd } from './commands/add.js';
+import { registerBackup } from './commands/backup/register-backup.js';
 import { registerCode } from './commands/code.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
@@ -49,6 +50,7 @@ Examples:
   registerCode(program, context);
   registerRemove(program, context);
   registerVault(program, context);
+  registerBackup(program, context);
   registerUri(program, context);
   return program;
 }

@@ -6,6 +6,7 @@ import { connectionFor, globalOptionsOf, type Connection } from './context.js';
 import type { CliIo } from './io.js';
 import { printError } from './output.js';
 import { buildProgram } from './program.js';
+import { packageVersion } from './version.js';
 
 export interface CliOptions {
   readonly clock?: Clock;
@@ -23,6 +24,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
       clock: options.clock ?? systemClock,
       vaultPath: globals.vault ?? defaultVaultPath(io.env),
       capture: commandScreenCapture(io.env),
+      appVersion: `latchkey ${packageVersion()}`,
       onProgress: (message) => {
         if (!globals.json) io.writeErr(`latchkey: ${message}\n`);
       },

@@ -1,0 +1,51 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../shared/errors.js';
+import { REPO_ROOT } from '../test-support/facts.js';
+import { makeTempHome, spawnCli } from './test-support/spawn-cli.js';
+
+const home = makeTempHome();
+const passwordFile = join(home, 'password.txt');
+const backupPasswordFile = join(home, 'backup-password.txt');
+const backupFile = join(home, 'vault.lkbak');
+const run = (args: string[]) => spawnCli(args, { home });
+const vault = (args: string[]) => run([...args, '--password-file', passwordFile]);
+
+beforeAll(async () => {
+  writeFileSync(passwordFile, 'backup cli vault password\n');
+  writeFileSync(backupPasswordFile, 'backup cli backup password\n');
+  expect((await vault(['init', '--kdf', '2,64'])).code).toBe(0);
+  expect((await vault(['import', join(REPO_ROOT, 'main/formats/otpauth-list/fixtures/golden.txt'), '--yes'])).code).toBe(0);
+});
+
+describe('latchkey backup', () => {
+  it('creates, verifies and restores', async () => {
+    const created = await vault(['backup', 'create', backupFile, '--backup-password-file', backupPasswordFile]);
+    expect(created.stdout).toMatch(/^Wrote 12 accounts to /);
+    const verified = await vault(['backup', 'verify', backupFile, '--backup-password-file', backupPasswordFile, '--json']);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ backupAccounts: 12, vaultAccounts: 12, matching: 12 });
+
+    expect((await vault(['remove', 'user5', '--yes'])).code).toBe(0);
+    const differs = await vault(['backup', 'verify', backupFile, '--backup-password-file', backupPasswordFile]);
+    expect(differs.code).toBe(EXIT_CODES.VAULT_INTEGRITY);
+    expect(differs.stdout).toContain('only in the backup: GitHub (user5@example.com)');
+
+    const restored = await vault(['backup', 'restore', backupFile, '--backup-password-file', backupPasswordFile]);
+    expect(restored.stdout).toBe('Restored 1 accounts.\n');
+    expect((await vault(['backup', 'restore', backupFile, '--replace', '--backup-password-file', backupPasswordFile])).code).toBe(EXIT_CODES.USAGE);
+    expect((await vault(['backup', 'restore', backupFile, '--replace', '--yes', '--backup-password-file', backupPasswordFile])).stdout).toBe('Restored 12 accounts (replacing 12).\n');
+  });
+
+  it('a wrong backup password and a damaged backup: one line each, nothing written', async () => {
+    const wrong = join(home, 'wrong.txt');
+    writeFileSync(wrong, 'not it\n');
+    const result = await vault(['backup', 'restore', backupFile, '--backup-password-file', wrong]);
+    expect(result).toMatchObject({ code: EXIT_CODES.BACKUP_WRONG_PASSWORD, stderr: 'latchkey: BACKUP_WRONG_PASSWORD: wrong backup password\n' });
+    const damaged = join(home, 'damaged.lkbak');
+    writeFileSync(damaged, readFileSync(backupFile));
+    appendFileSync(damaged, 'xx');
+    expect((await vault(['backup', 'restore', damaged, '--backup-password-file', backupPasswordFile])).code).toBe(EXIT_CODES.BACKUP_TRAILING_DATA);
+    expect(JSON.parse((await vault(['list', '--json'])).stdout)).toHaveLength(12);
+  });
+});

@@ -1,0 +1,88 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { LatchkeyError, UsageError } from '../../../../shared/errors.js';
+import type { CliContext } from '../../context.js';
+import type { CliIo } from '../../io.js';
+import { printResult, printWarnings } from '../../output.js';
+import { readPasswordFile } from '../../password-source.js';
+
+interface BackupPasswordOption {
+  readonly backupPasswordFile?: string;
+}
+
+const BACKUP_PASSWORD_OPTION = ['--backup-password-file <file>', "the backup's own password, from the file's first line (asked at a terminal otherwise)"] as const;
+
+export function registerBackup(program: Command, context: CliContext): void {
+  const { io } = context;
+  const backup = program.command('backup').summary('encrypted backups: create, verify, restore').description('Encrypted backups (.lkbak), with their own password.');
+
+  backup
+    .command('create')
+    .summary('write an encrypted backup of every account')
+    .argument('<file>', 'where to write it (e.g. ~/backups/latchkey.lkbak)')
+    .option(...BACKUP_PASSWORD_OPTION)
+    .addHelpText('after', '\nThe backup has its own password, independent of the vault password.\n\nExample:\n  $ latchkey backup create ~/backups/latchkey.lkbak --backup-password-file bk.txt')
+    .action(async (file: string, options: BackupPasswordOption, cmd: Command) => {
+      const connection = context.connect(cmd);
+      await connection.unlock();
+      const password = await backupPassword(io, options, { confirm: true });
+      const created = await connection.client.call('backup.create', { path: resolve(file), password });
+      printResult(io, connection.globals.json, created, () => `Wrote ${String(created.accounts)} accounts to ${created.path} (${String(created.bytes)} bytes, SHA-256 ${created.sha256.slice(0, 16)}…).`);
+    });
+
+  backup
+    .command('verify')
+    .summary('decrypt a backup and compare it with the vault, code by code')
+    .argument('<file>', 'the backup')
+    .option(...BACKUP_PASSWORD_OPTION)
+    .addHelpText('after', '\nExits with VAULT_INTEGRITY (16) when the backup and the vault differ.\n\nExample:\n  $ latchkey backup verify latchkey.lkbak --backup-password-file bk.txt --json')
+    .action(async (file: string, options: BackupPasswordOption, cmd: Command) => {
+      const connection = context.connect(cmd);
+      await connection.unlock();
+      const result = await connection.client.call('backup.verify', { path: resolve(file), password: await backupPassword(io, options) });
+      const same = result.onlyInBackup.length === 0 && result.onlyInVault.length === 0 && result.differing.length === 0;
+      printResult(io, connection.globals.json, result, () =>
+        [
+          `${String(result.backupAccounts)} accounts in the backup, ${String(result.vaultAccounts)} in the vault; ${String(result.matching)} give the same codes.`,
+          ...result.onlyInBackup.map((name) => `  only in the backup: ${name}`),
+          ...result.onlyInVault.map((name) => `  only in the vault:  ${name}`),
+          ...result.differing.map((name) => `  different codes:    ${name}`),
+          same ? 'The backup matches the vault.' : '',
+        ]
+          .filter((line) => line !== '')
+          .join('\n'),
+      );
+      if (!same) throw new LatchkeyError('VAULT_INTEGRITY', 'the backup and the vault differ (see above)', { part: 'backup' });
+    });
+
+  backup
+    .command('restore')
+    .summary('restore accounts from a backup')
+    .argument('<file>', 'the backup')
+    .option(...BACKUP_PASSWORD_OPTION)
+    .option('--merge', 'add the accounts the vault lacks (default)', false)
+    .option('--replace', 'replace every account in the vault with the backup’s', false)
+    .addHelpText('after', '\nAll or nothing, in one transaction. --replace asks for confirmation (or --yes).\n\nExamples:\n  $ latchkey backup restore latchkey.lkbak\n  $ latchkey backup restore latchkey.lkbak --replace --yes --backup-password-file bk.txt')
+    .action(async (file: string, options: BackupPasswordOption & { merge: boolean; replace: boolean }, cmd: Command) => {
+      if (options.merge && options.replace) throw new UsageError('choose --merge or --replace, not both');
+      const connection = context.connect(cmd);
+      await connection.unlock();
+      const password = await backupPassword(io, options);
+      if (options.replace && !connection.globals.yes) {
+        if (!io.interactive) throw new UsageError('--replace removes every account first: add --yes');
+        const answer = await io.prompt('Replace every account in the vault with the backup’s? [y/N] ');
+        if (!/^y(es)?$/i.test(answer.trim())) throw new LatchkeyError('CANCELLED', 'nothing was restored');
+      }
+      const result = await connection.client.call('backup.restore', { path: resolve(file), password, mode: options.replace ? 'replace' : 'merge' });
+      printWarnings(io, result.skipped > 0 ? [`${String(result.skipped)} accounts were already in the vault`] : []);
+      printResult(io, connection.globals.json, result, () => `Restored ${String(result.added)} accounts${result.removed > 0 ? ` (replacing ${String(result.removed)})` : ''}.`);
+    });
+}
+
+async function backupPassword(io: CliIo, options: BackupPasswordOption, { confirm = false } = {}): Promise<string> {
+  if (options.backupPasswordFile !== undefined) return readPasswordFile(options.backupPasswordFile);
+  if (!io.interactive) throw new UsageError('no backup password: give --backup-password-file FILE, or run in a terminal');
+  const password = await io.prompt('Backup password: ', { hidden: true });
+  if (confirm && (await io.prompt('Repeat the backup password: ', { hidden: true })) !== password) throw new UsageError('the two passwords differ; nothing was written');
+  return password;
+}
