@@ -8,6 +8,7 @@ import {
 } from './wire.js';
 import { backupChannels } from './backup-api.js';
 import { enrollChannels } from './enroll-api.js';
+import { exportChannels } from './export-api.js';
 import { importChannels } from './import-api.js';
 import { vaultChannels } from './vault-api.js';
 
@@ -43,6 +44,7 @@ export const channels = {
   ...enrollChannels,
   ...importChannels,
   ...backupChannels,
+  ...exportChannels,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type Channel = keyof typeof channels;

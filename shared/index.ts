@@ -7,3 +7,4 @@ export * from './vault-api.js';
 export * from './enroll-api.js';
 export * from './import-api.js';
 export * from './backup-api.js';
+export * from './export-api.js';

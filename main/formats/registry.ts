@@ -4,6 +4,7 @@ import { bitwardenFormat } from './bitwarden/index.js';
 import { enteFormat } from './ente/index.js';
 import { freeOtpPlusFormat } from './freeotp-plus/index.js';
 import { googleMigrationFormat } from './google-migration/index.js';
+import { latchkeyTransferFormat } from './latchkey-transfer/index.js';
 import { otpauthListFormat } from './otpauth-list/index.js';
 import { twoFasFormat } from './two-fas/index.js';
 import type { ImportFormat } from './types.js';
@@ -18,6 +19,7 @@ export const FORMATS = {
   ente: enteFormat,
   'google-migration': googleMigrationFormat,
   'otpauth-list': otpauthListFormat,
+  'latchkey-transfer': latchkeyTransferFormat,
 } as const satisfies Record<string, ImportFormat>;
 
 export type FormatId = keyof typeof FORMATS;

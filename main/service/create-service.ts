@@ -7,6 +7,7 @@ import type { ScreenCapture } from './capture.js';
 import { accountHandlers } from './handlers/accounts.js';
 import { backupHandlers } from './handlers/backup.js';
 import { enrollHandlers } from './handlers/enroll.js';
+import { exportHandlers } from './handlers/export.js';
 import { importHandlers } from './handlers/import.js';
 import { otpHandlers } from './handlers/otp.js';
 import { uriHandlers } from './handlers/uri.js';
@@ -65,6 +66,7 @@ export function createService(deps: ServiceDeps): Service {
     ...enrollHandlers(host, deps.capture),
     ...importHandlers(host, deps.onProgress),
     ...backupHandlers(host, deps.clock, deps.appVersion ?? 'latchkey'),
+    ...exportHandlers(host, deps.clock, deps.appVersion ?? 'latchkey'),
   };
 
   async function run(channel: Channel, payload: unknown): Promise<unknown> {

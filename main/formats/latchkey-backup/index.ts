@@ -5,3 +5,4 @@ export { keyCheck, newBackupHeader } from './backup-key.js';
 export { BackupReader, readPrelude } from './backup-reader.js';
 export type { BackupPrelude } from './backup-reader.js';
 export { BackupWriter } from './backup-writer.js';
+export { backupBytes, backupPreludeOf, readBackupBytes } from './backup-bytes.js';

@@ -3,9 +3,14 @@ import { BackupError, type BackupEntry } from '../../formats/latchkey-backup/ind
 import { decodeBase32, encodeBase32 } from '../../otp/index.js';
 import type { AccountPatch, VaultSession } from '../../vault/index.js';
 
-/** Every account of the vault as backup entries, in list order, each secret opened only for its entry. */
-export function* backupEntriesOf(session: VaultSession): Generator<BackupEntry> {
+/**
+ * Every account of the vault (or those with the given ids) as backup entries, in list order, each
+ * secret opened only for its entry.
+ */
+export function* backupEntriesOf(session: VaultSession, ids?: readonly string[]): Generator<BackupEntry> {
+  const wanted = ids === undefined ? undefined : new Set(ids);
   for (const meta of session.list().accounts) {
+    if (wanted !== undefined && !wanted.has(meta.id)) continue;
     const extra = session.extra(meta.id);
     yield {
       type: meta.type,

@@ -1,0 +1,35 @@
+import type sodiumModule from 'libsodium-wrappers-sumo';
+import type { BackupEntry, BackupHeader } from './backup-format.js';
+import { BackupReader, readPrelude, type BackupPrelude } from './backup-reader.js';
+import { BackupWriter } from './backup-writer.js';
+
+type Sodium = typeof sodiumModule;
+
+/** A whole backup in memory (for a handful of accounts: the clipboard transfer block). */
+export function backupBytes(sodium: Sodium, key: Uint8Array, header: BackupHeader, entries: Iterable<BackupEntry>): Uint8Array {
+  const writer = new BackupWriter(sodium, key, header);
+  const parts = [writer.start()];
+  for (const entry of entries) parts.push(...writer.add(entry));
+  parts.push(...writer.finish());
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+export function backupPreludeOf(bytes: Uint8Array): BackupPrelude {
+  const prelude = readPrelude(bytes, true);
+  if (prelude === undefined) throw new Error('unreachable: a complete file always yields a prelude or an error');
+  return prelude;
+}
+
+/** Reads every entry of an in-memory backup whose key is already derived. */
+export function readBackupBytes(sodium: Sodium, key: Uint8Array, bytes: Uint8Array, prelude: BackupPrelude): BackupEntry[] {
+  const reader = new BackupReader(sodium, key, prelude);
+  const entries = reader.feed(bytes.subarray(prelude.bytes.length));
+  reader.end();
+  return entries;
+}

@@ -1,0 +1,2 @@
+export { latchkeyTransferFormat } from './latchkey-transfer.js';
+export { formatTransferBlock, parseTransferBlock } from './transfer-block.js';

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { createClient } from '../../shared/client.js';
+import { decodeQrImage } from '../enroll/index.js';
+import { readImport } from '../formats/index.js';
+import { expectGolden } from '../formats/test-support/format-harness.js';
+import { encodeBase32 } from '../otp/index.js';
+import { goldenAccount } from '../test-support/golden-accounts.js';
+import { KDF_FLOOR } from '../vault/index.js';
+import { memoisedKdf, tempVaultPath, testClock } from '../vault/test-support/test-runtime.js';
+import { createService } from './create-service.js';
+
+const PASSWORD = 'export test vault password';
+const GOLDEN = Array.from({ length: 12 }, (_, i) => i);
+
+async function vaultWithGolden() {
+  const kdf = memoisedKdf();
+  const service = createService({ clock: testClock(), vaultPath: tempVaultPath(), kdf: KDF_FLOOR, deriveKey: kdf });
+  const client = createClient((channel, payload) => service.dispatch(channel, payload));
+  await client.call('vault.create', { password: PASSWORD });
+  await client.call('vault.unlock', { password: PASSWORD });
+  for (const i of GOLDEN) {
+    const g = goldenAccount(i);
+    await client.call('accounts.add', {
+      account: { type: g.type, secretBase32: encodeBase32(g.secret), issuer: g.issuer, label: g.label, algorithm: g.algorithm, digits: g.digits, ...(g.type === 'hotp' ? { counter: g.counter.toString() } : { period: g.period }) },
+      tags: ['work'],
+    });
+  }
+  return client;
+}
+
+const bytesOf = (base64: string) => new Uint8Array(Buffer.from(base64, 'base64'));
+
+describe('exports that never lock a user in: our importers read each back', () => {
+  it('refuses a plaintext export without the explicit confirmation', async () => {
+    const client = await vaultWithGolden();
+    await expect(client.call('export.create', { format: 'otpauth-list' })).rejects.toMatchObject({ code: 'USAGE' });
+  });
+
+  it('otpauth:// list', async () => {
+    const client = await vaultWithGolden();
+    const { files } = await client.call('export.create', { format: 'otpauth-list', confirmPlaintext: true });
+    const result = await readImport(bytesOf(files[0]?.base64 ?? ''), {});
+    expect(result.format).toBe('otpauth-list');
+    expectGolden(result, GOLDEN);
+  });
+
+  it('Aegis plain JSON (tags become groups)', async () => {
+    const client = await vaultWithGolden();
+    const { files } = await client.call('export.create', { format: 'aegis', confirmPlaintext: true });
+    const result = await readImport(bytesOf(files[0]?.base64 ?? ''), {});
+    expect(result.format).toBe('aegis');
+    expectGolden(result, GOLDEN);
+    expect(result.accounts.every((a) => a.tags?.includes('work') === true)).toBe(true);
+  });
+
+  it('Google Authenticator QR codes, ten accounts each', async () => {
+    const client = await vaultWithGolden();
+    const { files } = await client.call('export.create', { format: 'google-qr', confirmPlaintext: true });
+    expect(files.map((f) => f.suffix)).toEqual(['-1-of-2.png', '-2-of-2.png']);
+    const accounts = [];
+    for (const file of files) accounts.push(...(await readImport(bytesOf(file.base64), {})).accounts);
+    expectGolden({ accounts, warnings: [], invalid: [] }, GOLDEN);
+  });
+
+  it('the printable HTML sheet: every QR code on it scans back', async () => {
+    const client = await vaultWithGolden();
+    const { files } = await client.call('export.create', { format: 'html', confirmPlaintext: true });
+    const html = Buffer.from(files[0]?.base64 ?? '', 'base64').toString('utf8');
+    expect(html).toContain("default-src 'none'");
+    const images = [...html.matchAll(/src="data:image\/png;base64,([^"]+)"/g)].map((m) => m[1] ?? '');
+    const uris = [];
+    for (const image of images) uris.push(...(await decodeQrImage(bytesOf(image))));
+    expectGolden(await readImport(new TextEncoder().encode(uris.join('\n')), {}), GOLDEN);
+  });
+
+  it('the encrypted transfer block moves chosen accounts to another vault', async () => {
+    const source = await vaultWithGolden();
+    const { accounts } = await source.call('accounts.list', {});
+    const chosen = accounts.slice(0, 3).map((a) => a.id);
+    const { files } = await source.call('export.create', { format: 'transfer', ids: chosen, password: 'transfer password' });
+    const block = Buffer.from(files[0]?.base64 ?? '', 'base64').toString('utf8');
+    expect(block).toMatch(/^LKX1-[A-Za-z0-9_-]+-[A-Z2-7]{6}\n$/);
+
+    const targetService = createService({ clock: testClock(), vaultPath: tempVaultPath(), kdf: KDF_FLOOR, deriveKey: memoisedKdf() });
+    const target = createClient((channel, payload) => targetService.dispatch(channel, payload));
+    await target.call('vault.create', { password: PASSWORD });
+    await target.call('vault.unlock', { password: PASSWORD });
+    const fileBase64 = Buffer.from(block).toString('base64');
+    await expect(target.call('import.preview', { fileBase64, password: 'wrong' })).rejects.toMatchObject({ code: 'IMPORT_WRONG_PASSWORD' });
+    const clipped = Buffer.from(block.slice(0, 60) + block.slice(61)).toString('base64');
+    await expect(target.call('import.preview', { fileBase64: clipped, password: 'transfer password' })).rejects.toMatchObject({ code: 'IMPORT_INTEGRITY' });
+    const preview = await target.call('import.preview', { fileBase64, password: 'transfer password' });
+    expect(preview.format).toBe('latchkey-transfer');
+    await target.call('import.commit', { previewId: preview.previewId });
+    expect((await target.call('accounts.list', {})).accounts.map((a) => a.label)).toEqual(accounts.slice(0, 3).map((a) => a.label));
+  });
+});
