@@ -49,3 +49,33 @@ describe('latchkey backup', () => {
     expect(JSON.parse((await vault(['list', '--json'])).stdout)).toHaveLength(12);
   });
 });
+
+describe('latchkey export', () => {
+  it('plaintext needs the explicit flag; then the file reads back', async () => {
+    const target = join(home, 'accounts.txt');
+    const refused = await vault(['export', target]);
+    expect(refused.code).toBe(EXIT_CODES.USAGE);
+    expect(refused.stderr).toMatch(/--i-understand-this-is-plaintext/);
+    const done = await vault(['export', target, '--i-understand-this-is-plaintext']);
+    expect(done.stderr).toMatch(/in the clear; delete when done/);
+    expect(readFileSync(target, 'utf8').trim().split('\n')).toHaveLength(12);
+    const again = await vault(['import', target, '--dry-run', '--json']);
+    expect((JSON.parse(again.stdout) as { accounts: unknown[] }).accounts).toHaveLength(12);
+  });
+
+  it('a transfer block on stdout, for chosen accounts, imports back with its password', async () => {
+    const transferPassword = join(home, 'transfer.txt');
+    writeFileSync(transferPassword, 'transfer block password\n');
+    const block = await vault(['export', '-', 'user1', '--format', 'transfer', '--transfer-password-file', transferPassword]);
+    expect(block.stdout).toMatch(/^LKX1-/);
+    const blockFile = join(home, 'block.txt');
+    writeFileSync(blockFile, block.stdout);
+    const preview = await vault(['import', blockFile, '--import-password-file', transferPassword, '--dry-run', '--json']);
+    const accounts = (JSON.parse(preview.stdout) as { accounts: { label: string; duplicate: boolean }[] }).accounts;
+    expect(accounts.map((a) => [a.label, a.duplicate])).toEqual([
+      ['user1@example.com', true],
+      ['user10@example.com', true],
+      ['user11@example.com', true],
+    ]);
+  });
+});

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAdd } from './commands/add.js';
 import { registerBackup } from './commands/backup/register-backup.js';
 import { registerCode } from './commands/code.js';
+import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
@@ -46,6 +47,7 @@ Examples:
   registerAdd(program, context);
   registerScan(program, context);
   registerImport(program, context);
+  registerExport(program, context);
   registerList(program, context);
   registerCode(program, context);
   registerRemove(program, context);

@@ -1,0 +1,79 @@
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { EXPORT_FORMATS, PLAINTEXT_EXPORTS, type ExportFormat } from '../../../shared/export-api.js';
+import { LatchkeyError, UsageError } from '../../../shared/errors.js';
+import type { CliContext } from '../context.js';
+import { printResult, printWarnings } from '../output.js';
+import { readPasswordFile } from '../password-source.js';
+
+interface ExportOptions {
+  readonly format: ExportFormat;
+  readonly iUnderstandThisIsPlaintext: boolean;
+  readonly transferPasswordFile?: string;
+}
+
+export function registerExport(program: Command, context: CliContext): void {
+  const { io } = context;
+  program
+    .command('export')
+    .summary('export accounts: for another app, paper, or another machine')
+    .argument('<file>', 'where to write ("-" prints text formats on stdout)')
+    .argument('[query]', 'only the accounts matching this (issuer or label)')
+    .addOption(new Option('--format <format>', 'otpauth-list, aegis, google-qr (PNG per 10 accounts), html (printable QR sheet) or transfer (encrypted block to paste)').choices(EXPORT_FORMATS).default('otpauth-list'))
+    .option('--i-understand-this-is-plaintext', 'confirm that the file will hold every secret in the clear', false)
+    .option('--transfer-password-file <file>', "the transfer block's own password")
+    .addHelpText(
+      'after',
+      `
+Every format but "transfer" writes the secrets in the clear and needs --i-understand-this-is-plaintext.
+Keep such a file off cloud folders and delete it when done. A transfer block is imported on the other
+machine with \`latchkey import BLOCK.txt\` (or pasted in the app).
+
+Examples:
+  $ latchkey export accounts.txt --i-understand-this-is-plaintext
+  $ latchkey export aegis.json --format aegis --i-understand-this-is-plaintext
+  $ latchkey export google.png --format google-qr --i-understand-this-is-plaintext
+  $ latchkey export sheet.html --format html --i-understand-this-is-plaintext
+  $ latchkey export - github --format transfer --transfer-password-file pw.txt`,
+    )
+    .action(async (file: string, query: string | undefined, options: ExportOptions, cmd: Command) => {
+      const plaintext = PLAINTEXT_EXPORTS.includes(options.format);
+      if (plaintext && !options.iUnderstandThisIsPlaintext) {
+        throw new UsageError(`a ${options.format} export holds every secret in the clear: add --i-understand-this-is-plaintext`);
+      }
+      if (options.format === 'google-qr' && file === '-') throw new UsageError('google-qr writes PNG files: give a file name');
+      const connection = context.connect(cmd);
+      await connection.unlock();
+      let password: string | undefined;
+      if (options.format === 'transfer') {
+        if (options.transferPasswordFile !== undefined) password = readPasswordFile(options.transferPasswordFile);
+        else if (io.interactive) password = await io.prompt('Password for the transfer block: ', { hidden: true });
+        else throw new UsageError('the transfer block needs a password: give --transfer-password-file FILE');
+      }
+      let ids: string[] | undefined;
+      if (query !== undefined) {
+        ids = (await connection.client.call('accounts.list', { query })).accounts.map((a) => a.id);
+        if (ids.length === 0) throw new LatchkeyError('NOT_FOUND', `no account matches "${query}"`);
+      }
+      const result = await connection.client.call('export.create', {
+        format: options.format,
+        confirmPlaintext: options.iUnderstandThisIsPlaintext,
+        ...(ids === undefined ? {} : { ids }),
+        ...(password === undefined ? {} : { password }),
+      });
+      printWarnings(io, result.warnings);
+      const written: string[] = [];
+      for (const exported of result.files) {
+        const bytes = Buffer.from(exported.base64, 'base64');
+        if (file === '-') {
+          io.writeOut(bytes.toString('utf8'));
+          continue;
+        }
+        const target = result.files.length === 1 ? file : file.replace(/(\.[^./]+)?$/, exported.suffix);
+        writeFileSync(target, bytes, { mode: 0o600 });
+        written.push(target);
+      }
+      if (plaintext && written.length > 0) io.writeErr(`latchkey: warning: ${written.join(', ')} hold${written.length === 1 ? 's' : ''} your secrets in the clear; delete when done\n`);
+      if (file !== '-') printResult(io, connection.globals.json, { files: written, accounts: result.accounts }, () => `Exported ${String(result.accounts)} accounts to ${written.join(', ')}.`);
+    });
+}
