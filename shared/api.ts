@@ -6,7 +6,7 @@ import {
   otpParamsInputSchema,
   unixSecondsSchema,
 } from './wire.js';
-import { backupChannels } from './backup-api.js';
+import { autoBackupChannels, backupChannels } from './backup-api.js';
 import { enrollChannels } from './enroll-api.js';
 import { exportChannels } from './export-api.js';
 import { importChannels } from './import-api.js';
@@ -44,6 +44,7 @@ export const channels = {
   ...enrollChannels,
   ...importChannels,
   ...backupChannels,
+  ...autoBackupChannels,
   ...exportChannels,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 

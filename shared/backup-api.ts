@@ -29,3 +29,24 @@ export const backupChannels = {
   },
   'backup.lastVerification': { request: z.object({}), reply: z.object({ verification: backupVerificationSchema.nullable() }) },
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
+
+export const autoBackupStatusSchema = z.object({
+  enabled: z.boolean(),
+  folder: z.string().optional(),
+  keep: z.number().int().optional(),
+  /** A change is waiting for the debounce to end. */
+  pending: z.boolean(),
+  last: z.object({ at: z.number().int(), file: z.string(), verified: z.boolean() }).nullable(),
+  lastError: z.string().nullable(),
+});
+export type AutoBackupStatus = z.infer<typeof autoBackupStatusSchema>;
+
+export const autoBackupChannels = {
+  'backup.auto.configure': {
+    request: z.object({ folder: path, password, keep: z.number().int().min(1).max(100).default(10) }),
+    reply: autoBackupStatusSchema,
+  },
+  'backup.auto.disable': { request: z.object({}), reply: autoBackupStatusSchema },
+  'backup.auto.status': { request: z.object({}), reply: autoBackupStatusSchema },
+  'backup.auto.run': { request: z.object({}), reply: autoBackupStatusSchema },
+} as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;

@@ -25,6 +25,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
       vaultPath: globals.vault ?? defaultVaultPath(io.env),
       capture: commandScreenCapture(io.env),
       appVersion: `latchkey ${packageVersion()}`,
+      dailyBackups: false,
       onProgress: (message) => {
         if (!globals.json) io.writeErr(`latchkey: ${message}\n`);
       },
@@ -58,6 +59,8 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
     reportBug(io, error);
     return printError(io, json, { code: 'INTERNAL', message: 'an unexpected internal error occurred' });
   } finally {
+    // A change made by this command is backed up now if automatic backups are on: no timer outlives us.
+    for (const service of services) await service.flush().catch(() => undefined);
     for (const service of services) service.lock();
   }
 }

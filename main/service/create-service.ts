@@ -3,8 +3,10 @@ import { LatchkeyError } from '../../shared/errors.js';
 import type { ReplyEnvelope } from '../../shared/wire.js';
 import type { DeriveKey, KdfParams } from '../vault/index.js';
 import type { HandlerDeps, HandlerTable } from './handler-types.js';
+import { AutoBackup, systemTimers, type Timers } from './backup/auto-backup.js';
 import type { ScreenCapture } from './capture.js';
 import { accountHandlers } from './handlers/accounts.js';
+import { autoBackupHandlers } from './handlers/auto-backup.js';
 import { backupHandlers } from './handlers/backup.js';
 import { enrollHandlers } from './handlers/enroll.js';
 import { exportHandlers } from './handlers/export.js';
@@ -31,6 +33,10 @@ export interface ServiceDeps extends HandlerDeps {
   readonly lockPolicy?: LockPolicy;
   /** Screenshots for QR scanning (desktopCapturer in the app, a screenshot tool on the CLI). */
   readonly capture?: ScreenCapture;
+  /** Timers for automatic backups; tests move time by hand. */
+  readonly timers?: Timers;
+  /** Daily automatic backups (on in the app; off for the CLI, whose changes trigger one at exit). */
+  readonly dailyBackups?: boolean;
   /** Written into backup headers ("latchkey x.y.z"). */
   readonly appVersion?: string;
   /** Told about slow steps of an import (an export's KDF), for a progress line. */
@@ -45,7 +51,22 @@ export interface Service {
   dispatch(channel: unknown, payload: unknown): Promise<ReplyEnvelope>;
   /** Forgets the vault keys; what every lock policy and the app's quit call. */
   lock(): void;
+  /** Runs an automatic backup that is waiting for its debounce (before a short-lived process exits). */
+  flush(): Promise<void>;
 }
+
+/** Channels that change accounts: each may be followed by an automatic backup. */
+const CHANGES_ACCOUNTS: ReadonlySet<string> = new Set([
+  'accounts.add',
+  'accounts.update',
+  'accounts.remove',
+  'accounts.reorder',
+  'accounts.nextHotp',
+  'accounts.recoveryCodes',
+  'enroll.commit',
+  'import.commit',
+  'backup.restore',
+]);
 
 export function createService(deps: ServiceDeps): Service {
   const host = new VaultHost({
@@ -58,6 +79,8 @@ export function createService(deps: ServiceDeps): Service {
   deps.lockPolicy?.start(() => {
     host.lock();
   });
+  const app = deps.appVersion ?? 'latchkey';
+  const autoBackup = new AutoBackup(host, deps.clock, deps.timers ?? systemTimers, app, deps.dailyBackups ?? true);
   const handlers: HandlerTable = {
     ...otpHandlers(deps),
     ...uriHandlers(),
@@ -65,8 +88,9 @@ export function createService(deps: ServiceDeps): Service {
     ...accountHandlers(host, deps.clock),
     ...enrollHandlers(host, deps.capture),
     ...importHandlers(host, deps.onProgress),
-    ...backupHandlers(host, deps.clock, deps.appVersion ?? 'latchkey'),
-    ...exportHandlers(host, deps.clock, deps.appVersion ?? 'latchkey'),
+    ...backupHandlers(host, deps.clock, app),
+    ...autoBackupHandlers(autoBackup),
+    ...exportHandlers(host, deps.clock, app),
   };
 
   async function run(channel: Channel, payload: unknown): Promise<unknown> {
@@ -82,10 +106,13 @@ export function createService(deps: ServiceDeps): Service {
     lock: () => {
       host.lock();
     },
+    flush: () => autoBackup.flush(),
     async dispatch(channel, payload) {
       try {
         if (!isChannel(channel)) throw new LatchkeyError('INVALID_REQUEST', 'unknown channel');
-        return { ok: true, value: await run(channel, payload) };
+        const value = await run(channel, payload);
+        if (CHANGES_ACCOUNTS.has(channel)) autoBackup.noteChange();
+        return { ok: true, value };
       } catch (error) {
         if (error instanceof LatchkeyError) return { ok: false, error: error.toInfo() };
         deps.onInternalError?.(error);

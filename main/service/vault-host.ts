@@ -22,6 +22,8 @@ export class VaultHost {
   private runtimePromise: Promise<VaultRuntime> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly options: VaultHostOptions;
+  private readonly lockListeners: (() => void)[] = [];
+  private readonly unlockListeners: (() => void)[] = [];
 
   constructor(options: VaultHostOptions) {
     this.options = options;
@@ -56,11 +58,22 @@ export class VaultHost {
   adopt(session: VaultSession): void {
     this.lock();
     this.current = session;
+    for (const listener of this.unlockListeners) listener();
   }
 
   lock(): void {
+    const wasUnlocked = this.current !== undefined;
     this.current?.lock();
     this.current = undefined;
+    if (wasUnlocked) for (const listener of this.lockListeners) listener();
+  }
+
+  onLock(listener: () => void): void {
+    this.lockListeners.push(listener);
+  }
+
+  onUnlock(listener: () => void): void {
+    this.unlockListeners.push(listener);
   }
 
   status(): VaultStatus {

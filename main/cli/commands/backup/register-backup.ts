@@ -55,6 +55,8 @@ export function registerBackup(program: Command, context: CliContext): void {
       if (!same) throw new LatchkeyError('VAULT_INTEGRITY', 'the backup and the vault differ (see above)', { part: 'backup' });
     });
 
+  registerAuto(backup, context);
+
   backup
     .command('restore')
     .summary('restore accounts from a backup')
@@ -76,6 +78,50 @@ export function registerBackup(program: Command, context: CliContext): void {
       const result = await connection.client.call('backup.restore', { path: resolve(file), password, mode: options.replace ? 'replace' : 'merge' });
       printWarnings(io, result.skipped > 0 ? [`${String(result.skipped)} accounts were already in the vault`] : []);
       printResult(io, connection.globals.json, result, () => `Restored ${String(result.added)} accounts${result.removed > 0 ? ` (replacing ${String(result.removed)})` : ''}.`);
+    });
+}
+
+function registerAuto(backup: Command, context: CliContext): void {
+  const { io } = context;
+  backup
+    .command('auto')
+    .summary('automatic backups: after changes and daily, verified, newest N kept')
+    .option('--folder <dir>', 'turn them on, writing to this folder')
+    .option('--keep <n>', 'how many to keep (default 10)')
+    .option(...BACKUP_PASSWORD_OPTION)
+    .option('--off', 'turn them off', false)
+    .option('--run', 'make one now', false)
+    .addHelpText(
+      'after',
+      `
+Without options, shows the status. The backup password is kept sealed in the vault. The app backs up
+a minute after changes and daily; a CLI command that changes accounts backs up before it exits.
+
+Examples:
+  $ latchkey backup auto --folder ~/Backups/latchkey --backup-password-file bk.txt --keep 20
+  $ latchkey backup auto
+  $ latchkey backup auto --off`,
+    )
+    .action(async (options: BackupPasswordOption & { folder?: string; keep?: string; off: boolean; run: boolean }, cmd: Command) => {
+      const connection = context.connect(cmd);
+      await connection.unlock();
+      const { client } = connection;
+      let status;
+      if (options.off) status = await client.call('backup.auto.disable', {});
+      else if (options.folder !== undefined) {
+        const keep = options.keep === undefined ? 10 : Number(options.keep);
+        if (!Number.isInteger(keep) || keep < 1 || keep > 100) throw new UsageError('--keep must be a whole number from 1 to 100');
+        status = await client.call('backup.auto.configure', { folder: resolve(options.folder), password: await backupPassword(io, options, { confirm: true }), keep });
+      } else status = await client.call(options.run ? 'backup.auto.run' : 'backup.auto.status', {});
+      printResult(io, connection.globals.json, status, () =>
+        status.enabled
+          ? [
+              `Automatic backups are on: ${status.folder ?? ''} (keeping ${String(status.keep ?? 10)}).`,
+              status.last === null ? 'None made yet.' : `Last: ${new Date(status.last.at * 1000).toISOString()} ${status.last.verified ? '(verified)' : '(NOT verified)'} ${status.last.file}`,
+              ...(status.lastError === null ? [] : [`Last error: ${status.lastError}`]),
+            ].join('\n')
+          : 'Automatic backups are off.',
+      );
     });
 }
 
