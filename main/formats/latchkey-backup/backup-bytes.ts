@@ -2,6 +2,7 @@ import type sodiumModule from 'libsodium-wrappers-sumo';
 import type { BackupEntry, BackupHeader } from './backup-format.js';
 import { BackupReader, readPrelude, type BackupPrelude } from './backup-reader.js';
 import { BackupWriter } from './backup-writer.js';
+import { concatBytes } from './concat.js';
 
 type Sodium = typeof sodiumModule;
 
@@ -11,13 +12,7 @@ export function backupBytes(sodium: Sodium, key: Uint8Array, header: BackupHeade
   const parts = [writer.start()];
   for (const entry of entries) parts.push(...writer.add(entry));
   parts.push(...writer.finish());
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 export function backupPreludeOf(bytes: Uint8Array): BackupPrelude {

@@ -15,6 +15,7 @@ import {
   type BackupHeader,
 } from './backup-format.js';
 import { keyCheck } from './backup-key.js';
+import { concatBytes } from './concat.js';
 
 type Sodium = typeof sodiumModule;
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -82,7 +83,7 @@ export class BackupReader {
   feed(bytes: Uint8Array): BackupEntry[] {
     if (bytes.length === 0) return [];
     if (this.finished) throw new BackupError('BACKUP_TRAILING_DATA', 'there are bytes after the end of the backup');
-    this.buffered = this.buffered.length === 0 ? bytes : concat(this.buffered, bytes);
+    this.buffered = this.buffered.length === 0 ? bytes : concatBytes([this.buffered, bytes]);
     const entries: BackupEntry[] = [];
     while (this.buffered.length > 0) {
       if (this.isFinished()) throw new BackupError('BACKUP_TRAILING_DATA', 'there are bytes after the end of the backup');
@@ -159,11 +160,4 @@ export class BackupReader {
       throw new BackupError('BACKUP_MALFORMED', 'an account in the backup does not match the schema');
     }
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

@@ -1,4 +1,5 @@
 import type sodiumModule from 'libsodium-wrappers-sumo';
+import { concatBytes } from './concat.js';
 import { BACKUP_VERSION, CHUNK_PLAINTEXT_BYTES, MAGIC, PLAINTEXT_CLOSING, PLAINTEXT_OPENING, type BackupEntry, type BackupHeader } from './backup-format.js';
 
 type Sodium = typeof sodiumModule;
@@ -27,7 +28,7 @@ export class BackupWriter {
     const view = new DataView(fixed.buffer);
     view.setUint16(8, BACKUP_VERSION, true);
     view.setUint32(10, headerBytes.length, true);
-    this.prelude = concat([fixed, headerBytes, streamHeader]);
+    this.prelude = concatBytes([fixed, headerBytes, streamHeader]);
     this.queue(encoder.encode(PLAINTEXT_OPENING));
   }
 
@@ -72,7 +73,7 @@ export class BackupWriter {
   }
 
   private take(length: number): Uint8Array {
-    const all = concat(this.pending);
+    const all = concatBytes(this.pending);
     this.pending.forEach((part) => part.fill(0));
     const taken = all.slice(0, length);
     const rest = all.slice(length);
@@ -81,14 +82,4 @@ export class BackupWriter {
     this.pendingBytes = rest.length;
     return taken;
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

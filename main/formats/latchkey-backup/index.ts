@@ -6,3 +6,6 @@ export { BackupReader, readPrelude } from './backup-reader.js';
 export type { BackupPrelude } from './backup-reader.js';
 export { BackupWriter } from './backup-writer.js';
 export { backupBytes, backupPreludeOf, readBackupBytes } from './backup-bytes.js';
+export { accountOfEntry } from './entry-account.js';
+export type { RestoredAccount } from './entry-account.js';
+export { concatBytes } from './concat.js';

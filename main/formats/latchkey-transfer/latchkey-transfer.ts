@@ -1,9 +1,7 @@
 import sodium from 'libsodium-wrappers-sumo';
-import { accountDraftSchema } from '../../../shared/account.js';
 import { LatchkeyError } from '../../../shared/errors.js';
-import { decodeBase32 } from '../../otp/index.js';
 import { ImportError } from '../import-error.js';
-import { backupPreludeOf, readBackupBytes } from '../latchkey-backup/index.js';
+import { accountOfEntry, backupPreludeOf, readBackupBytes } from '../latchkey-backup/index.js';
 import type { ImportedAccount, ImportFormat } from '../types.js';
 import { parseTransferBlock, TRANSFER_PREFIX } from './transfer-block.js';
 
@@ -34,17 +32,8 @@ export const latchkeyTransferFormat: ImportFormat = {
     try {
       const entries = readBackupBytes(sodium, key, payload, prelude);
       const accounts: ImportedAccount[] = entries.map((entry) => {
-        const secret = decodeBase32(entry.secret);
-        const draft = accountDraftSchema.parse({
-          type: entry.type,
-          algorithm: entry.algorithm,
-          digits: entry.digits,
-          ...(entry.type === 'hotp' ? { counter: BigInt(entry.counter ?? '0') } : { period: entry.period ?? 30 }),
-          issuer: entry.issuer,
-          label: entry.label,
-          secret: secret.ok ? secret.bytes : new Uint8Array(0),
-        });
-        return { ...draft, tags: entry.tags, ...(entry.note === undefined ? {} : { note: entry.note }) };
+        const { icon: _icon, recoveryCodes: _codes, createdAt: _created, updatedAt: _updated, ...account } = accountOfEntry(entry);
+        return account;
       });
       return { accounts, warnings: [], invalid: [] };
     } catch (error) {

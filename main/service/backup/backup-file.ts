@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LatchkeyError } from '../../../shared/errors.js';
-import { BackupReader, BackupWriter, newBackupHeader, readPrelude, type BackupEntry, type BackupPrelude } from '../../formats/latchkey-backup/index.js';
+import { BackupReader, BackupWriter, concatBytes, newBackupHeader, readPrelude, type BackupEntry, type BackupPrelude } from '../../formats/latchkey-backup/index.js';
 import type { DeriveKey, KdfParams, Sodium } from '../../vault/index.js';
 
 const READ_BLOCK = 64 * 1024;
@@ -79,7 +79,7 @@ export async function openBackupFile(path: string, password: Uint8Array, crypto:
       const block = readBlock(fd);
       eof = block.length === 0;
       hash.update(block);
-      start = concat(start, block);
+      start = concatBytes([start, block]);
       prelude = readPrelude(start, eof);
     }
     const { header } = prelude;
@@ -116,13 +116,6 @@ function readBlock(fd: number): Uint8Array {
   const buffer = new Uint8Array(READ_BLOCK);
   const read = readSync(fd, buffer, 0, READ_BLOCK, null);
   return buffer.subarray(0, read);
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 function fsyncFolder(folder: string): void {

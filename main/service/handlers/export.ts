@@ -37,7 +37,7 @@ export function exportHandlers(host: VaultHost, clock: Clock, app: string): Hand
             runtime.sodium.memzero(key);
           }
         } else {
-          const accounts: ExportAccount[] = entries.map(accountOfEntry).map((account) => ({ ...account, tags: account.tags ?? [] }));
+          const accounts: ExportAccount[] = entries.map(accountOfEntry);
           result =
             format === 'otpauth-list'
               ? exportOtpauthList(accounts)
