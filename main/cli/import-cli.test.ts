@@ -49,3 +49,43 @@ describe('latchkey import', () => {
     expect((await run(['import', empty, '--dry-run'])).code).toBe(EXIT_CODES.IMPORT_EMPTY);
   });
 });
+
+describe('every format through the CLI', () => {
+  const plain = [
+    'aegis/fixtures/plain-v3.json',
+    'two-fas/fixtures/plain-v4.2fas',
+    'andotp/fixtures/golden.json',
+    'bitwarden/fixtures/golden.json',
+    'bitwarden/fixtures/golden.csv',
+    'freeotp-plus/fixtures/golden.json',
+    'ente/fixtures/plain-golden.txt',
+    'google-migration/fixtures/golden.txt',
+    'otpauth-list/fixtures/golden.txt',
+  ];
+
+  it('previews each format’s golden export (detected, not told)', async () => {
+    const result = await run(['import', ...plain.map(fixture), '--dry-run', '--json']);
+    expect(result.code).toBe(0);
+    const { accounts } = JSON.parse(result.stdout) as { accounts: { source: string; label: string }[] };
+    for (const file of plain) {
+      const fromFile = accounts.filter((account) => account.source === fixture(file));
+      expect(fromFile.length, file).toBeGreaterThanOrEqual(4);
+      expect(fromFile.every((account) => /^user\d+@example\.com$/.test(account.label)), file).toBe(true);
+    }
+  });
+
+  it('an encrypted export with its password file, and a transfer block on stdin', async () => {
+    const aegisPassword = join(home, 'aegis-password.txt');
+    writeFileSync(aegisPassword, 'aegis-fixture-password\n');
+    const aegis = await run(['import', fixture('aegis/fixtures/encrypted-small.json'), '--import-password-file', aegisPassword, '--dry-run', '--json']);
+    expect((JSON.parse(aegis.stdout) as { accounts: unknown[] }).accounts.length).toBeGreaterThan(0);
+    const wrong = await run(['import', fixture('aegis/fixtures/encrypted-small.json'), '--import-password-file', passwordFile, '--dry-run']);
+    expect(wrong.code).toBe(EXIT_CODES.IMPORT_WRONG_PASSWORD);
+
+    const transferPassword = join(home, 'transfer.txt');
+    writeFileSync(transferPassword, 'a transfer password\n');
+    const block = await run(['export', '-', '--format', 'transfer', '--transfer-password-file', transferPassword, '--password-file', passwordFile]);
+    const pasted = await spawnCli(['import', '-', '--import-password-file', transferPassword, '--dry-run', '--json'], { home, stdin: block.stdout });
+    expect((JSON.parse(pasted.stdout) as { accounts: { duplicate: boolean }[] }).accounts.length).toBeGreaterThan(0);
+  });
+});

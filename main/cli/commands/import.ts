@@ -21,7 +21,7 @@ export function registerImport(program: Command, context: CliContext): void {
   program
     .command('import')
     .summary('import accounts from another app’s export')
-    .argument('<files...>', 'export files: Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Ente, Google Authenticator, otpauth:// lists')
+    .argument('<files...>', 'export files: Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Ente, Google Authenticator, otpauth:// lists, Latchkey transfer blocks ("-": text on stdin)')
     .option('--format <id>', 'skip detection: aegis, two-fas, andotp, bitwarden, freeotp-plus, ente, google-migration, otpauth-list')
     .option('--import-password-file <file>', "the export's own password, from the file's first line (asked at a terminal otherwise)")
     .option('--dry-run', 'only show the preview; needs no vault, writes nothing', false)
@@ -38,7 +38,8 @@ Examples:
   $ latchkey import aegis-export.json
   $ latchkey import aegis-encrypted.json --import-password-file aegis-pw.txt --yes
   $ latchkey import ente-export.txt --dry-run --json
-  $ latchkey import bitwarden_export.csv --format bitwarden`,
+  $ latchkey import bitwarden_export.csv --format bitwarden
+  $ wl-paste | latchkey import - --import-password-file transfer-pw.txt --yes`,
     )
     .action(async (files: string[], options: ImportOptions, cmd: Command) => {
       const connection = context.connect(cmd);
@@ -47,7 +48,8 @@ Examples:
       const vaultReady = await unlockUnlessDryRun(connection, options.dryRun);
       const previews: ImportPreview[] = [];
       for (const file of files) {
-        const fileBase64 = readExport(file).toString('base64');
+        // "-" reads a pasted text export (a transfer block, otpauth:// lines) from standard input.
+        const fileBase64 = (file === '-' ? Buffer.from(await io.readStdin(), 'utf8') : readExport(file)).toString('base64');
         const request = { fileBase64, fileName: file, showSecrets: options.showSecrets, ...(options.format === undefined ? {} : { format: options.format }) };
         previews.push(await previewWithPassword(io, client, request, file, filePassword));
       }
