@@ -1,19 +1,36 @@
-import { app, BrowserWindow, session } from 'electron';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, powerMonitor, session } from 'electron';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createService, systemClock, type LockPolicy } from '../service/index.js';
+import { registerIpc } from './ipc-guard.js';
 import { CONTENT_SECURITY_POLICY, secureWindowOptions } from './window-policy.js';
 
 /**
  * The app's main process. It is the only code that imports `electron`; everything it does beyond
- * window and session policy lives in plain Node modules (main/service) that tests import directly.
+ * window, session and IPC policy lives in plain Node modules (main/service) that tests import directly.
  */
 const RENDERER_INDEX = fileURLToPath(new URL('../../../renderer/index.html', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('../../preload.cjs', import.meta.url));
+const APP_URL = pathToFileURL(RENDERER_INDEX).href;
+const IDLE_LOCK_SECONDS = 5 * 60;
+
+/** SECURITY-NOTES §5: idle (polled every 15 s), suspend and screen lock all lock the vault. */
+const powerLockPolicy: LockPolicy = {
+  start(lock) {
+    powerMonitor.on('suspend', lock);
+    powerMonitor.on('lock-screen', lock);
+    setInterval(() => {
+      if (powerMonitor.getSystemIdleTime() >= IDLE_LOCK_SECONDS) lock();
+    }, 15_000).unref();
+  },
+};
 
 app.enableSandbox();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  const service = createService({ clock: systemClock, lockPolicy: powerLockPolicy, appVersion: `latchkey ${app.getVersion()}` });
+
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event) => {
       event.preventDefault();
@@ -31,11 +48,12 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
     });
-    const window = new BrowserWindow(secureWindowOptions());
+    registerIpc(ipcMain, (channel, payload) => service.dispatch(channel, payload), APP_URL);
+    const window = new BrowserWindow(secureWindowOptions(PRELOAD));
     window.once('ready-to-show', () => {
       window.show();
     });
-    void window.loadFile(join(RENDERER_INDEX));
+    void window.loadFile(RENDERER_INDEX);
   });
 
   app.on('second-instance', () => {
@@ -44,6 +62,10 @@ if (!app.requestSingleInstanceLock()) {
       if (window.isMinimized()) window.restore();
       window.focus();
     }
+  });
+
+  app.on('before-quit', () => {
+    service.lock();
   });
 
   app.on('window-all-closed', () => {
