@@ -8,7 +8,7 @@ import { CONTENT_SECURITY_POLICY, secureWindowOptions } from './window-policy.js
  * The app's main process. It is the only code that imports `electron`; everything it does beyond
  * window, session and IPC policy lives in plain Node modules (main/service) that tests import directly.
  */
-const RENDERER_INDEX = fileURLToPath(new URL('../../../renderer/index.html', import.meta.url));
+const RENDERER_INDEX = fileURLToPath(new URL('../../../renderer/dist/index.html', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('../../preload.cjs', import.meta.url));
 const APP_URL = pathToFileURL(RENDERER_INDEX).href;
 const IDLE_LOCK_SECONDS = 5 * 60;

@@ -13,3 +13,4 @@ export { parseOtpauthUri } from './uri/parse-otpauth-uri.js';
 export type { ParsedOtpauthUri } from './uri/parse-otpauth-uri.js';
 export { UriError } from './uri/uri-error.js';
 export type { UriErrorCode } from './uri/uri-error.js';
+export { cleanDisplayText } from './labels.js';

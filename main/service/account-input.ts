@@ -9,6 +9,7 @@ import {
 } from '../../shared/account.js';
 import { AccountInvalidError } from '../../shared/errors.js';
 import type { AccountDraftView, accountDraftInputSchema, otpParamsInputSchema } from '../../shared/wire.js';
+import { cleanDisplayText } from '../enroll/index.js';
 import { decodeBase32, describeBase32Problem, encodeBase32 } from '../otp/index.js';
 
 type OtpParamsInput = z.output<typeof otpParamsInputSchema>;
@@ -38,8 +39,9 @@ export function accountDraftFromInput(input: AccountDraftInput): AccountDraft {
   const params = otpParamsFromInput(input);
   return validated(accountDraftSchema, {
     ...params,
-    issuer: input.issuer.trim(),
-    label: input.label.trim(),
+    // Typed names get what URIs and imports get: control and bidi-override characters removed.
+    issuer: cleanDisplayText(input.issuer, 'issuer').text,
+    label: cleanDisplayText(input.label, 'label').text,
     secret: secretFromBase32(input.secretBase32),
   });
 }

@@ -1,6 +1,6 @@
 import type { AccountDraft } from '../../../shared/account.js';
 import { LatchkeyError } from '../../../shared/errors.js';
-import { formatOtpauthUri, parseOtpauthUri } from '../../enroll/index.js';
+import { cleanDisplayText, formatOtpauthUri, parseOtpauthUri } from '../../enroll/index.js';
 import { encodeBase32 } from '../../otp/index.js';
 import { accountDraftFromInput } from '../account-input.js';
 import { matchAccounts } from '../account-query.js';
@@ -50,7 +50,10 @@ export function accountHandlers(host: VaultHost, clock: Clock): HandlersFor<Acco
     },
     'accounts.update': ({ id, patch }) => {
       // A key sent as undefined (structured clone keeps them) must not erase a field.
-      const clean = Object.fromEntries(Object.entries(patch as Record<string, unknown>).filter(([, value]) => value !== undefined));
+      const clean: Record<string, unknown> = Object.fromEntries(Object.entries(patch as Record<string, unknown>).filter(([, value]) => value !== undefined));
+      for (const field of ['issuer', 'label'] as const) {
+        if (typeof clean[field] === 'string') clean[field] = cleanDisplayText(clean[field], field).text;
+      }
       host.session().update(id, clean);
       return { account: viewOf(id) };
     },

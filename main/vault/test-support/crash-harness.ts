@@ -49,6 +49,8 @@ export async function crashOnce(
   state: State,
   killAfterMs: number,
   seed: number,
+  /** Start the kill timer at `ready` (can land before any write) or at the first reported commit. */
+  armOn: 'ready' | 'first-commit' = 'first-commit',
 ): Promise<CrashRunResult> {
   const writer = spawn(process.execPath, [child.script, path, state.password, String(seed)], {
     cwd: REPO_ROOT,
@@ -57,7 +59,7 @@ export async function crashOnce(
   });
   let buffered = '';
   let commits = 0;
-  const progress = { ready: false };
+  const progress = { ready: false, armed: false };
   const lines: string[] = [];
   writer.stdout.setEncoding('utf8');
   writer.stdout.on('data', (chunk: string) => {
@@ -65,8 +67,10 @@ export async function crashOnce(
     const parts = buffered.split('\n');
     buffered = parts.pop() ?? '';
     lines.push(...parts);
-    if (!progress.ready && parts.includes('ready')) {
-      progress.ready = true;
+    if (!progress.ready && parts.includes('ready')) progress.ready = true;
+    const armed = armOn === 'ready' ? progress.ready : parts.some((line) => line.startsWith('commit '));
+    if (armed && !progress.armed) {
+      progress.armed = true;
       setTimeout(() => writer.kill('SIGKILL'), killAfterMs);
     }
   });

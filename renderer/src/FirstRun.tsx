@@ -1,0 +1,64 @@
+import { useState, type SyntheticEvent } from 'react';
+import { describeError } from './errors.js';
+import { latchkey } from './latchkey.js';
+
+/** Create the vault, then show the recovery key once. */
+export function FirstRun({ onDone }: { onDone: () => void }) {
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [recoveryKey, setRecoveryKey] = useState<string | undefined>();
+
+  async function create(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+    event.preventDefault();
+    if (password !== repeat) {
+      setError('The two passwords differ.');
+      return;
+    }
+    setBusy(true);
+    setError('');
+    try {
+      const created = await latchkey().call('vault.create', { password });
+      await latchkey().call('vault.unlock', { password });
+      setRecoveryKey(created.recoveryKey);
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (recoveryKey !== undefined) {
+    return (
+      <main className="screen centered">
+        <h1>Your recovery key</h1>
+        <p className="hint">The only way in if you forget the password. It is shown this once: write it down and keep it away from this computer.</p>
+        <output className="recovery-key" data-testid="recovery-key">{recoveryKey}</output>
+        <button type="button" className="primary" onClick={onDone} autoFocus>
+          I have written it down
+        </button>
+      </main>
+    );
+  }
+  return (
+    <main className="screen centered">
+      <h1>Welcome to Latchkey</h1>
+      <p className="hint">Your two-factor codes, in an encrypted vault on this computer. Choose a password of at least 8 characters.</p>
+      <form onSubmit={(event) => void create(event)} className="stack">
+        <label>
+          Password
+          <input type="password" autoFocus autoComplete="new-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
+        </label>
+        <label>
+          Repeat it
+          <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
+        </label>
+        {error !== '' && <p role="alert" className="error">{error}</p>}
+        <button type="submit" className="primary" disabled={busy || password === ''}>
+          {busy ? 'Creating the vault…' : 'Create vault'}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,40 @@
+import { useState, type SyntheticEvent } from 'react';
+import { describeError } from './errors.js';
+import { latchkey } from './latchkey.js';
+
+export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function unlock(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+    event.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      await latchkey().call('vault.unlock', { password });
+      onUnlocked();
+    } catch (caught) {
+      setError(describeError(caught));
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="screen centered">
+      <h1>Latchkey</h1>
+      <form onSubmit={(event) => void unlock(event)} className="stack">
+        <label>
+          Password
+          <input type="password" autoFocus autoComplete="current-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
+        </label>
+        {error !== '' && <p role="alert" className="error">{error}</p>}
+        <button type="submit" className="primary" disabled={busy || password === ''}>
+          {busy ? 'Unlocking…' : 'Unlock'}
+        </button>
+      </form>
+    </main>
+  );
+}
