@@ -34,7 +34,12 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       <main className="screen centered">
         <h1>Your recovery key</h1>
         <p className="hint">The only way in if you forget the password. It is shown this once: write it down and keep it away from this computer.</p>
-        <output className="recovery-key" data-testid="recovery-key">{recoveryKey}</output>
+        <output className="recovery-key" data-testid="recovery-key">
+          {/* Four groups a line; the text is still the key exactly as typed back later. */}
+          {recoveryKey.split('-').map((group, i, all) => (
+            <span key={i}>{i < all.length - 1 ? `${group}-` : group}</span>
+          ))}
+        </output>
         <button type="button" className="primary" onClick={onDone} autoFocus>
           I have written it down
         </button>
