@@ -14,6 +14,6 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
     }
-    process.stdout.write(`\nunit: ${String(passed)} passed, ${String(failed)} failed, ${String(skipped)} skipped\n`);
+    process.stdout.write(`\ntests: ${String(passed)} passed, ${String(failed)} failed, ${String(skipped)} skipped\n`);
   }
 }
