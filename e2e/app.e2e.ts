@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClock } from '../main/vault/test-support/test-runtime.js';
-import { launchChromium, openApp, type AppPage } from './harness.js';
+import { E2E_CLIPBOARD_CLEAR_MS, launchChromium, openApp, type AppPage } from './harness.js';
 
 const PASSWORD = 'e2e vault password';
 const SECRET = 'JBSWY3DPEHPK3PXP';
@@ -48,6 +48,23 @@ describe('the app in headless Chromium, over the real service', () => {
     await addUri(app, `otpauth://totp/ACME:alice?secret=${SECRET}&issuer=ACME`);
     const expected = execFileSync('oathtool', ['--totp', '--now=@1700000000', '--base32', SECRET], { encoding: 'utf8' }).trim();
     await expect.poll(() => app.page.getByTestId('code').first().textContent()).toBe(`${expected.slice(0, 3)} ${expected.slice(3)}`);
+  });
+
+  it('copy puts the code on the clipboard (from main, not the page) and clears it after the delay', async () => {
+    const app = await openApp(browser);
+    await createVault(app);
+    await addUri(app, `otpauth://totp/ACME:alice?secret=${SECRET}&issuer=ACME`);
+    const shown = ((await app.page.getByTestId('code').first().textContent()) ?? '').replace(' ', '');
+    await app.page.getByTestId('code').first().click();
+    await expect.poll(() => app.clipboard.text).toBe(shown);
+    await expect.poll(() => app.page.getByRole('status').textContent()).toMatch(/^Copied the ACME code/);
+    await expect.poll(() => app.clipboard.text, { timeout: E2E_CLIPBOARD_CLEAR_MS + 3000 }).toBe('');
+    // Something else copied meanwhile is never cleared.
+    await app.page.getByLabel('Search accounts').press('Enter');
+    await expect.poll(() => app.clipboard.text).toBe(shown);
+    app.clipboard.text = 'the user copied this';
+    await new Promise((resolve) => setTimeout(resolve, E2E_CLIPBOARD_CLEAR_MS + 500));
+    expect(app.clipboard.text).toBe('the user copied this');
   });
 
   it('search filters as you type; Escape clears', async () => {

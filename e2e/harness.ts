@@ -34,7 +34,12 @@ export interface AppPage {
   readonly service: Service;
   readonly clock: TestClock;
   readonly dialogs: string[];
+  /** The system clipboard as the service writes it (an in-memory one here). */
+  readonly clipboard: { text: string };
 }
+
+/** How long a copied code stays on the test clipboard (the app's default is 30 s). */
+export const E2E_CLIPBOARD_CLEAR_MS = 1500;
 
 /**
  * Opens the real renderer in Chromium with `window.latchkey` = createClient over one exposeBinding to
@@ -42,7 +47,20 @@ export interface AppPage {
  */
 export async function openApp(browser: Browser, options: { clock?: TestClock } = {}): Promise<AppPage> {
   const clock = options.clock ?? testClock(Date.now());
-  const service = createService({ clock, vaultPath: tempVaultPath(), kdf: KDF_FLOOR, deriveKey: memoisedKdf() });
+  const clipboard = { text: '' };
+  const service = createService({
+    clock,
+    vaultPath: tempVaultPath(),
+    kdf: KDF_FLOOR,
+    deriveKey: memoisedKdf(),
+    clipboard: {
+      write: (text) => {
+        clipboard.text = text;
+      },
+      read: () => clipboard.text,
+    },
+    clipboardClearMs: E2E_CLIPBOARD_CLEAR_MS,
+  });
   const context = await browser.newContext({ viewport: { width: 420, height: 700 } });
   const page = await context.newPage();
   const dialogs: string[] = [];
@@ -66,5 +84,5 @@ export async function openApp(browser: Browser, options: { clock?: TestClock } =
   });
   await page.addInitScript(await bridge());
   await page.goto(`${ORIGIN}/index.html`);
-  return { page, service, clock, dialogs };
+  return { page, service, clock, dialogs, clipboard };
 }

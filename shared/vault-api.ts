@@ -107,6 +107,10 @@ export const vaultChannels = {
     request: z.object({ id: accountId, peek: z.boolean().default(false) }),
     reply: z.object({ account: accountViewSchema }),
   },
+  'accounts.copyCode': {
+    request: z.object({ id: accountId }),
+    reply: z.object({ copied: z.boolean(), clearsAt: z.number().int().nullable() }),
+  },
   'accounts.recoveryCodes': {
     request: z.discriminatedUnion('action', [
       z.object({ id: accountId, action: z.literal('list') }),

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, powerMonitor, session } from 'electron';
+import { app, BrowserWindow, clipboard, ipcMain, powerMonitor, session } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createService, systemClock, type LockPolicy } from '../service/index.js';
 import { registerIpc } from './ipc-guard.js';
@@ -29,7 +29,13 @@ app.enableSandbox();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  const service = createService({ clock: systemClock, lockPolicy: powerLockPolicy, appVersion: `latchkey ${app.getVersion()}` });
+  const service = createService({
+    clock: systemClock,
+    lockPolicy: powerLockPolicy,
+    appVersion: `latchkey ${app.getVersion()}`,
+    // Concealed-type hints (macOS/Windows/KDE) are not written yet; the timed clear is what protects.
+    clipboard: { write: (text) => clipboard.writeText(text), read: () => clipboard.readText() },
+  });
 
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event) => {

@@ -5,6 +5,7 @@ import type { DeriveKey, KdfParams } from '../vault/index.js';
 import type { HandlerDeps, HandlerTable } from './handler-types.js';
 import { AutoBackup, systemTimers, type Timers } from './backup/auto-backup.js';
 import type { ScreenCapture } from './capture.js';
+import { ClipboardGuard, type Clipboard } from './clipboard-guard.js';
 import { accountHandlers } from './handlers/accounts.js';
 import { autoBackupHandlers } from './handlers/auto-backup.js';
 import { backupHandlers } from './handlers/backup.js';
@@ -31,6 +32,9 @@ export interface ServiceDeps extends HandlerDeps {
   readonly deriveKey?: DeriveKey;
   readonly busyTimeoutMs?: number;
   readonly lockPolicy?: LockPolicy;
+  /** The system clipboard, for copying codes (cleared after `clipboardClearMs`, on lock and on quit). */
+  readonly clipboard?: Clipboard;
+  readonly clipboardClearMs?: number;
   /** Screenshots for QR scanning (desktopCapturer in the app, a screenshot tool on the CLI). */
   readonly capture?: ScreenCapture;
   /** Timers for automatic backups; tests move time by hand. */
@@ -80,12 +84,16 @@ export function createService(deps: ServiceDeps): Service {
     host.lock();
   });
   const app = deps.appVersion ?? 'latchkey';
+  const clipboard = deps.clipboard === undefined ? undefined : new ClipboardGuard(deps.clipboard, deps.clock, deps.timers ?? systemTimers, deps.clipboardClearMs);
+  host.onLock(() => {
+    void clipboard?.clearIfOurs();
+  });
   const autoBackup = new AutoBackup(host, deps.clock, deps.timers ?? systemTimers, app, deps.dailyBackups ?? true);
   const handlers: HandlerTable = {
     ...otpHandlers(deps),
     ...uriHandlers(),
     ...vaultHandlers(host),
-    ...accountHandlers(host, deps.clock),
+    ...accountHandlers(host, deps.clock, clipboard),
     ...enrollHandlers(host, deps.capture),
     ...importHandlers(host, deps.onProgress),
     ...backupHandlers(host, deps.clock, app),
@@ -105,6 +113,7 @@ export function createService(deps: ServiceDeps): Service {
     handlers,
     lock: () => {
       host.lock();
+      void clipboard?.clearIfOurs();
     },
     flush: () => autoBackup.flush(),
     async dispatch(channel, payload) {

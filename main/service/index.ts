@@ -6,3 +6,5 @@ export { systemClock } from './system-clock.js';
 export type { ScreenCapture } from './capture.js';
 export { commandScreenCapture, readClipboard } from './desktop-tools.js';
 export type { ClipboardContent } from './desktop-tools.js';
+export type { Clipboard } from './clipboard-guard.js';
+export type { Timers } from './backup/auto-backup.js';

@@ -12,6 +12,7 @@ export function Accounts({ onLocked }: { onLocked: () => void }) {
   const [query, setQuery] = useState('');
   const [now, setNow] = useState(() => Date.now());
   const [adding, setAdding] = useState(false);
+  const [notice, setNotice] = useState('');
 
   const load = useCallback(() => {
     latchkey()
@@ -42,6 +43,13 @@ export function Accounts({ onLocked }: { onLocked: () => void }) {
     return needle === '' ? accounts : accounts.filter((a) => `${a.issuer} ${a.label}`.toLowerCase().includes(needle));
   }, [accounts, query]);
 
+  async function copy(account: AccountView) {
+    const { copied, clearsAt } = await latchkey().call('accounts.copyCode', { id: account.id });
+    const name = account.issuer === '' ? account.label : account.issuer;
+    setNotice(copied ? `Copied the ${name} code${clearsAt === null ? '' : `; the clipboard clears in ${String(Math.max(1, clearsAt - Math.floor(Date.now() / 1000)))} s`}.` : 'Copying is not available here.');
+    if (account.type === 'hotp') load();
+  }
+
   async function lock() {
     await latchkey().call('vault.lock', {});
     onLocked();
@@ -61,6 +69,8 @@ export function Accounts({ onLocked }: { onLocked: () => void }) {
           }}
           onKeyDown={(e) => {
             if (e.key === 'Escape') setQuery('');
+            const [first] = visible;
+            if (e.key === 'Enter' && first !== undefined) void copy(first);
           }}
         />
         <button type="button" onClick={() => { setAdding(!adding); }} aria-expanded={adding}>
@@ -78,6 +88,9 @@ export function Accounts({ onLocked }: { onLocked: () => void }) {
           }}
         />
       )}
+      <p className="notice" role="status" aria-live="polite">
+        {notice}
+      </p>
       {accounts.length === 0 && !adding && <p className="empty">No accounts yet. Choose Add and paste an otpauth:// link.</p>}
       <ul className="accounts" aria-label="Accounts">
         {visible.map((account) => (
@@ -86,9 +99,15 @@ export function Accounts({ onLocked }: { onLocked: () => void }) {
               <span className="issuer">{account.issuer === '' ? account.label : account.issuer}</span>
               {account.issuer !== '' && <span className="label">{account.label}</span>}
             </div>
-            <output className={`code${account.validUntil !== null && account.validUntil * 1000 - now <= 5000 ? ' ending' : ''}`} data-testid="code">
+            <button
+              type="button"
+              className={`code${account.validUntil !== null && account.validUntil * 1000 - now <= 5000 ? ' ending' : ''}`}
+              data-testid="code"
+              aria-label={`Copy the code for ${account.issuer} ${account.label}`}
+              onClick={() => void copy(account)}
+            >
               {account.code === null ? '••••••' : groupCode(account.code)}
-            </output>
+            </button>
             {account.validUntil !== null && account.period !== undefined && (
               <CountdownRing secondsLeft={Math.max(0, Math.ceil(account.validUntil - now / 1000))} period={account.period} />
             )}

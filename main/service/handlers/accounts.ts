@@ -5,10 +5,12 @@ import { encodeBase32 } from '../../otp/index.js';
 import { accountDraftFromInput } from '../account-input.js';
 import { matchAccounts } from '../account-query.js';
 import { accountView } from '../account-view.js';
+import type { ClipboardGuard } from '../clipboard-guard.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
 import type { VaultHost } from '../vault-host.js';
 
 type AccountsChannel =
+  | 'accounts.copyCode'
   | 'accounts.list'
   | 'accounts.add'
   | 'accounts.update'
@@ -18,7 +20,7 @@ type AccountsChannel =
   | 'accounts.nextHotp'
   | 'accounts.recoveryCodes';
 
-export function accountHandlers(host: VaultHost, clock: Clock): HandlersFor<AccountsChannel> {
+export function accountHandlers(host: VaultHost, clock: Clock, clipboard: ClipboardGuard | undefined): HandlersFor<AccountsChannel> {
   const viewOf = (id: string) => {
     const session = host.session();
     const meta = session.account(id);
@@ -80,6 +82,15 @@ export function accountHandlers(host: VaultHost, clock: Clock): HandlersFor<Acco
       const { code, counter } = session.nextHotp(id, { peek });
       const view = accountView(session.account(id), { code, validFrom: null, validUntil: null });
       return { account: { ...view, counter: counter.toString() } };
+    },
+    /** The code goes to the clipboard from here: it never needs to pass through the renderer's. */
+    'accounts.copyCode': async ({ id }) => {
+      if (clipboard === undefined) return { copied: false, clearsAt: null };
+      const session = host.session();
+      const meta = session.account(id);
+      const code = meta.type === 'hotp' ? { code: session.nextHotp(id, { peek: false }).code, validUntil: null } : session.code(id, clock.now());
+      const clearsAt = await clipboard.copy(code.code, code.validUntil === null ? null : code.validUntil * 1000);
+      return { copied: true, clearsAt: Math.floor(clearsAt / 1000) };
     },
     'accounts.recoveryCodes': (request) => {
       const session = host.session();

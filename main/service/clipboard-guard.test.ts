@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { testClock } from '../vault/test-support/test-runtime.js';
+import type { Timers } from './backup/auto-backup.js';
+import { ClipboardGuard } from './clipboard-guard.js';
+
+function setup() {
+  const clock = testClock(1_700_000_000_000);
+  const board = { text: '', concealed: false };
+  const timers: { at: number; run: () => void }[] = [];
+  const fake: Timers = {
+    setTimeout: (run, ms) => timers.push({ at: clock.now() + ms, run }),
+    clearTimeout: (handle) => {
+      timers.splice((handle as number) - 1, 1, { at: Infinity, run: () => undefined });
+    },
+  };
+  const guard = new ClipboardGuard({ write: (text, { concealed }) => Object.assign(board, { text, concealed }), read: () => board.text }, clock, fake, 30_000);
+  const advance = async (ms: number) => {
+    clock.advance(ms);
+    for (const timer of timers) if (timer.at <= clock.now()) {
+      timer.at = Infinity;
+      timer.run();
+    }
+    await Promise.resolve();
+  };
+  return { clock, board, guard, advance };
+}
+
+describe('ClipboardGuard', () => {
+  it('copies as concealed and clears after 30 s', async () => {
+    const { board, guard, advance, clock } = setup();
+    expect(await guard.copy('123456', null)).toBe(clock.now() + 30_000);
+    expect(board).toEqual({ text: '123456', concealed: true });
+    await advance(29_999);
+    expect(board.text).toBe('123456');
+    await advance(1);
+    expect(board.text).toBe('');
+  });
+
+  it('clears when the code expires, if that is sooner', async () => {
+    const { board, guard, advance, clock } = setup();
+    await guard.copy('654321', clock.now() + 5_000);
+    await advance(5_000);
+    expect(board.text).toBe('');
+  });
+
+  it('never clears what the user copied since', async () => {
+    const { board, guard, advance } = setup();
+    await guard.copy('111111', null);
+    board.text = 'a recipe';
+    await advance(30_000);
+    expect(board.text).toBe('a recipe');
+    await guard.clearIfOurs();
+    expect(board.text).toBe('a recipe');
+  });
+
+  it('clears at once on lock (clearIfOurs)', async () => {
+    const { board, guard } = setup();
+    await guard.copy('222222', null);
+    await guard.clearIfOurs();
+    expect(board.text).toBe('');
+  });
+});
