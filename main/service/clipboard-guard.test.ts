@@ -13,7 +13,10 @@ function setup() {
       timers.splice((handle as number) - 1, 1, { at: Infinity, run: () => undefined });
     },
   };
-  const guard = new ClipboardGuard({ write: (text, { concealed }) => Object.assign(board, { text, concealed }), read: () => board.text }, clock, fake, 30_000);
+  const write = (text: string, { concealed }: { concealed: boolean }) => {
+    Object.assign(board, { text, concealed });
+  };
+  const guard = new ClipboardGuard({ write, read: () => board.text }, clock, fake, 30_000);
   const advance = async (ms: number) => {
     clock.advance(ms);
     for (const timer of timers) if (timer.at <= clock.now()) {
