@@ -68,7 +68,7 @@ module.exports = {
       name: 'doors-use-service-and-shared-only',
       comment: 'The CLI and Electron reach the core only through createService and the contract.',
       severity: 'error',
-      from: { path: '^main/(cli|electron)/', pathNot: TEST },
+      from: { path: '^main/(cli|electron|app-chromium)/', pathNot: TEST },
       to: { path: '^main/', pathNot: ['^main/service/index\\.ts$', '^main/$1/'] },
     },
     {

@@ -1,26 +1,15 @@
-import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { attachApp } from '../main/app-chromium/serve-renderer.js';
 import { KDF_FLOOR } from '../main/vault/index.js';
 import { createService, type Service } from '../main/service/index.js';
 import { REPO_ROOT } from '../main/test-support/facts.js';
 import { memoisedKdf, tempVaultPath, testClock, type TestClock } from '../main/vault/test-support/test-runtime.js';
 
-/** The built renderer is served to the page by Playwright's router: no HTTP server, no HTTP bridge. */
-const ORIGIN = 'http://latchkey.test';
 const DIST = join(REPO_ROOT, 'renderer', 'dist');
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
-
-let bridgeSource: string | undefined;
-
-async function bridge(): Promise<string> {
-  if (bridgeSource === undefined) {
-    const result = await build({ entryPoints: [join(REPO_ROOT, 'e2e', 'bridge.ts')], bundle: true, format: 'iife', platform: 'browser', target: 'chrome120', write: false, logLevel: 'error' });
-    bridgeSource = result.outputFiles[0]?.text ?? '';
-  }
-  return bridgeSource;
-}
+/** Built by `npm run build:main` (scripts/build-preload.mjs), which the test setup runs. */
+const BRIDGE = join(REPO_ROOT, 'dist', 'page-bridge.js');
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -43,7 +32,8 @@ export const E2E_CLIPBOARD_CLEAR_MS = 1500;
 
 /**
  * Opens the real renderer in Chromium with `window.latchkey` = createClient over one exposeBinding to
- * createService (a real vault file in a temp dir, a clock the test moves). Only the main frame may call.
+ * createService (a real vault file in a temp dir, a clock the test moves), exactly as `npm start`'s
+ * Chromium fallback does. Only the main frame may call.
  */
 export async function openApp(browser: Browser, options: { clock?: TestClock } = {}): Promise<AppPage> {
   const clock = options.clock ?? testClock(Date.now());
@@ -68,21 +58,6 @@ export async function openApp(browser: Browser, options: { clock?: TestClock } =
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-  await page.route(`${ORIGIN}/**`, async (route) => {
-    const path = normalize(new URL(route.request().url()).pathname).replace(/^\/+/, '');
-    const file = join(DIST, path === '' ? 'index.html' : path);
-    if (!file.startsWith(DIST)) return route.fulfill({ status: 404 });
-    try {
-      await route.fulfill({ status: 200, contentType: TYPES[extname(file)] ?? 'application/octet-stream', body: readFileSync(file) });
-    } catch {
-      await route.fulfill({ status: 404 });
-    }
-  });
-  await page.exposeBinding('__latchkeyInvoke', (source, channel: unknown, payload: unknown) => {
-    if (source.frame !== page.mainFrame()) return { ok: false, error: { code: 'INVALID_REQUEST', message: 'request from an untrusted frame refused' } };
-    return service.dispatch(channel, payload);
-  });
-  await page.addInitScript(await bridge());
-  await page.goto(`${ORIGIN}/index.html`);
+  await attachApp(page, DIST, readFileSync(BRIDGE, 'utf8'), (channel, payload) => service.dispatch(channel, payload));
   return { page, service, clock, dialogs, clipboard };
 }

@@ -8,7 +8,7 @@ describe('npm start without Electrons binary', () => {
     const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'start.mjs')], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
-      env: { ...process.env, LATCHKEY_SKIP_BUILD: '1', ELECTRON_OVERRIDE_DIST_PATH: join(REPO_ROOT, 'no-electron-here') },
+      env: { ...process.env, LATCHKEY_SKIP_BUILD: '1', ELECTRON_OVERRIDE_DIST_PATH: join(REPO_ROOT, 'no-electron-here'), LATCHKEY_CHROMIUM: join(REPO_ROOT, 'no-chromium-here') },
     });
     expect(result.status).toBe(69);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

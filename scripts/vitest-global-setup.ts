@@ -10,6 +10,8 @@ export default function setup(): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { encoding: 'utf8' });
   if (build.status !== 0) process.stderr.write(`note: tsc reported type errors while building for the tests:\n${build.stdout.slice(0, 2000)}`);
-  const assets = spawnSync(process.execPath, ['scripts/copy-assets.mjs'], { stdio: 'inherit' });
-  if (assets.status !== 0) throw new Error('copying build assets failed');
+  for (const script of ['scripts/copy-assets.mjs', 'scripts/build-preload.mjs']) {
+    const step = spawnSync(process.execPath, [script], { stdio: 'inherit' });
+    if (step.status !== 0) throw new Error(`${script} failed`);
+  }
 }

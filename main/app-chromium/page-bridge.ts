@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { createClient } from '../shared/client.js';
+import { createClient } from '../../shared/client.js';
 
 declare global {
   interface Window {
@@ -7,7 +7,8 @@ declare global {
   }
 }
 
-// What the preload does in Electron, over the one Playwright binding instead of ipcRenderer.
+// What the Electron preload does, over one Playwright binding instead of ipcRenderer: used by the
+// Chromium app-mode fallback of `npm start` and by the e2e tests. Bundled to dist/page-bridge.js.
 Object.defineProperty(window, 'latchkey', {
   value: Object.freeze(createClient((channel, payload) => window.__latchkeyInvoke(channel, payload))),
   writable: false,

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createService, systemClock } from '../service/index.js';
+import { attachApp } from './serve-renderer.js';
+
+/**
+ * `npm start` where Electron's binary is missing but a display and Debian's Chromium exist: the same
+ * renderer and the same service, in a Chromium window driven over one binding. `--smoke` renders the
+ * first screen headless and exits (for CI).
+ */
+const DIST = fileURLToPath(new URL('../../../renderer/dist', import.meta.url));
+const BRIDGE = fileURLToPath(new URL('../../page-bridge.js', import.meta.url));
+const smoke = process.argv.includes('--smoke');
+
+const service = createService({ clock: systemClock, appVersion: 'latchkey (chromium)' });
+const browser = await chromium.launch({
+  executablePath: process.env['LATCHKEY_CHROMIUM'] ?? '/usr/bin/chromium',
+  headless: smoke,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+});
+const page = await browser.newPage({ viewport: { width: 420, height: 700 } });
+await attachApp(page, DIST, readFileSync(BRIDGE, 'utf8'), (channel, payload) => service.dispatch(channel, payload));
+if (smoke) {
+  await page.locator('#root > *').first().waitFor({ timeout: 15_000 });
+  process.stdout.write(`smoke: rendered "${(await page.locator('h1').first().textContent()) ?? ''}"\n`);
+} else {
+  await new Promise<void>((resolve) => page.once('close', () => { resolve(); }));
+}
+service.lock();
+await browser.close();
