@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ALGORITHMS, OTP_TYPES } from './account.js';
-import { accountDraftInputSchema, decimalCounterSchema } from './wire.js';
+import { accountDraftInputSchema, accountDraftViewSchema } from './wire.js';
 
 /** Request and reply shapes of the vault and account channels. */
 const password = z.string().min(1).max(1024);
@@ -18,15 +17,8 @@ export const vaultStatusSchema = z.object({
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;
 
 /** What the renderer sees of an account: no secret, no note, no recovery codes. */
-export const accountViewSchema = z.object({
+export const accountViewSchema = accountDraftViewSchema.omit({ secretBase32: true }).extend({
   id: accountId,
-  type: z.enum(OTP_TYPES),
-  issuer: z.string(),
-  label: z.string(),
-  algorithm: z.enum(ALGORITHMS),
-  digits: z.number().int(),
-  period: z.number().int().optional(),
-  counter: decimalCounterSchema.optional(),
   tags: z.array(z.string()),
   icon: z.string().optional(),
   /** The current code; null for HOTP until the user asks for the next one. */

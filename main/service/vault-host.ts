@@ -55,6 +55,11 @@ export class VaultHost {
     return this.current;
   }
 
+  /** The vault's duplicate keys (type + secret) when it is unlocked, to mark duplicates in previews. */
+  duplicateKeysIfUnlocked(): Set<string> | undefined {
+    return this.current === undefined || this.current.isLocked ? undefined : this.current.duplicateKeys();
+  }
+
   adopt(session: VaultSession): void {
     this.lock();
     this.current = session;

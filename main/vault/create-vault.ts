@@ -4,7 +4,7 @@ import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renam
 import { dirname } from 'node:path';
 import { toHex } from './bytes.js';
 import { deriveNewPasswordKey } from './derive-password-key.js';
-import { FORMAT_VERSION, MAGIC, SCHEMA } from './format.js';
+import { FORMAT_VERSION, INSERT_SLOT_SQL, MAGIC, SCHEMA } from './format.js';
 import { computeHeaderSum, type SlotRow } from './header.js';
 import type { KdfParams } from './kdf-params.js';
 import { deriveVaultKeys, zeroKeys } from './keys.js';
@@ -56,9 +56,7 @@ export async function createVault(path: string, password: string, runtime: Vault
             vaultId,
             computeHeaderSum(sodium, meta, slots),
           );
-          const insertSlot = db.prepare(
-            'INSERT INTO slots (slot_id, kind, kdf, ops, mem, salt, challenge, nonce, wrapped_mk) VALUES (@slotId, @kind, @kdf, @ops, @mem, @salt, @challenge, @nonce, @wrappedMk)',
-          );
+          const insertSlot = db.prepare(INSERT_SLOT_SQL);
           for (const slot of slots) insertSlot.run(slot);
           resignManifest(sodium, keys.manifest, db);
         })();

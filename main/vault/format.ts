@@ -49,3 +49,7 @@ export const SCHEMA: readonly { readonly type: 'table' | 'index'; readonly name:
     sql: 'CREATE TABLE manifest (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL, mac BLOB NOT NULL) STRICT',
   },
 ];
+
+/** Inserts a SlotRow (named parameters match its fields). */
+export const INSERT_SLOT_SQL =
+  'INSERT INTO slots (slot_id, kind, kdf, ops, mem, salt, challenge, nonce, wrapped_mk) VALUES (@slotId, @kind, @kdf, @ops, @mem, @salt, @challenge, @nonce, @wrappedMk)';

@@ -2,6 +2,7 @@ import { randomBytes } from './random.js';
 import { toHex } from './bytes.js';
 import { deriveNewPasswordKey } from './derive-password-key.js';
 import { openExtra, openMeta, openSeed, REPLACE_ENTRY_SQL, sealEntry, type EntryRow } from './entry-rows.js';
+import { INSERT_SLOT_SQL } from './format.js';
 import { computeHeaderSum } from './header.js';
 import { deriveVaultKeys, zeroKeys } from './keys.js';
 import { formatRecoveryKey, recoveryKek } from './recovery-key.js';
@@ -47,9 +48,7 @@ export async function rekeyVault(session: VaultSession, password: string): Promi
         sodium.memzero(seed);
       }
       db.prepare('DELETE FROM slots').run();
-      const insert = db.prepare(
-        'INSERT INTO slots (slot_id, kind, kdf, ops, mem, salt, challenge, nonce, wrapped_mk) VALUES (@slotId, @kind, @kdf, @ops, @mem, @salt, @challenge, @nonce, @wrappedMk)',
-      );
+      const insert = db.prepare(INSERT_SLOT_SQL);
       for (const slot of slots) insert.run(slot);
       db.prepare('UPDATE meta SET header_sum = ? WHERE id = 1').run(headerSum);
       swapKeys(newKeys, { meta: { ...header.meta, headerSum }, slots });

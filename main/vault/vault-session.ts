@@ -6,6 +6,7 @@ import { clearFailures, readAttempts, recordFailure, retryAfterMs } from './atte
 import { derivePasswordKey, deriveNewPasswordKey } from './derive-password-key.js';
 import { withoutSecrets, type AccountMeta, type EntryExtra } from './entry-codec.js';
 import { INSERT_ENTRY_SQL, openExtra, openMeta, openSeed, REPLACE_ENTRY_SQL, sealEntry, type EntryRow, type SealContext } from './entry-rows.js';
+import { INSERT_SLOT_SQL } from './format.js';
 import { computeHeaderSum, type SlotRow } from './header.js';
 import type { KdfParams } from './kdf-params.js';
 import { deriveVaultKeys, zeroKeys, type VaultKeys } from './keys.js';
@@ -452,9 +453,7 @@ export class VaultSession {
     this.write(() => {
       const remove = this.db.prepare('DELETE FROM slots WHERE kind = ?');
       for (const kind of kinds) remove.run(kind);
-      const insert = this.db.prepare(
-        'INSERT INTO slots (slot_id, kind, kdf, ops, mem, salt, challenge, nonce, wrapped_mk) VALUES (@slotId, @kind, @kdf, @ops, @mem, @salt, @challenge, @nonce, @wrappedMk)',
-      );
+      const insert = this.db.prepare(INSERT_SLOT_SQL);
       for (const slot of added) insert.run(slot);
       const slots = [...this.header.slots.filter((slot) => !kinds.includes(slot.kind)), ...added];
       const headerSum = computeHeaderSum(sodium, this.header.meta, slots);

@@ -21,7 +21,7 @@ export function enrollHandlers(host: VaultHost, capture: ScreenCapture | undefin
   const batches = new BatchTracker();
 
   function present(found: FoundAccounts, source: string, showSecrets: boolean): EnrollResult {
-    const known = duplicateKeysIfUnlocked(host);
+    const known = host.duplicateKeysIfUnlocked();
     const candidates: Candidate[] = found.accounts.map((draft) => {
       const id = randomUUID();
       pending.set(id, draft);
@@ -83,13 +83,6 @@ export function enrollHandlers(host: VaultHost, capture: ScreenCapture | undefin
   };
 }
 
-function duplicateKeysIfUnlocked(host: VaultHost): Set<string> | undefined {
-  try {
-    return host.session().duplicateKeys();
-  } catch {
-    return undefined;
-  }
-}
 
 function base64Bytes(text: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new QrError('QR_INVALID_IMAGE', 'the image did not arrive as Base64');

@@ -35,7 +35,7 @@ export function importHandlers(host: VaultHost, onProgress?: (message: string) =
       const previewId = randomUUID();
       previews.set(previewId, result.accounts);
       while (previews.size > MAX_PENDING_PREVIEWS) previews.delete(previews.keys().next().value ?? '');
-      const known = duplicateKeysIfUnlocked(host);
+      const known = host.duplicateKeysIfUnlocked();
       const accounts = result.accounts.map((account, index) => ({
         ...accountDraftView(account, showSecrets),
         id: `${previewId}:${String(index)}`,
@@ -62,10 +62,3 @@ export function importHandlers(host: VaultHost, onProgress?: (message: string) =
   };
 }
 
-function duplicateKeysIfUnlocked(host: VaultHost): Set<string> | undefined {
-  try {
-    return host.session().duplicateKeys();
-  } catch {
-    return undefined;
-  }
-}
