@@ -10,6 +10,7 @@ import { autoBackupChannels, backupChannels } from './backup-api.js';
 import { enrollChannels } from './enroll-api.js';
 import { exportChannels } from './export-api.js';
 import { importChannels } from './import-api.js';
+import { settingsChannels } from './settings-api.js';
 import { vaultChannels } from './vault-api.js';
 
 /** Longest URI we look at (SECURITY-NOTES §8); longer ones are refused before parsing. */
@@ -46,6 +47,7 @@ export const channels = {
   ...backupChannels,
   ...autoBackupChannels,
   ...exportChannels,
+  ...settingsChannels,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type Channel = keyof typeof channels;

@@ -8,3 +8,4 @@ export * from './enroll-api.js';
 export * from './import-api.js';
 export * from './backup-api.js';
 export * from './export-api.js';
+export * from './settings-api.js';

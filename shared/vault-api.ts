@@ -30,6 +30,10 @@ export type AccountView = z.infer<typeof accountViewSchema>;
 
 export const damagedRowSchema = z.object({ table: z.literal('entries'), id: z.string(), field: z.enum(['meta', 'seed', 'extra']) });
 
+/** A QR code as its module grid (row-major '1'/'0'), drawn by the renderer as SVG: no image decoding, no data: URL. */
+export const qrMatrixSchema = z.object({ size: z.number().int().min(21).max(177), modules: z.string().regex(/^[01]+$/) });
+export type QrMatrix = z.infer<typeof qrMatrixSchema>;
+
 const recoveryCodeSchema = z.object({ code: z.string().min(1).max(256), used: z.boolean() });
 const tags = z.array(z.string().max(256)).max(32);
 
@@ -89,11 +93,32 @@ export const vaultChannels = {
     }),
     reply: z.object({ account: accountViewSchema }),
   },
-  'accounts.remove': { request: z.object({ id: accountId }), reply: z.object({ removed: accountId }) },
+  /** Removes at once; the account is kept in main's memory (not on disk) until `undoUntil` or the next lock. */
+  'accounts.remove': {
+    request: z.object({ id: accountId }),
+    reply: z.object({ removed: accountId, undoUntil: z.number().int().nullable() }),
+  },
+  /** Puts the last removed account back where it was; NOT_FOUND once the undo window has passed. */
+  'accounts.undoRemove': { request: z.object({ id: accountId }), reply: z.object({ account: accountViewSchema }) },
+  /** What the details screen shows on request: the note and the recovery codes (not the secret). */
+  'accounts.details': {
+    request: z.object({ id: accountId }),
+    reply: z.object({
+      note: z.string(),
+      recoveryCodes: z.array(recoveryCodeSchema),
+      createdAt: z.number().int(),
+      updatedAt: z.number().int(),
+    }),
+  },
   'accounts.reorder': { request: z.object({ ids: z.array(accountId).max(100_000) }), reply: z.object({}) },
   'accounts.reveal': {
     request: z.object({ id: accountId, password }),
-    reply: z.object({ secretBase32: z.string(), uri: z.string() }),
+    reply: z.object({ secretBase32: z.string(), uri: z.string(), qr: qrMatrixSchema }),
+  },
+  /** The codes that follow the current ones, for the preview shown in a code's last seconds (TOTP/Steam only). */
+  'accounts.nextCodes': {
+    request: z.object({ ids: z.array(accountId).max(10_000) }),
+    reply: z.object({ codes: z.array(z.object({ id: accountId, code: z.string(), validFrom: z.number().int() })) }),
   },
   'accounts.nextHotp': {
     request: z.object({ id: accountId, peek: z.boolean().default(false) }),

@@ -1,6 +1,7 @@
-import { app, BrowserWindow, clipboard, ipcMain, powerMonitor, session } from 'electron';
+import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, powerMonitor, session } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createService, systemClock, type LockPolicy } from '../service/index.js';
+import { createService, systemClock, type Clipboard, type LockPolicy } from '../service/index.js';
+import { clipboardItemData } from './clipboard-formats.js';
 import { registerIpc } from './ipc-guard.js';
 import { CONTENT_SECURITY_POLICY, secureWindowOptions } from './window-policy.js';
 
@@ -11,17 +12,23 @@ import { CONTENT_SECURITY_POLICY, secureWindowOptions } from './window-policy.js
 const RENDERER_INDEX = fileURLToPath(new URL('../../../renderer/dist/index.html', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('../../preload.cjs', import.meta.url));
 const APP_URL = pathToFileURL(RENDERER_INDEX).href;
-const IDLE_LOCK_SECONDS = 5 * 60;
 
-/** SECURITY-NOTES §5: idle (polled every 15 s), suspend and screen lock all lock the vault. */
+/**
+ * SECURITY-NOTES §5: suspend, screen lock and shutdown lock the vault. Idleness is the service's own
+ * (one one-shot timer, from `idleSeconds` below): no polling interval wakes an idle app.
+ */
 const powerLockPolicy: LockPolicy = {
   start(lock) {
     powerMonitor.on('suspend', lock);
     powerMonitor.on('lock-screen', lock);
-    setInterval(() => {
-      if (powerMonitor.getSystemIdleTime() >= IDLE_LOCK_SECONDS) lock();
-    }, 15_000).unref();
+    powerMonitor.on('shutdown', lock);
   },
+};
+
+/** Codes are written with the platform's "don't keep this" hints (clipboard-formats.ts). */
+const systemClipboard: Clipboard = {
+  write: (text, { concealed }) => clipboard.write([new ClipboardItem(clipboardItemData(text, concealed, process.platform))]),
+  read: () => clipboard.readText(),
 };
 
 app.enableSandbox();
@@ -32,9 +39,15 @@ if (!app.requestSingleInstanceLock()) {
   const service = createService({
     clock: systemClock,
     lockPolicy: powerLockPolicy,
+    idleSeconds: () => powerMonitor.getSystemIdleTime(),
     appVersion: `latchkey ${app.getVersion()}`,
-    // Concealed-type hints (macOS/Windows/KDE) are not written yet; the timed clear is what protects.
-    clipboard: { write: (text) => clipboard.writeText(text), read: () => clipboard.readText() },
+    clipboard: systemClipboard,
+  });
+  let quitting = false;
+  // Whatever locked the vault, the page starts over at the lock screen, and whatever it held is gone.
+  service.onLock(() => {
+    if (quitting) return;
+    for (const window of BrowserWindow.getAllWindows()) void window.loadFile(RENDERER_INDEX);
   });
 
   app.on('web-contents-created', (_event, contents) => {
@@ -71,6 +84,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('before-quit', () => {
+    quitting = true;
     service.lock();
   });
 

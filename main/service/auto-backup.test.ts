@@ -43,7 +43,8 @@ function manualTimers(clock: ReturnType<typeof testClock>) {
 async function setup() {
   const clock = testClock(Date.UTC(2026, 10, 23, 12));
   const manual = manualTimers(clock);
-  const service = createService({ clock, timers: manual.timers, vaultPath: tempVaultPath(), kdf: KDF_FLOOR, deriveKey: memoisedKdf() });
+  // The user is always at the keyboard (system idle 0), so the idle lock stays out of these day-long runs.
+  const service = createService({ clock, timers: manual.timers, vaultPath: tempVaultPath(), kdf: KDF_FLOOR, deriveKey: memoisedKdf(), idleSeconds: () => 0 });
   const client = createClient((channel, payload) => service.dispatch(channel, payload));
   await client.call('vault.create', { password: 'auto backup vault password' });
   await client.call('vault.unlock', { password: 'auto backup vault password' });
@@ -76,7 +77,7 @@ describe('automatic backups', () => {
     const { client, manual } = await setup();
     await add(client, 'one');
     expect(await client.call('backup.auto.status', {})).toMatchObject({ enabled: false, pending: false, last: null });
-    expect(manual.count()).toBe(0);
+    expect(manual.count()).toBe(1); // the idle lock's one timer, no backup timer
   });
 
   it('run after changes (debounced), verify what they wrote, and keep the newest N', async () => {
@@ -117,5 +118,19 @@ describe('automatic backups', () => {
     await add(client, 'late');
     await client.call('vault.lock', {});
     expect(manual.count()).toBe(0);
+  });
+
+  it('a settings change is not an account change: no backup follows, and the configuration stays', async () => {
+    const { client, manual, folder } = await setup();
+    await client.call('backup.auto.configure', { folder, password: 'auto backup password', keep: 3 });
+    await manual.advance(0);
+    await settle(client);
+    await client.call('settings.set', { autoLockMinutes: 60, clipboardClearSeconds: 10, theme: 'dark' });
+    expect(await client.call('backup.auto.status', {})).toMatchObject({ enabled: true, keep: 3, pending: false, lastError: null });
+    await add(client, 'after-settings');
+    await manual.advance(DEBOUNCE_MS);
+    await settle(client);
+    expect(await client.call('backup.auto.status', {})).toMatchObject({ lastError: null, last: { verified: true } });
+    expect(await client.call('settings.get', {})).toEqual({ autoLockMinutes: 60, clipboardClearSeconds: 10, theme: 'dark' });
   });
 });

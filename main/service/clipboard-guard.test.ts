@@ -6,6 +6,7 @@ import { ClipboardGuard } from './clipboard-guard.js';
 function setup() {
   const clock = testClock(1_700_000_000_000);
   const board = { text: '', concealed: false };
+  let delayMs = 30_000;
   const timers: { at: number; run: () => void }[] = [];
   const fake: Timers = {
     setTimeout: (run, ms) => timers.push({ at: clock.now() + ms, run }),
@@ -16,7 +17,7 @@ function setup() {
   const write = (text: string, { concealed }: { concealed: boolean }) => {
     Object.assign(board, { text, concealed });
   };
-  const guard = new ClipboardGuard({ write, read: () => board.text }, clock, fake, 30_000);
+  const guard = new ClipboardGuard({ write, read: () => board.text }, clock, fake, () => delayMs);
   const advance = async (ms: number) => {
     clock.advance(ms);
     for (const timer of timers) if (timer.at <= clock.now()) {
@@ -25,7 +26,10 @@ function setup() {
     }
     await Promise.resolve();
   };
-  return { clock, board, guard, advance };
+  const setDelay = (ms: number) => {
+    delayMs = ms;
+  };
+  return { clock, board, guard, advance, setDelay };
 }
 
 describe('ClipboardGuard', () => {
@@ -61,5 +65,17 @@ describe('ClipboardGuard', () => {
     await guard.copy('222222', null);
     await guard.clearIfOurs();
     expect(board.text).toBe('');
+  });
+
+  it('reads the delay at each copy (the user may change it in between)', async () => {
+    const { board, guard, advance, clock, setDelay } = setup();
+    setDelay(5_000);
+    expect(await guard.copy('333333', null)).toBe(clock.now() + 5_000);
+    await advance(5_000);
+    expect(board.text).toBe('');
+    setDelay(600_000);
+    expect(await guard.copy('444444', null)).toBe(clock.now() + 600_000);
+    await advance(599_999);
+    expect(board.text).toBe('444444');
   });
 });

@@ -12,9 +12,9 @@ export interface Clipboard {
 export const DEFAULT_CLEAR_AFTER_MS = 30_000;
 
 /**
- * Copies codes, never secrets, and clears them: after a delay (30 s by default) or when the code
- * expires if that is sooner, on lock and on quit, and only if the clipboard still holds what we wrote
- * (compared by a keyed hash, so the code itself is not kept around).
+ * Copies codes, never secrets, and clears them: after a delay (the user's setting, read at each copy)
+ * or when the code expires if that is sooner, on lock and on quit, and only if the clipboard still
+ * holds what we wrote (compared by a keyed hash, so the code itself is not kept around).
  */
 export class ClipboardGuard {
   private readonly key = randomBytes(32);
@@ -25,15 +25,16 @@ export class ClipboardGuard {
     private readonly clipboard: Clipboard,
     private readonly clock: Clock,
     private readonly timers: Timers,
-    private readonly clearAfterMs = DEFAULT_CLEAR_AFTER_MS,
+    private readonly clearAfterMs: () => number = () => DEFAULT_CLEAR_AFTER_MS,
   ) {}
 
   /** Copies `code`; returns when it will be cleared (unix ms). */
   async copy(code: string, expiresAtMs: number | null): Promise<number> {
+    const clearAfterMs = this.clearAfterMs();
     this.cancel();
     await this.clipboard.write(code, { concealed: true });
     this.ours = this.digest(code);
-    const clearAt = Math.min(this.clock.now() + this.clearAfterMs, expiresAtMs ?? Infinity);
+    const clearAt = Math.min(this.clock.now() + clearAfterMs, expiresAtMs ?? Infinity);
     this.timer = this.timers.setTimeout(() => {
       void this.clearIfOurs();
     }, Math.max(0, clearAt - this.clock.now()));

@@ -9,17 +9,22 @@ import { ClipboardGuard, type Clipboard } from './clipboard-guard.js';
 import { accountHandlers } from './handlers/accounts.js';
 import { autoBackupHandlers } from './handlers/auto-backup.js';
 import { backupHandlers } from './handlers/backup.js';
+import { codePreviewHandlers } from './handlers/code-preview.js';
 import { enrollHandlers } from './handlers/enroll.js';
 import { exportHandlers } from './handlers/export.js';
 import { importHandlers } from './handlers/import.js';
 import { otpHandlers } from './handlers/otp.js';
+import { settingsHandlers } from './handlers/settings.js';
 import { uriHandlers } from './handlers/uri.js';
 import { vaultHandlers } from './handlers/vault.js';
+import { IdleLock } from './idle-lock.js';
 import { defaultVaultPath } from './paths.js';
+import { RemovalUndo } from './removal-undo.js';
 import { describeSchemaError } from './schema-errors.js';
+import { SettingsStore } from './settings-store.js';
 import { VaultHost } from './vault-host.js';
 
-/** Something that decides when to lock (idle, suspend, screen lock); it calls `lock` then. */
+/** Something that decides when to lock (suspend, screen lock); it calls `lock` then. Idleness is the service's own. */
 export interface LockPolicy {
   start(lock: () => void): void;
 }
@@ -32,12 +37,18 @@ export interface ServiceDeps extends HandlerDeps {
   readonly deriveKey?: DeriveKey;
   readonly busyTimeoutMs?: number;
   readonly lockPolicy?: LockPolicy;
-  /** The system clipboard, for copying codes (cleared after `clipboardClearMs`, on lock and on quit). */
+  /**
+   * Seconds since the last input anywhere on the system (Electron's powerMonitor.getSystemIdleTime).
+   * Without it, idleness counts from the unlock or the last `app.activity`.
+   */
+  readonly idleSeconds?: () => number;
+  /** The system clipboard, for copying codes (cleared after the user's delay, on lock and on quit). */
   readonly clipboard?: Clipboard;
+  /** Overrides the user's clipboard delay (tests, e2e). */
   readonly clipboardClearMs?: number;
   /** Screenshots for QR scanning (desktopCapturer in the app, a screenshot tool on the CLI). */
   readonly capture?: ScreenCapture;
-  /** Timers for automatic backups; tests move time by hand. */
+  /** One-shot timers (idle lock, clipboard clear, undo window, automatic backups); tests move time by hand. */
   readonly timers?: Timers;
   /** Daily automatic backups (on in the app; off for the CLI, whose changes trigger one at exit). */
   readonly dailyBackups?: boolean;
@@ -55,6 +66,8 @@ export interface Service {
   dispatch(channel: unknown, payload: unknown): Promise<ReplyEnvelope>;
   /** Forgets the vault keys; what every lock policy and the app's quit call. */
   lock(): void;
+  /** Told after every lock, whatever caused it (idle, policy, a request), so a door can react. */
+  onLock(listener: () => void): void;
   /** Runs an automatic backup that is waiting for its debounce (before a short-lived process exits). */
   flush(): Promise<void>;
 }
@@ -64,6 +77,7 @@ const CHANGES_ACCOUNTS: ReadonlySet<string> = new Set([
   'accounts.add',
   'accounts.update',
   'accounts.remove',
+  'accounts.undoRemove',
   'accounts.reorder',
   'accounts.nextHotp',
   'accounts.recoveryCodes',
@@ -84,21 +98,28 @@ export function createService(deps: ServiceDeps): Service {
     host.lock();
   });
   const app = deps.appVersion ?? 'latchkey';
-  const clipboard = deps.clipboard === undefined ? undefined : new ClipboardGuard(deps.clipboard, deps.clock, deps.timers ?? systemTimers, deps.clipboardClearMs);
+  const timers = deps.timers ?? systemTimers;
+  const settings = new SettingsStore(host);
+  const clipboard = deps.clipboard === undefined ? undefined : new ClipboardGuard(deps.clipboard, deps.clock, timers, clipboardDelay(deps.clipboardClearMs, settings));
+  const undo = new RemovalUndo(deps.clock, timers);
+  const idleLock = watchIdleness(host, settings, timers, deps);
   host.onLock(() => {
+    undo.wipe();
     void clipboard?.clearIfOurs();
   });
-  const autoBackup = new AutoBackup(host, deps.clock, deps.timers ?? systemTimers, app, deps.dailyBackups ?? true);
+  const autoBackup = new AutoBackup(host, deps.clock, timers, app, deps.dailyBackups ?? true);
   const handlers: HandlerTable = {
     ...otpHandlers(deps),
     ...uriHandlers(),
     ...vaultHandlers(host),
-    ...accountHandlers(host, deps.clock, clipboard),
+    ...accountHandlers(host, deps.clock, clipboard, undo),
+    ...codePreviewHandlers(host, deps.clock),
     ...enrollHandlers(host, deps.capture),
     ...importHandlers(host, deps.onProgress),
     ...backupHandlers(host, deps.clock, app),
     ...autoBackupHandlers(autoBackup),
     ...exportHandlers(host, deps.clock, app),
+    ...settingsHandlers(settings, idleLock),
   };
 
   async function run(channel: Channel, payload: unknown): Promise<unknown> {
@@ -115,9 +136,14 @@ export function createService(deps: ServiceDeps): Service {
       host.lock();
       void clipboard?.clearIfOurs();
     },
+    onLock: (listener) => {
+      host.onLock(listener);
+    },
     flush: () => autoBackup.flush(),
     async dispatch(channel, payload) {
       try {
+        // Before anything else: a request after a long idle (a late timer, a laptop waking) finds it locked.
+        idleLock.lockIfIdle();
         if (!isChannel(channel)) throw new LatchkeyError('INVALID_REQUEST', 'unknown channel');
         const value = await run(channel, payload);
         if (CHANGES_ACCOUNTS.has(channel)) autoBackup.noteChange();
@@ -129,4 +155,32 @@ export function createService(deps: ServiceDeps): Service {
       }
     },
   };
+}
+
+function clipboardDelay(override: number | undefined, settings: SettingsStore): () => number {
+  return override === undefined ? () => settings.current().clipboardClearSeconds * 1000 : () => override;
+}
+
+/** The idle lock follows the vault: armed on unlock, moved by activity and by a new limit, gone on lock. */
+function watchIdleness(host: VaultHost, settings: SettingsStore, timers: Timers, deps: ServiceDeps): IdleLock {
+  const idleLock = new IdleLock({
+    clock: deps.clock,
+    timers,
+    ...(deps.idleSeconds === undefined ? {} : { idleSeconds: deps.idleSeconds }),
+    limitMs: () => settings.current().autoLockMinutes * 60_000,
+    isUnlocked: () => host.isUnlocked,
+    lock: () => {
+      host.lock();
+    },
+  });
+  host.onUnlock(() => {
+    idleLock.noteActivity();
+  });
+  host.onLock(() => {
+    idleLock.stop();
+  });
+  settings.onChange(() => {
+    idleLock.rearm();
+  });
+  return idleLock;
 }

@@ -48,6 +48,10 @@ export class VaultHost {
     return result;
   }
 
+  get isUnlocked(): boolean {
+    return this.current !== undefined && !this.current.isLocked;
+  }
+
   session(): VaultSession {
     if (this.current === undefined || this.current.isLocked) {
       throw new LatchkeyError('VAULT_LOCKED', existsSync(this.path) ? 'the vault is locked' : `there is no vault yet at ${this.path}; create one first`);

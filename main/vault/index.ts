@@ -14,3 +14,5 @@ export { inspectVaultFile } from './vault-file.js';
 export { VaultError } from './vault-error.js';
 export { VaultSession } from './vault-session.js';
 export type { AccountPatch, DamagedRow, Listing, SlotInfo, VerifyReport } from './vault-session.js';
+export { putBackAccount, removeAccountKeeping } from './removal.js';
+export type { RemovedAccount } from './removal.js';

@@ -1,13 +1,15 @@
 import { randomBytes } from './random.js';
 import { toHex } from './bytes.js';
 import { deriveNewPasswordKey } from './derive-password-key.js';
-import { openExtra, openMeta, openSeed, REPLACE_ENTRY_SQL, sealEntry, type EntryRow } from './entry-rows.js';
+import { openExtra, openMeta, openSeed, REPLACE_ENTRY_SQL, sealEntry, type EntryRow, type SealContext } from './entry-rows.js';
 import { INSERT_SLOT_SQL } from './format.js';
 import { computeHeaderSum } from './header.js';
 import { deriveVaultKeys, zeroKeys } from './keys.js';
 import { formatRecoveryKey, recoveryKek } from './recovery-key.js';
+import { open, rowAssociatedData, seal } from './sealing.js';
 import { wrapMasterKey } from './slots.js';
 import type { VaultSession } from './vault-session.js';
+import type { Db } from './vault-file.js';
 import { VaultError } from './vault-error.js';
 
 /**
@@ -47,6 +49,7 @@ export async function rekeyVault(session: VaultSession, password: string): Promi
         db.prepare(REPLACE_ENTRY_SQL).run(sealEntry(newCtx, row.id, row.rev + 1, row.position, { ...meta, ...extra, secret: seed }));
         sodium.memzero(seed);
       }
+      resealRecords(db, oldCtx, newCtx);
       db.prepare('DELETE FROM slots').run();
       const insert = db.prepare(INSERT_SLOT_SQL);
       for (const slot of slots) insert.run(slot);
@@ -64,4 +67,24 @@ export async function rekeyVault(session: VaultSession, password: string): Promi
   const text = formatRecoveryKey(sodium, recoverySecret);
   sodium.memzero(recoverySecret);
   return { recoveryKey: text };
+}
+
+interface RecordRow {
+  readonly id: Uint8Array;
+  readonly rev: number;
+  readonly nonce: Uint8Array;
+  readonly ct: Uint8Array;
+}
+
+/** The sealed records (settings, backup state) move to the new key too, or they would stop opening. */
+function resealRecords(db: Db, oldCtx: SealContext, newCtx: SealContext): void {
+  const { sodium, vaultId } = oldCtx;
+  const update = db.prepare('UPDATE records SET rev = ?, nonce = ?, ct = ? WHERE id = ?');
+  for (const record of db.prepare('SELECT id, rev, nonce, ct FROM records').all() as RecordRow[]) {
+    const plaintext = open(sodium, oldCtx.rowKey, record, rowAssociatedData(vaultId, 'records', 'record', record.id, record.rev));
+    if (plaintext === null) throw new VaultError('VAULT_INTEGRITY', 'a record of the vault fails its integrity check; rekey stopped, nothing changed', { table: 'records' });
+    const sealed = seal(sodium, newCtx.rowKey, plaintext, rowAssociatedData(vaultId, 'records', 'record', record.id, record.rev + 1));
+    sodium.memzero(plaintext);
+    update.run(record.rev + 1, sealed.nonce, sealed.ct, record.id);
+  }
 }

@@ -136,6 +136,7 @@ describe('a vault on a real SQLite file with real libsodium', () => {
     const password = 'a brand new passphrase';
     const session = await unlockVault(path, { password }, runtime);
     const before = session.list().accounts.map((a) => a.id);
+    session.putRecord('settings', { theme: 'dark' });
     const { recoveryKey: fresh } = await rekeyVault(session, password);
     expect(fresh).not.toBe(recoveryKey);
     expect(session.list().accounts.map((a) => a.id)).toEqual(before);
@@ -143,6 +144,7 @@ describe('a vault on a real SQLite file with real libsodium', () => {
     await expectCode(unlockVault(path, { recoveryKey }, runtime), 'VAULT_WRONG_PASSWORD');
     const reopened = await unlockVault(path, { recoveryKey: fresh }, runtime);
     expect(reopened.verify()).toMatchObject({ damaged: [], manifest: 'ok' });
+    expect(reopened.getRecord('settings')).toEqual({ theme: 'dark' });
     reopened.lock();
   });
 });

@@ -2,12 +2,15 @@ import type { AccountDraft } from '../../../shared/account.js';
 import { LatchkeyError } from '../../../shared/errors.js';
 import { cleanDisplayText, formatOtpauthUri, parseOtpauthUri } from '../../enroll/index.js';
 import { encodeBase32 } from '../../otp/index.js';
+import { putBackAccount, removeAccountKeeping } from '../../vault/index.js';
 import { accountDraftFromInput } from '../account-input.js';
 import { matchAccounts } from '../account-query.js';
 import { accountView } from '../account-view.js';
 import type { ClipboardGuard } from '../clipboard-guard.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
+import type { RemovalUndo } from '../removal-undo.js';
 import type { VaultHost } from '../vault-host.js';
+import { qrMatrix } from '../qr-matrix.js';
 
 type AccountsChannel =
   | 'accounts.copyCode'
@@ -15,12 +18,14 @@ type AccountsChannel =
   | 'accounts.add'
   | 'accounts.update'
   | 'accounts.remove'
+  | 'accounts.undoRemove'
+  | 'accounts.details'
   | 'accounts.reorder'
   | 'accounts.reveal'
   | 'accounts.nextHotp'
   | 'accounts.recoveryCodes';
 
-export function accountHandlers(host: VaultHost, clock: Clock, clipboard: ClipboardGuard | undefined): HandlersFor<AccountsChannel> {
+export function accountHandlers(host: VaultHost, clock: Clock, clipboard: ClipboardGuard | undefined, undo: RemovalUndo): HandlersFor<AccountsChannel> {
   const viewOf = (id: string) => {
     const session = host.session();
     const meta = session.account(id);
@@ -60,8 +65,22 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
       return { account: viewOf(id) };
     },
     'accounts.remove': ({ id }) => {
-      host.session().remove(id);
-      return { removed: id };
+      const removed = removeAccountKeeping(host.session(), id);
+      // A damaged row is removed without a copy: nothing to undo then.
+      const undoUntil = removed === undefined ? null : Math.floor(undo.keep(removed) / 1000);
+      return { removed: id, undoUntil };
+    },
+    'accounts.undoRemove': ({ id }) => {
+      const session = host.session();
+      undo.restore(id, (removed) => putBackAccount(session, removed));
+      return { account: viewOf(id) };
+    },
+    'accounts.details': ({ id }) => {
+      const session = host.session();
+      const { createdAt, updatedAt } = session.account(id);
+      const { note, recoveryCodes } = session.extra(id);
+      // Stored in ms; the wire speaks unix seconds everywhere.
+      return { note: note ?? '', recoveryCodes: recoveryCodes ?? [], createdAt: Math.floor(createdAt / 1000), updatedAt: Math.floor(updatedAt / 1000) };
     },
     'accounts.reorder': ({ ids }) => {
       host.session().reorder(ids);
@@ -72,10 +91,10 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
         const session = host.session();
         await session.reauthenticate(password);
         const meta = session.account(id);
-        return session.withSecret(id, (secret) => ({
-          secretBase32: encodeBase32(secret),
-          uri: formatOtpauthUri({ ...meta, secret }),
-        }));
+        return session.withSecret(id, (secret) => {
+          const uri = formatOtpauthUri({ ...meta, secret });
+          return { secretBase32: encodeBase32(secret), uri, qr: qrMatrix(uri) };
+        });
       }),
     'accounts.nextHotp': ({ id, peek }) => {
       const session = host.session();
