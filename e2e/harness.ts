@@ -1,15 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { attachApp } from '../main/app-chromium/serve-renderer.js';
 import { KDF_FLOOR } from '../main/vault/index.js';
 import { createService, type Service } from '../main/service/index.js';
 import { REPO_ROOT } from '../main/test-support/facts.js';
 import { memoisedKdf, tempVaultPath, testClock, type TestClock } from '../main/vault/test-support/test-runtime.js';
 
-const DIST = join(REPO_ROOT, 'renderer', 'dist');
+/** The folder holding package.json: REPO_ROOT from sources, its parent when compiled into dist/ (benchmarks). */
+function projectRoot(): string {
+  for (let folder = REPO_ROOT; ; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'package.json'))) return folder;
+    if (dirname(folder) === folder) return REPO_ROOT;
+  }
+}
+export const RENDERER_DIST = join(projectRoot(), 'renderer', 'dist');
 /** Built by `npm run build:main` (scripts/build-preload.mjs), which the test setup runs. */
-const BRIDGE = join(REPO_ROOT, 'dist', 'page-bridge.js');
+export const PAGE_BRIDGE = join(projectRoot(), 'dist', 'page-bridge.js');
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -25,6 +32,24 @@ export interface AppPage {
   readonly dialogs: string[];
   /** The system clipboard as the service writes it (an in-memory one here). */
   readonly clipboard: { text: string };
+  /** Calls from the page the service has not answered yet. */
+  readonly pending: () => number;
+}
+
+export interface OpenAppOptions {
+  clock?: TestClock;
+  /** The window: 420×700 unless given. */
+  viewport?: { width: number; height: number };
+  deviceScaleFactor?: number;
+  /** prefers-color-scheme as the page sees it (the app follows it); Playwright's default is light. */
+  colorScheme?: BrowserContextOptions['colorScheme'];
+  /**
+   * Installs Playwright's fake clock in the page at the service clock's time before the first load
+   * (it runs on from there; move both with `clock.advance` and `page.clock.runFor`).
+   */
+  pageClock?: boolean;
+  /** Run on the page before the app is first loaded (e.g. `page.clock.install`, init scripts). */
+  beforeLoad?: (page: Page) => Promise<void>;
 }
 
 /** How long a copied code stays on the test clipboard (the app's default is 30 s). */
@@ -35,7 +60,7 @@ export const E2E_CLIPBOARD_CLEAR_MS = 1500;
  * createService (a real vault file in a temp dir, a clock the test moves), exactly as `npm start`'s
  * Chromium fallback does. Only the main frame may call.
  */
-export async function openApp(browser: Browser, options: { clock?: TestClock } = {}): Promise<AppPage> {
+export async function openApp(browser: Browser, options: OpenAppOptions = {}): Promise<AppPage> {
   const clock = options.clock ?? testClock(Date.now());
   const clipboard = { text: '' };
   const service = createService({
@@ -51,13 +76,27 @@ export async function openApp(browser: Browser, options: { clock?: TestClock } =
     },
     clipboardClearMs: E2E_CLIPBOARD_CLEAR_MS,
   });
-  const context = await browser.newContext({ viewport: { width: 420, height: 700 } });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 420, height: 700 },
+    ...(options.deviceScaleFactor === undefined ? {} : { deviceScaleFactor: options.deviceScaleFactor }),
+    ...(options.colorScheme === undefined ? {} : { colorScheme: options.colorScheme }),
+  });
   const page = await context.newPage();
+  if (options.pageClock === true) await page.clock.install({ time: clock.now() });
+  await options.beforeLoad?.(page);
+  let pending = 0;
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-  await attachApp(page, DIST, readFileSync(BRIDGE, 'utf8'), (channel, payload) => service.dispatch(channel, payload));
-  return { page, service, clock, dialogs, clipboard };
+  await attachApp(page, RENDERER_DIST, readFileSync(PAGE_BRIDGE, 'utf8'), async (channel, payload) => {
+    pending++;
+    try {
+      return await service.dispatch(channel, payload);
+    } finally {
+      pending--;
+    }
+  });
+  return { page, service, clock, dialogs, clipboard, pending: () => pending };
 }

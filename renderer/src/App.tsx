@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { VaultStatus } from '../../shared/vault-api.js';
-import { Accounts } from './Accounts.js';
+import { AccountsScreen } from './accounts/AccountsScreen.js';
+import { useActivityReports } from './activity.js';
 import { FirstRun } from './FirstRun.js';
 import { latchkey } from './latchkey.js';
+import { applyTheme } from './theme.js';
 import { Unlock } from './Unlock.js';
 
 /** Which screen: decided by the vault's status alone. */
@@ -12,9 +14,29 @@ export function App() {
     void latchkey().call('vault.status', {}).then(setStatus);
   }, []);
   useEffect(refresh, [refresh]);
+  const unlocked = status?.exists === true && !status.locked;
+  useActivityReports(unlocked);
+
+  // The vault may have locked behind our back (idle, sleep, screen lock): look again on focus.
+  useEffect(() => {
+    window.addEventListener('focus', refresh);
+    return () => {
+      window.removeEventListener('focus', refresh);
+    };
+  }, [refresh]);
+
+  useEffect(() => {
+    if (!unlocked) return;
+    latchkey()
+      .call('settings.get', {})
+      .then((settings) => {
+        applyTheme(settings.theme);
+      })
+      .catch(() => undefined);
+  }, [unlocked]);
 
   if (status === undefined) return <main className="screen centered" aria-busy="true" />;
   if (!status.exists) return <FirstRun onDone={refresh} />;
   if (status.locked) return <Unlock onUnlocked={refresh} />;
-  return <Accounts onLocked={refresh} />;
+  return <AccountsScreen onLocked={refresh} />;
 }

@@ -24,13 +24,22 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
 
   return (
     <main className="screen centered">
+      <div className="brand" aria-hidden="true">
+        <span className="brand-mark">◆</span>
+      </div>
       <h1>Latchkey</h1>
+      <p className="hint">Locked. Enter your password to see your codes.</p>
       <form onSubmit={(event) => void unlock(event)} className="stack">
         <label>
           Password
           <input type="password" autoFocus autoComplete="current-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
         </label>
         {error !== '' && <p role="alert" className="error">{error}</p>}
+        {busy && (
+          <p className="progress" role="status">
+            <span className="spinner" aria-hidden="true" /> Deriving the key from your password (about a second)…
+          </p>
+        )}
         <button type="submit" className="primary" disabled={busy || password === ''}>
           {busy ? 'Unlocking…' : 'Unlock'}
         </button>

@@ -1,0 +1,103 @@
+import { memo, type DragEvent, type KeyboardEvent } from 'react';
+import type { AccountView } from '../../../shared/vault-api.js';
+import { CountdownRing } from '../CountdownRing.js';
+import { IssuerIcon } from '../icons/IssuerIcon.js';
+import { displayName, groupCode } from '../ui/format.js';
+
+export interface RowActions {
+  readonly copy: (account: AccountView) => void;
+  readonly open: (account: AccountView) => void;
+  /** Moves the account one place up (-1) or down (+1): the keyboard's way to reorder. */
+  readonly move: (account: AccountView, by: -1 | 1) => void;
+  readonly dragStart: (account: AccountView) => void;
+  readonly dragOver: (account: AccountView) => void;
+  readonly drop: () => void;
+}
+
+interface RowProps {
+  readonly account: AccountView;
+  readonly ending: boolean;
+  readonly next: string | undefined;
+  readonly reorderable: boolean;
+  readonly dragging: boolean;
+  readonly actions: RowActions;
+}
+
+/**
+ * One account. Memoised on what it shows, so the per-second tick re-renders only the rows whose
+ * "ending" state changed.
+ */
+export const AccountRow = memo(function AccountRow({ account, ending, next, reorderable, dragging, actions }: RowProps) {
+  const name = displayName(account);
+  const fullName = account.issuer === '' ? account.label : `${account.issuer} ${account.label}`.trim();
+  const onHandleKey = (event: KeyboardEvent) => {
+    if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
+      event.preventDefault();
+      actions.move(account, event.key === 'ArrowUp' ? -1 : 1);
+    }
+  };
+  const dragProps = reorderable
+    ? {
+        draggable: true,
+        onDragStart: (event: DragEvent) => {
+          event.dataTransfer.effectAllowed = 'move';
+          actions.dragStart(account);
+        },
+        onDragOver: (event: DragEvent) => {
+          event.preventDefault();
+          actions.dragOver(account);
+        },
+        onDrop: (event: DragEvent) => {
+          event.preventDefault();
+          actions.drop();
+        },
+        onDragEnd: () => {
+          actions.drop();
+        },
+      }
+    : {};
+  return (
+    <li className={`account${dragging ? ' dragging' : ''}`} data-id={account.id} {...dragProps}>
+      {reorderable && (
+        <button type="button" className="handle" aria-label={`Move ${fullName} (arrow keys)`} title="Drag, or use the arrow keys, to reorder" onKeyDown={onHandleKey}>
+          <span aria-hidden="true">⋮⋮</span>
+        </button>
+      )}
+      <IssuerIcon issuer={account.issuer} label={account.label} />
+      <button type="button" className="names" aria-label={`Details for ${fullName}`} onClick={() => { actions.open(account); }}>
+        <span className="issuer">{name}</span>
+        {account.issuer !== '' && account.label !== '' && <span className="label">{account.label}</span>}
+        {account.tags.length > 0 && (
+          <span className="tags">
+            {account.tags.map((tag) => (
+              <span key={tag} className="tag">
+                {tag}
+              </span>
+            ))}
+          </span>
+        )}
+      </button>
+      <div className="code-cell">
+        <button
+          type="button"
+          className={`code${ending ? ' ending' : ''}`}
+          data-testid="code"
+          aria-label={account.code === null ? `Show and copy the next code for ${fullName}` : `Copy the code for ${fullName}`}
+          onClick={() => { actions.copy(account); }}
+        >
+          {account.code === null ? (account.type === 'hotp' ? 'Next code' : '••••••') : groupCode(account.code)}
+        </button>
+        {next !== undefined && (
+          <span className="next-code" data-testid="next-code">
+            next {groupCode(next)}
+          </span>
+        )}
+      </div>
+      {account.validFrom !== null && account.period !== undefined ? (
+        <CountdownRing validFrom={account.validFrom} period={account.period} ending={ending} />
+      ) : (
+        <span className="ring-placeholder" aria-hidden="true" />
+      )}
+    </li>
+  );
+});

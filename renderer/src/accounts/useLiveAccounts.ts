@@ -1,0 +1,80 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AccountView } from '../../../shared/vault-api.js';
+import { latchkey } from '../latchkey.js';
+
+/** How early the next code is previewed (and the current one turns red). */
+export const ENDING_MS = 5000;
+
+export interface LiveAccounts {
+  readonly accounts: readonly AccountView[];
+  readonly loaded: boolean;
+  /** Milliseconds, one tick a second: what rings and "ending" states are computed from. */
+  readonly now: number;
+  /** The code after the current one, for rows in their last seconds. */
+  readonly nextCodes: ReadonlyMap<string, string>;
+  readonly reload: () => void;
+  readonly replace: (accounts: readonly AccountView[]) => void;
+}
+
+/**
+ * The listing and its clock. The list is fetched again only when some code's window has ended, and
+ * the next codes only once per window, for the rows entering their last seconds: a quiet vault costs
+ * one request per code boundary.
+ */
+export function useLiveAccounts(onFailure: (error: unknown) => void): LiveAccounts {
+  const [accounts, setAccounts] = useState<readonly AccountView[]>([]);
+  const [loaded, setLoaded] = useState(false);
+  const [now, setNow] = useState(() => Date.now());
+  const [nextCodes, setNextCodes] = useState<ReadonlyMap<string, string>>(new Map());
+  const asked = useRef(new Set<string>());
+
+  const reload = useCallback(() => {
+    latchkey()
+      .call('accounts.list', {})
+      .then(({ accounts: list }) => {
+        asked.current.clear();
+        setNextCodes(new Map());
+        setAccounts(list);
+        setLoaded(true);
+      })
+      .catch(onFailure);
+  }, [onFailure]);
+  useEffect(reload, [reload]);
+
+  useEffect(() => {
+    const timer = setInterval(() => {
+      setNow(Date.now());
+    }, 1000);
+    return () => {
+      clearInterval(timer);
+    };
+  }, []);
+
+  const nextBoundary = accounts.reduce((soonest, a) => (a.validUntil === null ? soonest : Math.min(soonest, a.validUntil * 1000)), Infinity);
+  // Once per boundary: should main's clock lag the page's, the old listing must not be asked for every second.
+  const reloadedFor = useRef(0);
+  useEffect(() => {
+    if (now >= nextBoundary && reloadedFor.current !== nextBoundary) {
+      reloadedFor.current = nextBoundary;
+      reload();
+    }
+  }, [now, nextBoundary, reload]);
+
+  useEffect(() => {
+    const ending = accounts.filter((a) => a.validUntil !== null && a.validUntil * 1000 - now <= ENDING_MS && a.validUntil * 1000 > now && !asked.current.has(a.id));
+    if (ending.length === 0) return;
+    for (const a of ending) asked.current.add(a.id);
+    latchkey()
+      .call('accounts.nextCodes', { ids: ending.map((a) => a.id) })
+      .then(({ codes }) => {
+        setNextCodes((previous) => new Map([...previous, ...codes.map((c) => [c.id, c.code] as const)]));
+      })
+      .catch(onFailure);
+  }, [accounts, now, onFailure]);
+
+  const replace = useCallback((list: readonly AccountView[]) => {
+    setAccounts(list);
+  }, []);
+
+  return { accounts, loaded, now, nextCodes, reload, replace };
+}

@@ -1,0 +1,126 @@
+import { useEffect, useState, type SyntheticEvent } from 'react';
+import type { ImportPreview } from '../../../shared/import-api.js';
+import { describeError, errorCode } from '../errors.js';
+import { latchkey } from '../latchkey.js';
+import { displayName } from '../ui/format.js';
+import { fileToBase64 } from '../ui/files.js';
+
+/** Another app's export: read (with its password if it has one), previewed, then added in one go. */
+export function ImportPanel({ onAdded }: { onAdded: (message: string) => void }) {
+  const [formats, setFormats] = useState<readonly string[]>([]);
+  const [file, setFile] = useState<File | undefined>();
+  const [password, setPassword] = useState('');
+  const [needsPassword, setNeedsPassword] = useState(false);
+  const [preview, setPreview] = useState<ImportPreview | undefined>();
+  const [includeDuplicates, setIncludeDuplicates] = useState(false);
+  const [busy, setBusy] = useState('');
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    void latchkey()
+      .call('import.formats', {})
+      .then(({ formats: list }) => {
+        setFormats(list.map((f) => f.name));
+      });
+  }, []);
+
+  async function read(event?: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+    event?.preventDefault();
+    if (file === undefined) return;
+    setError('');
+    setPreview(undefined);
+    // The export's own key derivation (scrypt, Argon2id, PBKDF2) can take seconds.
+    setBusy(password === '' ? 'Reading the export…' : 'Deriving the export’s key and decrypting…');
+    try {
+      const fileBase64 = await fileToBase64(file);
+      setPreview(await latchkey().call('import.preview', { fileBase64, fileName: file.name, ...(password === '' ? {} : { password }) }));
+      setNeedsPassword(false);
+    } catch (caught) {
+      if (errorCode(caught) === 'IMPORT_WRONG_PASSWORD' && password === '') {
+        setNeedsPassword(true);
+        setError('This export is encrypted. Enter the password you gave it in the other app.');
+      } else setError(describeError(caught));
+    } finally {
+      setBusy('');
+    }
+  }
+
+  async function commit() {
+    if (preview === undefined) return;
+    setBusy('Adding the accounts…');
+    try {
+      const { added, skipped } = await latchkey().call('import.commit', { previewId: preview.previewId, includeDuplicates });
+      onAdded(`Imported ${String(added.length)} ${added.length === 1 ? 'account' : 'accounts'} from ${preview.formatName}${skipped > 0 ? `; ${String(skipped)} already in the vault skipped` : ''}.`);
+    } catch (caught) {
+      setError(describeError(caught));
+      setBusy('');
+    }
+  }
+
+  const duplicates = preview?.accounts.filter((a) => a.duplicate).length ?? 0;
+  return (
+    <form className="stack wide" onSubmit={(event) => void read(event)}>
+      <p className="hint">Reads exports of {formats.length === 0 ? 'Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Ente and Google Authenticator' : formats.join(', ')}. Nothing is added until you confirm.</p>
+      <label>
+        Export file
+        <input
+          type="file"
+          onChange={(event) => {
+            setFile(event.target.files?.[0]);
+            setPreview(undefined);
+            setNeedsPassword(false);
+            setPassword('');
+            setError('');
+          }}
+        />
+      </label>
+      {needsPassword && (
+        <label>
+          Export password
+          <input type="password" autoFocus value={password} onChange={(e) => { setPassword(e.target.value); }} />
+        </label>
+      )}
+      {preview === undefined && (
+        <button type="submit" disabled={file === undefined || busy !== '' || (needsPassword && password === '')}>
+          Read the export
+        </button>
+      )}
+      {busy !== '' && (
+        <p className="progress" role="status">
+          <span className="spinner" aria-hidden="true" /> {busy}
+        </p>
+      )}
+      {error !== '' && <p role="alert" className="error">{error}</p>}
+      {preview !== undefined && (
+        <section aria-label="Import preview" className="stack wide">
+          <p>
+            {preview.formatName}: {String(preview.accounts.length)} {preview.accounts.length === 1 ? 'account' : 'accounts'}
+            {duplicates > 0 && `, ${String(duplicates)} already in the vault`}
+            {preview.invalid.length > 0 && `, ${String(preview.invalid.length)} unreadable`}.
+          </p>
+          {preview.warnings.map((warning) => (
+            <p key={warning} className="hint">
+              {warning}
+            </p>
+          ))}
+          <ul className="candidate-list">
+            {preview.accounts.slice(0, 200).map((account) => (
+              <li key={account.id}>
+                <strong>{displayName(account)}</strong> {account.issuer !== '' && account.label}
+                {account.duplicate && <span className="hint"> · already in the vault</span>}
+              </li>
+            ))}
+          </ul>
+          {duplicates > 0 && (
+            <label className="check">
+              <input type="checkbox" checked={includeDuplicates} onChange={(e) => { setIncludeDuplicates(e.target.checked); }} /> Add the ones already in the vault as well
+            </label>
+          )}
+          <button type="button" className="primary" disabled={busy !== ''} onClick={() => void commit()}>
+            Import {String(preview.accounts.length - (includeDuplicates ? 0 : duplicates))} accounts
+          </button>
+        </section>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,61 @@
+import { useState, type SyntheticEvent } from 'react';
+import type { QrMatrix } from '../../../shared/vault-api.js';
+import { describeError } from '../errors.js';
+import { latchkey } from '../latchkey.js';
+import { QrCode } from '../ui/QrCode.js';
+
+/** The secret and a QR code for a phone, only after the vault password is typed again. */
+export function RevealSecret({ accountId, name }: { accountId: string; name: string }) {
+  const [asking, setAsking] = useState(false);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [revealed, setRevealed] = useState<{ secretBase32: string; qr: QrMatrix } | undefined>();
+
+  async function reveal(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+    event.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      const { secretBase32, qr } = await latchkey().call('accounts.reveal', { id: accountId, password });
+      setRevealed({ secretBase32, qr });
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setPassword('');
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="section" aria-label="Secret">
+      <h3>Secret key</h3>
+      {revealed !== undefined ? (
+        <div className="reveal">
+          <QrCode qr={revealed.qr} label={`QR code for ${name}, to scan with a phone`} />
+          <div className="stack">
+            <output className="secret mono" data-testid="secret">
+              {revealed.secretBase32.replace(/(.{4})(?=.)/g, '$1 ')}
+            </output>
+            <p className="hint">Anyone who sees this can make your codes. Hide it when you are done.</p>
+            <button type="button" onClick={() => { setRevealed(undefined); setAsking(false); }}>
+              Hide
+            </button>
+          </div>
+        </div>
+      ) : asking ? (
+        <form className="row" onSubmit={(event) => void reveal(event)}>
+          <input type="password" aria-label="Vault password" placeholder="Vault password" autoFocus autoComplete="current-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
+          <button type="submit" disabled={busy || password === ''}>
+            {busy ? 'Checking…' : 'Reveal'}
+          </button>
+        </form>
+      ) : (
+        <button type="button" onClick={() => { setAsking(true); }}>
+          Reveal secret and QR code…
+        </button>
+      )}
+      {error !== '' && <p role="alert" className="error">{error}</p>}
+    </section>
+  );
+}

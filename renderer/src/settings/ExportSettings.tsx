@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import { PLAINTEXT_EXPORTS, type ExportFormat } from '../../../shared/export-api.js';
+import { describeError } from '../errors.js';
+import { latchkey } from '../latchkey.js';
+
+const FORMATS: Record<Exclude<ExportFormat, 'transfer'>, string> = {
+  'otpauth-list': 'otpauth:// links, one per line (text)',
+  aegis: 'Aegis vault (plain JSON)',
+  'google-qr': 'Google Authenticator QR codes (PNG)',
+  html: 'Printable QR sheet (HTML)',
+};
+/** What the user types to show they read the warning: a word, not a reflex click. */
+export const PLAINTEXT_CONFIRMATION = 'plaintext';
+
+function download(name: string, mime: string, base64: string): void {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => { URL.revokeObjectURL(url); }, 10_000);
+}
+
+/** Exports for moving to another app. Every one of them holds the secrets in the clear. */
+export function ExportSettings() {
+  const [format, setFormat] = useState<keyof typeof FORMATS>('otpauth-list');
+  const [typed, setTyped] = useState('');
+  const [message, setMessage] = useState('');
+  const [error, setError] = useState('');
+
+  async function exportNow() {
+    setError('');
+    try {
+      const { files, accounts, warnings } = await latchkey().call('export.create', { format, confirmPlaintext: PLAINTEXT_EXPORTS.includes(format) });
+      files.forEach((file) => { download(`latchkey-export${file.suffix}`, file.mime, file.base64); });
+      setMessage(`Exported ${String(accounts)} accounts. The file is not encrypted: delete it as soon as the other app has read it.${warnings.length > 0 ? ` ${warnings.join(' ')}` : ''}`);
+      setTyped('');
+    } catch (caught) {
+      setError(describeError(caught));
+    }
+  }
+
+  return (
+    <section className="section" aria-label="Export">
+      <h3>Export</h3>
+      <label>
+        Format
+        <select value={format} onChange={(e) => { setFormat(e.target.value as keyof typeof FORMATS); }}>
+          {Object.entries(FORMATS).map(([id, name]) => (
+            <option key={id} value={id}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="warning">
+        This file will hold every secret <strong>unencrypted</strong>: anyone who gets it can make your codes. For a copy to keep, use automatic backups instead.
+      </p>
+      <label>
+        Type “{PLAINTEXT_CONFIRMATION}” to confirm
+        <input type="text" value={typed} onChange={(e) => { setTyped(e.target.value); }} spellCheck={false} autoComplete="off" />
+      </label>
+      <button type="button" className="danger-outline" disabled={typed.trim().toLowerCase() !== PLAINTEXT_CONFIRMATION} onClick={() => void exportNow()}>
+        Export unencrypted file
+      </button>
+      {message !== '' && <p role="status" className="hint">{message}</p>}
+      {error !== '' && <p role="alert" className="error">{error}</p>}
+    </section>
+  );
+}
