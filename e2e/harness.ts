@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { attachApp } from '../main/app-chromium/serve-renderer.js';
 import { KDF_FLOOR } from '../main/vault/index.js';
-import { createService, type Service } from '../main/service/index.js';
+import { createService, type ScreenCapture, type Service } from '../main/service/index.js';
 import { REPO_ROOT } from '../main/test-support/facts.js';
 import { memoisedKdf, tempVaultPath, testClock, type TestClock } from '../main/vault/test-support/test-runtime.js';
 
@@ -48,6 +48,8 @@ export interface OpenAppOptions {
    * (it runs on from there; move both with `clock.advance` and `page.clock.runFor`).
    */
   pageClock?: boolean;
+  /** What "Scan the screen" sees (the app's desktopCapturer; none by default, as on a headless box). */
+  capture?: ScreenCapture;
   /** Run on the page before the app is first loaded (e.g. `page.clock.install`, init scripts). */
   beforeLoad?: (page: Page) => Promise<void>;
 }
@@ -75,6 +77,7 @@ export async function openApp(browser: Browser, options: OpenAppOptions = {}): P
       read: () => clipboard.text,
     },
     clipboardClearMs: E2E_CLIPBOARD_CLEAR_MS,
+    ...(options.capture === undefined ? {} : { capture: options.capture }),
   });
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 420, height: 700 },

@@ -80,12 +80,12 @@ export const AccountRow = memo(function AccountRow({ account, ending, next, reor
       <div className="code-cell">
         <button
           type="button"
-          className={`code${ending ? ' ending' : ''}`}
+          className={account.code === null ? 'code-on-demand' : `code${ending ? ' ending' : ''}`}
           data-testid="code"
           aria-label={account.code === null ? `Show and copy the next code for ${fullName}` : `Copy the code for ${fullName}`}
           onClick={() => { actions.copy(account); }}
         >
-          {account.code === null ? (account.type === 'hotp' ? 'Next code' : '••••••') : groupCode(account.code)}
+          {account.code === null ? (account.type === 'hotp' ? 'Get code' : '••••••') : groupCode(account.code)}
         </button>
         {next !== undefined && (
           <span className="next-code" data-testid="next-code">

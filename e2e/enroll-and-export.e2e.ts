@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../main/test-support/facts.js';
+import { launchChromium, openApp, type AppPage, type OpenAppOptions } from './harness.js';
+
+const PASSWORD = 'e2e vault password';
+const QR_FIXTURES = join(REPO_ROOT, 'main', 'enroll', 'qr', 'fixtures');
+const AEGIS_FIXTURES = join(REPO_ROOT, 'main', 'formats', 'aegis', 'fixtures');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+async function unlockedApp(options: OpenAppOptions = {}): Promise<AppPage> {
+  const app = await openApp(browser, options);
+  await app.service.dispatch('vault.create', { password: PASSWORD });
+  await app.service.dispatch('vault.unlock', { password: PASSWORD });
+  await app.page.reload();
+  await app.page.getByLabel('Search accounts').waitFor();
+  return app;
+}
+
+const rowNames = (app: AppPage) => app.page.locator('.account .issuer').allTextContents();
+
+describe('more ways in and out, in headless Chromium over the real service', () => {
+  it('"Scan the screen" finds the QR code on a 1080p desktop (the capture main was given)', async () => {
+    const screenshot = new Uint8Array(readFileSync(join(QR_FIXTURES, 'screenshot-1080p.png')));
+    const app = await unlockedApp({ capture: { capture: () => Promise.resolve([screenshot]) } });
+    await app.page.getByRole('button', { name: 'Add', exact: true }).click();
+    await app.page.getByRole('button', { name: 'Scan the screen' }).click();
+    await app.page.getByRole('button', { name: 'Add 1 account' }).click();
+    await expect.poll(() => rowNames(app)).toEqual(['Mailbox']);
+  });
+
+  it('without a screen to capture, scanning says so instead of failing silently', async () => {
+    const app = await unlockedApp();
+    await app.page.getByRole('button', { name: 'Add', exact: true }).click();
+    await app.page.getByRole('button', { name: 'Scan the screen' }).click();
+    await expect.poll(() => app.page.getByRole('alert').textContent()).toMatch(/screen/i);
+  });
+
+  it('a QR image pasted from the clipboard (Ctrl+V) is read', async () => {
+    const app = await unlockedApp();
+    await app.page.getByRole('button', { name: 'Add', exact: true }).click();
+    const bytes = [...readFileSync(join(QR_FIXTURES, 'two-codes.png'))];
+    await app.page.evaluate((data) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], 'clipboard.png', { type: 'image/png' }));
+      document.querySelector('.add-dialog')?.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true }));
+    }, bytes);
+    await app.page.getByRole('button', { name: 'Add 2 accounts' }).click();
+    await expect.poll(() => rowNames(app)).toHaveLength(2);
+  });
+
+  it('imports an Aegis export: preview first, nothing written until confirmed, then every account', async () => {
+    const app = await unlockedApp();
+    await app.page.getByRole('button', { name: 'Add', exact: true }).click();
+    await app.page.getByRole('tab', { name: 'Import' }).click();
+    await app.page.getByLabel('Export file').setInputFiles(join(AEGIS_FIXTURES, 'encrypted-small.json'));
+    await app.page.getByRole('button', { name: 'Read the export' }).click();
+    await expect.poll(() => app.page.getByRole('alert').textContent()).toMatch(/encrypted/);
+    await app.page.getByLabel('Export password').fill('aegis-fixture-password');
+    await app.page.getByRole('button', { name: 'Read the export' }).click();
+    const preview = app.page.getByRole('region', { name: 'Import preview' });
+    await expect.poll(() => preview.locator('p').first().textContent()).toMatch(/^Aegis.*: 4 accounts\.$/);
+    const listed = await app.service.dispatch('accounts.list', {});
+    expect(listed.ok && (listed.value as { accounts: unknown[] }).accounts).toEqual([]);
+    await preview.getByRole('button', { name: 'Import 4 accounts' }).click();
+    await expect.poll(() => app.page.locator('.account').count()).toBe(4);
+    await expect.poll(() => app.page.getByRole('status').first().textContent()).toMatch(/^Imported 4 accounts from Aegis/);
+  });
+
+  it('a plaintext export needs the word typed; the file downloaded holds the accounts’ links', async () => {
+    const app = await unlockedApp();
+    await app.service.dispatch('accounts.add', { uri: 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME' });
+    await app.page.getByRole('button', { name: 'Settings' }).click();
+    const exportButton = app.page.getByRole('button', { name: 'Export unencrypted file' });
+    expect(await exportButton.isDisabled()).toBe(true);
+    await app.page.getByLabel('Type “plaintext” to confirm').fill('yes');
+    expect(await exportButton.isDisabled()).toBe(true);
+    await app.page.getByLabel('Type “plaintext” to confirm').fill('plaintext');
+    const [download] = await Promise.all([app.page.waitForEvent('download'), exportButton.click()]);
+    const text = readFileSync(await download.path(), 'utf8');
+    expect(text).toMatch(/^otpauth:\/\/totp\/ACME:alice\?secret=JBSWY3DPEHPK3PXP/m);
+    await expect.poll(() => app.page.getByRole('dialog').getByRole('status').last().textContent()).toMatch(/^Exported 1 accounts\. The file is not encrypted/);
+  });
+
+  it('keyboard only: Tab reaches search, Add, every code and details; focus is visible', async () => {
+    const app = await unlockedApp();
+    await app.service.dispatch('accounts.add', { uri: 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME' });
+    await app.page.reload();
+    await app.page.getByLabel('Search accounts').waitFor();
+    const reached: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await app.page.keyboard.press('Tab');
+      const focused = await app.page.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null;
+        // Past the last control, focus wraps through the document itself (the body) to the first.
+        if (element === null || element === document.body) return undefined;
+        return { name: element.getAttribute('aria-label') ?? element.textContent ?? '', outline: getComputedStyle(element).outlineStyle };
+      });
+      if (focused === undefined) continue;
+      reached.push(focused.name);
+      expect(focused.outline, focused.name).toBe('solid');
+    }
+    expect(reached).toEqual(expect.arrayContaining(['Add', 'Settings', 'Lock', 'Details for ACME alice', 'Copy the code for ACME alice']));
+    // Enter on the details button opens the dialog; Escape closes it and returns focus.
+    await app.page.getByRole('button', { name: 'Details for ACME alice' }).focus();
+    await app.page.keyboard.press('Enter');
+    await app.page.getByRole('dialog', { name: 'ACME' }).waitFor();
+    await app.page.keyboard.press('Escape');
+    await expect.poll(() => app.page.getByRole('dialog').count()).toBe(0);
+  });
+
+  it('text scaled to 200%: nothing spills sideways and the code stays whole', async () => {
+    const app = await unlockedApp();
+    await app.service.dispatch('accounts.add', { uri: 'otpauth://totp/A%20Very%20Long%20Service%20Name%20Incorporated:someone.with.a.long.address%40example.com?secret=JBSWY3DPEHPK3PXP' });
+    await app.page.reload();
+    // Through the CSSOM: the CSP refuses inline style tags, as it should.
+    await app.page.evaluate(() => {
+      document.documentElement.style.fontSize = '200%';
+    });
+    await app.page.locator('.account').waitFor();
+    const layout = await app.page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      width: window.innerWidth,
+      codeLines: Math.round((document.querySelector('[data-testid="code"]')?.getBoundingClientRect().height ?? 0) / parseFloat(getComputedStyle(document.querySelector('[data-testid="code"]') ?? document.body).lineHeight || '1')),
+    }));
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.width);
+    expect(layout.codeLines).toBeLessThanOrEqual(1);
+  });
+});
