@@ -103,7 +103,7 @@ describe('more ways in and out, in headless Chromium over the real service', () 
         const element = document.activeElement as HTMLElement | null;
         // Past the last control, focus wraps through the document itself (the body) to the first.
         if (element === null || element === document.body) return undefined;
-        return { name: element.getAttribute('aria-label') ?? element.textContent ?? '', outline: getComputedStyle(element).outlineStyle };
+        return { name: element.getAttribute('aria-label') ?? element.textContent, outline: getComputedStyle(element).outlineStyle };
       });
       if (focused === undefined) continue;
       reached.push(focused.name);
