@@ -20,6 +20,11 @@ export default tseslint.config(
     },
   },
   {
+    // Code that runs in (or drives) a page is typed with the DOM; everything else in main/ is not.
+    files: ['e2e/**/*.ts', 'main/app-chromium/page-bridge.ts', 'scripts/screenshots.ts'],
+    languageOptions: { parserOptions: { projectService: false, project: './tsconfig.dom.json', tsconfigRootDir: import.meta.dirname } },
+  },
+  {
     files: ['**/*.test.ts', 'bench/**', 'e2e/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * `npm run screenshots`: the app's screens in headless Chromium over the real service, each as
  * NAME-light.png and NAME-dark.png (prefers-color-scheme emulated; the app follows it), into

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { createClient } from '../../shared/client.js';
 
 declare global {
