@@ -253,4 +253,17 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
     expect(await app.page.getByTestId('code').textContent()).toBe(`${now.slice(0, 3)} ${now.slice(3)}`);
     expect(await app.page.getByTestId('code').getAttribute('class')).toContain('ending');
   });
+
+  it('a HOTP account makes its code only when asked: shown, copied, and oathtool’s for counters 0 then 1', async () => {
+    const app = await unlockedApp();
+    await addAccounts(app, [`otpauth://hotp/Bank:carol?secret=${SECRET}&issuer=Bank&counter=0`]);
+    const button = app.page.getByRole('button', { name: 'Make and copy the next code for Bank carol' });
+    expect(await button.textContent()).toBe('Get code');
+    for (const counter of ['0', '1']) {
+      const expected = oathtool(['--hotp', `--counter=${counter}`, '--base32', SECRET]);
+      await button.click();
+      await expect.poll(() => button.textContent()).toBe(`${expected.slice(0, 3)} ${expected.slice(3)}`);
+      expect(app.clipboard.text).toBe(expected);
+    }
+  });
 });

@@ -126,7 +126,12 @@ export const vaultChannels = {
   },
   'accounts.copyCode': {
     request: z.object({ id: accountId }),
-    reply: z.object({ copied: z.boolean(), clearsAt: z.number().int().nullable() }),
+    reply: z.object({
+      copied: z.boolean(),
+      clearsAt: z.number().int().nullable(),
+      /** A HOTP code is made by the copy (the counter moves), so the row can show it too; null for TOTP/Steam. */
+      hotpCode: z.string().nullable(),
+    }),
   },
   'accounts.recoveryCodes': {
     request: z.discriminatedUnion('action', [

@@ -104,12 +104,12 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
     },
     /** The code goes to the clipboard from here: it never needs to pass through the renderer's. */
     'accounts.copyCode': async ({ id }) => {
-      if (clipboard === undefined) return { copied: false, clearsAt: null };
+      if (clipboard === undefined) return { copied: false, clearsAt: null, hotpCode: null };
       const session = host.session();
       const meta = session.account(id);
       const code = meta.type === 'hotp' ? { code: session.nextHotp(id, { peek: false }).code, validUntil: null } : session.code(id, clock.now());
       const clearsAt = await clipboard.copy(code.code, code.validUntil === null ? null : code.validUntil * 1000);
-      return { copied: true, clearsAt: Math.floor(clearsAt / 1000) };
+      return { copied: true, clearsAt: Math.floor(clearsAt / 1000), hotpCode: meta.type === 'hotp' ? code.code : null };
     },
     'accounts.recoveryCodes': (request) => {
       const session = host.session();

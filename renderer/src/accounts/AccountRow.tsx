@@ -82,7 +82,7 @@ export const AccountRow = memo(function AccountRow({ account, ending, next, reor
           type="button"
           className={account.code === null ? 'code-on-demand' : `code${ending ? ' ending' : ''}`}
           data-testid="code"
-          aria-label={account.code === null ? `Show and copy the next code for ${fullName}` : `Copy the code for ${fullName}`}
+          aria-label={account.type === 'hotp' ? `Make and copy the next code for ${fullName}` : `Copy the code for ${fullName}`}
           onClick={() => { actions.copy(account); }}
         >
           {account.code === null ? (account.type === 'hotp' ? 'Get code' : '••••••') : groupCode(account.code)}

@@ -31,6 +31,8 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
   const [notice, setNotice] = useState('');
   const [undo, setUndo] = useState<PendingUndo | undefined>();
   const [draggingId, setDraggingId] = useState<string | undefined>();
+  /** HOTP codes the user asked for, shown in their rows until the list is next fetched. */
+  const [hotpShown, setHotpShown] = useState<ReadonlyMap<string, string>>(new Map());
   const dragOrder = useRef<string[] | undefined>(undefined);
 
   const allTags = useMemo(() => [...new Set(accounts.flatMap((a) => a.tags))].sort((a, b) => a.localeCompare(b)), [accounts]);
@@ -51,10 +53,10 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
     (account: AccountView) => {
       latchkey()
         .call('accounts.copyCode', { id: account.id })
-        .then(({ copied, clearsAt }) => {
+        .then(({ copied, clearsAt, hotpCode }) => {
           const wait = clearsAt === null ? '' : `; the clipboard clears in ${String(Math.max(1, clearsAt - Math.floor(Date.now() / 1000)))} s`;
           setNotice(copied ? `Copied the ${displayName(account)} code${wait}.` : 'Copying is not available here.');
-          if (account.type === 'hotp') reload();
+          if (hotpCode !== null) setHotpShown((shown) => new Map(shown).set(account.id, hotpCode));
         })
         .catch((error: unknown) => {
           setNotice(describeError(error));
@@ -192,7 +194,7 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
           return (
             <AccountRow
               key={account.id}
-              account={account}
+              account={hotpShown.has(account.id) ? { ...account, code: hotpShown.get(account.id) ?? null } : account}
               ending={ending}
               next={ending ? nextCodes.get(account.id) : undefined}
               reorderable={reorderable}
