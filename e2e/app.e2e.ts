@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClock } from '../main/vault/test-support/test-runtime.js';
@@ -35,6 +36,10 @@ describe('the app in headless Chromium, over the real service', () => {
     await app.page.getByLabel('Repeat it').fill(PASSWORD);
     await app.page.getByRole('button', { name: 'Create vault' }).click();
     await expect.poll(() => app.page.getByTestId('recovery-key').textContent()).toMatch(/^([A-Z2-7]{4}-){13}[A-Z2-7]{4}$/);
+    const key = (await app.page.getByTestId('recovery-key').textContent()) ?? '';
+    const [download] = await Promise.all([app.page.waitForEvent('download'), app.page.getByRole('button', { name: 'Save as a file…' }).click()]);
+    expect(download.suggestedFilename()).toBe('latchkey-recovery-key.txt');
+    expect(readFileSync(await download.path(), 'utf8')).toContain(`\n${key}\n`);
     await app.page.getByRole('button', { name: 'I have written it down' }).click();
     await expect.poll(() => app.page.getByText('No accounts yet').isVisible()).toBe(true);
     expect(app.dialogs).toEqual([]);

@@ -9,6 +9,8 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [recoveryKey, setRecoveryKey] = useState<string | undefined>();
+  const [vaultPath, setVaultPath] = useState('');
+  const [kept, setKept] = useState('');
 
   async function create(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
@@ -21,6 +23,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
     try {
       const created = await latchkey().call('vault.create', { password });
       await latchkey().call('vault.unlock', { password });
+      setVaultPath(created.path);
       setRecoveryKey(created.recoveryKey);
     } catch (caught) {
       setError(describeError(caught));
@@ -40,6 +43,16 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
             <span key={i}>{i < all.length - 1 ? `${group}-` : group}</span>
           ))}
         </output>
+        <div className="row center">
+          <button type="button" onClick={() => { saveKeyFile(recoveryKey); setKept('Saved as latchkey-recovery-key.txt: move it off this computer (a USB stick in a drawer, a password manager).'); }}>
+            Save as a file…
+          </button>
+          <button type="button" onClick={() => { window.print(); }}>
+            Print
+          </button>
+        </div>
+        {kept !== '' && <p className="hint" role="status">{kept}</p>}
+        <p className="hint small">Vault file: {vaultPath}</p>
         <button type="button" className="primary" onClick={onDone} autoFocus>
           I have written it down
         </button>
@@ -60,10 +73,26 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
           <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
         </label>
         {error !== '' && <p role="alert" className="error">{error}</p>}
+        {busy && (
+          <p className="progress" role="status">
+            <span className="spinner" aria-hidden="true" /> Measuring this computer and deriving the key (a few seconds)…
+          </p>
+        )}
         <button type="submit" className="primary" disabled={busy || password === ''}>
           {busy ? 'Creating the vault…' : 'Create vault'}
         </button>
       </form>
     </main>
   );
+}
+
+/** The key as a small text file the user moves somewhere safe; it never leaves through main. */
+function saveKeyFile(recoveryKey: string): void {
+  const text = `Latchkey recovery key\n\n${recoveryKey}\n\nThe only way into your vault if you forget its password. Keep it away from this computer.\n`;
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = 'latchkey-recovery-key.txt';
+  link.click();
+  setTimeout(() => { URL.revokeObjectURL(url); }, 10_000);
 }
