@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { CDPSession } from 'playwright-core';
 import { launchChromium, type AppPage } from '../e2e/harness.js';
 import { testClock } from '../main/vault/test-support/test-runtime.js';
-import { ACCOUNT_COUNT, appWithAccounts, mib, waitForRows } from './app-common.js';
+import { ACCOUNT_COUNT, appWithAccounts, mib, ROW_SELECTOR, waitForRows } from './app-common.js';
 import type { BenchRow } from './measure.js';
 
 const MINUTES = 10;
@@ -25,16 +25,15 @@ async function sampleHeap(cdp: CDPSession): Promise<HeapSample> {
   return { usedBytes: usedSize, totalBytes: totalSize, nodes, listeners: jsEventListeners };
 }
 
-/** Lets the page finish what a tick started: its renders, its calls to the service and their answers. */
+/**
+ * Lets the page finish what a tick started: the render it scheduled (one task after the timers
+ * fired), then any calls to the service, their answers and what those render in turn.
+ */
 async function settle(app: AppPage): Promise<void> {
-  let quiet = 0;
-  while (quiet < 2) {
+  for (;;) {
     await app.page.evaluate(YIELD);
-    if (app.pending() === 0) quiet++;
-    else {
-      quiet = 0;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    if (app.pending() === 0) return;
+    while (app.pending() > 0) await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -63,7 +62,10 @@ export async function benchAppHeap(): Promise<BenchRow[]> {
     const rows = await waitForRows(app, ACCOUNT_COUNT);
     await settle(app);
     const cdp = await app.page.context().newCDPSession(app.page);
+    await cdp.send('Performance.enable');
+    const scriptSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration')?.value ?? 0;
     const samples = new Map<number, HeapSample>([[0, await sampleHeap(cdp)]]);
+    const scriptBefore = await scriptSeconds();
     const started = performance.now();
     for (let second = 1; second <= MINUTES * 60; second++) {
       clock.advance(TICK_MS);
@@ -72,12 +74,13 @@ export async function benchAppHeap(): Promise<BenchRow[]> {
       if (second === 60 || second === MINUTES * 60) samples.set(second / 60, await sampleHeap(cdp));
     }
     const simulatedIn = (performance.now() - started) / 1000;
-    const stillListed = await app.page.locator('[data-testid="code"]').count();
+    const scriptPerTick = ((await scriptSeconds()) - scriptBefore) * 1000 / (MINUTES * 60);
+    const stillListed = await app.page.locator(ROW_SELECTOR).count();
     app.service.lock();
     const [at0, at1, at10] = [samples.get(0), samples.get(1), samples.get(MINUTES)];
     if (at0 === undefined || at1 === undefined || at10 === undefined) throw new Error('missing heap sample');
     const growth = at10.usedBytes - at1.usedBytes;
-    const context = `${String(rows)} rows; ${String(MINUTES * 60)} one-second ticks simulated in ${simulatedIn.toFixed(0)} s; after forced GC (CDP)`;
+    const context = `${String(rows)} rows; ${String(MINUTES * 60)} one-second ticks simulated in ${simulatedIn.toFixed(0)} s, ${scriptPerTick.toFixed(0)} ms of page script per tick; after forced GC (CDP)`;
     return [
       {
         name: 'app: renderer heap after 1 simulated min',

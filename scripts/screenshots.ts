@@ -124,6 +124,7 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
     });
     const { page } = app;
     page.setDefaultTimeout(timeout);
+    page.setDefaultNavigationTimeout(30_000);
     const client = clientFor(app.service);
 
     /** `reach` brings the screen up and waits until it is ready; `leave` puts the app back for the next one. */
@@ -141,7 +142,7 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
         failures.push({ screen, message: firstLine(error) });
       } finally {
         await page.emulateMedia({ colorScheme: 'light' });
-        await leave?.().catch(() => page.reload());
+        await leave?.().catch(() => page.reload().catch(() => undefined));
       }
     }
 
