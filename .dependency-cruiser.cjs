@@ -82,7 +82,7 @@ module.exports = {
       name: 'renderer-imports-shared-and-react',
       severity: 'error',
       from: { path: '^renderer/' },
-      to: { pathNot: ['^renderer/', '^shared/', NODE_MODULE('(react|react-dom|scheduler|zod|simple-icons)')] },
+      to: { pathNot: ['^renderer/', '^shared/', NODE_MODULE('(react|react-dom|scheduler|zod|simple-icons|@tanstack/react-virtual|@tanstack/virtual-core)')] },
     },
     {
       name: 'no-circular',

@@ -61,7 +61,7 @@ describe('more ways in and out, in headless Chromium over the real service', () 
   it('imports an Aegis export: preview first, nothing written until confirmed, then every account', async () => {
     const app = await unlockedApp();
     await app.page.getByRole('button', { name: 'Add', exact: true }).click();
-    await app.page.getByRole('tab', { name: 'Import' }).click();
+    await app.page.getByRole('button', { name: 'Import', exact: true }).click();
     await app.page.getByLabel('Export file').setInputFiles(join(AEGIS_FIXTURES, 'encrypted-small.json'));
     await app.page.getByRole('button', { name: 'Read the export' }).click();
     await expect.poll(() => app.page.getByRole('alert').textContent()).toMatch(/encrypted/);
@@ -76,7 +76,7 @@ describe('more ways in and out, in headless Chromium over the real service', () 
     await expect.poll(() => app.page.getByRole('status').first().textContent()).toMatch(/^Imported 4 accounts from Aegis/);
   });
 
-  it('a plaintext export needs the word typed; the file downloaded holds the accounts’ links', async () => {
+  it('a plaintext export needs the word typed and the vault password; the file downloaded holds the accounts’ links', async () => {
     const app = await unlockedApp();
     await app.service.dispatch('accounts.add', { uri: 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME' });
     await app.page.getByRole('button', { name: 'Settings' }).click();
@@ -85,10 +85,17 @@ describe('more ways in and out, in headless Chromium over the real service', () 
     await app.page.getByLabel('Type “plaintext” to confirm').fill('yes');
     expect(await exportButton.isDisabled()).toBe(true);
     await app.page.getByLabel('Type “plaintext” to confirm').fill('plaintext');
+    expect(await exportButton.isDisabled()).toBe(true);
+    // The vault password again, as for revealing one secret: a wrong one exports nothing.
+    await app.page.getByLabel('Vault password').fill('not the password');
+    await exportButton.click();
+    await expect.poll(() => app.page.getByRole('dialog').getByRole('alert').textContent()).toMatch(/^Wrong password/);
+    await app.page.getByLabel('Type “plaintext” to confirm').fill('plaintext');
+    await app.page.getByLabel('Vault password').fill(PASSWORD);
     const [download] = await Promise.all([app.page.waitForEvent('download'), exportButton.click()]);
     const text = readFileSync(await download.path(), 'utf8');
     expect(text).toMatch(/^otpauth:\/\/totp\/ACME:alice\?secret=JBSWY3DPEHPK3PXP/m);
-    await expect.poll(() => app.page.getByRole('dialog').getByRole('status').last().textContent()).toMatch(/^Exported 1 accounts\. The file is not encrypted/);
+    await expect.poll(() => app.page.getByRole('dialog').getByRole('status').last().textContent()).toMatch(/^1 account offered for download as latchkey-export.*It is not encrypted/);
   });
 
   it('keyboard only: Tab reaches search, Add, every code and details; focus is visible', async () => {

@@ -89,7 +89,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
   it('the manual form puts each message under its field, from the page and from main', async () => {
     const app = await unlockedApp();
     await app.page.getByRole('button', { name: 'Add', exact: true }).click();
-    await app.page.getByRole('tab', { name: 'Type a secret' }).click();
+    await app.page.getByRole('button', { name: 'Type a secret' }).click();
     const form = app.page.locator('form.manual');
     await form.getByRole('button', { name: 'Add this account' }).click();
     expect(await form.locator('#error-secret').textContent()).toBe('Enter the secret key the service showed you.');

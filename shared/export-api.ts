@@ -15,6 +15,11 @@ export const exportChannels = {
       confirmPlaintext: z.boolean().default(false),
       /** The transfer block's own password. */
       password: z.string().min(1).max(1024).optional(),
+      /**
+       * The vault password again, required by every plaintext export (a fresh re-authentication,
+       * rate-limited like reveal); not needed by the transfer block, which is sealed with its own.
+       */
+      vaultPassword: z.string().min(1).max(1024).optional(),
     }),
     reply: z.object({
       files: z.array(z.object({ suffix: z.string(), mime: z.string(), base64: z.string() })),

@@ -100,20 +100,24 @@ export const vaultChannels = {
   },
   /** Puts the last removed account back where it was; NOT_FOUND once the undo window has passed. */
   'accounts.undoRemove': { request: z.object({ id: accountId }), reply: z.object({ account: accountViewSchema }) },
-  /** What the details screen shows on request: the note and the recovery codes (not the secret). */
+  /**
+   * What the details screen shows on request: the note, how many recovery codes there are (not the
+   * codes: those only through `accounts.recoveryCodes` 'list'), and the dates. Never the secret.
+   */
   'accounts.details': {
     request: z.object({ id: accountId }),
     reply: z.object({
       note: z.string(),
-      recoveryCodes: z.array(recoveryCodeSchema),
+      recoveryCodes: z.object({ total: z.number().int().min(0), unused: z.number().int().min(0) }),
       createdAt: z.number().int(),
       updatedAt: z.number().int(),
     }),
   },
   'accounts.reorder': { request: z.object({ ids: z.array(accountId).max(100_000) }), reply: z.object({}) },
+  /** The secret, after the password again: as text and as the QR code of its otpauth:// URI (not the URI itself). */
   'accounts.reveal': {
     request: z.object({ id: accountId, password }),
-    reply: z.object({ secretBase32: z.string(), uri: z.string(), qr: qrMatrixSchema }),
+    reply: z.object({ secretBase32: z.string(), qr: qrMatrixSchema }),
   },
   /** The codes that follow the current ones, for the preview shown in a code's last seconds (TOTP/Steam only). */
   'accounts.nextCodes': {

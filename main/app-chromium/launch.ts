@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createService, systemClock } from '../service/index.js';
-import { attachApp } from './serve-renderer.js';
+import { APP_ORIGIN, attachApp } from './serve-renderer.js';
 
 /**
  * `npm start` where Electron's binary is missing but a display and Debian's Chromium exist: the same
@@ -21,11 +21,21 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: { width: 420, height: 700 } });
 await attachApp(page, DIST, readFileSync(BRIDGE, 'utf8'), (channel, payload) => service.dispatch(channel, payload));
+let closing = false;
+// As in Electron: whatever locked the vault, the page starts over at the lock screen, and whatever it
+// held (a details dialog with a revealed secret) is gone.
+service.onLock(() => {
+  if (closing || page.isClosed()) return;
+  page.goto(`${APP_ORIGIN}/index.html`).catch((error: unknown) => {
+    if (!closing && !page.isClosed()) process.stderr.write(`latchkey: could not reload the page after the lock: ${String(error)}\n`);
+  });
+});
 if (smoke) {
   await page.locator('#root > *').first().waitFor({ timeout: 15_000 });
   process.stdout.write(`smoke: rendered "${(await page.locator('h1').first().textContent()) ?? ''}"\n`);
 } else {
   await new Promise<void>((resolve) => page.once('close', () => { resolve(); }));
 }
-service.lock();
+closing = true;
+await service.shutdown();
 await browser.close();

@@ -22,9 +22,12 @@ export async function attachApp(page: Page, distFolder: string, bridgeScript: st
       await route.fulfill({ status: 404 });
     }
   });
-  await page.exposeBinding('__latchkeyInvoke', (source, channel: unknown, payload: unknown) => {
-    if (source.frame !== page.mainFrame()) return { ok: false, error: { code: 'INVALID_REQUEST', message: 'request from an untrusted frame refused' } };
-    return dispatch(channel, payload);
+  // Replies cross as JSON text: Playwright serialises a returned object value by value through CDP,
+  // which costs ~250 ms for a 1,000-account listing; one string costs a few. Envelopes are JSON-safe
+  // by design (bytes as base64, 64-bit counters as decimal strings).
+  await page.exposeBinding('__latchkeyInvoke', async (source, channel: unknown, payload: unknown) => {
+    if (source.frame !== page.mainFrame()) return JSON.stringify({ ok: false, error: { code: 'INVALID_REQUEST', message: 'request from an untrusted frame refused' } });
+    return JSON.stringify(await dispatch(channel, payload));
   });
   await page.addInitScript(bridgeScript);
   await page.goto(`${APP_ORIGIN}/index.html`);

@@ -63,6 +63,15 @@ describe('latchkey export', () => {
     expect((JSON.parse(again.stdout) as { accounts: unknown[] }).accounts).toHaveLength(12);
   });
 
+  it('a plaintext export re-authenticates with the password the unlock read: read once, even from a command', async () => {
+    const reads = join(home, 'password-reads.txt');
+    const target = join(home, 'reauth.json');
+    const done = await run(['export', target, '--format', 'aegis', '--i-understand-this-is-plaintext', '--password-command', `echo read >> '${reads}'; cat '${passwordFile}'`]);
+    expect(done.code).toBe(0);
+    expect(readFileSync(reads, 'utf8')).toBe('read\n');
+    expect((JSON.parse(readFileSync(target, 'utf8')) as { db: { entries: unknown[] } }).db.entries).toHaveLength(12);
+  });
+
   it('a transfer block on stdout, for chosen accounts, imports back with its password', async () => {
     const transferPassword = join(home, 'transfer.txt');
     writeFileSync(transferPassword, 'transfer block password\n');

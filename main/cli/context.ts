@@ -11,6 +11,11 @@ export interface Connection {
   readonly globals: GlobalOptions;
   /** Reads the vault password from its sources and unlocks; the vault locks when the command ends. */
   unlock(): Promise<void>;
+  /**
+   * The vault password, read from its sources once per command (the one `unlock` used, if it read
+   * one): for requests that need it again, such as a plaintext export's re-authentication.
+   */
+  vaultPassword(): Promise<string>;
 }
 
 /** What every command is built with: the outside world, and a way to reach the service. */
@@ -20,6 +25,9 @@ export interface CliContext {
 }
 
 export function connectionFor(client: LatchkeyClient, globals: GlobalOptions, io: CliIo): Connection {
+  // Read once: a second read would prompt again, or run --password-command again.
+  let password: Promise<string> | undefined;
+  const vaultPassword = () => (password ??= readVaultPassword(globals, io));
   return {
     client,
     globals,
@@ -29,8 +37,9 @@ export function connectionFor(client: LatchkeyClient, globals: GlobalOptions, io
       if (!status.exists) {
         throw new LatchkeyError('VAULT_NOT_FOUND', `no vault at ${status.path}; create one with \`latchkey init\``, { path: status.path });
       }
-      await client.call('vault.unlock', { password: await readVaultPassword(globals, io) });
+      await client.call('vault.unlock', { password: await vaultPassword() });
     },
+    vaultPassword,
   };
 }
 

@@ -1,8 +1,10 @@
-import { app, BrowserWindow, clipboard, ClipboardItem, ipcMain, powerMonitor, session } from 'electron';
+import { app, BrowserWindow, clipboard, ClipboardItem, desktopCapturer, ipcMain, powerMonitor, screen, session } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createService, systemClock, type Clipboard, type LockPolicy } from '../service/index.js';
 import { clipboardItemData } from './clipboard-formats.js';
+import { desktopScreenCapture } from './desktop-capture.js';
 import { registerIpc } from './ipc-guard.js';
+import { guardQuit } from './quit-guard.js';
 import { CONTENT_SECURITY_POLICY, secureWindowOptions } from './window-policy.js';
 
 /**
@@ -42,6 +44,7 @@ if (!app.requestSingleInstanceLock()) {
     idleSeconds: () => powerMonitor.getSystemIdleTime(),
     appVersion: `latchkey ${app.getVersion()}`,
     clipboard: systemClipboard,
+    capture: desktopScreenCapture(desktopCapturer, screen),
   });
   let quitting = false;
   // Whatever locked the vault, the page starts over at the lock screen, and whatever it held is gone.
@@ -83,9 +86,12 @@ if (!app.requestSingleInstanceLock()) {
     }
   });
 
-  app.on('before-quit', () => {
-    quitting = true;
-    service.lock();
+  // The quit waits (briefly) for the lock's clipboard clear: a code copied just before must not outlive the app.
+  guardQuit(app, {
+    shutdown: () => service.shutdown(),
+    onQuitting: () => {
+      quitting = true;
+    },
   });
 
   app.on('window-all-closed', () => {

@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../shared/client.js';
+import { formatOtpauthUri } from '../enroll/index.js';
 import { goldenAccount } from '../test-support/golden-accounts.js';
 import { encodeBase32 } from '../otp/index.js';
 import { KDF_FLOOR } from '../vault/index.js';
 import { memoisedKdf, tempVaultPath, testClock } from '../vault/test-support/test-runtime.js';
 import { createService } from './create-service.js';
+import { qrMatrix } from './qr-matrix.js';
 
 const PASSWORD = 'vault password for backups';
 const BACKUP_PASSWORD = 'a different backup password';
@@ -64,7 +66,10 @@ describe('backups', () => {
     expect(strip(after)).toEqual(strip(before));
     expect(await client.call('accounts.recoveryCodes', { id: after[0]?.id ?? '', action: 'list' })).toEqual(extras);
     const revealed = await client.call('accounts.reveal', { id: after[3]?.id ?? '', password: PASSWORD });
-    expect(revealed.uri).toContain(`counter=${String(3 * 11)}`);
+    // The QR code of the restored account's URI: the same secret, and the HOTP counter kept (3 × 11).
+    expect(revealed.secretBase32).toBe(encodeBase32(goldenAccount(3).secret));
+    expect(revealed.qr).toEqual(qrMatrix(formatOtpauthUri(goldenAccount(3))));
+    expect(formatOtpauthUri(goldenAccount(3))).toContain(`counter=${String(3 * 11)}`);
   });
 
   it('restore --merge adds only what is missing', async () => {

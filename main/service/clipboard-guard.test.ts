@@ -67,6 +67,46 @@ describe('ClipboardGuard', () => {
     expect(board.text).toBe('');
   });
 
+  it('settled() waits for a clear whose clipboard read is asynchronous, and never rejects', async () => {
+    const clock = testClock();
+    const board = { text: '' };
+    const reads: (() => void)[] = [];
+    const timers: Timers = { setTimeout: () => 0, clearTimeout: () => undefined };
+    const guard = new ClipboardGuard(
+      {
+        write: (text) => {
+          board.text = text;
+        },
+        // Electron 45's read may be a promise: it answers when the test says so.
+        read: () =>
+          new Promise<string>((resolve) => {
+            reads.push(() => {
+              resolve(board.text);
+            });
+          }),
+      },
+      clock,
+      timers,
+    );
+    await guard.copy('555555', null);
+    void guard.clearIfOurs();
+    let settled = false;
+    void guard.settled().then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    expect(board.text).toBe('555555');
+    reads.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(true);
+    expect(board.text).toBe('');
+
+    // A clear that fails: its caller sees the error, settled() still resolves.
+    const failing = new ClipboardGuard({ write: () => undefined, read: () => Promise.reject(new Error('no clipboard')) }, clock, timers);
+    await failing.copy('666666', null);
+    await expect(failing.clearIfOurs()).rejects.toThrow('no clipboard');
+    await expect(failing.settled()).resolves.toBeUndefined();
+  });
+
   it('reads the delay at each copy (the user may change it in between)', async () => {
     const { board, guard, advance, clock, setDelay } = setup();
     setDelay(5_000);

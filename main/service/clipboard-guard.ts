@@ -20,6 +20,7 @@ export class ClipboardGuard {
   private readonly key = randomBytes(32);
   private ours: string | undefined;
   private timer: unknown;
+  private clearing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly clipboard: Clipboard,
@@ -41,7 +42,22 @@ export class ClipboardGuard {
     return clearAt;
   }
 
-  async clearIfOurs(): Promise<void> {
+  /** Clears the clipboard if it still holds our code. `settled()` waits for every clear started so far. */
+  clearIfOurs(): Promise<void> {
+    const clearing = this.clear();
+    this.clearing = Promise.all([this.clearing, clearing.catch(() => undefined)]).then(() => undefined);
+    return clearing;
+  }
+
+  /**
+   * Resolves once every clear started so far has finished, whether it worked or not (never rejects).
+   * The app's quit waits for this: a clear that reads the clipboard asynchronously outlives lock().
+   */
+  settled(): Promise<void> {
+    return this.clearing;
+  }
+
+  private async clear(): Promise<void> {
     this.cancel();
     const ours = this.ours;
     this.ours = undefined;

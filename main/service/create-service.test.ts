@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../shared/client.js';
 import { LatchkeyError } from '../../shared/errors.js';
+import { KDF_FLOOR } from '../vault/index.js';
+import { memoisedKdf, tempVaultPath, testClock } from '../vault/test-support/test-runtime.js';
 import { createService } from './create-service.js';
+import { manualTimers } from './test-support/manual-timers.js';
 
 const clock = { now: () => 1_700_000_000_000 };
 const SECRET = 'JBSWY3DPEHPK3PXP';
@@ -84,5 +87,66 @@ describe('createClient over the service', () => {
   it('refuses a reply of the wrong shape from a hostile transport', async () => {
     const hostile = createClient(() => Promise.resolve({ ok: true, value: { code: 123 } }));
     await expect(hostile.call('otp.code', { secretBase32: SECRET })).rejects.toThrow();
+  });
+});
+
+describe('Service.shutdown', () => {
+  async function withCopiedCode() {
+    const testclock = testClock(1_700_000_000_000);
+    const board = { text: '' };
+    const reads: (() => void)[] = [];
+    const service = createService({
+      clock: testclock,
+      timers: manualTimers(testclock).timers,
+      vaultPath: tempVaultPath(),
+      kdf: KDF_FLOOR,
+      deriveKey: memoisedKdf(),
+      dailyBackups: false,
+      clipboard: {
+        write: (text) => {
+          board.text = text;
+        },
+        // Asynchronous, as Electron 45's read may be: it answers when the test says so.
+        read: () =>
+          new Promise<string>((resolve) => {
+            reads.push(() => {
+              resolve(board.text);
+            });
+          }),
+      },
+    });
+    const client = createClient((channel, payload) => service.dispatch(channel, payload));
+    await client.call('vault.create', { password: 'shutdown test password' });
+    await client.call('vault.unlock', { password: 'shutdown test password' });
+    const { account } = await client.call('accounts.add', { uri: `otpauth://totp/A:me?secret=${SECRET}&issuer=A` });
+    await client.call('accounts.copyCode', { id: account.id });
+    return { service, client, board, reads };
+  }
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('locks, and resolves only once the clipboard clear it started has finished', async () => {
+    const { service, client, board, reads } = await withCopiedCode();
+    expect(board.text).toMatch(/^\d{6}$/);
+    let done = false;
+    const shutdown = service.shutdown().then(() => (done = true));
+    expect(await client.call('vault.status', {})).toMatchObject({ locked: true });
+    await tick();
+    expect(done).toBe(false);
+    for (const read of reads.splice(0)) read();
+    await shutdown;
+    expect(done).toBe(true);
+    expect(board.text).toBe('');
+  });
+
+  it('waits for a clear already started by an earlier lock (lock() does not wait)', async () => {
+    const { service, board, reads } = await withCopiedCode();
+    service.lock();
+    let done = false;
+    const shutdown = service.shutdown().then(() => (done = true));
+    await tick();
+    expect(done).toBe(false);
+    for (const read of reads.splice(0)) read();
+    await shutdown;
+    expect(board.text).toBe('');
   });
 });

@@ -39,7 +39,8 @@ export interface ServiceDeps extends HandlerDeps {
   readonly lockPolicy?: LockPolicy;
   /**
    * Seconds since the last input anywhere on the system (Electron's powerMonitor.getSystemIdleTime).
-   * Without it, idleness counts from the unlock or the last `app.activity`.
+   * Without it, idleness counts from the unlock or the last `app.activity`; so it does too while the
+   * counter has not been seen above 60 s since the unlock (one stuck at 0 must not keep the vault open).
    */
   readonly idleSeconds?: () => number;
   /** The system clipboard, for copying codes (cleared after the user's delay, on lock and on quit). */
@@ -64,8 +65,13 @@ export interface Service {
   readonly handlers: HandlerTable;
   /** The one entry point of every door: validates, runs, and wraps the reply. Never throws. */
   dispatch(channel: unknown, payload: unknown): Promise<ReplyEnvelope>;
-  /** Forgets the vault keys; what every lock policy and the app's quit call. */
+  /** Forgets the vault keys; what every lock policy calls. The clipboard clear it starts may finish later. */
   lock(): void;
+  /**
+   * Locks, and resolves once the clipboard clears it started have finished (the system clipboard may
+   * be read asynchronously). What the app's quit waits for; never rejects.
+   */
+  shutdown(): Promise<void>;
   /** Told after every lock, whatever caused it (idle, policy, a request), so a door can react. */
   onLock(listener: () => void): void;
   /** Runs an automatic backup that is waiting for its debounce (before a short-lived process exits). */
@@ -103,9 +109,12 @@ export function createService(deps: ServiceDeps): Service {
   const clipboard = deps.clipboard === undefined ? undefined : new ClipboardGuard(deps.clipboard, deps.clock, timers, clipboardDelay(deps.clipboardClearMs, settings));
   const undo = new RemovalUndo(deps.clock, timers);
   const idleLock = watchIdleness(host, settings, timers, deps);
+  const clearClipboard = () => {
+    clipboard?.clearIfOurs().catch((error: unknown) => deps.onInternalError?.(error));
+  };
   host.onLock(() => {
     undo.wipe();
-    void clipboard?.clearIfOurs();
+    clearClipboard();
   });
   const autoBackup = new AutoBackup(host, deps.clock, timers, app, deps.dailyBackups ?? true);
   const handlers: HandlerTable = {
@@ -134,7 +143,17 @@ export function createService(deps: ServiceDeps): Service {
     handlers,
     lock: () => {
       host.lock();
-      void clipboard?.clearIfOurs();
+      clearClipboard();
+    },
+    shutdown: async () => {
+      try {
+        host.lock();
+      } catch (error) {
+        // The keys are gone already (a lock listener failed after): still wait for the clipboard.
+        deps.onInternalError?.(error);
+      }
+      clearClipboard();
+      await clipboard?.settled();
     },
     onLock: (listener) => {
       host.onLock(listener);
@@ -167,14 +186,16 @@ function watchIdleness(host: VaultHost, settings: SettingsStore, timers: Timers,
     clock: deps.clock,
     timers,
     ...(deps.idleSeconds === undefined ? {} : { idleSeconds: deps.idleSeconds }),
+    // A settings read that fails (a busy vault) gives the shortest limit there (idle-lock.ts), not none.
     limitMs: () => settings.current().autoLockMinutes * 60_000,
     isUnlocked: () => host.isUnlocked,
     lock: () => {
       host.lock();
     },
+    ...(deps.onInternalError === undefined ? {} : { onError: deps.onInternalError }),
   });
   host.onUnlock(() => {
-    idleLock.noteActivity();
+    idleLock.noteUnlock();
   });
   host.onLock(() => {
     idleLock.stop();

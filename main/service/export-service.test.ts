@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PLAINTEXT_EXPORTS } from '../../shared/export-api.js';
 import { createClient } from '../../shared/client.js';
 import { decodeQrImage } from '../enroll/index.js';
 import { readImport } from '../formats/index.js';
@@ -12,9 +13,9 @@ import { createService } from './create-service.js';
 const PASSWORD = 'export test vault password';
 const GOLDEN = Array.from({ length: 12 }, (_, i) => i);
 
-async function vaultWithGolden() {
+async function vaultWithGolden(clock = testClock()) {
   const kdf = memoisedKdf();
-  const service = createService({ clock: testClock(), vaultPath: tempVaultPath(), kdf: KDF_FLOOR, deriveKey: kdf });
+  const service = createService({ clock, vaultPath: tempVaultPath(), kdf: KDF_FLOOR, deriveKey: kdf });
   const client = createClient((channel, payload) => service.dispatch(channel, payload));
   await client.call('vault.create', { password: PASSWORD });
   await client.call('vault.unlock', { password: PASSWORD });
@@ -34,11 +35,12 @@ describe('exports that never lock a user in: our importers read each back', () =
   it('refuses a plaintext export without the explicit confirmation', async () => {
     const client = await vaultWithGolden();
     await expect(client.call('export.create', { format: 'otpauth-list' })).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(client.call('export.create', { format: 'otpauth-list', vaultPassword: PASSWORD })).rejects.toMatchObject({ code: 'USAGE' });
   });
 
   it('otpauth:// list', async () => {
     const client = await vaultWithGolden();
-    const { files } = await client.call('export.create', { format: 'otpauth-list', confirmPlaintext: true });
+    const { files } = await client.call('export.create', { format: 'otpauth-list', confirmPlaintext: true, vaultPassword: PASSWORD });
     const result = await readImport(bytesOf(files[0]?.base64 ?? ''), {});
     expect(result.format).toBe('otpauth-list');
     expectGolden(result, GOLDEN);
@@ -46,7 +48,7 @@ describe('exports that never lock a user in: our importers read each back', () =
 
   it('Aegis plain JSON (tags become groups)', async () => {
     const client = await vaultWithGolden();
-    const { files } = await client.call('export.create', { format: 'aegis', confirmPlaintext: true });
+    const { files } = await client.call('export.create', { format: 'aegis', confirmPlaintext: true, vaultPassword: PASSWORD });
     const result = await readImport(bytesOf(files[0]?.base64 ?? ''), {});
     expect(result.format).toBe('aegis');
     expectGolden(result, GOLDEN);
@@ -55,7 +57,7 @@ describe('exports that never lock a user in: our importers read each back', () =
 
   it('Google Authenticator QR codes, ten accounts each', async () => {
     const client = await vaultWithGolden();
-    const { files } = await client.call('export.create', { format: 'google-qr', confirmPlaintext: true });
+    const { files } = await client.call('export.create', { format: 'google-qr', confirmPlaintext: true, vaultPassword: PASSWORD });
     expect(files.map((f) => f.suffix)).toEqual(['-1-of-2.png', '-2-of-2.png']);
     const accounts = [];
     for (const file of files) accounts.push(...(await readImport(bytesOf(file.base64), {})).accounts);
@@ -64,7 +66,7 @@ describe('exports that never lock a user in: our importers read each back', () =
 
   it('the printable HTML sheet: every QR code on it scans back', async () => {
     const client = await vaultWithGolden();
-    const { files } = await client.call('export.create', { format: 'html', confirmPlaintext: true });
+    const { files } = await client.call('export.create', { format: 'html', confirmPlaintext: true, vaultPassword: PASSWORD });
     const html = Buffer.from(files[0]?.base64 ?? '', 'base64').toString('utf8');
     expect(html).toContain("default-src 'none'");
     const images = [...html.matchAll(/src="data:image\/png;base64,([^"]+)"/g)].map((m) => m[1] ?? '');
@@ -93,5 +95,46 @@ describe('exports that never lock a user in: our importers read each back', () =
     expect(preview.format).toBe('latchkey-transfer');
     await target.call('import.commit', { previewId: preview.previewId });
     expect((await target.call('accounts.list', {})).accounts.map((a) => a.label)).toEqual(accounts.slice(0, 3).map((a) => a.label));
+  });
+});
+
+describe('plaintext exports need the vault password again (SECURITY-NOTES §9.7)', () => {
+  it('every plaintext format: missing is INVALID_REQUEST, wrong is VAULT_WRONG_PASSWORD, right exports', async () => {
+    const client = await vaultWithGolden();
+    for (const format of PLAINTEXT_EXPORTS) {
+      await expect(client.call('export.create', { format, confirmPlaintext: true })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('vault password') as unknown });
+      await expect(client.call('export.create', { format, confirmPlaintext: true, vaultPassword: '' })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+      // One wrong, then the right one (the first failures cost no wait): each format checks it.
+      await expect(client.call('export.create', { format, confirmPlaintext: true, vaultPassword: 'not the vault password' })).rejects.toMatchObject({ code: 'VAULT_WRONG_PASSWORD' });
+      const { files, accounts } = await client.call('export.create', { format, confirmPlaintext: true, vaultPassword: PASSWORD });
+      expect(files.length).toBeGreaterThan(0);
+      expect(accounts).toBe(GOLDEN.length);
+    }
+  });
+
+  it('the transfer password is not the vault password: a transfer export needs only its own', async () => {
+    const client = await vaultWithGolden();
+    await expect(client.call('export.create', { format: 'otpauth-list', confirmPlaintext: true, password: PASSWORD })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    const { files } = await client.call('export.create', { format: 'transfer', password: 'transfer password' });
+    expect(files).toHaveLength(1);
+  });
+
+  it('wrong passwords count with reveal and unlock: the retry wait applies, then the right one works', async () => {
+    const clock = testClock();
+    const client = await vaultWithGolden(clock);
+    const { accounts } = await client.call('accounts.list', {});
+    const id = accounts[0]?.id ?? '';
+    for (let i = 0; i < 3; i++) {
+      await expect(client.call('export.create', { format: 'aegis', confirmPlaintext: true, vaultPassword: `wrong ${String(i)}` })).rejects.toMatchObject({ code: 'VAULT_WRONG_PASSWORD' });
+    }
+    // Three failures: the next attempt waits a second, whatever asks (an export, a reveal), even with the right password.
+    const waited = client.call('export.create', { format: 'aegis', confirmPlaintext: true, vaultPassword: PASSWORD });
+    await expect(waited).rejects.toMatchObject({ code: 'VAULT_TOO_MANY_ATTEMPTS' });
+    await expect(client.call('accounts.reveal', { id, password: PASSWORD })).rejects.toMatchObject({ code: 'VAULT_TOO_MANY_ATTEMPTS' });
+    clock.advance(1_000);
+    const { files } = await client.call('export.create', { format: 'aegis', confirmPlaintext: true, vaultPassword: PASSWORD });
+    expect(files).toHaveLength(1);
+    // The right password cleared the count: a reveal goes through at once.
+    expect((await client.call('accounts.reveal', { id, password: PASSWORD })).secretBase32).toMatch(/^[A-Z2-7]+$/);
   });
 });

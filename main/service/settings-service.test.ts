@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../shared/client.js';
-import { DEFAULT_SETTINGS } from '../../shared/settings-api.js';
+import { LatchkeyError } from '../../shared/errors.js';
+import { DEFAULT_SETTINGS, SETTINGS_LIMITS } from '../../shared/settings-api.js';
 import { createVault, KDF_FLOOR, unlockVault } from '../vault/index.js';
 import { memoisedKdf, tempVaultPath, testClock, testRuntime } from '../vault/test-support/test-runtime.js';
 import { createService, type ServiceDeps } from './create-service.js';
@@ -132,9 +133,11 @@ describe('idle lock in the service', () => {
     expect(manual.count()).toBe(0);
   });
 
-  it("with the system's idle time injected, input elsewhere keeps it open", async () => {
-    let systemIdleSeconds = 0;
+  it("with the system's idle time injected, input elsewhere keeps it open once the counter has shown it counts", async () => {
+    // Seen above 60 s at the unlock: a counter that works.
+    let systemIdleSeconds = 90;
     const { manual, locked } = await setup({ idleSeconds: () => systemIdleSeconds });
+    systemIdleSeconds = 0;
     manual.advance(20 * MINUTE);
     expect(await locked()).toBe(false);
     systemIdleSeconds = 4 * 60;
@@ -143,5 +146,47 @@ describe('idle lock in the service', () => {
     systemIdleSeconds = 5 * 60;
     manual.advance(MINUTE);
     expect(await locked()).toBe(true);
+  });
+
+  it('a system counter stuck at 0 (electron#34826) does not keep it open: it locks at the limit', async () => {
+    const { clock, manual, client, locked } = await setup({ idleSeconds: () => 0 });
+    manual.advance(5 * MINUTE - 1);
+    expect(await locked()).toBe(false);
+    manual.advance(1);
+    expect(await locked()).toBe(true);
+    // A request after the limit, before the timer: locked too.
+    await client.call('vault.unlock', { password: PASSWORD });
+    clock.advance(5 * MINUTE);
+    await expect(client.call('accounts.list', {})).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
+  });
+
+  it('settings that cannot be read (a busy vault) give the shortest limit: the unlock arms it, requests still work', async () => {
+    const internal: unknown[] = [];
+    const { manual, client, locked } = await setup({ onInternalError: (error) => internal.push(error) });
+    await client.call('vault.lock', {});
+    const busy = vi.spyOn(SettingsStore.prototype, 'current').mockImplementation(() => {
+      throw new LatchkeyError('VAULT_IN_USE', 'the vault is in use by another process');
+    });
+    try {
+      expect(await client.call('vault.unlock', { password: PASSWORD })).toMatchObject({ locked: false });
+      expect(manual.dueTimes()).toHaveLength(1);
+      expect((await client.call('accounts.list', {})).accounts).toEqual([]);
+      manual.advance(SETTINGS_LIMITS.autoLockMinutesMin * MINUTE - 1);
+      expect(await locked()).toBe(false);
+      manual.advance(1);
+      expect(await locked()).toBe(true);
+      expect(internal).toEqual([]);
+
+      // Something unexpected (not a busy vault) falls back the same way, and is reported as a bug.
+      busy.mockImplementation(() => {
+        throw new Error('SQLITE_BUSY: database is locked');
+      });
+      await client.call('vault.unlock', { password: PASSWORD });
+      manual.advance(SETTINGS_LIMITS.autoLockMinutesMin * MINUTE);
+      expect(await locked()).toBe(true);
+      expect(internal.length).toBeGreaterThan(0);
+    } finally {
+      busy.mockRestore();
+    }
   });
 });

@@ -43,7 +43,8 @@ describe('accounts.remove → accounts.undoRemove', () => {
     const { account } = await client.call('accounts.undoRemove', { id: middle.id });
     expect(account).toEqual(middle);
     expect((await listing()).map((a) => a.id)).toEqual(accounts.map((a) => a.id));
-    expect(await client.call('accounts.details', { id: middle.id })).toMatchObject({ note: 'note 1', recoveryCodes: [{ code: 'code-1', used: false }] });
+    expect(await client.call('accounts.details', { id: middle.id })).toMatchObject({ note: 'note 1', recoveryCodes: { total: 1, unused: 1 } });
+    expect(await client.call('accounts.recoveryCodes', { id: middle.id, action: 'list' })).toEqual({ codes: [{ code: 'code-1', used: false }] });
     expect(await client.call('vault.verify', {})).toEqual({ rows: 3, damaged: [], manifest: 'ok' });
     // Undone once: there is nothing left to undo.
     await expect(client.call('accounts.undoRemove', { id: middle.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -123,12 +124,30 @@ describe('accounts.details', () => {
     const { clock, client } = await setup();
     const { account } = await client.call('accounts.add', { account: { secretBase32: SECRETS[1] ?? '', issuer: 'Plain', label: 'me' } });
     const details = await client.call('accounts.details', { id: account.id });
-    expect(details).toEqual({ note: '', recoveryCodes: [], createdAt: Math.floor(clock.now() / 1000), updatedAt: Math.floor(clock.now() / 1000) });
+    expect(details).toEqual({ note: '', recoveryCodes: { total: 0, unused: 0 }, createdAt: Math.floor(clock.now() / 1000), updatedAt: Math.floor(clock.now() / 1000) });
     clock.advance(5_000);
     await client.call('accounts.update', { id: account.id, patch: { note: 'desk drawer' } });
     expect(await client.call('accounts.details', { id: account.id })).toMatchObject({ note: 'desk drawer', updatedAt: Math.floor(clock.now() / 1000) });
     expect(JSON.stringify(details)).not.toContain(SECRETS[1]);
     await expect(client.call('accounts.details', { id: 'f'.repeat(32) })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('counts the recovery codes but never sends them; the codes come only from accounts.recoveryCodes list', async () => {
+    const { client } = await setup();
+    const { account } = await client.call('accounts.add', {
+      account: { secretBase32: SECRETS[2] ?? '', issuer: 'Codes', label: 'me' },
+      recoveryCodes: ['first-1111', 'second-2222', 'third-3333'],
+    });
+    await client.call('accounts.recoveryCodes', { id: account.id, action: 'markUsed', code: 'second-2222' });
+    const details = await client.call('accounts.details', { id: account.id });
+    expect(details.recoveryCodes).toEqual({ total: 3, unused: 2 });
+    const text = JSON.stringify(details);
+    for (const code of ['first-1111', 'second-2222', 'third-3333']) expect(text).not.toContain(code);
+    expect((await client.call('accounts.recoveryCodes', { id: account.id, action: 'list' })).codes).toEqual([
+      { code: 'first-1111', used: false },
+      { code: 'second-2222', used: true },
+      { code: 'third-3333', used: false },
+    ]);
   });
 });
 

@@ -64,17 +64,36 @@ export class VaultHost {
     return this.current === undefined || this.current.isLocked ? undefined : this.current.duplicateKeys();
   }
 
+  /**
+   * Makes `session` the unlocked one. If an unlock listener fails (the idle lock could not be armed),
+   * the vault is locked again before the error goes on: never unlocked without its watchers.
+   */
   adopt(session: VaultSession): void {
     this.lock();
     this.current = session;
-    for (const listener of this.unlockListeners) listener();
+    try {
+      for (const listener of this.unlockListeners) listener();
+    } catch (error) {
+      this.lock();
+      throw error;
+    }
   }
 
+  /** Forgets the keys, then tells every lock listener, even when one of them fails (its error goes on after). */
   lock(): void {
     const wasUnlocked = this.current !== undefined;
     this.current?.lock();
     this.current = undefined;
-    if (wasUnlocked) for (const listener of this.lockListeners) listener();
+    if (!wasUnlocked) return;
+    const failures: unknown[] = [];
+    for (const listener of this.lockListeners) {
+      try {
+        listener();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
   }
 
   onLock(listener: () => void): void {

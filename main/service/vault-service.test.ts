@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../shared/client.js';
 import { LatchkeyError } from '../../shared/errors.js';
+import { formatOtpauthUri } from '../enroll/index.js';
+import { decodeBase32 } from '../otp/index.js';
 import { KDF_FLOOR } from '../vault/index.js';
 import { memoisedKdf, tempVaultPath, testClock } from '../vault/test-support/test-runtime.js';
 import { createService, type LockPolicy } from './create-service.js';
+import { qrMatrix } from './qr-matrix.js';
 
 const SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 const PASSWORD = 'service test password';
@@ -49,8 +52,14 @@ describe('vault and account channels', () => {
     expect((await client.call('accounts.nextHotp', { id: account.id })).account).toMatchObject({ code: '287082' });
     await expect(client.call('accounts.reveal', { id: account.id, password: 'not the password' })).rejects.toMatchObject({ code: 'VAULT_WRONG_PASSWORD' });
     const revealed = await client.call('accounts.reveal', { id: account.id, password: PASSWORD });
+    // The secret once as text, and the URI (at the current counter) only as its QR code.
+    expect(Object.keys(revealed).sort()).toEqual(['qr', 'secretBase32']);
     expect(revealed.secretBase32).toBe(SECRET);
-    expect(revealed.uri).toContain('counter=2');
+    const decoded = decodeBase32(SECRET);
+    if (!decoded.ok) throw new Error('test secret');
+    const uri = formatOtpauthUri({ type: 'hotp', secret: decoded.bytes, issuer: 'Bank', label: 'me', algorithm: 'SHA1', digits: 6, counter: 2n });
+    expect(uri).toContain('counter=2');
+    expect(revealed.qr).toEqual(qrMatrix(uri));
   });
 
   it('recovery codes: add, list, mark used', async () => {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { VaultStatus } from '../../shared/vault-api.js';
 import { AccountsScreen } from './accounts/AccountsScreen.js';
 import { useActivityReports } from './activity.js';
+import { describeError } from './errors.js';
 import { FirstRun } from './FirstRun.js';
 import { latchkey } from './latchkey.js';
 import { applyTheme } from './theme.js';
@@ -10,8 +11,17 @@ import { Unlock } from './Unlock.js';
 /** Which screen: decided by the vault's status alone. */
 export function App() {
   const [status, setStatus] = useState<VaultStatus | undefined>();
+  const [failure, setFailure] = useState('');
   const refresh = useCallback(() => {
-    void latchkey().call('vault.status', {}).then(setStatus);
+    latchkey()
+      .call('vault.status', {})
+      .then((next) => {
+        setFailure('');
+        setStatus(next);
+      })
+      .catch((caught: unknown) => {
+        setFailure(describeError(caught));
+      });
   }, []);
   useEffect(refresh, [refresh]);
   const unlocked = status?.exists === true && !status.locked;
@@ -35,6 +45,19 @@ export function App() {
       .catch(() => undefined);
   }, [unlocked]);
 
+  if (failure !== '' && status === undefined) {
+    return (
+      <main className="screen centered">
+        <h1>Latchkey</h1>
+        <p role="alert" className="error">
+          The vault could not be opened: {failure}
+        </p>
+        <button type="button" onClick={refresh}>
+          Try again
+        </button>
+      </main>
+    );
+  }
   if (status === undefined) return <main className="screen centered" aria-busy="true" />;
   if (!status.exists) return <FirstRun onDone={refresh} />;
   if (status.locked) return <Unlock onUnlocked={refresh} />;

@@ -21,8 +21,8 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
     setBusy(true);
     setError('');
     try {
+      // Not unlocked yet: an idle lock (and the page reload it brings) must not take the key off screen.
       const created = await latchkey().call('vault.create', { password });
-      await latchkey().call('vault.unlock', { password });
       setVaultPath(created.path);
       setRecoveryKey(created.recoveryKey);
     } catch (caught) {
@@ -30,6 +30,17 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
     } finally {
       setBusy(false);
     }
+  }
+
+  async function acknowledge() {
+    try {
+      await latchkey().call('vault.unlock', { password });
+    } catch {
+      // Should the unlock fail (it can't with the password just set), the unlock screen asks again.
+    }
+    setPassword('');
+    setRepeat('');
+    onDone();
   }
 
   if (recoveryKey !== undefined) {
@@ -44,7 +55,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
           ))}
         </output>
         <div className="row center">
-          <button type="button" onClick={() => { saveKeyFile(recoveryKey); setKept('Saved as latchkey-recovery-key.txt: move it off this computer (a USB stick in a drawer, a password manager).'); }}>
+          <button type="button" onClick={() => { saveKeyFile(recoveryKey); setKept('Offered for download as latchkey-recovery-key.txt: keep it off this computer (a USB stick in a drawer, a password manager).'); }}>
             Save as a file…
           </button>
           <button type="button" onClick={() => { window.print(); }}>
@@ -53,7 +64,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
         </div>
         {kept !== '' && <p className="hint" role="status">{kept}</p>}
         <p className="hint small">Vault file: {vaultPath}</p>
-        <button type="button" className="primary" onClick={onDone} autoFocus>
+        <button type="button" className="primary" onClick={() => void acknowledge()} autoFocus>
           I have written it down
         </button>
       </main>

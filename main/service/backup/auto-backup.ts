@@ -135,7 +135,14 @@ export class AutoBackup {
     if (this.dailyTimer !== undefined) this.timers.clearTimeout(this.dailyTimer);
     this.dailyTimer = undefined;
     if (!this.daily || this.settings() === undefined) return;
-    const last = lastSchema.safeParse(this.host.session().getRecord(LAST));
+    // Runs inside the unlock: a last-backup record that cannot be read means a backup is due now.
+    let stored: unknown;
+    try {
+      stored = this.host.session().getRecord(LAST);
+    } catch {
+      stored = undefined;
+    }
+    const last = lastSchema.safeParse(stored);
     const due = last.success ? last.data.at * 1000 + DAY_MS : this.clock.now();
     this.dailyTimer = this.timers.setTimeout(() => {
       void this.run();

@@ -78,9 +78,11 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
     'accounts.details': ({ id }) => {
       const session = host.session();
       const { createdAt, updatedAt } = session.account(id);
-      const { note, recoveryCodes } = session.extra(id);
+      const { note, recoveryCodes = [] } = session.extra(id);
+      // Counts only: the codes themselves go out through accounts.recoveryCodes 'list', on request.
+      const counts = { total: recoveryCodes.length, unused: recoveryCodes.filter((entry) => !entry.used).length };
       // Stored in ms; the wire speaks unix seconds everywhere.
-      return { note: note ?? '', recoveryCodes: recoveryCodes ?? [], createdAt: Math.floor(createdAt / 1000), updatedAt: Math.floor(updatedAt / 1000) };
+      return { note: note ?? '', recoveryCodes: counts, createdAt: Math.floor(createdAt / 1000), updatedAt: Math.floor(updatedAt / 1000) };
     },
     'accounts.reorder': ({ ids }) => {
       host.session().reorder(ids);
@@ -91,10 +93,8 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
         const session = host.session();
         await session.reauthenticate(password);
         const meta = session.account(id);
-        return session.withSecret(id, (secret) => {
-          const uri = formatOtpauthUri({ ...meta, secret });
-          return { secretBase32: encodeBase32(secret), uri, qr: qrMatrix(uri) };
-        });
+        // The URI goes out only as its QR code: the seed is not sent a second time as text.
+        return session.withSecret(id, (secret) => ({ secretBase32: encodeBase32(secret), qr: qrMatrix(formatOtpauthUri({ ...meta, secret })) }));
       }),
     'accounts.nextHotp': ({ id, peek }) => {
       const session = host.session();

@@ -11,15 +11,19 @@ import type { VaultHost } from '../vault-host.js';
 
 /**
  * Exports for leaving Latchkey (or moving accounts between machines). Plaintext ones need the
- * caller's explicit confirmation; the transfer block is encrypted with its own password.
+ * caller's explicit confirmation and the vault password again (SECURITY-NOTES §9.7: no channel
+ * yields seed bytes without a fresh re-auth); the transfer block is encrypted with its own password.
  */
 export function exportHandlers(host: VaultHost, clock: Clock, app: string): HandlersFor<'export.create'> {
   return {
-    'export.create': ({ format, ids, confirmPlaintext, password }) =>
+    'export.create': ({ format, ids, confirmPlaintext, password, vaultPassword }) =>
       host.serialized(async () => {
         const session = host.session();
-        if (PLAINTEXT_EXPORTS.includes(format) && !confirmPlaintext) {
-          throw new UsageError('this export writes every secret in the clear: confirm it explicitly (--i-understand-this-is-plaintext)');
+        if (PLAINTEXT_EXPORTS.includes(format)) {
+          if (!confirmPlaintext) throw new UsageError('this export writes every secret in the clear: confirm it explicitly (--i-understand-this-is-plaintext)');
+          if (vaultPassword === undefined) throw new LatchkeyError('INVALID_REQUEST', 'a plaintext export needs the vault password again (vaultPassword)');
+          // Like accounts.reveal: rate-limited, and before anything is read or produced.
+          await session.reauthenticate(vaultPassword);
         }
         const entries = [...backupEntriesOf(session, ids)];
         if (ids !== undefined && entries.length !== new Set(ids).size) throw new LatchkeyError('NOT_FOUND', 'some of the chosen accounts are not in the vault');

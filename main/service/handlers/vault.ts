@@ -53,7 +53,18 @@ export function vaultHandlers(host: VaultHost): HandlersFor<VaultChannel> {
         await session.reauthenticate(password);
         return { recoveryKey: session.issueRecoveryKey() };
       }),
-    'vault.rekey': ({ password }) => host.serialized(() => rekeyVault(host.session(), password)),
+    'vault.rekey': ({ password }) =>
+      host.serialized(async () => {
+        const session = host.session();
+        try {
+          return await rekeyVault(session, password);
+        } catch (error) {
+          // A rekey that failed after swapping keys locks the session itself (rekey.ts): the host's
+          // lock listeners (idle timer, clipboard, undo, the doors) must still hear of it.
+          if (session.isLocked) host.lock();
+          throw error;
+        }
+      }),
     'vault.slots': () => ({ slots: host.session().slots().map((slot) => ({ ...slot })) }),
   };
 }

@@ -57,7 +57,7 @@ export const AccountRow = memo(function AccountRow({ account, ending, next, reor
       }
     : {};
   return (
-    <li className={`account${dragging ? ' dragging' : ''}`} data-id={account.id} {...dragProps}>
+    <div className={`account${dragging ? ' dragging' : ''}`} data-id={account.id} {...dragProps}>
       {reorderable && (
         <button type="button" className="handle" aria-label={`Move ${fullName} (arrow keys)`} title="Drag, or use the arrow keys, to reorder" onKeyDown={onHandleKey}>
           <span aria-hidden="true">⋮⋮</span>
@@ -98,6 +98,6 @@ export const AccountRow = memo(function AccountRow({ account, ending, next, reor
       ) : (
         <span className="ring-placeholder" aria-hidden="true" />
       )}
-    </li>
+    </div>
   );
 });

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AccountView } from '../../../shared/vault-api.js';
 import { AddDialog } from '../add/AddDialog.js';
 import { DetailsDialog } from '../details/DetailsDialog.js';
@@ -6,6 +6,7 @@ import { describeError } from '../errors.js';
 import { latchkey } from '../latchkey.js';
 import { SettingsDialog } from '../settings/SettingsDialog.js';
 import { displayName } from '../ui/format.js';
+import { AccountList } from './AccountList.js';
 import { AccountRow, type RowActions } from './AccountRow.js';
 import { UndoBar, type PendingUndo } from './UndoBar.js';
 import { ENDING_MS, useLiveAccounts } from './useLiveAccounts.js';
@@ -33,6 +34,9 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
   const [draggingId, setDraggingId] = useState<string | undefined>();
   /** HOTP codes the user asked for, shown in their rows until the list is next fetched. */
   const [hotpShown, setHotpShown] = useState<ReadonlyMap<string, string>>(new Map());
+  useEffect(() => {
+    setHotpShown(new Map());
+  }, [accounts]);
   const dragOrder = useRef<string[] | undefined>(undefined);
 
   const allTags = useMemo(() => [...new Set(accounts.flatMap((a) => a.tags))].sort((a, b) => a.localeCompare(b)), [accounts]);
@@ -56,13 +60,24 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
         .then(({ copied, clearsAt, hotpCode }) => {
           const wait = clearsAt === null ? '' : `; the clipboard clears in ${String(Math.max(1, clearsAt - Math.floor(Date.now() / 1000)))} s`;
           setNotice(copied ? `Copied the ${displayName(account)} code${wait}.` : 'Copying is not available here.');
-          if (hotpCode !== null) setHotpShown((shown) => new Map(shown).set(account.id, hotpCode));
+          if (hotpCode !== null) {
+            setHotpShown((shown) => new Map(shown).set(account.id, hotpCode));
+            // Shown no longer than it stays on the clipboard.
+            const hideIn = clearsAt === null ? 30_000 : Math.max(1000, clearsAt * 1000 - Date.now());
+            setTimeout(() => {
+              setHotpShown((shown) => {
+                const next = new Map(shown);
+                next.delete(account.id);
+                return next;
+              });
+            }, hideIn);
+          }
         })
         .catch((error: unknown) => {
           setNotice(describeError(error));
         });
     },
-    [reload],
+    [],
   );
 
   const saveOrder = useCallback(
@@ -136,6 +151,15 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
     [reload],
   );
 
+  const undoDone = useCallback(
+    (message?: string) => {
+      setUndo(undefined);
+      if (message !== undefined) setNotice(message);
+      reload();
+    },
+    [reload],
+  );
+
   const open = panel?.kind === 'details' ? accounts.find((a) => a.id === panel.id) : undefined;
 
   return (
@@ -181,6 +205,11 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
       <p className="notice" role="status" aria-live="polite">
         {notice}
       </p>
+      {live.error !== undefined && (
+        <p className="error" role="alert">
+          The codes could not be refreshed: {describeError(live.error)}
+        </p>
+      )}
       {live.loaded && accounts.length === 0 && (
         <div className="empty">
           <p>No accounts yet.</p>
@@ -188,12 +217,12 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
         </div>
       )}
       {live.loaded && accounts.length > 0 && visible.length === 0 && <p className="empty">No account matches “{query.trim() === '' ? tag : query.trim()}”.</p>}
-      <ul className="accounts" aria-label="Accounts">
-        {visible.map((account) => {
+      <AccountList
+        accounts={visible}
+        render={(account) => {
           const ending = account.validUntil !== null && account.validUntil * 1000 - now <= ENDING_MS;
           return (
             <AccountRow
-              key={account.id}
               account={hotpShown.has(account.id) ? { ...account, code: hotpShown.get(account.id) ?? null } : account}
               ending={ending}
               next={ending ? nextCodes.get(account.id) : undefined}
@@ -202,18 +231,9 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
               actions={actions}
             />
           );
-        })}
-      </ul>
-      {undo !== undefined && (
-        <UndoBar
-          pending={undo}
-          onDone={(message) => {
-            setUndo(undefined);
-            if (message !== undefined) setNotice(message);
-            reload();
-          }}
-        />
-      )}
+        }}
+      />
+      {undo !== undefined && <UndoBar pending={undo} onDone={undoDone} />}
       {panel?.kind === 'add' && (
         <AddDialog
           onClose={() => { setPanel(undefined); }}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AccountView } from '../../../shared/vault-api.js';
+import { errorCode } from '../errors.js';
 import { latchkey } from '../latchkey.js';
 
 /** How early the next code is previewed (and the current one turns red). */
@@ -14,6 +15,8 @@ export interface LiveAccounts {
   readonly nextCodes: ReadonlyMap<string, string>;
   readonly reload: () => void;
   readonly replace: (accounts: readonly AccountView[]) => void;
+  /** Why the last fetch failed, when it was not the vault locking (that goes to onLocked). */
+  readonly error: unknown;
 }
 
 /**
@@ -21,18 +24,32 @@ export interface LiveAccounts {
  * the next codes only once per window, for the rows entering their last seconds: a quiet vault costs
  * one request per code boundary.
  */
-export function useLiveAccounts(onFailure: (error: unknown) => void): LiveAccounts {
+export function useLiveAccounts(onLocked: () => void): LiveAccounts {
   const [accounts, setAccounts] = useState<readonly AccountView[]>([]);
   const [loaded, setLoaded] = useState(false);
   const [now, setNow] = useState(() => Date.now());
   const [nextCodes, setNextCodes] = useState<ReadonlyMap<string, string>>(new Map());
   const asked = useRef(new Set<string>());
+  const [error, setError] = useState<unknown>();
+  // Once per boundary: should main's clock lag the page's, the old listing must not be asked for every second.
+  const reloadedFor = useRef(0);
+  const onFailure = useCallback(
+    (caught: unknown) => {
+      if (errorCode(caught) === 'VAULT_LOCKED') onLocked();
+      else {
+        reloadedFor.current = 0; // try again at the next tick
+        setError(caught);
+      }
+    },
+    [onLocked],
+  );
 
   const reload = useCallback(() => {
     latchkey()
       .call('accounts.list', {})
       .then(({ accounts: list }) => {
         asked.current.clear();
+        setError(undefined);
         setNextCodes(new Map());
         setAccounts(list);
         setLoaded(true);
@@ -51,8 +68,6 @@ export function useLiveAccounts(onFailure: (error: unknown) => void): LiveAccoun
   }, []);
 
   const nextBoundary = accounts.reduce((soonest, a) => (a.validUntil === null ? soonest : Math.min(soonest, a.validUntil * 1000)), Infinity);
-  // Once per boundary: should main's clock lag the page's, the old listing must not be asked for every second.
-  const reloadedFor = useRef(0);
   useEffect(() => {
     if (now >= nextBoundary && reloadedFor.current !== nextBoundary) {
       reloadedFor.current = nextBoundary;
@@ -76,5 +91,5 @@ export function useLiveAccounts(onFailure: (error: unknown) => void): LiveAccoun
     setAccounts(list);
   }, []);
 
-  return { accounts, loaded, now, nextCodes, reload, replace };
+  return { accounts, loaded, now, nextCodes, reload, replace, error };
 }

@@ -106,7 +106,7 @@ export function AddDialog({ onClose, onAdded }: { onClose: () => void; onAdded: 
         onDragLeave={() => { setDropping(false); }}
         onDrop={onDrop}
       >
-        <div className="segmented" role="tablist" aria-label="How to add">
+        <div className="segmented" role="group" aria-label="How to add">
           {(
             [
               ['scan', 'Scan or paste'],
@@ -114,7 +114,7 @@ export function AddDialog({ onClose, onAdded }: { onClose: () => void; onAdded: 
               ['import', 'Import'],
             ] as const
           ).map(([id, text]) => (
-            <button key={id} type="button" role="tab" aria-selected={way === id} onClick={() => { setWay(id); }}>
+            <button key={id} type="button" aria-pressed={way === id} onClick={() => { setWay(id); }}>
               {text}
             </button>
           ))}

@@ -17,11 +17,12 @@ export function ImportPanel({ onAdded }: { onAdded: (message: string) => void })
   const [error, setError] = useState('');
 
   useEffect(() => {
-    void latchkey()
+    latchkey()
       .call('import.formats', {})
       .then(({ formats: list }) => {
         setFormats(list.map((f) => f.name));
-      });
+      })
+      .catch(() => undefined); // the hint then names the formats itself
   }, []);
 
   async function read(event?: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
@@ -35,6 +36,7 @@ export function ImportPanel({ onAdded }: { onAdded: (message: string) => void })
       const fileBase64 = await fileToBase64(file);
       setPreview(await latchkey().call('import.preview', { fileBase64, fileName: file.name, ...(password === '' ? {} : { password }) }));
       setNeedsPassword(false);
+      setPassword('');
     } catch (caught) {
       if (errorCode(caught) === 'IMPORT_WRONG_PASSWORD' && password === '') {
         setNeedsPassword(true);

@@ -31,7 +31,13 @@ export function ManualForm({ onAdded }: { onAdded: (message: string) => void }) 
   const [form, setForm] = useState({ issuer: '', label: '', secret: '', type: 'totp', algorithm: 'SHA1', digits: '6', period: '30', counter: '0' });
   const [errors, setErrors] = useState<Errors>({});
   const set = (field: keyof typeof form) => (event: { target: { value: string } }) => {
-    setForm({ ...form, [field]: event.target.value });
+    const { value } = event.target;
+    setForm((current) => ({ ...current, [field]: value }));
+  };
+  const focusFirstInvalid = () => {
+    requestAnimationFrame(() => {
+      document.querySelector<HTMLElement>('form.manual [aria-invalid="true"]')?.focus();
+    });
   };
   const invalid = (field: FieldName) => ({ 'aria-invalid': errors[field] !== undefined, 'aria-describedby': errors[field] === undefined ? undefined : `error-${field}` });
 
@@ -39,7 +45,10 @@ export function ManualForm({ onAdded }: { onAdded: (message: string) => void }) 
     event.preventDefault();
     const found = localErrors(form);
     setErrors(found);
-    if (Object.keys(found).length > 0) return;
+    if (Object.keys(found).length > 0) {
+      focusFirstInvalid();
+      return;
+    }
     const type = form.type as 'totp' | 'hotp' | 'steam';
     try {
       const { account } = await latchkey().call('accounts.add', {
@@ -55,8 +64,10 @@ export function ManualForm({ onAdded }: { onAdded: (message: string) => void }) 
       onAdded(`Added ${account.issuer === '' ? account.label : account.issuer}.`);
     } catch (caught) {
       const field = errorField(caught);
-      const known: readonly string[] = ['issuer', 'label', 'secret', 'type', 'algorithm', 'digits', 'period', 'counter'];
+      // The fields that have a message slot; anything else is said under the form.
+      const known: readonly string[] = ['issuer', 'label', 'secret', 'digits', 'period', 'counter'];
       setErrors(field !== undefined && known.includes(field) ? { [field]: describeError(caught) } : { form: describeError(caught) });
+      focusFirstInvalid();
     }
   }
 

@@ -26,18 +26,22 @@ function download(name: string, mime: string, base64: string): void {
 export function ExportSettings() {
   const [format, setFormat] = useState<keyof typeof FORMATS>('otpauth-list');
   const [typed, setTyped] = useState('');
+  const [vaultPassword, setVaultPassword] = useState('');
   const [message, setMessage] = useState('');
   const [error, setError] = useState('');
 
   async function exportNow() {
     setError('');
     try {
-      const { files, accounts, warnings } = await latchkey().call('export.create', { format, confirmPlaintext: PLAINTEXT_EXPORTS.includes(format) });
+      const { files, accounts, warnings } = await latchkey().call('export.create', { format, confirmPlaintext: PLAINTEXT_EXPORTS.includes(format), vaultPassword });
       files.forEach((file) => { download(`latchkey-export${file.suffix}`, file.mime, file.base64); });
-      setMessage(`Exported ${String(accounts)} accounts. The file is not encrypted: delete it as soon as the other app has read it.${warnings.length > 0 ? ` ${warnings.join(' ')}` : ''}`);
+      const names = files.map((file) => `latchkey-export${file.suffix}`).join(', ');
+      setMessage(`${String(accounts)} ${accounts === 1 ? 'account' : 'accounts'} offered for download as ${names}. It is not encrypted: delete it as soon as the other app has read it.${warnings.length > 0 ? ` ${warnings.join(' ')}` : ''}`);
       setTyped('');
     } catch (caught) {
       setError(describeError(caught));
+    } finally {
+      setVaultPassword('');
     }
   }
 
@@ -61,7 +65,11 @@ export function ExportSettings() {
         Type “{PLAINTEXT_CONFIRMATION}” to confirm
         <input type="text" value={typed} onChange={(e) => { setTyped(e.target.value); }} spellCheck={false} autoComplete="off" />
       </label>
-      <button type="button" className="danger-outline" disabled={typed.trim().toLowerCase() !== PLAINTEXT_CONFIRMATION} onClick={() => void exportNow()}>
+      <label>
+        Vault password
+        <input type="password" autoComplete="current-password" value={vaultPassword} onChange={(e) => { setVaultPassword(e.target.value); }} />
+      </label>
+      <button type="button" className="danger-outline" disabled={typed.trim().toLowerCase() !== PLAINTEXT_CONFIRMATION || vaultPassword === ''} onClick={() => void exportNow()}>
         Export unencrypted file
       </button>
       {message !== '' && <p role="status" className="hint">{message}</p>}
