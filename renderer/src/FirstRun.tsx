@@ -72,6 +72,9 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
   }
   return (
     <main className="screen centered">
+      <div className="brand" aria-hidden="true">
+        <span className="brand-mark">◆</span>
+      </div>
       <h1>Welcome to Latchkey</h1>
       <p className="hint">Your two-factor codes, in an encrypted vault on this computer. Choose a password of at least 8 characters.</p>
       <form onSubmit={(event) => void create(event)} className="stack">
