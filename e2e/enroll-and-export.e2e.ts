@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../main/test-support/facts.js';
-import { launchChromium, openApp, type AppPage, type OpenAppOptions } from './harness.js';
+import { E2E_PASSWORD, launchChromium, openUnlockedApp, rowNames } from './harness.js';
 
-const PASSWORD = 'e2e vault password';
 const QR_FIXTURES = join(REPO_ROOT, 'main', 'enroll', 'qr', 'fixtures');
 const AEGIS_FIXTURES = join(REPO_ROOT, 'main', 'formats', 'aegis', 'fixtures');
 let browser: Browser;
@@ -17,21 +16,11 @@ afterAll(async () => {
   await browser.close();
 });
 
-async function unlockedApp(options: OpenAppOptions = {}): Promise<AppPage> {
-  const app = await openApp(browser, options);
-  await app.service.dispatch('vault.create', { password: PASSWORD });
-  await app.service.dispatch('vault.unlock', { password: PASSWORD });
-  await app.page.reload();
-  await app.page.getByLabel('Search accounts').waitFor();
-  return app;
-}
-
-const rowNames = (app: AppPage) => app.page.locator('.account .issuer').allTextContents();
 
 describe('more ways in and out, in headless Chromium over the real service', () => {
   it('"Scan the screen" finds the QR code on a 1080p desktop (the capture main was given)', async () => {
     const screenshot = new Uint8Array(readFileSync(join(QR_FIXTURES, 'screenshot-1080p.png')));
-    const app = await unlockedApp({ capture: { capture: () => Promise.resolve([screenshot]) } });
+    const app = await openUnlockedApp(browser, { capture: { capture: () => Promise.resolve([screenshot]) } });
     await app.page.getByRole('button', { name: 'Add', exact: true }).click();
     await app.page.getByRole('button', { name: 'Scan the screen' }).click();
     await app.page.getByRole('button', { name: 'Add 1 account' }).click();
@@ -39,14 +28,14 @@ describe('more ways in and out, in headless Chromium over the real service', () 
   });
 
   it('without a screen to capture, scanning says so instead of failing silently', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await app.page.getByRole('button', { name: 'Add', exact: true }).click();
     await app.page.getByRole('button', { name: 'Scan the screen' }).click();
     await expect.poll(() => app.page.getByRole('alert').textContent()).toMatch(/screen/i);
   });
 
   it('a QR image pasted from the clipboard (Ctrl+V) is read', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await app.page.getByRole('button', { name: 'Add', exact: true }).click();
     const bytes = [...readFileSync(join(QR_FIXTURES, 'two-codes.png'))];
     await app.page.evaluate((data) => {
@@ -59,7 +48,7 @@ describe('more ways in and out, in headless Chromium over the real service', () 
   });
 
   it('imports an Aegis export: preview first, nothing written until confirmed, then every account', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await app.page.getByRole('button', { name: 'Add', exact: true }).click();
     await app.page.getByRole('button', { name: 'Import', exact: true }).click();
     await app.page.getByLabel('Export file').setInputFiles(join(AEGIS_FIXTURES, 'encrypted-small.json'));
@@ -77,7 +66,7 @@ describe('more ways in and out, in headless Chromium over the real service', () 
   });
 
   it('a plaintext export needs the word typed and the vault password; the file downloaded holds the accounts’ links', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await app.service.dispatch('accounts.add', { uri: 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME' });
     await app.page.getByRole('button', { name: 'Settings' }).click();
     const exportButton = app.page.getByRole('button', { name: 'Export unencrypted file' });
@@ -91,7 +80,7 @@ describe('more ways in and out, in headless Chromium over the real service', () 
     await exportButton.click();
     await expect.poll(() => app.page.getByRole('dialog').getByRole('alert').textContent()).toMatch(/^Wrong password/);
     await app.page.getByLabel('Type “plaintext” to confirm').fill('plaintext');
-    await app.page.getByLabel('Vault password').fill(PASSWORD);
+    await app.page.getByLabel('Vault password').fill(E2E_PASSWORD);
     const [download] = await Promise.all([app.page.waitForEvent('download'), exportButton.click()]);
     const text = readFileSync(await download.path(), 'utf8');
     expect(text).toMatch(/^otpauth:\/\/totp\/ACME:alice\?secret=JBSWY3DPEHPK3PXP/m);
@@ -99,7 +88,7 @@ describe('more ways in and out, in headless Chromium over the real service', () 
   });
 
   it('keyboard only: Tab reaches search, Add, every code and details; focus is visible', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await app.service.dispatch('accounts.add', { uri: 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME' });
     await app.page.reload();
     await app.page.getByLabel('Search accounts').waitFor();
@@ -126,7 +115,7 @@ describe('more ways in and out, in headless Chromium over the real service', () 
   });
 
   it('text scaled to 200%: nothing spills sideways and the code stays whole', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await app.service.dispatch('accounts.add', { uri: 'otpauth://totp/A%20Very%20Long%20Service%20Name%20Incorporated:someone.with.a.long.address%40example.com?secret=JBSWY3DPEHPK3PXP' });
     await app.page.reload();
     // Through the CSSOM: the CSP refuses inline style tags, as it should.

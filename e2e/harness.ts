@@ -103,3 +103,19 @@ export async function openApp(browser: Browser, options: OpenAppOptions = {}): P
   });
   return { page, service, clock, dialogs, clipboard, pending: () => pending };
 }
+
+/** The vault password of `openUnlockedApp`. */
+export const E2E_PASSWORD = 'e2e vault password';
+
+/** A vault made and unlocked through the service, then the page shown: the list screen. */
+export async function openUnlockedApp(browser: Browser, options: OpenAppOptions = {}): Promise<AppPage> {
+  const app = await openApp(browser, options);
+  await app.service.dispatch('vault.create', { password: E2E_PASSWORD });
+  await app.service.dispatch('vault.unlock', { password: E2E_PASSWORD });
+  await app.page.reload();
+  await app.page.getByLabel('Search accounts').waitFor();
+  return app;
+}
+
+/** Issuers of the rows shown, top to bottom. */
+export const rowNames = (app: AppPage): Promise<string[]> => app.page.locator('.account .issuer').allTextContents();

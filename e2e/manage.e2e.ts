@@ -6,9 +6,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../main/test-support/facts.js';
 import { testClock } from '../main/vault/test-support/test-runtime.js';
-import { launchChromium, openApp, type AppPage } from './harness.js';
+import { E2E_PASSWORD, launchChromium, openUnlockedApp, rowNames, type AppPage } from './harness.js';
 
-const PASSWORD = 'e2e vault password';
 const SECRET = 'JBSWY3DPEHPK3PXP';
 const QR_FIXTURES = join(REPO_ROOT, 'main', 'enroll', 'qr', 'fixtures');
 let browser: Browser;
@@ -19,16 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser.close();
 });
-
-/** A vault made and unlocked through the service, then the page shown: the list screen. */
-async function unlockedApp(options: Parameters<typeof openApp>[1] = {}): Promise<AppPage> {
-  const app = await openApp(browser, options);
-  await app.service.dispatch('vault.create', { password: PASSWORD });
-  await app.service.dispatch('vault.unlock', { password: PASSWORD });
-  await app.page.reload();
-  await app.page.getByLabel('Search accounts').waitFor();
-  return app;
-}
 
 async function addAccounts(app: AppPage, uris: readonly string[]): Promise<void> {
   for (const uri of uris) {
@@ -43,12 +32,11 @@ function oathtool(args: readonly string[]): string {
   return execFileSync('oathtool', args, { encoding: 'utf8' }).trim();
 }
 
-const rowNames = (app: AppPage) => app.page.locator('.account .issuer').allTextContents();
 
 describe('adding, editing, deleting and locking, in headless Chromium over the real service', () => {
   it('adds by dropping a QR image: the found account is confirmed, then its code is oathtool’s', async () => {
     const clock = testClock(1_700_000_000_000);
-    const app = await unlockedApp({ clock });
+    const app = await openUnlockedApp(browser, { clock });
     await app.page.getByRole('button', { name: 'Add', exact: true }).click();
     const bytes = [...readFileSync(join(QR_FIXTURES, 'plain.png'))];
     const dataTransfer = await app.page.evaluateHandle((data) => {
@@ -67,7 +55,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
   });
 
   it('a dropped file that is not an image, or an image without a QR code, gets a clear message', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await app.page.getByRole('button', { name: 'Add', exact: true }).click();
     const drop = async (file: string, type: string) => {
       const bytes = [...readFileSync(join(QR_FIXTURES, file))];
@@ -87,7 +75,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
   });
 
   it('the manual form puts each message under its field, from the page and from main', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await app.page.getByRole('button', { name: 'Add', exact: true }).click();
     await app.page.getByRole('button', { name: 'Type a secret' }).click();
     const form = app.page.locator('form.manual');
@@ -107,7 +95,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
   });
 
   it('edit, tag, delete with confirmation, then undo: the account comes back in its place with its code', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await addAccounts(app, [
       `otpauth://totp/Alpha:a?secret=${SECRET}&issuer=Alpha`,
       'otpauth://totp/Bravo:b?secret=GEZDGNBVGY3TQOJQ&issuer=Bravo',
@@ -143,7 +131,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
   });
 
   it('a delete not undone in time stays deleted', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await addAccounts(app, [`otpauth://totp/Alpha:a?secret=${SECRET}&issuer=Alpha`, 'otpauth://totp/Bravo:b?secret=GEZDGNBVGY3TQOJQ&issuer=Bravo']);
     await app.page.getByRole('button', { name: 'Details for Alpha a' }).click();
     await app.page.getByRole('button', { name: 'Delete…' }).click();
@@ -158,7 +146,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
   });
 
   it('reveal asks for the password; the QR code shown scans (zbarimg) to the account’s URI', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await addAccounts(app, [`otpauth://totp/ACME:alice?secret=${SECRET}&issuer=ACME`]);
     await app.page.getByRole('button', { name: 'Details for ACME alice' }).click();
     await app.page.getByRole('button', { name: 'Reveal secret and QR code…' }).click();
@@ -166,7 +154,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
     await app.page.getByRole('button', { name: 'Reveal' }).click();
     await expect.poll(() => app.page.getByRole('dialog').getByRole('alert').textContent()).toMatch(/^Wrong password/);
     expect(await app.page.getByTestId('secret').count()).toBe(0);
-    await app.page.getByLabel('Vault password').fill(PASSWORD);
+    await app.page.getByLabel('Vault password').fill(E2E_PASSWORD);
     await app.page.getByRole('button', { name: 'Reveal' }).click();
     await expect.poll(() => app.page.getByTestId('secret').textContent()).toBe('JBSW Y3DP EHPK 3PXP');
     const shot = join(tmpdir(), `latchkey-qr-${String(process.pid)}.png`);
@@ -179,7 +167,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
   });
 
   it('reorders by keyboard (the row handle and the arrow keys); the order is stored', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await addAccounts(app, [
       `otpauth://totp/Alpha:a?secret=${SECRET}&issuer=Alpha`,
       'otpauth://totp/Bravo:b?secret=GEZDGNBVGY3TQOJQ&issuer=Bravo',
@@ -196,7 +184,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
   });
 
   it('reorders by dragging a row onto another', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await addAccounts(app, [
       `otpauth://totp/Alpha:a?secret=${SECRET}&issuer=Alpha`,
       'otpauth://totp/Bravo:b?secret=GEZDGNBVGY3TQOJQ&issuer=Bravo',
@@ -209,7 +197,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
   });
 
   it('settings: theme applies at once; auto-lock and clipboard delay are saved in the vault', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await app.page.getByRole('button', { name: 'Settings' }).click();
     await app.page.getByLabel('Dark').check();
     await expect.poll(() => app.page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
@@ -225,7 +213,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
 
   it('locks on idle: the clock moved past the auto-lock time brings the lock screen back', async () => {
     const clock = testClock(Date.now());
-    const app = await unlockedApp({ clock, pageClock: true });
+    const app = await openUnlockedApp(browser, { clock, pageClock: true });
     await addAccounts(app, [`otpauth://totp/ACME:alice?secret=${SECRET}&issuer=ACME`]);
     await app.page.getByLabel('Search accounts').press('a');
     // Four idle minutes: still open (the default auto-lock is five).
@@ -244,7 +232,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
   it('previews the next code in the last seconds, in red; both are oathtool’s', async () => {
     // Four seconds before a 30 s boundary.
     const clock = testClock(1_700_000_006_000);
-    const app = await unlockedApp({ clock, pageClock: true });
+    const app = await openUnlockedApp(browser, { clock, pageClock: true });
     await addAccounts(app, [`otpauth://totp/ACME:alice?secret=${SECRET}&issuer=ACME`]);
     await app.page.clock.runFor(1000);
     const now = oathtool(['--totp', '--now=@1700000006', '--base32', SECRET]);
@@ -255,7 +243,7 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
   });
 
   it('a HOTP account makes its code only when asked: shown, copied, and oathtool’s for counters 0 then 1', async () => {
-    const app = await unlockedApp();
+    const app = await openUnlockedApp(browser);
     await addAccounts(app, [`otpauth://hotp/Bank:carol?secret=${SECRET}&issuer=Bank&counter=0`]);
     const button = app.page.getByRole('button', { name: 'Make and copy the next code for Bank carol' });
     expect(await button.textContent()).toBe('Get code');

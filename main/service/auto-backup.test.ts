@@ -6,35 +6,17 @@ import { createClient } from '../../shared/client.js';
 import { encodeBase32 } from '../otp/index.js';
 import { KDF_FLOOR } from '../vault/index.js';
 import { memoisedKdf, tempVaultPath, testClock } from '../vault/test-support/test-runtime.js';
-import { DAY_MS, DEBOUNCE_MS, type Timers } from './backup/auto-backup.js';
+import { DAY_MS, DEBOUNCE_MS } from './backup/auto-backup.js';
 import { createService } from './create-service.js';
+import { manualTimers } from './test-support/manual-timers.js';
 
-/** Timers moved by hand, with the moment each is due. */
-function manualTimers(clock: ReturnType<typeof testClock>) {
-  const pending = new Map<number, { at: number; run: () => void }>();
-  let next = 1;
-  const timers: Timers = {
-    setTimeout: (run, ms) => {
-      const handle = next++;
-      pending.set(handle, { at: clock.now() + ms, run });
-      return handle;
-    },
-    clearTimeout: (handle) => {
-      pending.delete(handle as number);
-    },
-  };
+/** The shared hand-moved timers, then a pause for the backups they started to finish writing. */
+function settlingTimers(clock: ReturnType<typeof testClock>) {
+  const manual = manualTimers(clock);
   return {
-    timers,
-    count: () => pending.size,
-    /** Moves the clock by `ms` and runs what fell due. */
+    ...manual,
     advance: async (ms: number) => {
-      clock.advance(ms);
-      for (const [handle, timer] of [...pending]) {
-        if (timer.at <= clock.now()) {
-          pending.delete(handle);
-          timer.run();
-        }
-      }
+      manual.advance(ms);
       await new Promise((resolve) => setTimeout(resolve, 50));
     },
   };
@@ -42,7 +24,7 @@ function manualTimers(clock: ReturnType<typeof testClock>) {
 
 async function setup() {
   const clock = testClock(Date.UTC(2026, 10, 23, 12));
-  const manual = manualTimers(clock);
+  const manual = settlingTimers(clock);
   // The user is always near the keyboard (a working system counter, never idle past 61 s), so the idle
   // lock stays out of these day-long runs. A counter stuck at 0 would count as unsupported (idle-lock.ts).
   const service = createService({ clock, timers: manual.timers, vaultPath: tempVaultPath(), kdf: KDF_FLOOR, deriveKey: memoisedKdf(), idleSeconds: () => 61 });
