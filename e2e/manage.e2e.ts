@@ -254,4 +254,17 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
       expect(app.clipboard.text).toBe(expected);
     }
   });
+
+  it('an account added by the CLI (another process, same vault file) shows when the window is focused again', async () => {
+    const app = await openUnlockedApp(browser);
+    expect(await app.page.locator('.account').count()).toBe(0);
+    const status = await app.service.dispatch('vault.status', {});
+    const vault = status.ok ? (status.value as { path: string }).path : '';
+    const passwordFile = join(tmpdir(), `latchkey-e2e-password-${String(process.pid)}`);
+    writeFileSync(passwordFile, E2E_PASSWORD, { mode: 0o600 });
+    // The real CLI, another process on the same vault file.
+    execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'latchkey.js'), 'add', '--vault', vault, '--password-file', passwordFile, '--uri', `otpauth://totp/Elsewhere:x?secret=${SECRET}&issuer=Elsewhere`], { encoding: 'utf8' });
+    await app.page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await expect.poll(() => rowNames(app)).toEqual(['Elsewhere']);
+  });
 });

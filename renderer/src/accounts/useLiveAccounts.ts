@@ -57,6 +57,13 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
       .catch(onFailure);
   }, [onFailure]);
   useEffect(reload, [reload]);
+  // Coming back to the window: the CLI may have changed the vault meanwhile (main reads it afresh).
+  useEffect(() => {
+    window.addEventListener('focus', reload);
+    return () => {
+      window.removeEventListener('focus', reload);
+    };
+  }, [reload]);
 
   useEffect(() => {
     const timer = setInterval(() => {
