@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -266,5 +266,38 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
     execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'latchkey.js'), 'add', '--vault', vault, '--password-file', passwordFile, '--uri', `otpauth://totp/Elsewhere:x?secret=${SECRET}&issuer=Elsewhere`], { encoding: 'utf8' });
     await app.page.evaluate(() => window.dispatchEvent(new Event('focus')));
     await expect.poll(() => rowNames(app)).toEqual(['Elsewhere']);
+  });
+
+  it('recovery codes: hidden until asked for, added, marked used one by one', async () => {
+    const app = await openUnlockedApp(browser);
+    await addAccounts(app, [`otpauth://totp/ACME:alice?secret=${SECRET}&issuer=ACME`]);
+    await app.page.getByRole('button', { name: 'Details for ACME alice' }).click();
+    const section = app.page.getByRole('region', { name: 'Recovery codes' });
+    expect(await section.locator('code').count()).toBe(0);
+    await section.getByRole('button', { name: 'Show recovery codes' }).click();
+    await section.getByLabel('New recovery codes').fill('aaaa-1111 bbbb-2222\ncccc-3333');
+    await section.getByRole('button', { name: 'Add codes' }).click();
+    await expect.poll(() => section.locator('code').allTextContents()).toEqual(['aaaa-1111', 'bbbb-2222', 'cccc-3333']);
+    expect(await section.locator('p.hint').textContent()).toBe('3 of 3 unused.');
+    await section.getByRole('listitem').filter({ hasText: 'bbbb-2222' }).getByRole('button', { name: 'Mark used' }).click();
+    await expect.poll(() => section.locator('p.hint').textContent()).toBe('2 of 3 unused.');
+    expect(await section.locator('li.used code').allTextContents()).toEqual(['bbbb-2222']);
+    const stored = await app.service.dispatch('accounts.details', { id: (await app.page.locator('.account-slot').first().getAttribute('data-id')) ?? '' });
+    expect(stored.ok && (stored.value as { recoveryCodes: unknown }).recoveryCodes).toEqual({ total: 3, unused: 2 });
+  });
+
+  it('automatic backups: turned on in settings, the first backup is written and verified', async () => {
+    const app = await openUnlockedApp(browser);
+    await addAccounts(app, [`otpauth://totp/ACME:alice?secret=${SECRET}&issuer=ACME`]);
+    const folder = mkdtempSync(join(tmpdir(), 'latchkey-e2e-backups-'));
+    await app.page.getByRole('button', { name: 'Settings' }).click();
+    const section = app.page.getByRole('region', { name: 'Automatic backups' });
+    await section.getByLabel('Folder').fill(folder);
+    await section.getByLabel('Backup password').fill('backup password');
+    await section.getByLabel('Repeat it').fill('backup password');
+    await section.getByRole('button', { name: 'Turn on automatic backups' }).click();
+    await expect.poll(() => section.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/^Automatic backups are on/);
+    expect(await section.textContent()).toContain(', verified.');
+    expect(readdirSync(folder).filter((name) => name.endsWith('.lkbak'))).toHaveLength(1);
   });
 });

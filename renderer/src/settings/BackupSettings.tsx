@@ -27,8 +27,10 @@ export function BackupSettings() {
     setError('');
     setMessage('');
     try {
-      setStatus(await work());
-      setMessage(done);
+      const next = await work();
+      setStatus(next);
+      // A failed backup is said by the status itself (lastError), never followed by "done".
+      setMessage(next.lastError === null ? done : '');
     } catch (caught) {
       setError(describeError(caught));
     } finally {
@@ -42,7 +44,11 @@ export function BackupSettings() {
       setError('The two backup passwords differ.');
       return;
     }
-    void run(() => latchkey().call('backup.auto.configure', { folder: folder.trim(), password, keep: Number(keep) }), 'Automatic backups are on; the first one was written and verified.');
+    // The first backup is written (and verified) now, so a wrong folder shows up here, not in a day.
+    void run(async () => {
+      await latchkey().call('backup.auto.configure', { folder: folder.trim(), password, keep: Number(keep) });
+      return latchkey().call('backup.auto.run', {});
+    }, 'Automatic backups are on; the first one was written and verified.');
     setPassword('');
     setRepeat('');
   }
