@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testClock } from '../vault/test-support/test-runtime.js';
 import type { Timers } from './backup/auto-backup.js';
+import { slowClipboard } from './test-support/slow-clipboard.js';
 import { ClipboardGuard } from './clipboard-guard.js';
 
 function setup() {
@@ -69,22 +70,10 @@ describe('ClipboardGuard', () => {
 
   it('settled() waits for a clear whose clipboard read is asynchronous, and never rejects', async () => {
     const clock = testClock();
-    const board = { text: '' };
-    const reads: (() => void)[] = [];
+    const { board, clipboard, answerRead } = slowClipboard();
     const timers: Timers = { setTimeout: () => 0, clearTimeout: () => undefined };
     const guard = new ClipboardGuard(
-      {
-        write: (text) => {
-          board.text = text;
-        },
-        // Electron 45's read may be a promise: it answers when the test says so.
-        read: () =>
-          new Promise<string>((resolve) => {
-            reads.push(() => {
-              resolve(board.text);
-            });
-          }),
-      },
+      clipboard,
       clock,
       timers,
     );
@@ -95,7 +84,7 @@ describe('ClipboardGuard', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(settled).toBe(false);
     expect(board.text).toBe('555555');
-    reads.shift()?.();
+    answerRead();
     await new Promise((resolve) => setImmediate(resolve));
     expect(settled).toBe(true);
     expect(board.text).toBe('');

@@ -3,6 +3,7 @@ import { createClient } from '../../shared/client.js';
 import { LatchkeyError } from '../../shared/errors.js';
 import { KDF_FLOOR } from '../vault/index.js';
 import { memoisedKdf, tempVaultPath, testClock } from '../vault/test-support/test-runtime.js';
+import { slowClipboard } from './test-support/slow-clipboard.js';
 import { createService } from './create-service.js';
 import { manualTimers } from './test-support/manual-timers.js';
 
@@ -93,8 +94,7 @@ describe('createClient over the service', () => {
 describe('Service.shutdown', () => {
   async function withCopiedCode() {
     const testclock = testClock(1_700_000_000_000);
-    const board = { text: '' };
-    const reads: (() => void)[] = [];
+    const { board, clipboard, answerAll } = slowClipboard();
     const service = createService({
       clock: testclock,
       timers: manualTimers(testclock).timers,
@@ -102,50 +102,39 @@ describe('Service.shutdown', () => {
       kdf: KDF_FLOOR,
       deriveKey: memoisedKdf(),
       dailyBackups: false,
-      clipboard: {
-        write: (text) => {
-          board.text = text;
-        },
-        // Asynchronous, as Electron 45's read may be: it answers when the test says so.
-        read: () =>
-          new Promise<string>((resolve) => {
-            reads.push(() => {
-              resolve(board.text);
-            });
-          }),
-      },
+      clipboard,
     });
     const client = createClient((channel, payload) => service.dispatch(channel, payload));
     await client.call('vault.create', { password: 'shutdown test password' });
     await client.call('vault.unlock', { password: 'shutdown test password' });
     const { account } = await client.call('accounts.add', { uri: `otpauth://totp/A:me?secret=${SECRET}&issuer=A` });
     await client.call('accounts.copyCode', { id: account.id });
-    return { service, client, board, reads };
+    return { service, client, board, answerAll };
   }
   const tick = () => new Promise((resolve) => setImmediate(resolve));
 
   it('locks, and resolves only once the clipboard clear it started has finished', async () => {
-    const { service, client, board, reads } = await withCopiedCode();
+    const { service, client, board, answerAll } = await withCopiedCode();
     expect(board.text).toMatch(/^\d{6}$/);
     let done = false;
     const shutdown = service.shutdown().then(() => (done = true));
     expect(await client.call('vault.status', {})).toMatchObject({ locked: true });
     await tick();
     expect(done).toBe(false);
-    for (const read of reads.splice(0)) read();
+    answerAll();
     await shutdown;
     expect(done).toBe(true);
     expect(board.text).toBe('');
   });
 
   it('waits for a clear already started by an earlier lock (lock() does not wait)', async () => {
-    const { service, board, reads } = await withCopiedCode();
+    const { service, board, answerAll } = await withCopiedCode();
     service.lock();
     let done = false;
     const shutdown = service.shutdown().then(() => (done = true));
     await tick();
     expect(done).toBe(false);
-    for (const read of reads.splice(0)) read();
+    answerAll();
     await shutdown;
     expect(board.text).toBe('');
   });

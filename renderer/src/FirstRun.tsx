@@ -1,6 +1,7 @@
 import { useState, type SyntheticEvent } from 'react';
 import { describeError } from './errors.js';
 import { latchkey } from './latchkey.js';
+import { Progress } from './ui/Progress.js';
 
 /** Create the vault, then show the recovery key once. */
 export function FirstRun({ onDone }: { onDone: () => void }) {
@@ -88,9 +89,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
         </label>
         {error !== '' && <p role="alert" className="error">{error}</p>}
         {busy && (
-          <p className="progress" role="status">
-            <span className="spinner" aria-hidden="true" /> Measuring this computer and deriving the key (a few seconds)…
-          </p>
+          <Progress>Measuring this computer and deriving the key (a few seconds)…</Progress>
         )}
         <button type="submit" className="primary" disabled={busy || password === ''}>
           {busy ? 'Creating the vault…' : 'Create vault'}

@@ -1,6 +1,7 @@
 import { useState, type SyntheticEvent } from 'react';
 import { describeError } from './errors.js';
 import { latchkey } from './latchkey.js';
+import { Progress } from './ui/Progress.js';
 
 export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
   const [password, setPassword] = useState('');
@@ -36,9 +37,7 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
         </label>
         {error !== '' && <p role="alert" className="error">{error}</p>}
         {busy && (
-          <p className="progress" role="status">
-            <span className="spinner" aria-hidden="true" /> Deriving the key from your password (about a second)…
-          </p>
+          <Progress>Deriving the key from your password (about a second)…</Progress>
         )}
         <button type="submit" className="primary" disabled={busy || password === ''}>
           {busy ? 'Unlocking…' : 'Unlock'}

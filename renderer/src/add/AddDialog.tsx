@@ -7,6 +7,7 @@ import { fileToBase64 } from '../ui/files.js';
 import { Candidates } from './Candidates.js';
 import { ImportPanel } from './ImportPanel.js';
 import { ManualForm } from './ManualForm.js';
+import { Progress } from '../ui/Progress.js';
 
 type Way = 'scan' | 'manual' | 'import';
 
@@ -155,9 +156,7 @@ export function AddDialog({ onClose, onAdded }: { onClose: () => void; onAdded: 
               </button>
             </form>
             {busy !== '' && (
-              <p className="progress" role="status">
-                <span className="spinner" aria-hidden="true" /> {busy}
-              </p>
+              <Progress>{busy}</Progress>
             )}
             {error !== '' && <p role="alert" className="error">{error}</p>}
             {found !== undefined && <Candidates found={found} onAdded={onAdded} />}

@@ -4,6 +4,7 @@ import { describeError, errorCode } from '../errors.js';
 import { latchkey } from '../latchkey.js';
 import { displayName } from '../ui/format.js';
 import { fileToBase64 } from '../ui/files.js';
+import { Progress } from '../ui/Progress.js';
 
 /** Another app's export: read (with its password if it has one), previewed, then added in one go. */
 export function ImportPanel({ onAdded }: { onAdded: (message: string) => void }) {
@@ -88,9 +89,7 @@ export function ImportPanel({ onAdded }: { onAdded: (message: string) => void })
         </button>
       )}
       {busy !== '' && (
-        <p className="progress" role="status">
-          <span className="spinner" aria-hidden="true" /> {busy}
-        </p>
+        <Progress>{busy}</Progress>
       )}
       {error !== '' && <p role="alert" className="error">{error}</p>}
       {preview !== undefined && (

@@ -1,4 +1,4 @@
-import { useState, type SyntheticEvent } from 'react';
+import { useState, type ChangeEvent, type InputHTMLAttributes, type SyntheticEvent } from 'react';
 import { describeError, errorField } from '../errors.js';
 import { latchkey } from '../latchkey.js';
 
@@ -18,11 +18,23 @@ function localErrors(form: { label: string; issuer: string; secret: string; digi
   return errors;
 }
 
-function FieldError({ message, id }: { message: string | undefined; id: string }) {
-  return message === undefined ? null : (
-    <span className="field-error" id={id} role="alert">
-      {message}
-    </span>
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'name' | 'value' | 'onChange'>;
+
+/** A labelled text input with its message under it, tied to it by aria-describedby. */
+function TextField({ label, name, value, onChange, error, ...input }: { label: string; name: FieldName; value: string; onChange: (event: ChangeEvent<HTMLInputElement>) => void; error: string | undefined } & InputProps) {
+  const errorId = `error-${name}`;
+  return (
+    <div className="field">
+      <label>
+        {label}
+        <input type="text" value={value} onChange={onChange} aria-invalid={error !== undefined} aria-describedby={error === undefined ? undefined : errorId} {...input} />
+      </label>
+      {error !== undefined && (
+        <span className="field-error" id={errorId} role="alert">
+          {error}
+        </span>
+      )}
+    </div>
   );
 }
 
@@ -39,7 +51,6 @@ export function ManualForm({ onAdded }: { onAdded: (message: string) => void }) 
       document.querySelector<HTMLElement>('form.manual [aria-invalid="true"]')?.focus();
     });
   };
-  const invalid = (field: FieldName) => ({ 'aria-invalid': errors[field] !== undefined, 'aria-describedby': errors[field] === undefined ? undefined : `error-${field}` });
 
   async function submit(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
@@ -73,27 +84,9 @@ export function ManualForm({ onAdded }: { onAdded: (message: string) => void }) 
 
   return (
     <form className="stack wide manual" noValidate onSubmit={(event) => void submit(event)}>
-      <div className="field">
-        <label>
-          Service
-          <input type="text" value={form.issuer} onChange={set('issuer')} placeholder="e.g. GitHub" autoFocus {...invalid('issuer')} />
-        </label>
-        <FieldError id="error-issuer" message={errors.issuer} />
-      </div>
-      <div className="field">
-        <label>
-          Account
-          <input type="text" value={form.label} onChange={set('label')} placeholder="e.g. you@example.com" {...invalid('label')} />
-        </label>
-        <FieldError id="error-label" message={errors.label} />
-      </div>
-      <div className="field">
-        <label>
-          Secret key
-          <input type="text" value={form.secret} onChange={set('secret')} spellCheck={false} autoComplete="off" placeholder="JBSW Y3DP EHPK 3PXP" className="mono" {...invalid('secret')} />
-        </label>
-        <FieldError id="error-secret" message={errors.secret} />
-      </div>
+      <TextField label="Service" name="issuer" value={form.issuer} onChange={set('issuer')} error={errors.issuer} placeholder="e.g. GitHub" autoFocus />
+      <TextField label="Account" name="label" value={form.label} onChange={set('label')} error={errors.label} placeholder="e.g. you@example.com" />
+      <TextField label="Secret key" name="secret" value={form.secret} onChange={set('secret')} error={errors.secret} spellCheck={false} autoComplete="off" placeholder="JBSW Y3DP EHPK 3PXP" className="mono" />
       <div className="row">
         <label>
           Type
@@ -116,30 +109,12 @@ export function ManualForm({ onAdded }: { onAdded: (message: string) => void }) 
       </div>
       <div className="row">
         {form.type !== 'steam' && (
-          <div className="field">
-            <label>
-              Digits
-              <input type="text" inputMode="numeric" value={form.digits} onChange={set('digits')} {...invalid('digits')} />
-            </label>
-            <FieldError id="error-digits" message={errors.digits} />
-          </div>
+          <TextField label="Digits" name="digits" value={form.digits} onChange={set('digits')} error={errors.digits} inputMode="numeric" />
         )}
         {form.type === 'hotp' ? (
-          <div className="field">
-            <label>
-              Counter
-              <input type="text" inputMode="numeric" value={form.counter} onChange={set('counter')} {...invalid('counter')} />
-            </label>
-            <FieldError id="error-counter" message={errors.counter} />
-          </div>
+          <TextField label="Counter" name="counter" value={form.counter} onChange={set('counter')} error={errors.counter} inputMode="numeric" />
         ) : (
-          <div className="field">
-            <label>
-              Period (seconds)
-              <input type="text" inputMode="numeric" value={form.period} onChange={set('period')} {...invalid('period')} />
-            </label>
-            <FieldError id="error-period" message={errors.period} />
-          </div>
+          <TextField label="Period (seconds)" name="period" value={form.period} onChange={set('period')} error={errors.period} inputMode="numeric" />
         )}
       </div>
       {errors.form !== undefined && <p role="alert" className="error">{errors.form}</p>}
