@@ -5,6 +5,8 @@ import { latchkey } from '../latchkey.js';
 
 /** How early the next code is previewed (and the current one turns red). */
 export const ENDING_MS = 5000;
+/** How often a listing whose codes have all expired (main's clock behind) is asked for again. */
+const STALE_RETRY_MS = 5000;
 
 export interface LiveAccounts {
   readonly accounts: readonly AccountView[];
@@ -31,13 +33,14 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
   const [nextCodes, setNextCodes] = useState<ReadonlyMap<string, string>>(new Map());
   const asked = useRef(new Set<string>());
   const [error, setError] = useState<unknown>();
-  // Once per boundary: should main's clock lag the page's, the old listing must not be asked for every second.
-  const reloadedFor = useRef(0);
+  // When a past boundary last made us fetch: should main's clock lag the page's, the same old listing
+  // comes back, and it is asked for again only every few seconds, never every tick, never not at all.
+  const lastBoundaryFetch = useRef(0);
   const onFailure = useCallback(
     (caught: unknown) => {
       if (errorCode(caught) === 'VAULT_LOCKED') onLocked();
       else {
-        reloadedFor.current = 0; // try again at the next tick
+        lastBoundaryFetch.current = 0; // try again at the next tick
         setError(caught);
       }
     },
@@ -76,8 +79,8 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
 
   const nextBoundary = accounts.reduce((soonest, a) => (a.validUntil === null ? soonest : Math.min(soonest, a.validUntil * 1000)), Infinity);
   useEffect(() => {
-    if (now >= nextBoundary && reloadedFor.current !== nextBoundary) {
-      reloadedFor.current = nextBoundary;
+    if (now >= nextBoundary && now - lastBoundaryFetch.current >= STALE_RETRY_MS) {
+      lastBoundaryFetch.current = now;
       reload();
     }
   }, [now, nextBoundary, reload]);
