@@ -14,8 +14,16 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** webPreferences of the one window (Electron security checklist). */
-export function secureWindowOptions(preload?: string): BrowserWindowConstructorOptions {
+/**
+ * DevTools only in a development run that asks for them (`LATCHKEY_DEVTOOLS=1`), never in a packaged
+ * build, whatever its environment says.
+ */
+export function devToolsAllowed(isPackaged: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
+  return !isPackaged && env['LATCHKEY_DEVTOOLS'] === '1';
+}
+
+/** webPreferences of the one window (Electron security checklist); `devTools` from devToolsAllowed. */
+export function secureWindowOptions(preload?: string, { devTools = false }: { readonly devTools?: boolean } = {}): BrowserWindowConstructorOptions {
   return {
     title: 'Latchkey',
     width: 420,
@@ -35,7 +43,7 @@ export function secureWindowOptions(preload?: string): BrowserWindowConstructorO
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      devTools: process.env['LATCHKEY_DEVTOOLS'] === '1',
+      devTools,
       ...(preload === undefined ? {} : { preload }),
     },
   };
