@@ -1,4 +1,5 @@
 import { ImportError, malformed } from './import-error.js';
+import type { Sniff } from './types.js';
 
 /** SECURITY-NOTES §8 limits, checked before and while parsing. */
 export const LIMITS = {
@@ -69,6 +70,17 @@ export function tryJson(bytes: Uint8Array): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A Sniff of these bytes: the JSON parse happens once, on the first detector that asks. */
+export function sniff(bytes: Uint8Array): Sniff {
+  let parsed: { value: unknown } | undefined;
+  return {
+    json: () => {
+      parsed ??= { value: tryJson(bytes) };
+      return parsed.value;
+    },
+  };
 }
 
 /**

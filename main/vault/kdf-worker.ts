@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { assertKdfParamsInBox, type KdfParams } from './kdf-params.js';
+import { VaultError } from './vault-error.js';
 
 export interface DerivedKey {
   readonly key: Uint8Array;
@@ -28,9 +29,21 @@ sodium.ready.then(() => {
 
 const sodiumPath = createRequire(import.meta.url).resolve('libsodium-wrappers-sumo');
 
+/** How long an import's Argon2id may run before its worker is ended (Ente's 256 MiB × 16 takes seconds). */
+export const IMPORT_KDF_TIMEOUT_MS = 60_000;
+/** Our own vault's ceiling (10 passes, 1 GiB) takes about 15 s in wasm here; a slow machine gets 5 minutes. */
+export const VAULT_KDF_TIMEOUT_MS = 5 * 60_000;
+
+export interface Argon2idWorkerOptions {
+  /** The worker is ended and KDF_PARAMS_OUT_OF_RANGE thrown past this; IMPORT_KDF_TIMEOUT_MS by default. */
+  readonly timeoutMs?: number;
+}
+
 export interface WorkerKdfOptions {
   /** Called each time a worker is started (tests assert that refused parameters start none). */
   readonly onWorkerStart?: () => void;
+  /** VAULT_KDF_TIMEOUT_MS by default. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -41,22 +54,35 @@ export function createWorkerKdf(options: WorkerKdfOptions = {}): DeriveKey {
   return async (password, salt, params) => {
     assertKdfParamsInBox(params);
     options.onWorkerStart?.();
-    return argon2idInWorker(password, salt, params);
+    return argon2idInWorker(password, salt, params, { timeoutMs: options.timeoutMs ?? VAULT_KDF_TIMEOUT_MS });
   };
 }
 
 /**
  * Argon2id in a fresh worker, without our vault's box: for other apps' exports (Ente's 16 passes),
- * whose own, wider box the importer checks first.
+ * whose own, wider box the importer checks first. A derivation still running after `timeoutMs` has
+ * its worker ended (wasm stops at once; its memory goes with the thread) and fails with
+ * KDF_PARAMS_OUT_OF_RANGE: parameters this machine cannot derive in time.
  */
-export async function argon2idInWorker(password: Uint8Array, salt: Uint8Array, params: KdfParams): Promise<DerivedKey> {
+export async function argon2idInWorker(password: Uint8Array, salt: Uint8Array, params: KdfParams, options: Argon2idWorkerOptions = {}): Promise<DerivedKey> {
+  const timeoutMs = options.timeoutMs ?? IMPORT_KDF_TIMEOUT_MS;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { sodiumPath, password, salt, ops: params.ops, mem: params.mem },
     resourceLimits: { maxOldGenerationSizeMb: 64 },
   });
+  let timer: NodeJS.Timeout | undefined;
   try {
     return await new Promise<DerivedKey>((resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new VaultError('KDF_PARAMS_OUT_OF_RANGE', `the key derivation (Argon2id, ${String(params.ops)} passes, ${String(Math.round(params.mem / 1024 ** 2))} MiB) ran past ${String(Math.round(timeoutMs / 1000))} s and was stopped`, {
+            ops: params.ops,
+            mem: params.mem,
+            timeoutMs,
+          }),
+        );
+      }, timeoutMs);
       worker.once('message', (message: { key: Uint8Array; ms: number }) => {
         resolve({ key: message.key, ms: message.ms });
       });
@@ -66,6 +92,7 @@ export async function argon2idInWorker(password: Uint8Array, salt: Uint8Array, p
       });
     });
   } finally {
+    clearTimeout(timer);
     await worker.terminate();
   }
 }

@@ -1,6 +1,6 @@
 import { ImportError } from '../import-error.js';
-import { parseJson, readText, tryJson } from '../safe-input.js';
-import type { ImportFormat } from '../types.js';
+import { parseJson, readText, sniff } from '../safe-input.js';
+import type { ImportFormat, Sniff } from '../types.js';
 import { readContent } from './content.js';
 import { decryptVault, type EncryptedVault } from './decrypt.js';
 import { outerSchema, parseWith, versionedSchema } from './schema.js';
@@ -20,8 +20,8 @@ export const aegisFormat: ImportFormat = {
   },
 };
 
-function detect(bytes: Uint8Array): number {
-  const value = tryJson(bytes);
+function detect(bytes: Uint8Array, sniffed: Sniff = sniff(bytes)): number {
+  const value = sniffed.json();
   if (!isRecord(value) || !('db' in value) || !isRecord(value['header'])) return 0;
   const header = value['header'];
   const full = typeof value['version'] === 'number' && 'slots' in header && 'params' in header;

@@ -1,8 +1,9 @@
-import { createDecipheriv, scrypt } from 'node:crypto';
+import { createDecipheriv } from 'node:crypto';
 import { ImportError, malformed } from '../import-error.js';
-import { assertScryptBox } from '../kdf-box.js';
+import { importKdfs } from '../import-kdf.js';
+import { assertScryptBox, assertScryptPlan } from '../kdf-box.js';
 import { parseJson, readText } from '../safe-input.js';
-import type { ParseOptions } from '../types.js';
+import type { ParseOptions, Scrypt } from '../types.js';
 import { parseWith, passwordSlotSchema, slotTypeSchema, type SealedParams } from './schema.js';
 
 /** The encrypted half of an Aegis file, as the outer schema left it. */
@@ -27,11 +28,10 @@ interface PasswordSlot extends Sealed {
 
 /** More password slots than any real vault has (Aegis: one, plus a few backup passwords). */
 const MAX_PASSWORD_SLOTS = 16;
-const MIB = 1024 * 1024;
 
 /**
  * Opens an encrypted vault and returns its content JSON. Everything in the header is checked
- * (shapes, hex, Base64, lengths, the scrypt box) before the first KDF runs.
+ * (shapes, hex, Base64, lengths, the scrypt box for all password slots together) before the first KDF runs.
  */
 export async function decryptVault(vault: EncryptedVault, options: ParseOptions): Promise<unknown> {
   const slots = readPasswordSlots(vault.slots);
@@ -46,7 +46,7 @@ export async function decryptVault(vault: EncryptedVault, options: ParseOptions)
   if (options.password === undefined) {
     throw new ImportError('IMPORT_WRONG_PASSWORD', 'this Aegis vault is encrypted: a password is needed, and none was given');
   }
-  const masterKey = await unlock(slots, options.password, options.onProgress);
+  const masterKey = await unlock(slots, options.password, importKdfs(options).scrypt, options.onProgress);
   try {
     const plaintext = openGcm(masterKey, db);
     if (plaintext === undefined) {
@@ -82,16 +82,18 @@ function readPasswordSlots(raw: readonly unknown[]): PasswordSlot[] {
     });
   });
   if (slots.length > MAX_PASSWORD_SLOTS) throw malformed('$.header.slots', `the vault has more than ${String(MAX_PASSWORD_SLOTS)} password slots`);
+  // A wrong password tries every slot: their summed cost must fit the one box (kdf-box.ts).
+  assertScryptPlan(slots);
   return slots;
 }
 
 /** Tries every password slot in order; the first one that unwraps gives the master key. */
-async function unlock(slots: readonly PasswordSlot[], password: string, onProgress: ((message: string) => void) | undefined): Promise<Uint8Array> {
+async function unlock(slots: readonly PasswordSlot[], password: string, scrypt: Scrypt, onProgress: ((message: string) => void) | undefined): Promise<Uint8Array> {
   const passwordBytes = new TextEncoder().encode(password);
   try {
     for (const [i, slot] of slots.entries()) {
       onProgress?.(`Deriving the key of Aegis password slot ${String(i + 1)} of ${String(slots.length)} (scrypt)`);
-      const kek = await deriveKek(passwordBytes, slot);
+      const kek = await scrypt(passwordBytes, slot.salt, slot);
       try {
         const masterKey = openGcm(kek, slot);
         if (masterKey !== undefined) return masterKey;
@@ -103,17 +105,6 @@ async function unlock(slots: readonly PasswordSlot[], password: string, onProgre
     passwordBytes.fill(0);
   }
   throw new ImportError('IMPORT_WRONG_PASSWORD', `the password opens none of the vault's password slots (${String(slots.length)} tried)`);
-}
-
-/** scrypt off the main thread (libuv pool). Node's default maxmem (32 MiB) is too small for Aegis's N=2^15, r=8. */
-function deriveKek(password: Uint8Array, slot: PasswordSlot): Promise<Uint8Array> {
-  const maxmem = Math.max(64 * MIB, 128 * slot.r * (slot.n + slot.p + 2) + MIB);
-  return new Promise((resolve, reject) => {
-    scrypt(password, slot.salt, 32, { N: slot.n, r: slot.r, p: slot.p, maxmem }, (error, key) => {
-      if (error === null) resolve(key);
-      else reject(new ImportError('KDF_PARAMS_OUT_OF_RANGE', 'scrypt could not run with the parameters this file asks for'));
-    });
-  });
 }
 
 /** AES-256-GCM with the tag stored apart (Aegis's layout), no AAD. undefined when authentication fails. */

@@ -1,6 +1,7 @@
-import { createDecipheriv, createHash, pbkdf2 } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
 import { ImportError } from '../import-error.js';
-import { assertPbkdf2Box } from '../kdf-box.js';
+import { importKdfs } from '../import-kdf.js';
+import { assertPbkdf2Box, assertPbkdf2Plan } from '../kdf-box.js';
 import type { ParseOptions } from '../types.js';
 
 /*
@@ -17,7 +18,6 @@ const ITERATIONS_BYTES = 4;
 const SALT_BYTES = 12;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
-const KEY_BYTES = 32;
 /** The shortest plaintext worth opening: `[]`. */
 const MIN_PLAINTEXT = 2;
 export const OLD_MIN_BYTES = NONCE_BYTES + TAG_BYTES + MIN_PLAINTEXT;
@@ -52,9 +52,15 @@ export async function decryptAndOtp(bytes: Uint8Array, options: ParseOptions): P
   if (iterations !== undefined && boxProblem === undefined) {
     const salt = data.subarray(ITERATIONS_BYTES, ITERATIONS_BYTES + SALT_BYTES);
     options.onProgress?.(`deriving the andOTP backup key (PBKDF2, ${iterations.toLocaleString('en')} iterations)`);
-    assertPbkdf2Box(iterations);
-    const key = await pbkdf2Sha1(secret, salt, iterations);
-    const plain = openGcm(key, data.subarray(ITERATIONS_BYTES + SALT_BYTES, NEW_HEADER_BYTES), data.subarray(NEW_HEADER_BYTES));
+    // The file's one PBKDF2 run is its whole plan (the old layout's SHA-256 costs nothing).
+    assertPbkdf2Plan([iterations]);
+    const key = await importKdfs(options).pbkdf2(secret, salt, iterations, 'sha1');
+    let plain: Uint8Array | undefined;
+    try {
+      plain = openGcm(key, data.subarray(ITERATIONS_BYTES + SALT_BYTES, NEW_HEADER_BYTES), data.subarray(NEW_HEADER_BYTES));
+    } finally {
+      key.fill(0);
+    }
     if (plain !== undefined) return plain;
   }
   const plain = openGcm(createHash('sha256').update(secret).digest(), data.subarray(0, NONCE_BYTES), data.subarray(NONCE_BYTES));
@@ -87,17 +93,8 @@ function pbkdf2BoxProblem(iterations: number): ImportError | undefined {
   }
 }
 
-function pbkdf2Sha1(password: Buffer, salt: Buffer, iterations: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    pbkdf2(password, salt, iterations, KEY_BYTES, 'sha1', (error, key) => {
-      if (error === null) resolve(key);
-      else reject(error);
-    });
-  });
-}
-
 /** AES-256-GCM open: the plaintext, or undefined when the tag does not match. */
-function openGcm(key: Buffer, nonce: Buffer, sealed: Buffer): Uint8Array | undefined {
+function openGcm(key: Uint8Array, nonce: Buffer, sealed: Buffer): Uint8Array | undefined {
   const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   const head = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));

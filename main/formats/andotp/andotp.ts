@@ -1,5 +1,5 @@
 import { ImportError } from '../import-error.js';
-import { LIMITS, looksLikeJson, parseJson, readText, tryJson } from '../safe-input.js';
+import { LIMITS, looksLikeJson, parseJson, readText, sniff } from '../safe-input.js';
 import type { ImportFormat, ImportResult, ParseOptions } from '../types.js';
 import { ANDOTP_ITERATIONS, decryptAndOtp, NEW_MIN_BYTES, OLD_MIN_BYTES } from './andotp-crypto.js';
 import { readEntries } from './andotp-entries.js';
@@ -18,9 +18,9 @@ const OTHER_MAGIC = ['89504e47', 'ffd8ff', '47494638', '52494646', '504b0304', '
 export const andOtpFormat: ImportFormat = {
   name: 'andOTP',
   mayBeEncrypted: true,
-  detect: (bytes) => {
+  detect: (bytes, sniffed = sniff(bytes)) => {
     try {
-      const json = looksLikeJson(bytes) ? tryJson(bytes) : undefined;
+      const json = looksLikeJson(bytes) ? sniffed.json() : undefined;
       return json === undefined ? scoreBinary(bytes) : scoreJson(json);
     } catch {
       return 0;

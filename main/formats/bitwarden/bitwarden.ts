@@ -1,6 +1,6 @@
 import type { InvalidEntry } from '../../../shared/enroll-api.js';
 import { partition } from '../entry-builder.js';
-import { parseJson, readText, tryJson } from '../safe-input.js';
+import { parseJson, readText, sniff } from '../safe-input.js';
 import type { ImportedAccount, ImportFormat, ImportResult } from '../types.js';
 import { asyncParse } from '../types.js';
 import { csvItems, CSV_COLUMNS } from './bitwarden-csv.js';
@@ -14,9 +14,9 @@ import { itemToAccount } from './totp-field.js';
 export const bitwardenFormat: ImportFormat = {
   name: 'Bitwarden',
   mayBeEncrypted: true,
-  detect: (bytes) => {
+  detect: (bytes, sniffed = sniff(bytes)) => {
     try {
-      return startsLikeJson(bytes) ? scoreJson(tryJson(bytes)) : scoreCsvHeader(bytes);
+      return startsLikeJson(bytes) ? scoreJson(sniffed.json()) : scoreCsvHeader(bytes);
     } catch {
       return 0;
     }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LatchkeyError } from '../../../shared/errors.js';
 import { ImportError, malformed } from '../import-error.js';
-import { assertArgon2idBox } from '../kdf-box.js';
+import { importKdfs } from '../import-kdf.js';
+import { assertArgon2idPlan } from '../kdf-box.js';
 import { readText } from '../safe-input.js';
 import type { ImportResult, ParseOptions } from '../types.js';
 import { parseEntePlain } from './plain-export.js';
@@ -35,7 +36,8 @@ export function looksLikeEncryptedExport(value: unknown): boolean {
 export async function parseEnteEncrypted(value: unknown, options: ParseOptions): Promise<ImportResult> {
   const envelope = readEnvelope(value);
   const { memLimit, opsLimit } = envelope.kdfParams;
-  assertArgon2idBox(opsLimit, memLimit);
+  // The file's one derivation is its whole plan.
+  assertArgon2idPlan([{ ops: opsLimit, memBytes: memLimit }]);
   const salt = decodeBase64(envelope.kdfParams.salt, '$.kdfParams.salt');
   if (salt.length !== SALT_BYTES) throw malformed('$.kdfParams.salt', `the salt is ${String(salt.length)} bytes, not ${String(SALT_BYTES)}`);
   const header = decodeBase64(envelope.encryptionNonce, '$.encryptionNonce');
@@ -48,9 +50,10 @@ export async function parseEnteEncrypted(value: unknown, options: ParseOptions):
   }
   const password = new TextEncoder().encode(options.password);
   options.onProgress?.(`Deriving the Ente export key (Argon2id, ${String(opsLimit)} passes, ${describeMemory(memLimit)})…`);
+  const argon2id = importKdfs(options).argon2id(argon2idInProcess) ?? argon2idInProcess;
   let key: Uint8Array;
   try {
-    key = await (options.argon2id ?? argon2idInProcess)(password, salt, opsLimit, memLimit);
+    key = await argon2id(password, salt, opsLimit, memLimit);
   } finally {
     password.fill(0);
   }

@@ -1,5 +1,5 @@
-import { looksLikeJson, parseJson, readText, tryJson } from '../safe-input.js';
-import type { ImportFormat } from '../types.js';
+import { looksLikeJson, parseJson, readText, sniff } from '../safe-input.js';
+import type { ImportFormat, Sniff } from '../types.js';
 import { uriLines, uriShare } from '../uri-lines.js';
 import { hasCodeDisplay } from './code-display.js';
 import { looksLikeEncryptedExport, parseEnteEncrypted } from './encrypted-export.js';
@@ -12,9 +12,9 @@ import { parseEntePlain } from './plain-export.js';
 export const enteFormat: ImportFormat = {
   name: 'Ente Auth',
   mayBeEncrypted: true,
-  detect: (bytes) => {
+  detect: (bytes, sniffed = sniff(bytes)) => {
     try {
-      return detectEnte(bytes);
+      return detectEnte(bytes, sniffed);
     } catch {
       return 0;
     }
@@ -27,9 +27,9 @@ export const enteFormat: ImportFormat = {
   },
 };
 
-function detectEnte(bytes: Uint8Array): number {
+function detectEnte(bytes: Uint8Array, sniffed: Sniff): number {
   if (looksLikeJson(bytes)) {
-    const json = tryJson(bytes);
+    const json = sniffed.json();
     if (json !== undefined) return looksLikeEncryptedExport(json) ? 0.95 : 0;
     // A damaged export still names its fields: let Ente's parser say what is wrong with it.
     const head = new TextDecoder().decode(bytes.subarray(0, 4096));

@@ -1,5 +1,5 @@
-import { parseJson, readText, tryJson } from '../safe-input.js';
-import { asyncParse, type ImportFormat, type ImportResult } from '../types.js';
+import { parseJson, readText, sniff } from '../safe-input.js';
+import { asyncParse, type ImportFormat, type ImportResult, type Sniff } from '../types.js';
 import { readBackup } from './freeotp-plus-schema.js';
 import { convertTokens } from './freeotp-plus-tokens.js';
 
@@ -14,9 +14,9 @@ export const freeOtpPlusFormat: ImportFormat = {
   parse: asyncParse(parseFreeOtpPlus),
 };
 
-function detectFreeOtpPlus(bytes: Uint8Array): number {
+function detectFreeOtpPlus(bytes: Uint8Array, sniffed: Sniff = sniff(bytes)): number {
   try {
-    const root = tryJson(bytes);
+    const root = sniffed.json();
     if (!isRecord(root) || !Array.isArray(root['tokens'])) return 0;
     if (Array.isArray(root['tokenOrder'])) return 0.95;
     // No order list: still FreeOTP-shaped if a token carries its secret as a byte list.

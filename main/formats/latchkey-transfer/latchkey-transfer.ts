@@ -1,6 +1,7 @@
 import sodium from 'libsodium-wrappers-sumo';
 import { LatchkeyError } from '../../../shared/errors.js';
 import { ImportError } from '../import-error.js';
+import { importKdfs } from '../import-kdf.js';
 import { accountOfEntry, backupPreludeOf, readBackupBytes } from '../latchkey-backup/index.js';
 import type { ImportedAccount, ImportFormat } from '../types.js';
 import { parseTransferBlock, TRANSFER_PREFIX } from './transfer-block.js';
@@ -26,9 +27,10 @@ export const latchkeyTransferFormat: ImportFormat = {
       throw new ImportError('KDF_PARAMS_OUT_OF_RANGE', 'the transfer block asks for key-derivation parameters outside the allowed box');
     }
     if (options.password === undefined) throw new ImportError('IMPORT_WRONG_PASSWORD', 'the transfer block is encrypted: its password is needed');
-    if (options.argon2id === undefined) throw new ImportError('IMPORT_UNREADABLE', 'no key derivation is available here');
+    const argon2id = importKdfs(options).argon2id();
+    if (argon2id === undefined) throw new ImportError('IMPORT_UNREADABLE', 'no key derivation is available here');
     await sodium.ready;
-    const key = await options.argon2id(new TextEncoder().encode(options.password), new Uint8Array(Buffer.from(prelude.header.salt, 'base64')), ops, mem);
+    const key = await argon2id(new TextEncoder().encode(options.password), new Uint8Array(Buffer.from(prelude.header.salt, 'base64')), ops, mem);
     try {
       const entries = readBackupBytes(sodium, key, payload, prelude);
       const accounts: ImportedAccount[] = entries.map((entry) => {

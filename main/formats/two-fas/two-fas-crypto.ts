@@ -1,6 +1,7 @@
-import { createDecipheriv, pbkdf2 } from 'node:crypto';
+import { createDecipheriv } from 'node:crypto';
 import { ImportError, malformed } from '../import-error.js';
-import { assertPbkdf2Box } from '../kdf-box.js';
+import { importKdfs } from '../import-kdf.js';
+import { assertPbkdf2Plan } from '../kdf-box.js';
 import type { ParseOptions } from '../types.js';
 
 /** 2FAS fixes these; the file carries only the salt and the nonces (shared/formats/twofas.md). */
@@ -8,18 +9,9 @@ export const TWOFAS_PBKDF2_ITERATIONS = 10_000;
 const SALT_BYTES = 256;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const KEY_BYTES = 32;
 
+/** A stand-in for PBKDF2-HMAC-SHA256 (tests count calls); by default the options' PBKDF2 runs. */
 export type DeriveKey = (password: string, salt: Uint8Array, iterations: number) => Promise<Uint8Array>;
-
-/** PBKDF2-HMAC-SHA256 off the main thread (node's libuv pool). */
-export const pbkdf2Sha256: DeriveKey = (password, salt, iterations) =>
-  new Promise((resolve, reject) => {
-    pbkdf2(password, salt, iterations, KEY_BYTES, 'sha256', (error, key) => {
-      if (error === null) resolve(new Uint8Array(key));
-      else reject(error);
-    });
-  });
 
 interface Sealed {
   readonly ciphertext: Buffer;
@@ -42,7 +34,7 @@ export interface EncryptedFields {
  * (IMPORT_INTEGRITY). Without a reference, a failed tag can mean either; we report
  * IMPORT_WRONG_PASSWORD, the far likelier cause, and the message says both.
  */
-export async function decryptServices(fields: EncryptedFields, options: ParseOptions, derive: DeriveKey = pbkdf2Sha256): Promise<Uint8Array> {
+export async function decryptServices(fields: EncryptedFields, options: ParseOptions, derive?: DeriveKey): Promise<Uint8Array> {
   // Every length is checked before the password is even looked at, so no KDF runs on a bad file.
   const services = readSealed(fields.servicesEncrypted, '$.servicesEncrypted');
   const reference = fields.reference === undefined || fields.reference === '' ? undefined : readSealed(fields.reference, '$.reference');
@@ -50,15 +42,20 @@ export async function decryptServices(fields: EncryptedFields, options: ParseOpt
   if (password === undefined || password === '') {
     throw new ImportError('IMPORT_WRONG_PASSWORD', 'this 2FAS backup is encrypted: enter the password it was exported with');
   }
-  assertPbkdf2Box(TWOFAS_PBKDF2_ITERATIONS);
+  // At most two runs (the reference's salt and the services' salt), their sum inside the one box.
+  assertPbkdf2Plan(reference === undefined ? [TWOFAS_PBKDF2_ITERATIONS] : [TWOFAS_PBKDF2_ITERATIONS, TWOFAS_PBKDF2_ITERATIONS]);
   options.onProgress?.('Deriving the 2FAS backup key');
+  const kdfs = importKdfs(options);
+  const passwordBytes = new TextEncoder().encode(password);
+  const deriveQueued = (salt: Uint8Array): Promise<Uint8Array> =>
+    derive === undefined ? kdfs.pbkdf2(passwordBytes, salt, TWOFAS_PBKDF2_ITERATIONS, 'sha256') : kdfs.run(() => derive(password, salt, TWOFAS_PBKDF2_ITERATIONS));
 
   const keys = new Map<string, Uint8Array>();
   const keyFor = async (salt: Buffer): Promise<Uint8Array> => {
     const id = salt.toString('base64');
     const known = keys.get(id);
     if (known !== undefined) return known;
-    const key = await derive(password, salt, TWOFAS_PBKDF2_ITERATIONS);
+    const key = await deriveQueued(salt);
     keys.set(id, key);
     return key;
   };
@@ -74,6 +71,7 @@ export async function decryptServices(fields: EncryptedFields, options: ParseOpt
     throw new ImportError('IMPORT_WRONG_PASSWORD', 'the accounts did not open: the password is wrong, or the backup is damaged (this file has no check value to tell which)');
   } finally {
     for (const key of keys.values()) key.fill(0);
+    passwordBytes.fill(0);
   }
 }
 

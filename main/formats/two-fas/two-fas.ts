@@ -1,6 +1,6 @@
 import { ImportError, malformed } from '../import-error.js';
-import { parseJson, readText, tryJson } from '../safe-input.js';
-import type { ImportFormat, ImportResult, ParseOptions } from '../types.js';
+import { parseJson, readText, sniff } from '../safe-input.js';
+import type { ImportFormat, ImportResult, ParseOptions, Sniff } from '../types.js';
 import { decryptServices } from './two-fas-crypto.js';
 import { readBackup, type TwoFasBackup } from './two-fas-schema.js';
 import { convertServices } from './two-fas-services.js';
@@ -16,9 +16,9 @@ export const twoFasFormat: ImportFormat = {
   parse: parseTwoFas,
 };
 
-function detectTwoFas(bytes: Uint8Array): number {
+function detectTwoFas(bytes: Uint8Array, sniffed: Sniff = sniff(bytes)): number {
   try {
-    const root = tryJson(bytes);
+    const root = sniffed.json();
     if (!isRecord(root)) return 0;
     const services = root['services'];
     const versioned = typeof root['schemaVersion'] === 'number';
