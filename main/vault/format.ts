@@ -1,6 +1,18 @@
 /** The on-disk format of a vault (SECURITY-NOTES §2). Changing anything here needs a new version. */
 export const MAGIC = 'LTCHKEY1';
-export const FORMAT_VERSION = 1;
+/**
+ * 2: the manifest MAC covers the meta row and every slot too (1 covered only the rows, so a slot could be
+ * deleted and the unkeyed header sum rewritten unnoticed). A format-1 vault is migrated on its next unlock.
+ */
+export const FORMAT_VERSION = 2;
+/** The oldest format this code reads (and migrates). */
+export const OLDEST_FORMAT_VERSION = 1;
+/**
+ * The version bound into every slot's associated data: the layout of a slot, unchanged since format 1.
+ * It is not the vault's format: a recovery slot can't be re-wrapped without its secret, so a format bump
+ * that leaves the slots alone must leave their associated data alone too.
+ */
+export const SLOT_AD_VERSION = 1;
 export const KDF_ID = 'argon2id13';
 export const KDF_CONTEXT = 'LKvault1';
 export const SUBKEY_ROWS = 1;

@@ -1,5 +1,5 @@
 import { concatBytes, encodeFields, u32be, utf8 } from './bytes.js';
-import { FORMAT_VERSION, type SlotKind } from './format.js';
+import { SLOT_AD_VERSION, type SlotKind } from './format.js';
 import type { Sodium } from './sodium.js';
 
 export interface MetaRow {
@@ -34,12 +34,15 @@ export function computeHeaderSum(sodium: Sodium, meta: Omit<MetaRow, 'headerSum'
   return sodium.crypto_generichash(32, encodeFields(fields), null);
 }
 
-/** A slot's associated data: every parameter that shapes its key, so none can be changed unnoticed. */
+/**
+ * A slot's associated data: every parameter that shapes its key, so none can be changed unnoticed. The
+ * version in it is the slot layout's (SLOT_AD_VERSION), so slots survive a format migration untouched.
+ */
 export function slotAssociatedData(vaultId: Uint8Array, slot: Omit<SlotRow, 'nonce' | 'wrappedMk'>): Uint8Array {
   return concatBytes([
     utf8('LK slot v1'),
     vaultId,
-    u32be(FORMAT_VERSION),
+    u32be(SLOT_AD_VERSION),
     encodeFields([slot.slotId, slot.kind, slot.kdf, slot.ops, slot.mem, slot.salt, slot.challenge]),
   ]);
 }

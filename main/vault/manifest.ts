@@ -1,5 +1,5 @@
-import { bytesEqual, encodeFields } from './bytes.js';
-import { FORMAT_VERSION, TABLE_CODE } from './format.js';
+import { bytesEqual, concatBytes, encodeFields } from './bytes.js';
+import { TABLE_CODE } from './format.js';
 import type { Sodium } from './sodium.js';
 import type { Db } from './vault-file.js';
 
@@ -9,25 +9,62 @@ const TABLES = [
   [TABLE_CODE.groups, 'SELECT id, rev, 0 FROM groups'],
   [TABLE_CODE.records, 'SELECT id, rev, 0 FROM records'],
 ] as const;
+/** Every column of a slot, in the order they are encoded (format 2 on). */
+const SLOT_SQL = 'SELECT slot_id, kind, kdf, ops, mem, salt, challenge, nonce, wrapped_mk FROM slots';
+const SLOT_COLUMNS = 9;
+
+type Field = Uint8Array | string | number;
 
 /**
- * The manifest MAC covers every row's (table, id, rev, position): it catches a deleted, injected or
- * rolled-back row that would still open on its own. Rolling back the whole file can't be seen offline.
- * Tuples are fixed width (table u8, id 16 B, rev u32, position u64), sorted by table then id.
+ * The manifest MAC, keyed with K_manifest. Which input it covers is decided by the `format_version`
+ * stored in the file's meta row, so a vault is always checked (and re-signed) by the rule of its own
+ * format, and a format-1 vault can be checked by the old rule before it is migrated:
+ *
+ * - format 1: `encodeFields("LK manifest v1", 1, revision)` ‖ row tuples;
+ * - format 2: `encodeFields("LK manifest v2", format_version, revision, magic, vault_id, slot count)`
+ *   ‖ `encodeFields(slot_id, kind, kdf, ops, mem, salt, challenge, nonce, wrapped_mk)` for every slot,
+ *   sorted by slot_id ‖ row tuples. A deleted, added or altered slot therefore breaks the MAC even when
+ *   the unkeyed header sum was rewritten to match.
+ *
+ * Row tuples cover every row's (table, id, rev, position): they catch a deleted, injected or
+ * rolled-back row that would still open on its own. They are fixed width (table u8, id 16 B, rev u32,
+ * position u64), sorted by table then id. Rolling back the whole file can't be seen offline.
  */
 export function computeManifestMac(sodium: Sodium, key: Uint8Array, revision: number, db: Db): Uint8Array {
+  const malformed = () => sodium.crypto_generichash(32, 'LK manifest: malformed', key);
+  const meta = db.prepare('SELECT magic, format_version, vault_id FROM meta WHERE id = 1').raw().get() as [unknown, unknown, unknown] | undefined;
+  if (meta === undefined) return malformed();
+  const [magic, formatVersion, vaultId] = meta;
+  if (typeof magic !== 'string' || typeof formatVersion !== 'number' || !(vaultId instanceof Uint8Array)) return malformed();
+
+  let header: Uint8Array;
+  if (formatVersion === 1) {
+    header = encodeFields(['LK manifest v1', 1, revision]);
+  } else {
+    const slots = db.prepare(SLOT_SQL).raw().all() as unknown[][];
+    const encoded: Uint8Array[] = [];
+    for (const slot of slots) {
+      if (slot.length !== SLOT_COLUMNS || !slot.every(isField) || !(slot[0] instanceof Uint8Array)) return malformed();
+      encoded.push(encodeFields(slot));
+    }
+    const order = slots.map((slot, i) => [slot[0] as Uint8Array, i] as const).sort((a, b) => Buffer.compare(a[0], b[0]));
+    header = concatBytes([
+      encodeFields(['LK manifest v2', formatVersion, revision, magic, vaultId, slots.length]),
+      ...order.map(([, i]) => encoded[i] ?? new Uint8Array(0)),
+    ]);
+  }
+
   const rows: [number, Uint8Array, number, number][] = [];
   for (const [table, sql] of TABLES) {
     for (const [id, rev, position] of db.prepare(sql).raw().all() as [Uint8Array, number, number][]) rows.push([table, id, rev, position]);
   }
   rows.sort((a, b) => a[0] - b[0] || Buffer.compare(a[1], b[1]));
-  const header = encodeFields(['LK manifest v1', FORMAT_VERSION, revision]);
   const message = new Uint8Array(header.length + rows.length * TUPLE_BYTES);
   const view = new DataView(message.buffer);
   message.set(header);
   let at = header.length;
   for (const [table, id, rev, position] of rows) {
-    if (id.length !== 16) return sodium.crypto_generichash(32, 'LK manifest: malformed id', key);
+    if (id.length !== 16) return malformed();
     message[at] = table;
     message.set(id, at + 1);
     view.setUint32(at + 17, rev);
@@ -37,16 +74,24 @@ export function computeManifestMac(sodium: Sodium, key: Uint8Array, revision: nu
   return sodium.crypto_generichash(32, message, key);
 }
 
+function isField(value: unknown): value is Field {
+  return value instanceof Uint8Array || typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0);
+}
+
 export function readManifest(db: Db): { revision: number; mac: Uint8Array } | undefined {
   return db.prepare('SELECT revision, mac FROM manifest WHERE id = 1').get() as { revision: number; mac: Uint8Array } | undefined;
 }
 
+/** True when the stored MAC matches the file as it is now, by the rule of the file's own format. */
 export function manifestMatches(sodium: Sodium, key: Uint8Array, db: Db): boolean {
   const stored = readManifest(db);
   return stored !== undefined && bytesEqual(computeManifestMac(sodium, key, stored.revision, db), stored.mac);
 }
 
-/** Bumps the vault-wide revision and re-signs; called inside every write transaction. */
+/**
+ * Bumps the vault-wide revision and re-signs; called inside every write transaction, after the
+ * work, so a change to the slots or the meta row in the same transaction is covered.
+ */
 export function resignManifest(sodium: Sodium, key: Uint8Array, db: Db): void {
   const revision = (readManifest(db)?.revision ?? 0) + 1;
   const mac = computeManifestMac(sodium, key, revision, db);

@@ -8,10 +8,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AccountDraft } from '../../shared/account.js';
 import { LatchkeyError } from '../../shared/errors.js';
 import { createVault } from './create-vault.js';
+import { deriveNewPasswordKey } from './derive-password-key.js';
+import { FORMAT_VERSION, INSERT_SLOT_SQL } from './format.js';
 import { computeHeaderSum, type SlotRow } from './header.js';
+import { rewriteHeaderSum } from './test-support/slot-rows.js';
 import { memoisedKdf, tempVaultPath, testRuntime } from './test-support/test-runtime.js';
 import { unlockVault } from './unlock-vault.js';
+import { rekeyVault } from './rekey.js';
+import { wrapMasterKey } from './slots.js';
 import { inspectVaultFile } from './vault-file.js';
+import type { VaultSession } from './vault-session.js';
 
 /** SECURITY-NOTES §9.1: every byte of header and slots, a sample of row bytes, moved and rolled-back rows. */
 const PASSWORD = 'tamper matrix password';
@@ -24,14 +30,22 @@ let kdf: ReturnType<typeof memoisedKdf>;
 let ids: string[];
 let workDir: string;
 let caseCounter = 0;
+let recoveryKey: string;
+/** The original's master key wrapped under a second password (for the extra-slot case). */
+let extraSlot: SlotRow;
 
 beforeAll(async () => {
   kdf = memoisedKdf();
   runtime = await testRuntime({ deriveKey: kdf });
   original = tempVaultPath();
-  await createVault(original, PASSWORD, runtime);
+  ({ recoveryKey } = await createVault(original, PASSWORD, runtime));
   const session = await unlockVault(original, { password: PASSWORD }, runtime);
   ids = [1, 2, 3].map((n) => session.add({ ...draft(n), ...(n === 1 ? { note: 'in the safe' } : {}) }).id);
+  const second = await deriveNewPasswordKey(runtime, 'a second password');
+  extraSlot = wrapMasterKey(runtime.sodium, inspectVaultFile(runtime.sodium, original).meta.vaultId, session.internals().keys.master, second.kek, {
+    kind: 'password',
+    kdf: { params: second.params, salt: second.salt },
+  });
   session.lock();
   workDir = mkdtempSync(join(tmpdir(), 'latchkey-tamper-'));
 });
@@ -111,9 +125,10 @@ describe('header and slots: every byte', () => {
     expect(kdf.calls()).toBe(calls);
   });
 
-  it('a newer format version is VAULT_TOO_NEW', async () => {
-    const error = await unlockError(tampered((db) => db.prepare('UPDATE meta SET format_version = 2').run()));
-    expect(error).toMatchObject({ code: 'VAULT_TOO_NEW', details: { found: 2, supported: 1 } });
+  it('a newer format version is VAULT_TOO_NEW; a version below 1 is damage', async () => {
+    const error = await unlockError(tampered((db) => db.prepare('UPDATE meta SET format_version = ?').run(FORMAT_VERSION + 1)));
+    expect(error).toMatchObject({ code: 'VAULT_TOO_NEW', details: { found: FORMAT_VERSION + 1, supported: FORMAT_VERSION } });
+    expect(await unlockError(tampered((db) => db.prepare('UPDATE meta SET format_version = 0').run()))).toMatchObject({ code: 'VAULT_CORRUPT', details: { part: 'header' } });
   });
 
   /** An attacker who also rewrites the unkeyed header sum: the slot AD still binds every parameter. */
@@ -142,6 +157,187 @@ describe('header and slots: every byte', () => {
     expect(kdf.calls()).toBe(calls);
   });
 });
+
+/**
+ * An attacker who edits the slots table AND rewrites the unkeyed header sum to match: the slots are in
+ * the keyed manifest (format 2), so the change is caught after unlock as a manifest mismatch (writes
+ * stop with VAULT_INTEGRITY{part:'manifest'}), or, where a slot's own AD is hit, as a failed unwrap.
+ */
+describe('slots, with the header sum rewritten to match', () => {
+  const resum = (db: Database.Database) => {
+    rewriteHeaderSum(runtime.sodium, db);
+  };
+
+  const slotTampered = (edit: (db: Database.Database) => void) =>
+    tampered((db) => {
+      edit(db);
+      resum(db);
+    });
+
+  /** Unlocks with the password (the file must still unlock) and reports what the session saw. */
+  async function manifestAfter(path: string): Promise<{ trusted: boolean; report: string; writeError: unknown }> {
+    const session = await unlockVault(path, { password: PASSWORD }, runtime);
+    try {
+      const trusted = session.manifestTrusted;
+      const report = session.verify().manifest;
+      let writeError: unknown;
+      try {
+        session.update(ids[0] ?? '', { label: 'written anyway' });
+      } catch (error) {
+        writeError = error;
+      }
+      return { trusted, report, writeError };
+    } finally {
+      session.lock();
+    }
+  }
+
+  /** The manifest row and every entry: what a write or a silent re-signing would change. */
+  function signedState(path: string): unknown {
+    const db = new Database(path, { readonly: true });
+    try {
+      return [db.prepare('SELECT revision, mac FROM manifest').all(), db.prepare('SELECT * FROM entries ORDER BY id').all()];
+    } finally {
+      db.close();
+    }
+  }
+
+  const manifestError = expect.objectContaining({ code: 'VAULT_INTEGRITY', details: { part: 'manifest' } }) as unknown;
+
+  async function expectCaught(path: string): Promise<void> {
+    const before = signedState(path);
+    expect(await manifestAfter(path)).toEqual({ trusted: false, report: 'mismatch', writeError: manifestError });
+    expect(signedState(path), 'a mismatching vault is neither re-signed nor written to').toEqual(before);
+  }
+
+  it('the untouched copy is trusted (the control case)', async () => {
+    const path = tampered(() => undefined);
+    const session = await unlockVault(path, { password: PASSWORD }, runtime);
+    expect(session.manifestTrusted).toBe(true);
+    expect(session.verify().manifest).toBe('ok');
+    session.lock();
+  });
+
+  it('a deleted recovery slot is caught', async () => {
+    const path = slotTampered((db) => db.prepare("DELETE FROM slots WHERE kind = 'recovery'").run());
+    expect(inspectVaultFile(runtime.sodium, path).slots.map((slot) => slot.kind)).toEqual(['password']);
+    await expectCaught(path);
+  });
+
+  it('a deleted extra password slot is caught', async () => {
+    // A vault with two password slots: the second wraps the same master key under another password.
+    const path = tampered((db) => {
+      const key = extraSlot;
+      db.prepare(INSERT_SLOT_SQL).run(key);
+      resum(db);
+    });
+    // Made by hand, so not signed: accept it as the user would, then delete the extra slot.
+    const session = await unlockVault(path, { password: PASSWORD }, runtime);
+    session.acceptCurrentRows();
+    expect(session.slots().filter((slot) => slot.kind === 'password')).toHaveLength(2);
+    session.lock();
+    const edited = new Database(path);
+    edited.pragma('journal_mode = DELETE');
+    edited.prepare('DELETE FROM slots WHERE slot_id = ?').run(extraSlot.slotId);
+    resum(edited);
+    edited.close();
+    await expectCaught(path);
+  });
+
+  it('a forged slot (a password slot of its own, or a copied slot under a new id) is caught', async () => {
+    const forged = await deriveNewPasswordKey(runtime, 'the attacker password');
+    const vaultId = inspectVaultFile(runtime.sodium, original).meta.vaultId;
+    const slot = wrapMasterKey(runtime.sodium, vaultId, new Uint8Array(32).fill(3), forged.kek, { kind: 'password', kdf: { params: forged.params, salt: forged.salt } });
+    await expectCaught(
+      slotTampered((db) => db.prepare(INSERT_SLOT_SQL).run(slot)),
+    );
+    await expectCaught(
+      slotTampered((db) =>
+        db.prepare(`INSERT INTO slots SELECT ?, 'keyring', kdf, ops, mem, salt, challenge, nonce, wrapped_mk FROM slots WHERE kind = 'recovery'`).run(Buffer.alloc(16, 0xee)),
+      ),
+    );
+  });
+
+  it('an altered column of the recovery slot is caught; that slot no longer opens', async () => {
+    const recovery = slotsOf(original).find((slot) => slot.kind === 'recovery');
+    if (recovery === undefined) throw new Error('no recovery slot');
+    for (const [column, value] of [
+      ['nonce', flip(recovery.nonce, 0)],
+      ['wrapped_mk', flip(recovery.wrappedMk, 47)],
+      ['challenge', Uint8Array.of(1, 2, 3)],
+      ['salt', new Uint8Array(16)],
+      ['kind', 'keyring'],
+      ['kdf', 'argon2id13'],
+      ['slot_id', new Uint8Array(16).fill(0xab)],
+    ] as const) {
+      const path = slotTampered((db) => db.prepare(`UPDATE slots SET ${column} = ? WHERE kind = 'recovery'`).run(value));
+      await expectCaught(path);
+      if (column !== 'kind') {
+        const error = await unlockRecoveryError(path);
+        expect(error.code).toBe('VAULT_WRONG_PASSWORD');
+      }
+    }
+  });
+
+  it('an altered column of the password slot fails the unwrap (VAULT_WRONG_PASSWORD), or is refused before any KDF', async () => {
+    const password = slotsOf(original).find((slot) => slot.kind === 'password');
+    if (password === undefined) throw new Error('no password slot');
+    for (const [column, value] of [['salt', flip(password.salt, 3)], ['nonce', flip(password.nonce, 0)], ['challenge', Uint8Array.of(9)], ['slot_id', new Uint8Array(16)]] as const) {
+      expect((await unlockError(slotTampered((db) => db.prepare(`UPDATE slots SET ${column} = ? WHERE kind = 'password'`).run(value)))).code).toBe('VAULT_WRONG_PASSWORD');
+    }
+    expect((await unlockError(slotTampered((db) => db.prepare(`UPDATE slots SET mem = ? WHERE kind = 'password'`).run(8 * 1024 ** 3)))).code).toBe('KDF_PARAMS_OUT_OF_RANGE');
+    // Its kind changed: no password slot is left to try.
+    expect((await unlockError(slotTampered((db) => db.prepare(`UPDATE slots SET kind = 'keyring' WHERE kind = 'password'`).run()))).code).toBe('VAULT_NO_MATCHING_SLOT');
+  });
+
+  it('a downgrade to format 1 with a slot deleted stays a mismatch; a bare downgrade is harmless', async () => {
+    const downgradedAndDeleted = slotTampered((db) => {
+      db.prepare('UPDATE meta SET format_version = 1').run();
+      db.prepare("DELETE FROM slots WHERE kind = 'recovery'").run();
+    });
+    await expectCaught(downgradedAndDeleted);
+    expect(inspectVaultFile(runtime.sodium, downgradedAndDeleted).meta.formatVersion).toBe(FORMAT_VERSION);
+    const downgraded = slotTampered((db) => db.prepare('UPDATE meta SET format_version = 1').run());
+    const session = await unlockVault(downgraded, { password: PASSWORD }, runtime);
+    expect(session.manifestTrusted).toBe(true);
+    session.lock();
+  });
+
+  it('password change, new recovery key and rekey re-sign the manifest over the new slots', async () => {
+    const path = tampered(() => undefined);
+    const reopen = async (password: string, check: (session: VaultSession) => Promise<void> | void) => {
+      const session = await unlockVault(path, { password }, runtime);
+      try {
+        expect(session.manifestTrusted).toBe(true);
+        await check(session);
+      } finally {
+        session.lock();
+      }
+    };
+    await reopen(PASSWORD, async (session) => {
+      await session.changePassword('a changed password');
+    });
+    await reopen('a changed password', (session) => {
+      session.issueRecoveryKey();
+    });
+    await reopen('a changed password', async (session) => {
+      await rekeyVault(session, 'a changed password');
+    });
+    await reopen('a changed password', (session) => {
+      expect(session.verify()).toMatchObject({ damaged: [], manifest: 'ok' });
+    });
+  });
+});
+
+async function unlockRecoveryError(path: string): Promise<LatchkeyError> {
+  try {
+    (await unlockVault(path, { recoveryKey }, runtime)).lock();
+  } catch (error) {
+    if (error instanceof LatchkeyError) return error;
+    throw error;
+  }
+  throw new Error('expected the recovery unlock to fail');
+}
 
 describe('rows', () => {
   async function openTampered(edit: (db: Database.Database) => void) {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { bytesEqual } from './bytes.js';
-import { FORMAT_VERSION, MAGIC, SCHEMA, type SlotKind } from './format.js';
+import { FORMAT_VERSION, MAGIC, OLDEST_FORMAT_VERSION, SCHEMA, type SlotKind } from './format.js';
 import { computeHeaderSum, type MetaRow, type SlotRow } from './header.js';
 import type { Sodium } from './sodium.js';
 import { VaultError } from './vault-error.js';
@@ -74,7 +74,7 @@ export function readCheckedHeader(sodium: Sodium, db: Db, path: string, options:
   }
   const raw = db.prepare('SELECT magic, format_version, vault_id, header_sum FROM meta WHERE id = 1').get() as RawMeta | undefined;
   if (raw?.magic !== MAGIC) throw new VaultError('VAULT_NOT_A_VAULT', `${path} is not a Latchkey vault`, { path });
-  if (typeof raw.format_version !== 'number' || !Number.isInteger(raw.format_version)) {
+  if (typeof raw.format_version !== 'number' || !Number.isInteger(raw.format_version) || raw.format_version < OLDEST_FORMAT_VERSION) {
     throw corrupt(path, 'header', 'the vault header is damaged');
   }
   if (raw.format_version > FORMAT_VERSION) {

@@ -6,11 +6,12 @@ import { clearFailures, readAttempts, recordFailure, retryAfterMs } from './atte
 import { derivePasswordKey, deriveNewPasswordKey } from './derive-password-key.js';
 import { withoutSecrets, type AccountMeta, type EntryExtra } from './entry-codec.js';
 import { INSERT_ENTRY_SQL, openExtra, openMeta, openSeed, REPLACE_ENTRY_SQL, sealEntry, type EntryRow, type SealContext } from './entry-rows.js';
-import { INSERT_SLOT_SQL } from './format.js';
+import { FORMAT_VERSION, INSERT_SLOT_SQL } from './format.js';
 import { computeHeaderSum, type SlotRow } from './header.js';
 import type { KdfParams } from './kdf-params.js';
 import { deriveVaultKeys, zeroKeys, type VaultKeys } from './keys.js';
 import { manifestMatches, resignManifest } from './manifest.js';
+import { migrateVault } from './migrate.js';
 import { open, rowAssociatedData, seal } from './sealing.js';
 import { assertAcceptablePassword } from './password.js';
 import { formatRecoveryKey, recoveryKek } from './recovery-key.js';
@@ -89,14 +90,28 @@ export class VaultSession {
     if (!bytesEqual(header.meta.headerSum, args.expectedHeaderSum)) {
       throw new VaultError('VAULT_IN_USE', `the vault changed while it was being unlocked; try again: ${path}`, { path });
     }
-    return new VaultSession(args, header, deriveVaultKeys(runtime.sodium, args.master));
+    const keys = deriveVaultKeys(runtime.sodium, args.master);
+    let current = header;
+    if (header.meta.formatVersion < FORMAT_VERSION) {
+      // An older format is brought up to date now that the key is known (SECURITY-NOTES §8).
+      try {
+        current = migrateVault(runtime.sodium, db, path, keys.manifest).header;
+      } catch (error) {
+        zeroKeys(runtime.sodium, keys);
+        throw error;
+      }
+    }
+    return new VaultSession(args, current, keys);
   }
 
   get isLocked(): boolean {
     return this.keys === undefined;
   }
 
-  /** False when rows were deleted, injected or rolled back since the last write we signed. */
+  /**
+   * False when rows or key slots were deleted, injected, altered or rolled back since the last write
+   * we signed (the manifest covers both since format 2).
+   */
   get manifestTrusted(): boolean {
     return this.manifestOk;
   }
