@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Channel, ReplyOf, RequestOf } from '../../shared/api.js';
 import type { LatchkeyClient } from '../../shared/client.js';
 import { LatchkeyError } from '../../shared/errors.js';
 import { globalOptionsOf, type GlobalOptions } from './globals.js';
@@ -24,7 +25,31 @@ export interface CliContext {
   readonly connect: (command: Command) => Connection;
 }
 
-export function connectionFor(client: LatchkeyClient, globals: GlobalOptions, io: CliIo): Connection {
+/** Printed on stderr (never stdout: --json output stays parseable) after every unlock of a mismatching vault. */
+export const MANIFEST_WARNING =
+  "latchkey: warning: the vault's manifest does not match its rows (changed outside Latchkey?); check with 'latchkey vault verify', accept with 'latchkey vault verify --accept'\n";
+
+/**
+ * The client every command uses: whichever way a command unlocks (connection.unlock, or its own
+ * 'vault.unlock' call for passwd, recovery-key, rekey), a vault whose manifest does not match its rows
+ * and slots gets one warning line on stderr, on every command, until `vault verify --accept` re-signs.
+ */
+function warningClient(client: LatchkeyClient, io: CliIo): LatchkeyClient {
+  let warned = false;
+  return {
+    async call<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ReplyOf<C>> {
+      const reply = await client.call(channel, request);
+      if (channel === 'vault.unlock' && !warned && (reply as ReplyOf<'vault.unlock'>).manifest === 'mismatch') {
+        warned = true;
+        io.writeErr(MANIFEST_WARNING);
+      }
+      return reply;
+    },
+  };
+}
+
+export function connectionFor(inner: LatchkeyClient, globals: GlobalOptions, io: CliIo): Connection {
+  const client = warningClient(inner, io);
   // Read once: a second read would prompt again, or run --password-command again.
   let password: Promise<string> | undefined;
   const vaultPassword = () => (password ??= readVaultPassword(globals, io));
