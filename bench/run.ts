@@ -4,6 +4,7 @@ import { benchAppHeap } from './app-heap.js';
 import { benchAppTimers } from './app-timers.js';
 import { benchBackup } from './backup.js';
 import { benchAegisImport } from './import-aegis.js';
+import { benchImportBudget } from './import-budget.js';
 import { benchOtpTick } from './otp-tick.js';
 import { benchQr } from './qr.js';
 import { benchVault } from './vault.js';
@@ -18,6 +19,7 @@ const groups: { name: string; run: () => BenchRow[] | Promise<BenchRow[]> }[] = 
   { name: 'qr', run: benchQr },
   { name: 'vault', run: benchVault },
   { name: 'import-aegis', run: benchAegisImport },
+  { name: 'imports-budget', run: benchImportBudget },
   { name: 'backup', run: benchBackup },
   { name: 'app-render', run: benchAppFirstRender },
   { name: 'app-heap', run: benchAppHeap },

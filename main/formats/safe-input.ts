@@ -43,6 +43,9 @@ function hasBinaryControls(text: string): boolean {
  * `__proto__` an own property (plain data); callers read fields through schemas, never by merging.
  */
 export function parseJson(text: string, options: { longStrings?: readonly string[] } = {}): unknown {
+  // Refused before JSON.parse builds it: five million nested lists take V8 over a second and 250 MiB.
+  const tooDeep = depthExceededAt(text);
+  if (tooDeep !== undefined) throw malformed(`character ${String(tooDeep)}`, 'the JSON is nested deeper than 64 levels');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -50,8 +53,31 @@ export function parseJson(text: string, options: { longStrings?: readonly string
     const at = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
     throw malformed(at === undefined ? '$' : `character ${at}`, 'the file is not valid JSON (truncated, or something after it?)');
   }
-  checkLimits(value, '$', 0, new Set(options.longStrings));
+  checkLimits(value, [], 0, new Set(options.longStrings));
   return value;
+}
+
+/**
+ * Where the text's brackets first nest deeper than LIMITS.depth (one pass, strings skipped), or
+ * undefined. Over-counts nothing a real parse would accept, so a file it passes may still fail later.
+ */
+function depthExceededAt(text: string): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) i++;
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x5b || code === 0x7b) {
+      if (++depth > LIMITS.depth) return i;
+    } else if (code === 0x5d || code === 0x7d) {
+      depth--;
+    }
+  }
+  return undefined;
 }
 
 export function looksLikeJson(bytes: Uint8Array): boolean {
@@ -66,7 +92,10 @@ export function looksLikeJson(bytes: Uint8Array): boolean {
 export function tryJson(bytes: Uint8Array): unknown {
   if (!looksLikeJson(bytes) || bytes.length > LIMITS.textBytes) return undefined;
   try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    const text = new TextDecoder().decode(bytes);
+    // Deeper than we would read anyway: not worth the parse (see parseJson).
+    if (depthExceededAt(text) !== undefined) return undefined;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
@@ -85,18 +114,30 @@ export function sniff(bytes: Uint8Array): Sniff {
 
 /**
  * `longStrings` names paths (like `$.db`) whose string may pass 64 KiB: an encrypted payload held
- * as one Base64 string. The 10 MiB file cap still bounds it.
+ * as one Base64 string. The 10 MiB file cap still bounds it. The path is a stack of keys and
+ * indexes, written out only when needed (a 600,000-key object would otherwise build 600,000 strings).
  */
-function checkLimits(value: unknown, path: string, depth: number, longStrings: ReadonlySet<string>): void {
-  if (depth > LIMITS.depth) throw malformed(path, 'the JSON is nested deeper than 64 levels');
+function checkLimits(value: unknown, path: (string | number)[], depth: number, longStrings: ReadonlySet<string>): void {
+  if (depth > LIMITS.depth) throw malformed(pathText(path), 'the JSON is nested deeper than 64 levels');
   if (typeof value === 'string') {
-    if (value.length > LIMITS.stringLength && !longStrings.has(path)) throw malformed(path, 'a string is longer than 64 KiB');
+    if (value.length > LIMITS.stringLength && !longStrings.has(pathText(path))) throw malformed(pathText(path), 'a string is longer than 64 KiB');
   } else if (Array.isArray(value)) {
-    if (value.length > LIMITS.arrayLength) throw malformed(path, 'a list has more than 10,000 entries');
-    value.forEach((item, i) => {
-      checkLimits(item, `${path}[${String(i)}]`, depth + 1, longStrings);
-    });
+    if (value.length > LIMITS.arrayLength) throw malformed(pathText(path), 'a list has more than 10,000 entries');
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      checkLimits(value[i], path, depth + 1, longStrings);
+      path.pop();
+    }
   } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value)) checkLimits(item, `${path}.${key.slice(0, 32)}`, depth + 1, longStrings);
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      checkLimits((value as Record<string, unknown>)[key], path, depth + 1, longStrings);
+      path.pop();
+    }
   }
+}
+
+/** `$`, then `.key` (cut to 32 characters) or `[index]` for each step. */
+function pathText(path: readonly (string | number)[]): string {
+  return `$${path.map((step) => (typeof step === 'number' ? `[${String(step)}]` : `.${step.slice(0, 32)}`)).join('')}`;
 }
