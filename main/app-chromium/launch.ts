@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { createService, systemClock } from '../service/index.js';
+import { createService, systemClock, watchLinuxScreenLock, type LockPolicy } from '../service/index.js';
 import { APP_ORIGIN, attachApp } from './serve-renderer.js';
 
 /**
@@ -12,8 +12,11 @@ import { APP_ORIGIN, attachApp } from './serve-renderer.js';
 const DIST = fileURLToPath(new URL('../../../renderer/dist', import.meta.url));
 const BRIDGE = fileURLToPath(new URL('../../page-bridge.js', import.meta.url));
 const smoke = process.argv.includes('--smoke');
+// As powerMonitor's lock-screen in Electron: the desktop's screen lock (logind, the screensavers, over D-Bus) locks the vault.
+let stopScreenLock: (() => void) | undefined;
+const screenLock: LockPolicy = { start: (lock) => { if (!smoke) stopScreenLock = watchLinuxScreenLock(lock); } };
 
-const service = createService({ clock: systemClock, appVersion: 'latchkey (chromium)' });
+const service = createService({ clock: systemClock, appVersion: 'latchkey (chromium)', lockPolicy: screenLock });
 const browser = await chromium.launch({
   executablePath: process.env['LATCHKEY_CHROMIUM'] ?? '/usr/bin/chromium',
   headless: smoke,
@@ -37,5 +40,6 @@ if (smoke) {
   await new Promise<void>((resolve) => page.once('close', () => { resolve(); }));
 }
 closing = true;
+stopScreenLock?.();
 await service.shutdown();
 await browser.close();

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../shared/api.js';
 import type { ReplyEnvelope } from '../../shared/wire.js';
+import { APP_URL } from './app-protocol.js';
 import { isTrustedSender, registerIpc, type IpcMainLike } from './ipc-guard.js';
 import { CONTENT_SECURITY_POLICY, secureWindowOptions } from './window-policy.js';
 
-const APP = 'file:///opt/latchkey/renderer/dist/index.html';
+// The page is served as app://latchkey/index.html (app-protocol.ts), not from file://.
+const APP = APP_URL;
 
 describe('IPC sender check (without Electron)', () => {
   it.each([
@@ -12,6 +14,10 @@ describe('IPC sender check (without Electron)', () => {
     ['our page with a hash route', { url: `${APP}#/accounts`, parent: null }, true],
     ['a sub-frame of our page', { url: APP, parent: {} }, false],
     ['another file', { url: 'file:///tmp/evil.html', parent: null }, false],
+    ['our files over file://', { url: 'file:///opt/latchkey/renderer/dist/index.html', parent: null }, false],
+    ['another page of our origin', { url: 'app://latchkey/other.html', parent: null }, false],
+    ['another app:// host', { url: 'app://evil/index.html', parent: null }, false],
+    ['our host on a port', { url: 'app://latchkey:1/index.html', parent: null }, false],
     ['a web page', { url: 'https://example.com/', parent: null }, false],
     ['an empty URL', { url: '', parent: null }, false],
     ['no frame (gone)', null, false],

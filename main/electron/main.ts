@@ -1,19 +1,22 @@
-import { app, BrowserWindow, clipboard, ClipboardItem, desktopCapturer, ipcMain, powerMonitor, screen, session } from 'electron';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createService, systemClock, type Clipboard, type LockPolicy } from '../service/index.js';
+import { app, BrowserWindow, clipboard, ClipboardItem, desktopCapturer, ipcMain, powerMonitor, protocol, screen, session } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createService, systemClock, watchLinuxScreenLock, type Clipboard, type LockPolicy } from '../service/index.js';
+import { APP_SCHEME, APP_URL, appProtocolHandler } from './app-protocol.js';
 import { clipboardItemData } from './clipboard-formats.js';
 import { desktopScreenCapture } from './desktop-capture.js';
 import { registerIpc } from './ipc-guard.js';
 import { guardQuit } from './quit-guard.js';
-import { CONTENT_SECURITY_POLICY, secureWindowOptions } from './window-policy.js';
+import { guardDevTools, hardenSession } from './session-policy.js';
+import { CONTENT_SECURITY_POLICY, devToolsAllowed, secureWindowOptions } from './window-policy.js';
 
 /**
  * The app's main process. It is the only code that imports `electron`; everything it does beyond
  * window, session and IPC policy lives in plain Node modules (main/service) that tests import directly.
  */
-const RENDERER_INDEX = fileURLToPath(new URL('../../../renderer/dist/index.html', import.meta.url));
+// Served as app://latchkey/… (app-protocol.ts), never as file://.
+const RENDERER_DIST = fileURLToPath(new URL('../../../renderer/dist', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('../../preload.cjs', import.meta.url));
-const APP_URL = pathToFileURL(RENDERER_INDEX).href;
 
 /**
  * SECURITY-NOTES §5: suspend, screen lock and shutdown lock the vault. Idleness is the service's own
@@ -24,6 +27,8 @@ const powerLockPolicy: LockPolicy = {
     powerMonitor.on('suspend', lock);
     powerMonitor.on('lock-screen', lock);
     powerMonitor.on('shutdown', lock);
+    // Electron reports no screen lock on Linux: logind's and the screensavers' D-Bus signals do.
+    if (process.platform === 'linux') watchLinuxScreenLock(lock);
   },
 };
 
@@ -34,6 +39,8 @@ const systemClipboard: Clipboard = {
 };
 
 app.enableSandbox();
+// Before `ready`: app:// is a standard, secure origin of its own (app-protocol.ts).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -50,7 +57,7 @@ if (!app.requestSingleInstanceLock()) {
   // Whatever locked the vault, the page starts over at the lock screen, and whatever it held is gone.
   service.onLock(() => {
     if (quitting) return;
-    for (const window of BrowserWindow.getAllWindows()) void window.loadFile(RENDERER_INDEX);
+    for (const window of BrowserWindow.getAllWindows()) void window.loadURL(APP_URL);
   });
 
   app.on('web-contents-created', (_event, contents) => {
@@ -61,21 +68,21 @@ if (!app.requestSingleInstanceLock()) {
       event.preventDefault();
     });
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    guardDevTools(contents, app.isPackaged);
   });
 
   void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => {
-      callback(false);
-    });
+    hardenSession(session.defaultSession);
+    protocol.handle(APP_SCHEME, appProtocolHandler(RENDERER_DIST, (path) => readFile(path)));
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
     });
     registerIpc(ipcMain, (channel, payload) => service.dispatch(channel, payload), APP_URL);
-    const window = new BrowserWindow(secureWindowOptions(PRELOAD));
+    const window = new BrowserWindow(secureWindowOptions(PRELOAD, { devTools: devToolsAllowed(app.isPackaged, process.env) }));
     window.once('ready-to-show', () => {
       window.show();
     });
-    void window.loadFile(RENDERER_INDEX);
+    void window.loadURL(APP_URL);
   });
 
   app.on('second-instance', () => {

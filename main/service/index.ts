@@ -8,3 +8,5 @@ export { commandScreenCapture, readClipboard } from './desktop-tools.js';
 export type { ClipboardContent } from './desktop-tools.js';
 export type { Clipboard } from './clipboard-guard.js';
 export type { Timers } from './backup/auto-backup.js';
+export { watchLinuxScreenLock } from './screen-lock-dbus.js';
+export type { LinuxScreenLockOptions, ScreenLockSource, ScreenLockWatch } from './screen-lock-dbus.js';
