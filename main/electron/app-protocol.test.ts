@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { APP_URL, appProtocolHandler, mimeTypeOf, resolveAppPath } from './app-protocol.js';
+import { APP_SCHEME_REGISTRATION, APP_URL, appProtocolHandler, mimeTypeOf, resolveAppPath } from './app-protocol.js';
 import { CONTENT_SECURITY_POLICY } from './window-policy.js';
 
 const ROOT = '/opt/latchkey/renderer/dist';
@@ -18,6 +18,10 @@ describe('app:// URL → file under renderer/dist (without Electron)', () => {
     expect(resolveAppPath(`${APP_URL}?x=1`, ROOT)).toBe(`${ROOT}/index.html`);
     // A percent-encoded ordinary name is decoded once.
     expect(resolveAppPath('app://latchkey/assets/a%20b.png', ROOT)).toBe(`${ROOT}/assets/a b.png`);
+  });
+
+  it('registers app:// as standard and secure, and nothing more (no CSP bypass, no CORS, no fetch)', () => {
+    expect(APP_SCHEME_REGISTRATION).toEqual({ scheme: 'app', privileges: { standard: true, secure: true } });
   });
 
   it.each([

@@ -11,6 +11,13 @@ export const APP_SCHEME = 'app';
 export const APP_HOST = 'latchkey';
 export const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 
+/**
+ * For `protocol.registerSchemesAsPrivileged` (before `ready`): a standard scheme (real origins,
+ * relative URLs) that is secure (a secure context, like https). Nothing more: no CSP bypass, no
+ * CORS opening to other origins, no fetch() from the page (its CSP says `connect-src 'none'`).
+ */
+export const APP_SCHEME_REGISTRATION = { scheme: APP_SCHEME, privileges: { standard: true, secure: true } } as const;
+
 /** What we serve, by extension; anything else goes out as bytes the page can't run (with nosniff). */
 const MIME_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

@@ -2,7 +2,7 @@ import { app, BrowserWindow, clipboard, ClipboardItem, desktopCapturer, ipcMain,
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createService, systemClock, watchLinuxScreenLock, type Clipboard, type LockPolicy } from '../service/index.js';
-import { APP_SCHEME, APP_URL, appProtocolHandler } from './app-protocol.js';
+import { APP_SCHEME, APP_SCHEME_REGISTRATION, APP_URL, appProtocolHandler } from './app-protocol.js';
 import { clipboardItemData } from './clipboard-formats.js';
 import { desktopScreenCapture } from './desktop-capture.js';
 import { registerIpc } from './ipc-guard.js';
@@ -40,7 +40,7 @@ const systemClipboard: Clipboard = {
 
 app.enableSandbox();
 // Before `ready`: app:// is a standard, secure origin of its own (app-protocol.ts).
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true } }]);
+protocol.registerSchemesAsPrivileged([APP_SCHEME_REGISTRATION]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
