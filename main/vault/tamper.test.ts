@@ -303,6 +303,28 @@ describe('slots, with the header sum rewritten to match', () => {
     session.lock();
   });
 
+  it('an open session sees a slot deleted by another process (no silent re-signing), and an acceptance made elsewhere', async () => {
+    const path = tampered(() => undefined);
+    const app = await unlockVault(path, { password: PASSWORD }, runtime);
+    try {
+      expect(app.manifestTrusted).toBe(true);
+      const other = new Database(path);
+      other.prepare("DELETE FROM slots WHERE kind = 'recovery'").run();
+      resum(other);
+      other.close();
+      expect(() => app.update(ids[0] ?? '', { label: 'written over the change' })).toThrow(manifestError);
+      expect(app.manifestTrusted).toBe(false);
+      const cli = await unlockVault(path, { password: PASSWORD }, runtime);
+      expect(cli.manifestTrusted).toBe(false);
+      cli.acceptCurrentRows();
+      cli.lock();
+      expect(app.manifestTrusted).toBe(true);
+      expect(app.update(ids[0] ?? '', { label: 'after acceptance' }).label).toBe('after acceptance');
+    } finally {
+      app.lock();
+    }
+  });
+
   it('password change, new recovery key and rekey re-sign the manifest over the new slots', async () => {
     const path = tampered(() => undefined);
     const reopen = async (password: string, check: (session: VaultSession) => Promise<void> | void) => {

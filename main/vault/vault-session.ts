@@ -65,6 +65,8 @@ export class VaultSession {
   private header: VaultHeader;
   private keys: VaultKeys | undefined;
   private manifestOk: boolean;
+  /** The data_version at which manifestOk was last computed: another connection's commit changes it. */
+  private manifestCheckedAt: number;
   private readonly metaCache = new Map<string, { rev: number; meta: AccountMeta }>();
 
   private constructor(args: OpenArgs, header: VaultHeader, keys: VaultKeys) {
@@ -75,6 +77,7 @@ export class VaultSession {
     this.header = header;
     this.keys = keys;
     this.manifestOk = manifestMatches(args.runtime.sodium, keys.manifest, args.db);
+    this.manifestCheckedAt = args.db.pragma('data_version', { simple: true }) as number;
   }
 
   static open(args: OpenArgs): VaultSession {
@@ -113,7 +116,20 @@ export class VaultSession {
    * we signed (the manifest covers both since format 2).
    */
   get manifestTrusted(): boolean {
+    if (this.keys !== undefined) this.read(() => { this.recheckManifest(); });
     return this.manifestOk;
+  }
+
+  /**
+   * Computes the manifest again when another process (the CLI, a sync tool, an attacker) has
+   * committed since the last check: an accepted mismatch clears, and a change made behind this
+   * session's back is neither missed nor silently re-signed by its next write.
+   */
+  private recheckManifest(): void {
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    if (version === this.manifestCheckedAt) return;
+    this.manifestOk = manifestMatches(this.runtime.sodium, this.unlockedKeys().manifest, this.db);
+    this.manifestCheckedAt = version;
   }
 
   get vaultIdHex(): string {
@@ -513,12 +529,16 @@ export class VaultSession {
   /** One immediate transaction per logical change, re-signing the manifest inside it. */
   private write(work: () => void, options: { allowUntrusted?: boolean } = {}): void {
     this.unlockedKeys();
-    if (!this.manifestOk && options.allowUntrusted !== true) {
-      throw new VaultError('VAULT_INTEGRITY', 'rows of the vault were deleted, added or rolled back outside Latchkey; run `latchkey vault verify` first', { part: 'manifest' });
-    }
     withSqliteErrors(this.path, () => {
       this.db
         .transaction(() => {
+          // Checked under the write lock, after any commit by another process.
+          this.recheckManifest();
+          if (!this.manifestOk && options.allowUntrusted !== true) {
+            throw new VaultError('VAULT_INTEGRITY', 'rows or key slots of the vault were deleted, added, changed or rolled back outside Latchkey; run `latchkey vault verify` first', {
+              part: 'manifest',
+            });
+          }
           work();
           // Read the keys after the work: a rekey swaps them inside it.
           resignManifest(this.runtime.sodium, this.unlockedKeys().manifest, this.db);
