@@ -24,8 +24,8 @@ if (step === 'build') {
   await client.call('vault.unlock', { password: PASSWORD });
   const baseline = process.resourceUsage().maxRSS;
   const start = performance.now();
-  if (step === 'backup') await client.call('backup.create', { path: backupPath, password: PASSWORD });
-  else await client.call('backup.restore', { path: backupPath, password: PASSWORD, mode: 'replace' });
+  if (step === 'backup') await client.call('backup.create', { path: backupPath, password: PASSWORD, vaultPassword: PASSWORD, replace: true });
+  else await client.call('backup.restore', { path: backupPath, password: PASSWORD, mode: 'replace', vaultPassword: PASSWORD });
   const ms = performance.now() - start;
   process.stdout.write(`${JSON.stringify({ ms, maxRssMiB: process.resourceUsage().maxRSS / 1024, baselineMiB: baseline / 1024 })}\n`);
 }

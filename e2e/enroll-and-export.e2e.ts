@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,26 +66,38 @@ describe('more ways in and out, in headless Chromium over the real service', () 
     await expect.poll(() => app.page.getByRole('status').first().textContent()).toMatch(/^Imported 4 accounts from Aegis/);
   });
 
-  it('a plaintext export needs the word typed and the vault password; the file downloaded holds the accounts’ links', async () => {
+  it('a plaintext export needs the word typed and the vault password; main asks where, and writes a new 0600 file holding the accounts’ links', async () => {
     const app = await openUnlockedApp(browser);
     await app.service.dispatch('accounts.add', { uri: 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME' });
+    const folder = mkdtempSync(join(tmpdir(), 'latchkey-e2e-export-'));
     await app.page.getByRole('button', { name: 'Settings' }).click();
-    const exportButton = app.page.getByRole('button', { name: 'Export unencrypted file' });
+    const section = app.page.getByRole('region', { name: 'Export' });
+    const exportButton = section.getByRole('button', { name: 'Export unencrypted file…' });
     expect(await exportButton.isDisabled()).toBe(true);
-    await app.page.getByLabel('Type “plaintext” to confirm').fill('yes');
+    await section.getByLabel('Type “plaintext” to confirm').fill('yes');
     expect(await exportButton.isDisabled()).toBe(true);
-    await app.page.getByLabel('Type “plaintext” to confirm').fill('plaintext');
+    await section.getByLabel('Type “plaintext” to confirm').fill('plaintext');
     expect(await exportButton.isDisabled()).toBe(true);
-    // The vault password again, as for revealing one secret: a wrong one exports nothing.
-    await app.page.getByLabel('Vault password').fill('not the password');
+    // The vault password again, as for revealing one secret: a wrong one exports nothing and asks nothing.
+    await section.getByLabel('Vault password').fill('not the password');
     await exportButton.click();
-    await expect.poll(() => app.page.getByRole('dialog').getByRole('alert').textContent()).toMatch(/^Wrong password/);
-    await app.page.getByLabel('Type “plaintext” to confirm').fill('plaintext');
-    await app.page.getByLabel('Vault password').fill(E2E_PASSWORD);
-    const [download] = await Promise.all([app.page.waitForEvent('download'), exportButton.click()]);
-    const text = readFileSync(await download.path(), 'utf8');
-    expect(text).toMatch(/^otpauth:\/\/totp\/ACME:alice\?secret=JBSWY3DPEHPK3PXP/m);
-    await expect.poll(() => app.page.getByRole('dialog').getByRole('status').last().textContent()).toMatch(/^1 account offered for download as latchkey-export.*It is not encrypted/);
+    await expect.poll(() => section.getByRole('alert').textContent()).toMatch(/^Wrong password/);
+    expect(app.prompts.pathsAsked).toEqual([]);
+    // The user cancels main's save dialog: nothing is written, nothing is said to be wrong.
+    await section.getByLabel('Type “plaintext” to confirm').fill('plaintext');
+    await section.getByLabel('Vault password').fill(E2E_PASSWORD);
+    await exportButton.click();
+    await expect.poll(() => app.prompts.pathsAsked.length).toBe(1);
+    expect(app.prompts.pathsAsked[0]).toEqual({ purpose: 'export', kind: 'save-file', suggestedName: 'latchkey-export.txt' });
+    // Then chooses a file.
+    app.prompts.path = join(folder, 'moving.txt');
+    await section.getByLabel('Type “plaintext” to confirm').fill('plaintext');
+    await section.getByLabel('Vault password').fill(E2E_PASSWORD);
+    await exportButton.click();
+    await expect.poll(() => section.getByRole('status').last().textContent()).toMatch(/^1 account saved as moving\.txt\. It is not encrypted/);
+    expect(readFileSync(join(folder, 'moving.txt'), 'utf8')).toMatch(/^otpauth:\/\/totp\/ACME:alice\?secret=JBSWY3DPEHPK3PXP/m);
+    expect(statSync(join(folder, 'moving.txt')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(folder)).toEqual(['moving.txt']);
   });
 
   it('keyboard only: Tab reaches search, Add, every code and details; focus is visible', async () => {

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { attachApp } from '../main/app-chromium/serve-renderer.js';
 import { KDF_FLOOR } from '../main/vault/index.js';
-import { createService, type ScreenCapture, type Service } from '../main/service/index.js';
+import { createService, type PathRequest, type ScreenCapture, type Service, type UserPrompts } from '../main/service/index.js';
 import { REPO_ROOT } from '../main/test-support/facts.js';
 import { memoisedKdf, tempVaultPath, testClock, type TestClock } from '../main/vault/test-support/test-runtime.js';
 
@@ -34,6 +34,36 @@ export interface AppPage {
   readonly clipboard: { text: string };
   /** Calls from the page the service has not answered yet. */
   readonly pending: () => number;
+  /** What the user answers main's own questions (Electron's dialogs in the app), scripted by the test. */
+  readonly prompts: ScriptedPrompts;
+}
+
+/** The user at main's dialogs: the answers a test sets, and every question asked. */
+export interface ScriptedPrompts extends UserPrompts {
+  /** The path the next "save as"/"choose folder" answers; undefined: the user cancels. */
+  path: string | undefined;
+  /** Whether the user agrees to a screen capture. */
+  allowCapture: boolean;
+  readonly pathsAsked: PathRequest[];
+  captureAsked: number;
+}
+
+function scriptedPrompts(): ScriptedPrompts {
+  const prompts: ScriptedPrompts = {
+    path: undefined,
+    allowCapture: true,
+    pathsAsked: [],
+    captureAsked: 0,
+    pickPath: (request) => {
+      prompts.pathsAsked.push(request);
+      return Promise.resolve(prompts.path);
+    },
+    confirmCapture: () => {
+      prompts.captureAsked++;
+      return Promise.resolve(prompts.allowCapture);
+    },
+  };
+  return prompts;
 }
 
 export interface OpenAppOptions {
@@ -60,12 +90,14 @@ export const E2E_CLIPBOARD_CLEAR_MS = 1500;
 /**
  * Opens the real renderer in Chromium with `window.latchkey` = createClient over one exposeBinding to
  * createService (a real vault file in a temp dir, a clock the test moves), exactly as `npm start`'s
- * Chromium fallback does. Only the main frame may call.
+ * Chromium fallback does: through the renderer door (the page's channels only), from the main frame only.
  */
 export async function openApp(browser: Browser, options: OpenAppOptions = {}): Promise<AppPage> {
   const clock = options.clock ?? testClock(Date.now());
   const clipboard = { text: '' };
+  const prompts = scriptedPrompts();
   const service = createService({
+    prompts,
     clock,
     vaultPath: tempVaultPath(),
     kdf: KDF_FLOOR,
@@ -101,7 +133,7 @@ export async function openApp(browser: Browser, options: OpenAppOptions = {}): P
       pending--;
     }
   });
-  return { page, service, clock, dialogs, clipboard, pending: () => pending };
+  return { page, service, clock, dialogs, clipboard, prompts, pending: () => pending };
 }
 
 /** The vault password of `openUnlockedApp`. */

@@ -268,12 +268,16 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
     await expect.poll(() => rowNames(app)).toEqual(['Elsewhere']);
   });
 
-  it('recovery codes: hidden until asked for, added, marked used one by one', async () => {
+  it('recovery codes: hidden until asked for with the vault password, added, marked used one by one', async () => {
     const app = await openUnlockedApp(browser);
     await addAccounts(app, [`otpauth://totp/ACME:alice?secret=${SECRET}&issuer=ACME`]);
     await app.page.getByRole('button', { name: 'Details for ACME alice' }).click();
     const section = app.page.getByRole('region', { name: 'Recovery codes' });
     expect(await section.locator('code').count()).toBe(0);
+    await section.getByLabel('Password to show the codes').fill('not the password');
+    await section.getByRole('button', { name: 'Show recovery codes' }).click();
+    await expect.poll(() => section.getByRole('alert').textContent()).toMatch(/^Wrong password/);
+    await section.getByLabel('Password to show the codes').fill(E2E_PASSWORD);
     await section.getByRole('button', { name: 'Show recovery codes' }).click();
     await section.getByLabel('New recovery codes').fill('aaaa-1111 bbbb-2222\ncccc-3333');
     await section.getByRole('button', { name: 'Add codes' }).click();
@@ -286,18 +290,20 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
     expect(stored.ok && (stored.value as { recoveryCodes: unknown }).recoveryCodes).toEqual({ total: 3, unused: 2 });
   });
 
-  it('automatic backups: turned on in settings, the first backup is written and verified', async () => {
+  it('automatic backups: turned on in settings with the vault password, the folder chosen in main, the first backup written and verified', async () => {
     const app = await openUnlockedApp(browser);
     await addAccounts(app, [`otpauth://totp/ACME:alice?secret=${SECRET}&issuer=ACME`]);
     const folder = mkdtempSync(join(tmpdir(), 'latchkey-e2e-backups-'));
     await app.page.getByRole('button', { name: 'Settings' }).click();
     const section = app.page.getByRole('region', { name: 'Automatic backups' });
-    await section.getByLabel('Folder').fill(folder);
+    app.prompts.path = folder;
     await section.getByLabel('Backup password').fill('backup password');
     await section.getByLabel('Repeat it').fill('backup password');
-    await section.getByRole('button', { name: 'Turn on automatic backups' }).click();
+    await section.getByLabel('Vault password').fill(E2E_PASSWORD);
+    await section.getByRole('button', { name: 'Choose a folder and turn on…' }).click();
     await expect.poll(() => section.getByRole('status').textContent(), { timeout: 30_000 }).toMatch(/^Automatic backups are on/);
     expect(await section.textContent()).toContain(', verified.');
     expect(readdirSync(folder).filter((name) => name.endsWith('.lkbak'))).toHaveLength(1);
+    expect(app.prompts.pathsAsked).toEqual([{ purpose: 'backup-folder', kind: 'folder' }]);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vaultPasswordSchema as vaultPassword } from './wire.js';
 
 const path = z.string().min(1).max(4096);
 const password = z.string().min(1).max(1024);
@@ -19,12 +20,14 @@ export type BackupVerification = z.infer<typeof backupVerificationSchema>;
 
 export const backupChannels = {
   'backup.create': {
-    request: z.object({ path, password }),
+    /** `replace`: write over a file already at `path` (the CLI, after asking); refused otherwise. */
+    request: z.object({ path, password, vaultPassword, replace: z.boolean().default(false) }),
     reply: z.object({ path: z.string(), accounts: z.number().int(), bytes: z.number().int(), sha256: z.string() }),
   },
   'backup.verify': { request: z.object({ path, password }), reply: backupVerificationSchema },
   'backup.restore': {
-    request: z.object({ path, password, mode: z.enum(['merge', 'replace']).default('merge') }),
+    /** `replace` empties the vault first: it needs the vault password again. */
+    request: z.object({ path, password, mode: z.enum(['merge', 'replace']).default('merge'), vaultPassword: vaultPassword.optional() }),
     reply: z.object({ added: z.number().int(), skipped: z.number().int(), removed: z.number().int() }),
   },
   'backup.lastVerification': { request: z.object({}), reply: z.object({ verification: backupVerificationSchema.nullable() }) },
@@ -43,7 +46,12 @@ export type AutoBackupStatus = z.infer<typeof autoBackupStatusSchema>;
 
 export const autoBackupChannels = {
   'backup.auto.configure': {
-    request: z.object({ folder: path, password, keep: z.number().int().min(1).max(100).default(10) }),
+    request: z.object({ folder: path, password, vaultPassword, keep: z.number().int().min(1).max(100).default(10) }),
+    reply: autoBackupStatusSchema,
+  },
+  /** The app's way to turn them on: main asks the user for the folder (the page names no path). */
+  'backup.auto.enable': {
+    request: z.object({ password, vaultPassword, keep: z.number().int().min(1).max(100).default(10) }),
     reply: autoBackupStatusSchema,
   },
   'backup.auto.disable': { request: z.object({}), reply: autoBackupStatusSchema },

@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { vaultPasswordSchema as vaultPassword } from './wire.js';
 
 export const EXPORT_FORMATS = ['otpauth-list', 'aegis', 'google-qr', 'html', 'transfer'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** Every export but the transfer block writes secrets in the clear. */
-export const PLAINTEXT_EXPORTS: readonly ExportFormat[] = ['otpauth-list', 'aegis', 'google-qr', 'html'];
+const PLAINTEXT_EXPORTS_TUPLE = ['otpauth-list', 'aegis', 'google-qr', 'html'] as const satisfies readonly ExportFormat[];
+export const PLAINTEXT_EXPORTS: readonly ExportFormat[] = PLAINTEXT_EXPORTS_TUPLE;
+export type PlaintextExportFormat = (typeof PLAINTEXT_EXPORTS_TUPLE)[number];
+
 
 export const exportChannels = {
   'export.create': {
@@ -16,15 +20,27 @@ export const exportChannels = {
       /** The transfer block's own password. */
       password: z.string().min(1).max(1024).optional(),
       /**
-       * The vault password again, required by every plaintext export (a fresh re-authentication,
-       * rate-limited like reveal); not needed by the transfer block, which is sealed with its own.
+       * The vault password again, required by every export, the transfer block included: each is a
+       * copy of the secrets (a fresh re-authentication, rate-limited like reveal).
        */
-      vaultPassword: z.string().min(1).max(1024).optional(),
+      vaultPassword,
     }),
     reply: z.object({
       files: z.array(z.object({ suffix: z.string(), mime: z.string(), base64: z.string() })),
       accounts: z.number().int(),
       warnings: z.array(z.string()),
     }),
+  },
+  /**
+   * The app's export: main asks the user where to save (the page names no path), writes new files
+   * only (never over an existing one), mode 0600, and answers with their names, never their bytes.
+   */
+  'export.save': {
+    request: z.object({
+      format: z.enum(PLAINTEXT_EXPORTS_TUPLE),
+      confirmPlaintext: z.boolean().default(false),
+      vaultPassword,
+    }),
+    reply: z.object({ files: z.array(z.string()), accounts: z.number().int(), warnings: z.array(z.string()) }),
   },
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;

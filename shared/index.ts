@@ -9,3 +9,4 @@ export * from './import-api.js';
 export * from './backup-api.js';
 export * from './export-api.js';
 export * from './settings-api.js';
+export * from './renderer-channels.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountDraftInputSchema, accountDraftViewSchema } from './wire.js';
+import { accountDraftInputSchema, accountDraftViewSchema, vaultPasswordSchema as vaultPassword } from './wire.js';
 
 /** Request and reply shapes of the vault and account channels. */
 const password = z.string().min(1).max(1024);
@@ -60,7 +60,8 @@ export const vaultChannels = {
     reply: z.object({ kdf: kdfView }),
   },
   'vault.verify': {
-    request: z.object({ acceptCurrentRows: z.boolean().default(false) }),
+    /** Accepting (re-signing) rows that disagree with the manifest needs the vault password again. */
+    request: z.object({ acceptCurrentRows: z.boolean().default(false), vaultPassword: vaultPassword.optional() }),
     reply: z.object({ rows: z.number().int(), damaged: z.array(damagedRowSchema), manifest: z.enum(['ok', 'mismatch']) }),
   },
   'vault.recoveryKey': { request: z.object({ password }), reply: z.object({ recoveryKey: z.string() }) },
@@ -137,12 +138,21 @@ export const vaultChannels = {
       hotpCode: z.string().nullable(),
     }),
   },
+  /**
+   * A site's recovery codes: listed only with the vault password again; adding and marking used
+   * answer with counts, so no action but 'list' yields a code.
+   */
   'accounts.recoveryCodes': {
     request: z.discriminatedUnion('action', [
-      z.object({ id: accountId, action: z.literal('list') }),
+      z.object({ id: accountId, action: z.literal('list'), vaultPassword }),
       z.object({ id: accountId, action: z.literal('add'), codes: z.array(z.string().min(1).max(256)).min(1).max(256) }),
       z.object({ id: accountId, action: z.literal('markUsed'), code: z.string().min(1).max(256) }),
     ]),
-    reply: z.object({ codes: z.array(recoveryCodeSchema) }),
+    reply: z.object({
+      /** Only for 'list'. */
+      codes: z.array(recoveryCodeSchema).optional(),
+      total: z.number().int().min(0),
+      unused: z.number().int().min(0),
+    }),
   },
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;

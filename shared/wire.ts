@@ -9,6 +9,12 @@ import { ERROR_CODES } from './errors.js';
 export const decimalCounterSchema = z.string().regex(/^\d{1,20}$/, { error: 'counter must be a whole number' });
 export const unixSecondsSchema = z.number().int().min(0).max(253_402_300_799); // up to year 9999
 
+/**
+ * The vault password given again by every call that yields secrets or makes a copy of them
+ * (SECURITY-NOTES §9.7); its absence is named as such, not as a type error.
+ */
+export const vaultPasswordSchema = z.string({ error: 'the vault password is needed again (vaultPassword)' }).min(1, { error: 'the vault password is needed again (vaultPassword)' }).max(1024);
+
 /** Generation parameters as a caller may give them: anything missing takes its default. */
 export const otpParamsInputSchema = z.object({
   type: z.enum(OTP_TYPES, { error: 'type must be totp, hotp or steam' }).default('totp'),

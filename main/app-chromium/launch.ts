@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createService, systemClock, watchLinuxScreenLock, type LockPolicy } from '../service/index.js';
+import { promptWindows } from './prompt-window.js';
 import { APP_ORIGIN, attachApp } from './serve-renderer.js';
 
 /**
@@ -16,12 +17,13 @@ const smoke = process.argv.includes('--smoke');
 let stopScreenLock: (() => void) | undefined;
 const screenLock: LockPolicy = { start: (lock) => { if (!smoke) stopScreenLock = watchLinuxScreenLock(lock); } };
 
-const service = createService({ clock: systemClock, appVersion: 'latchkey (chromium)', lockPolicy: screenLock });
 const browser = await chromium.launch({
   executablePath: process.env['LATCHKEY_CHROMIUM'] ?? '/usr/bin/chromium',
   headless: smoke,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
 });
+// Where a file goes and whether the screen may be captured are asked in windows of main's own.
+const service = createService({ clock: systemClock, appVersion: 'latchkey (chromium)', lockPolicy: screenLock, prompts: promptWindows(browser) });
 const page = await browser.newPage({ viewport: { width: 420, height: 700 } });
 await attachApp(page, DIST, readFileSync(BRIDGE, 'utf8'), (channel, payload) => service.dispatch(channel, payload));
 let closing = false;

@@ -1,12 +1,21 @@
 import { CommanderError, type Command } from 'commander';
 import { createClient } from '../../shared/client.js';
 import { exitCodeFor, LatchkeyError } from '../../shared/errors.js';
-import { commandScreenCapture, createService, defaultVaultPath, systemClock, type Clock, type Service } from '../service/index.js';
+import { commandScreenCapture, createService, defaultVaultPath, systemClock, type Clock, type Service, type UserPrompts } from '../service/index.js';
 import { connectionFor, globalOptionsOf, type Connection } from './context.js';
 import type { CliIo } from './io.js';
 import { printError } from './output.js';
 import { buildProgram } from './program.js';
 import { packageVersion } from './version.js';
+
+/**
+ * The CLI runs from the user's own shell: `scan --screen` is itself the consent to capture, and every
+ * path comes from the command line, so there is nothing to pick.
+ */
+const CLI_PROMPTS: UserPrompts = {
+  pickPath: () => Promise.resolve(undefined),
+  confirmCapture: () => Promise.resolve(true),
+};
 
 export interface CliOptions {
   readonly clock?: Clock;
@@ -24,6 +33,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
       clock: options.clock ?? systemClock,
       vaultPath: globals.vault ?? defaultVaultPath(io.env),
       capture: commandScreenCapture(io.env),
+      prompts: CLI_PROMPTS,
       appVersion: `latchkey ${packageVersion()}`,
       dailyBackups: false,
       onProgress: (message) => {

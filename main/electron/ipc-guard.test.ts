@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHANNELS } from '../../shared/api.js';
+import { RENDERER_CHANNELS } from '../../shared/renderer-channels.js';
 import type { ReplyEnvelope } from '../../shared/wire.js';
 import { APP_URL } from './app-protocol.js';
 import { isTrustedSender, registerIpc, type IpcMainLike } from './ipc-guard.js';
@@ -25,7 +25,7 @@ describe('IPC sender check (without Electron)', () => {
     expect(isTrustedSender(frame, APP)).toBe(trusted);
   });
 
-  it('registers every channel, and answers untrusted senders without calling the service', async () => {
+  it('registers the page’s channels only, and answers untrusted senders without calling the service', async () => {
     const handlers = new Map<string, Parameters<IpcMainLike['handle']>[1]>();
     let served = 0;
     const dispatch = (): Promise<ReplyEnvelope> => {
@@ -33,7 +33,8 @@ describe('IPC sender check (without Electron)', () => {
       return Promise.resolve({ ok: true, value: {} });
     };
     registerIpc({ handle: (channel, listener) => handlers.set(channel, listener) }, dispatch, APP);
-    expect([...handlers.keys()].sort()).toEqual([...CHANNELS].sort());
+    expect([...handlers.keys()].sort()).toEqual([...RENDERER_CHANNELS].sort());
+    for (const unserved of ['vault.rekey', 'export.create', 'backup.create', 'otp.code', 'uri.parse']) expect(handlers.has(unserved)).toBe(false);
     const handler = handlers.get('accounts.list');
     if (handler === undefined) throw new Error('accounts.list not registered');
     expect(await handler({ senderFrame: { url: 'https://evil.example/', parent: null } as never }, {})).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });

@@ -1,5 +1,5 @@
 import type { IpcMainInvokeEvent } from 'electron';
-import { CHANNELS, type Channel } from '../../shared/api.js';
+import { RENDERER_CHANNELS, type RendererChannel } from '../../shared/renderer-channels.js';
 import type { ReplyEnvelope } from '../../shared/wire.js';
 
 /** The part of Electron's WebFrameMain the check needs: where it is and whether it is a top frame. */
@@ -31,17 +31,18 @@ export interface IpcMainLike {
 }
 
 /**
- * Wires every channel of the contract to the service's dispatch. Payloads are parsed by the service
- * (zod, both ways); the sender is checked here.
+ * Wires the page's channels (and only those: shared/renderer-channels.ts) to the renderer door.
+ * Payloads are parsed by the service (zod, both ways); the sender is checked here, the channel list
+ * and CLI-only fields by the door (main/service/renderer-door.ts), which `door` must be.
  */
-export function registerIpc(ipcMain: IpcMainLike, dispatch: (channel: Channel, payload: unknown) => Promise<ReplyEnvelope>, appUrl: string): readonly Channel[] {
-  for (const channel of CHANNELS) {
+export function registerIpc(ipcMain: IpcMainLike, door: (channel: RendererChannel, payload: unknown) => Promise<ReplyEnvelope>, appUrl: string): readonly RendererChannel[] {
+  for (const channel of RENDERER_CHANNELS) {
     ipcMain.handle(channel, (event, payload) => {
       if (!isTrustedSender(event.senderFrame, appUrl)) {
         return Promise.resolve({ ok: false, error: { code: 'INVALID_REQUEST', message: 'request from an untrusted frame refused' } });
       }
-      return dispatch(channel, payload);
+      return door(channel, payload);
     });
   }
-  return CHANNELS;
+  return RENDERER_CHANNELS;
 }

@@ -1,7 +1,7 @@
 import { app, BrowserWindow, clipboard, ClipboardItem, desktopCapturer, ipcMain, powerMonitor, protocol, screen, session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createService, systemClock, watchLinuxScreenLock, type Clipboard, type LockPolicy } from '../service/index.js';
+import { createService, rendererDoor, systemClock, watchLinuxScreenLock, type Clipboard, type LockPolicy } from '../service/index.js';
 import { APP_SCHEME, APP_SCHEME_REGISTRATION, APP_URL, appProtocolHandler } from './app-protocol.js';
 import { clipboardItemData } from './clipboard-formats.js';
 import { desktopScreenCapture } from './desktop-capture.js';
@@ -77,7 +77,7 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
     });
-    registerIpc(ipcMain, (channel, payload) => service.dispatch(channel, payload), APP_URL);
+    registerIpc(ipcMain, rendererDoor((channel, payload) => service.dispatch(channel, payload)), APP_URL);
     const window = new BrowserWindow(secureWindowOptions(PRELOAD, { devTools: devToolsAllowed(app.isPackaged, process.env) }));
     window.once('ready-to-show', () => {
       window.show();

@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { createClient } from '../../shared/client.js';
+import { isRendererChannel } from '../../shared/renderer-channels.js';
 
 /**
  * The preload exposes exactly one thing: `window.latchkey`, the typed client over ipcRenderer.invoke.
@@ -8,5 +9,8 @@ import { createClient } from '../../shared/client.js';
  */
 contextBridge.exposeInMainWorld(
   'latchkey',
-  createClient((channel, payload) => ipcRenderer.invoke(channel, payload)),
+  // Only the page's channels leave the preload (main refuses the rest too: this is the second wall).
+  createClient((channel, payload) =>
+    isRendererChannel(channel) ? ipcRenderer.invoke(channel, payload) : Promise.resolve({ ok: false, error: { code: 'INVALID_REQUEST', message: 'that channel is not served to the app’s page' } }),
+  ),
 );

@@ -10,6 +10,8 @@ import { DAY_MS, DEBOUNCE_MS } from './backup/auto-backup.js';
 import { createService } from './create-service.js';
 import { manualTimers } from './test-support/manual-timers.js';
 
+const PASSWORD = 'auto backup vault password';
+
 /** The shared hand-moved timers, then a pause for the backups they started to finish writing. */
 function settlingTimers(clock: ReturnType<typeof testClock>) {
   const manual = manualTimers(clock);
@@ -29,8 +31,8 @@ async function setup() {
   // lock stays out of these day-long runs. A counter stuck at 0 would count as unsupported (idle-lock.ts).
   const service = createService({ clock, timers: manual.timers, vaultPath: tempVaultPath(), kdf: KDF_FLOOR, deriveKey: memoisedKdf(), idleSeconds: () => 61 });
   const client = createClient((channel, payload) => service.dispatch(channel, payload));
-  await client.call('vault.create', { password: 'auto backup vault password' });
-  await client.call('vault.unlock', { password: 'auto backup vault password' });
+  await client.call('vault.create', { password: PASSWORD });
+  await client.call('vault.unlock', { password: PASSWORD });
   const folder = mkdtempSync(join(tmpdir(), 'latchkey-auto-'));
   return { client, manual, folder, service };
 }
@@ -66,7 +68,7 @@ describe('automatic backups', () => {
   it('run after changes (debounced), verify what they wrote, and keep the newest N', async () => {
     const { client, manual, folder } = await setup();
     writeFileSync(join(folder, 'notes.txt'), 'not ours: never pruned');
-    await client.call('backup.auto.configure', { folder, password: 'auto backup password', keep: 2 });
+    await client.call('backup.auto.configure', { folder, password: 'auto backup password', keep: 2, vaultPassword: PASSWORD });
     await manual.advance(0); // the first daily backup is due at once
     await settle(client);
     expect((await client.call('backup.auto.status', {})).last).toMatchObject({ verified: true });
@@ -91,7 +93,7 @@ describe('automatic backups', () => {
 
   it('runs daily, and locking cancels whatever is pending', async () => {
     const { client, manual, folder } = await setup();
-    await client.call('backup.auto.configure', { folder, password: 'auto backup password', keep: 10 });
+    await client.call('backup.auto.configure', { folder, password: 'auto backup password', keep: 10, vaultPassword: PASSWORD });
     await manual.advance(0);
     await settle(client);
     const first = readdirSync(folder).length;
@@ -105,7 +107,7 @@ describe('automatic backups', () => {
 
   it('a settings change is not an account change: no backup follows, and the configuration stays', async () => {
     const { client, manual, folder } = await setup();
-    await client.call('backup.auto.configure', { folder, password: 'auto backup password', keep: 3 });
+    await client.call('backup.auto.configure', { folder, password: 'auto backup password', keep: 3, vaultPassword: PASSWORD });
     await manual.advance(0);
     await settle(client);
     await client.call('settings.set', { autoLockMinutes: 60, clipboardClearSeconds: 10, theme: 'dark' });

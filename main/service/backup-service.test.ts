@@ -53,18 +53,18 @@ describe('backups', () => {
   it('round-trips every field through create → restore --replace', async () => {
     const client = await filledVault(12);
     const path = join(folder(), 'vault.lkbak');
-    const created = await client.call('backup.create', { path, password: BACKUP_PASSWORD });
+    const created = await client.call('backup.create', { path, password: BACKUP_PASSWORD, vaultPassword: PASSWORD });
     expect(created).toMatchObject({ accounts: 12, sha256: sha(path) });
     const before = (await client.call('accounts.list', {})).accounts;
     const firstId = before[0]?.id ?? '';
-    const extras = await client.call('accounts.recoveryCodes', { id: firstId, action: 'list' });
+    const extras = await client.call('accounts.recoveryCodes', { id: firstId, action: 'list', vaultPassword: PASSWORD });
 
     await client.call('accounts.remove', { id: firstId });
-    expect(await client.call('backup.restore', { path, password: BACKUP_PASSWORD, mode: 'replace' })).toEqual({ added: 12, skipped: 0, removed: 11 });
+    expect(await client.call('backup.restore', { path, password: BACKUP_PASSWORD, mode: 'replace', vaultPassword: PASSWORD })).toEqual({ added: 12, skipped: 0, removed: 11 });
     const after = (await client.call('accounts.list', {})).accounts;
     const strip = (views: typeof before) => views.map(({ id: _id, ...rest }) => rest);
     expect(strip(after)).toEqual(strip(before));
-    expect(await client.call('accounts.recoveryCodes', { id: after[0]?.id ?? '', action: 'list' })).toEqual(extras);
+    expect(await client.call('accounts.recoveryCodes', { id: after[0]?.id ?? '', action: 'list', vaultPassword: PASSWORD })).toEqual(extras);
     const revealed = await client.call('accounts.reveal', { id: after[3]?.id ?? '', password: PASSWORD });
     // The QR code of the restored account's URI: the same secret, and the HOTP counter kept (3 × 11).
     expect(revealed.secretBase32).toBe(encodeBase32(goldenAccount(3).secret));
@@ -75,7 +75,7 @@ describe('backups', () => {
   it('restore --merge adds only what is missing', async () => {
     const client = await filledVault(5);
     const path = join(folder(), 'merge.lkbak');
-    await client.call('backup.create', { path, password: BACKUP_PASSWORD });
+    await client.call('backup.create', { path, password: BACKUP_PASSWORD, vaultPassword: PASSWORD });
     const { accounts } = await client.call('accounts.list', {});
     await client.call('accounts.remove', { id: accounts[2]?.id ?? '' });
     expect(await client.call('backup.restore', { path, password: BACKUP_PASSWORD })).toEqual({ added: 1, skipped: 4, removed: 0 });
@@ -84,7 +84,7 @@ describe('backups', () => {
   it('verify compares codes with the live vault and records the result in the vault', async () => {
     const client = await filledVault(6);
     const path = join(folder(), 'verify.lkbak');
-    await client.call('backup.create', { path, password: BACKUP_PASSWORD });
+    await client.call('backup.create', { path, password: BACKUP_PASSWORD, vaultPassword: PASSWORD });
     const { accounts } = await client.call('accounts.list', {});
     await client.call('accounts.remove', { id: accounts[1]?.id ?? '' });
     await client.call('accounts.add', { uri: 'otpauth://totp/New:only-here?secret=JBSWY3DPEHPK3PXP' });
@@ -96,7 +96,7 @@ describe('backups', () => {
   it('writes atomically: no temporary file left, mode 0600', async () => {
     const client = await filledVault(2);
     const dir = folder();
-    await client.call('backup.create', { path: join(dir, 'a.lkbak'), password: BACKUP_PASSWORD });
+    await client.call('backup.create', { path: join(dir, 'a.lkbak'), password: BACKUP_PASSWORD, vaultPassword: PASSWORD });
     expect(readdirSync(dir)).toEqual(['a.lkbak']);
     if (process.platform !== 'win32') expect((await import('node:fs')).statSync(join(dir, 'a.lkbak')).mode & 0o777).toBe(0o600);
   });
@@ -106,7 +106,7 @@ describe('backups', () => {
       const client = await filledVault(3);
       const dir = folder();
       const path = join(dir, 'good.lkbak');
-      await client.call('backup.create', { path, password: BACKUP_PASSWORD });
+      await client.call('backup.create', { path, password: BACKUP_PASSWORD, vaultPassword: PASSWORD });
       const count = async () => (await client.call('accounts.list', {})).accounts.length;
       const variant = (name: string, change: (file: string) => void) => {
         const file = join(dir, name);
@@ -121,10 +121,10 @@ describe('backups', () => {
       const { client, path, count, variant } = await prepared();
       const bytes = readFileSync(path);
       const expectCode = async (file: string, code: string) => {
-        await expect(client.call('backup.restore', { path: file, password: BACKUP_PASSWORD, mode: 'replace' })).rejects.toMatchObject({ code });
+        await expect(client.call('backup.restore', { path: file, password: BACKUP_PASSWORD, mode: 'replace', vaultPassword: PASSWORD })).rejects.toMatchObject({ code });
         expect(await count()).toBe(3);
       };
-      await expect(client.call('backup.restore', { path, password: 'not the backup password', mode: 'replace' })).rejects.toMatchObject({ code: 'BACKUP_WRONG_PASSWORD' });
+      await expect(client.call('backup.restore', { path, password: 'not the backup password', mode: 'replace', vaultPassword: PASSWORD })).rejects.toMatchObject({ code: 'BACKUP_WRONG_PASSWORD' });
       const headerLength = bytes.readUInt32LE(10);
       const bodyStart = 14 + headerLength + 24;
       // Chunk boundaries: walk the length prefixes.

@@ -22,6 +22,7 @@ import { defaultVaultPath } from './paths.js';
 import { RemovalUndo } from './removal-undo.js';
 import { describeSchemaError } from './schema-errors.js';
 import { SettingsStore } from './settings-store.js';
+import type { UserPrompts } from './user-prompts.js';
 import { VaultHost } from './vault-host.js';
 
 /** Something that decides when to lock (suspend, screen lock); it calls `lock` then. Idleness is the service's own. */
@@ -49,6 +50,11 @@ export interface ServiceDeps extends HandlerDeps {
   readonly clipboardClearMs?: number;
   /** Screenshots for QR scanning (desktopCapturer in the app, a screenshot tool on the CLI). */
   readonly capture?: ScreenCapture;
+  /**
+   * What main asks the user itself: where a file goes, whether the screen may be captured. Without
+   * it nothing is captured and no file is saved for the page (user-prompts.ts).
+   */
+  readonly prompts?: UserPrompts;
   /** One-shot timers (idle lock, clipboard clear, undo window, automatic backups); tests move time by hand. */
   readonly timers?: Timers;
   /** Daily automatic backups (on in the app; off for the CLI, whose changes trigger one at exit). */
@@ -123,11 +129,11 @@ export function createService(deps: ServiceDeps): Service {
     ...vaultHandlers(host),
     ...accountHandlers(host, deps.clock, clipboard, undo),
     ...codePreviewHandlers(host, deps.clock),
-    ...enrollHandlers(host, deps.capture),
+    ...enrollHandlers(host, deps.capture, deps.prompts),
     ...importHandlers(host, deps.onProgress),
     ...backupHandlers(host, deps.clock, app),
-    ...autoBackupHandlers(autoBackup),
-    ...exportHandlers(host, deps.clock, app),
+    ...autoBackupHandlers(host, autoBackup, deps.prompts),
+    ...exportHandlers(host, deps.clock, app, deps.prompts),
     ...settingsHandlers(settings, idleLock),
   };
 

@@ -6,23 +6,32 @@ import { REPO_ROOT } from '../test-support/facts.js';
 import { KDF_FLOOR } from '../vault/index.js';
 import { memoisedKdf, tempVaultPath, testClock } from '../vault/test-support/test-runtime.js';
 import { createService } from './create-service.js';
+import type { UserPrompts } from './user-prompts.js';
 
 const fixture = (name: string) => readFileSync(join(REPO_ROOT, 'main/enroll/qr/fixtures', name));
 const base64 = (name: string) => fixture(name).toString('base64');
 const PASSWORD = 'enroll test password';
 
-async function setup(capture?: () => Promise<Uint8Array[]>) {
+/** The user at main's capture question: agrees unless told otherwise. */
+const agreeing = (answer = true) => ({ pickPath: () => Promise.resolve(undefined), confirmCapture: () => Promise.resolve(answer) });
+
+async function setupService(capture?: () => Promise<Uint8Array[]>, prompts: UserPrompts | null = agreeing()) {
   const service = createService({
     clock: testClock(),
     vaultPath: tempVaultPath(),
     kdf: KDF_FLOOR,
     deriveKey: memoisedKdf(),
     ...(capture === undefined ? {} : { capture: { capture } }),
+    ...(prompts === null ? {} : { prompts }),
   });
   const client = createClient((channel, payload) => service.dispatch(channel, payload));
   await client.call('vault.create', { password: PASSWORD });
   await client.call('vault.unlock', { password: PASSWORD });
-  return client;
+  return { service, client };
+}
+
+async function setup(capture?: () => Promise<Uint8Array[]>, prompts: UserPrompts = agreeing()) {
+  return (await setupService(capture, prompts)).client;
 }
 
 describe('enrollment into the vault', () => {
@@ -55,6 +64,29 @@ describe('enrollment into the vault', () => {
     const client = await setup(() => Promise.resolve([new Uint8Array(fixture('no-qr.png')), new Uint8Array(fixture('screenshot-1080p.png'))]));
     const found = await client.call('enroll.captureScreen', {});
     expect(found.candidates.map((c) => [c.source, c.label])).toEqual([['screen', 'user1@example.com']]);
+  });
+
+  it('the screen is captured only when the user agrees in main: a refusal or no prompts capture nothing', async () => {
+    let captured = 0;
+    const capture = () => {
+      captured++;
+      return Promise.resolve([new Uint8Array(fixture('screenshot-1080p.png'))]);
+    };
+    await expect((await setup(capture, agreeing(false))).call('enroll.captureScreen', {})).rejects.toMatchObject({ code: 'CAPTURE_DENIED' });
+    const withoutPrompts = await setupService(capture, null);
+    await expect(withoutPrompts.client.call('enroll.captureScreen', {})).rejects.toMatchObject({ code: 'CAPTURE_DENIED' });
+    expect(captured).toBe(0);
+    await (await setup(capture, agreeing(true))).call('enroll.captureScreen', {});
+    expect(captured).toBe(1);
+  });
+
+  it('scanned accounts waiting for a commit are dropped on lock: a commit after a new unlock finds none', async () => {
+    const { client, service } = await setupService();
+    const found = await client.call('enroll.decodeImage', { imageBase64: base64('plain.png') });
+    service.lock();
+    await client.call('vault.unlock', { password: PASSWORD });
+    await expect(client.call('enroll.commit', { ids: found.candidates.map((c) => c.id) })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await client.call('accounts.list', {})).accounts).toEqual([]);
   });
 
   it('pasted text: URIs a line each, comments allowed, bad lines collected', async () => {

@@ -16,3 +16,4 @@ export { VaultSession } from './vault-session.js';
 export type { AccountPatch, DamagedRow, Listing, SlotInfo, VerifyReport } from './vault-session.js';
 export { putBackAccount, removeAccountKeeping } from './removal.js';
 export type { RemovedAccount } from './removal.js';
+export { passwordBytes } from './password.js';

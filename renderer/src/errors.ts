@@ -50,3 +50,8 @@ function sentence(message: string): string {
   const text = message.charAt(0).toUpperCase() + message.slice(1);
   return /[.!?]$/.test(text) ? text : `${text}.`;
 }
+
+/** The user cancelled one of main's dialogs: nothing to report. */
+export function isCancelled(error: unknown): boolean {
+  return errorCode(error) === 'CANCELLED';
+}

@@ -76,7 +76,8 @@ Examples:
     }
     const [match] = accounts as [AccountView];
     if (options.recoveryCodes) {
-      const { codes } = await client.call('accounts.recoveryCodes', { id: match.id, action: 'list' });
+      // The codes are a secret of their own: the service checks the vault password again.
+      const { codes = [] } = await client.call('accounts.recoveryCodes', { id: match.id, action: 'list', vaultPassword: await connection.vaultPassword() });
       printResult(io, globals.json, { account: viewJson(match), recoveryCodes: codes }, () =>
         codes.length === 0 ? `${accountName(match)} has no stored recovery codes` : codes.map((c) => `${c.code}${c.used ? '  (used)' : ''}`).join('\n'),
       );

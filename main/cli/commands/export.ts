@@ -55,14 +55,13 @@ Examples:
         ids = (await connection.client.call('accounts.list', { query })).accounts.map((a) => a.id);
         if (ids.length === 0) throw new LatchkeyError('NOT_FOUND', `no account matches "${query}"`);
       }
-      // A plaintext export re-authenticates with the vault password: the one the unlock read.
-      const vaultPassword = plaintext ? await connection.vaultPassword() : undefined;
+      // Every export re-authenticates with the vault password: the one the unlock read.
       const result = await connection.client.call('export.create', {
         format: options.format,
         confirmPlaintext: options.iUnderstandThisIsPlaintext,
         ...(ids === undefined ? {} : { ids }),
         ...(password === undefined ? {} : { password }),
-        ...(vaultPassword === undefined ? {} : { vaultPassword }),
+        vaultPassword: await connection.vaultPassword(),
       });
       printWarnings(io, result.warnings);
       const written: string[] = [];

@@ -95,7 +95,7 @@ export class AutoBackup {
       const now = this.clock.now();
       const file = join(settings.folder, `latchkey-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.lkbak`);
       try {
-        await createBackup(session, runtime, file, settings.password, this.app);
+        await createBackup(session, runtime, file, settings.password, this.app, false);
         const verification = await verifyBackup(session, runtime, file, settings.password, now);
         const verified = verification.onlyInBackup.length === 0 && verification.onlyInVault.length === 0 && verification.differing.length === 0;
         session.putRecord(LAST, { at: Math.floor(now / 1000), file, verified });

@@ -1,56 +1,47 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { LatchkeyError } from '../../../shared/errors.js';
 import { BackupReader, BackupWriter, concatBytes, newBackupHeader, readPrelude, type BackupEntry, type BackupPrelude } from '../../formats/latchkey-backup/index.js';
 import type { DeriveKey, KdfParams, Sodium } from '../../vault/index.js';
+import { writeNewFile } from '../secure-file.js';
 
 const READ_BLOCK = 64 * 1024;
 
 /**
- * Writes a backup atomically: a temporary file in the target folder, fsync, rename, fsync the
- * folder. A crash never leaves a partial file under the final name. Returns size and SHA-256.
+ * Writes a backup as a new 0600 file (secure-file.ts): a temporary file in the target folder, fsync,
+ * then moved into place. A crash never leaves a partial file under the final name, and an existing
+ * file is replaced only when asked. Returns size and SHA-256.
  */
 export async function writeBackupFile(
   path: string,
   entries: Iterable<BackupEntry>,
-  crypto: { sodium: Sodium; deriveKey: DeriveKey; kdf: KdfParams; password: Uint8Array; app: string },
+  crypto: { sodium: Sodium; deriveKey: DeriveKey; kdf: KdfParams; password: Uint8Array; app: string; replace: boolean },
 ): Promise<{ bytes: number; sha256: string; accounts: number }> {
   const { sodium } = crypto;
   const salt = new Uint8Array(randomBytes(16));
   const { key } = await crypto.deriveKey(crypto.password, salt, crypto.kdf);
   const writer = new BackupWriter(sodium, key, newBackupHeader(sodium, key, { ...crypto.kdf, salt }, crypto.app));
   sodium.memzero(key);
-  const temporary = join(dirname(path), `.${basename(path)}.tmp-${randomBytes(4).toString('hex')}`);
   const hash = createHash('sha256');
   let bytes = 0;
   let accounts = 0;
-  const fd = openSync(temporary, 'wx', 0o600);
-  try {
-    const write = (block: Uint8Array) => {
-      writeSync(fd, block);
-      hash.update(block);
-      bytes += block.length;
-    };
-    write(writer.start());
-    for (const entry of entries) {
-      writer.add(entry).forEach(write);
-      accounts++;
-    }
-    writer.finish().forEach(write);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temporary, path);
-    fsyncFolder(dirname(path));
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {
-      // Already closed.
-    }
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeNewFile(
+    path,
+    (append) => {
+      const write = (block: Uint8Array) => {
+        append(block);
+        hash.update(block);
+        bytes += block.length;
+      };
+      write(writer.start());
+      for (const entry of entries) {
+        writer.add(entry).forEach(write);
+        accounts++;
+      }
+      writer.finish().forEach(write);
+    },
+    { replace: crypto.replace },
+  );
   return { bytes, sha256: hash.digest('hex'), accounts };
 }
 
@@ -116,14 +107,4 @@ function readBlock(fd: number): Uint8Array {
   const buffer = new Uint8Array(READ_BLOCK);
   const read = readSync(fd, buffer, 0, READ_BLOCK, null);
   return buffer.subarray(0, read);
-}
-
-function fsyncFolder(folder: string): void {
-  if (process.platform === 'win32') return;
-  const fd = openSync(folder, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -1,18 +1,18 @@
 import type { BackupVerification } from '../../../shared/backup-api.js';
 import { createCodeGenerator } from '../../otp/index.js';
-import { KDF_DEFAULT, type VaultRuntime, type VaultSession } from '../../vault/index.js';
+import { KDF_DEFAULT, passwordBytes, type VaultRuntime, type VaultSession } from '../../vault/index.js';
 import { accountOfEntry, backupEntriesOf } from './backup-entries.js';
 import { openBackupFile, readEntries, writeBackupFile } from './backup-file.js';
 
 export const VERIFICATION_RECORD = 'backup-verification';
-const encoder = new TextEncoder();
 
 function backupCrypto(runtime: VaultRuntime) {
   return { sodium: runtime.sodium, deriveKey: runtime.deriveKey, kdf: runtime.kdf === 'calibrate' ? KDF_DEFAULT : runtime.kdf };
 }
 
-export async function createBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, app: string) {
-  return writeBackupFile(path, backupEntriesOf(session), { ...backupCrypto(runtime), password: encoder.encode(password), app });
+/** Writes a new backup file (0600); one already at `path` is replaced only when `replace` says so. */
+export async function createBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, app: string, replace: boolean) {
+  return writeBackupFile(path, backupEntriesOf(session), { ...backupCrypto(runtime), password: passwordBytes(password), app, replace });
 }
 
 /**
@@ -21,7 +21,7 @@ export async function createBackup(session: VaultSession, runtime: VaultRuntime,
  * result is recorded (sealed) in the vault, so the app can show "last backup verified on …".
  */
 export async function verifyBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, nowMs: number): Promise<BackupVerification> {
-  const opened = await openBackupFile(path, encoder.encode(password), backupCrypto(runtime));
+  const opened = await openBackupFile(path, passwordBytes(password), backupCrypto(runtime));
   const name = (a: { issuer: string; label: string }) => (a.issuer === '' ? a.label : `${a.issuer} (${a.label})`);
   const vault = new Map(
     session.list().accounts.map((meta) => [
@@ -54,7 +54,7 @@ export async function verifyBackup(session: VaultSession, runtime: VaultRuntime,
 }
 
 export function restoreBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, mode: 'merge' | 'replace') {
-  return openBackupFile(path, encoder.encode(password), backupCrypto(runtime)).then((opened) =>
+  return openBackupFile(path, passwordBytes(password), backupCrypto(runtime)).then((opened) =>
     session.restore(mode, (add) => {
       readEntries(opened, (entry) => {
         add(accountOfEntry(entry));

@@ -11,6 +11,7 @@ import type { Clock, HandlersFor } from '../handler-types.js';
 import type { RemovalUndo } from '../removal-undo.js';
 import type { VaultHost } from '../vault-host.js';
 import { qrMatrix } from '../qr-matrix.js';
+import { afterReauth } from '../reauth.js';
 
 type AccountsChannel =
   | 'accounts.copyCode'
@@ -89,9 +90,7 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
       return {};
     },
     'accounts.reveal': ({ id, password }) =>
-      host.serialized(async () => {
-        const session = host.session();
-        await session.reauthenticate(password);
+      afterReauth(host, password, (session) => {
         const meta = session.account(id);
         // The URI goes out only as its QR code: the seed is not sent a second time as text.
         return session.withSecret(id, (secret) => ({ secretBase32: encodeBase32(secret), qr: qrMatrix(formatOtpauthUri({ ...meta, secret })) }));
@@ -112,18 +111,26 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
       return { copied: true, clearsAt: Math.floor(clearsAt / 1000), hotpCode: meta.type === 'hotp' ? code.code : null };
     },
     'accounts.recoveryCodes': (request) => {
+      const counts = (codes: readonly { used: boolean }[]) => ({ total: codes.length, unused: codes.filter((entry) => !entry.used).length });
+      if (request.action === 'list') {
+        // The codes themselves, only with the vault password again (like reveal).
+        return afterReauth(host, request.vaultPassword, (session) => {
+          const codes = session.extra(request.id).recoveryCodes ?? [];
+          return { codes, ...counts(codes) };
+        });
+      }
       const session = host.session();
       const current = session.extra(request.id).recoveryCodes ?? [];
-      if (request.action === 'list') return { codes: current };
+      if (request.action === 'markUsed' && !current.some((entry) => entry.code === request.code)) {
+        throw new LatchkeyError('NOT_FOUND', 'that recovery code is not stored for this account');
+      }
       const next =
         request.action === 'add'
           ? [...current, ...request.codes.map((code) => ({ code, used: false }))]
           : current.map((entry) => (entry.code === request.code ? { ...entry, used: true } : entry));
-      if (request.action === 'markUsed' && !current.some((entry) => entry.code === request.code)) {
-        throw new LatchkeyError('NOT_FOUND', 'that recovery code is not stored for this account');
-      }
       session.update(request.id, { recoveryCodes: next });
-      return { codes: next };
+      // Counts only: adding or marking must not become a way to read the codes without the password.
+      return counts(next);
     },
   };
 }

@@ -1,11 +1,29 @@
+import { LatchkeyError } from '../../../shared/errors.js';
 import type { AutoBackup } from '../backup/auto-backup.js';
 import type { HandlersFor } from '../handler-types.js';
+import { afterReauth } from '../reauth.js';
+import type { UserPrompts } from '../user-prompts.js';
+import type { VaultHost } from '../vault-host.js';
 
-type AutoBackupChannel = 'backup.auto.configure' | 'backup.auto.disable' | 'backup.auto.status' | 'backup.auto.run';
+type AutoBackupChannel = 'backup.auto.configure' | 'backup.auto.enable' | 'backup.auto.disable' | 'backup.auto.status' | 'backup.auto.run';
 
-export function autoBackupHandlers(auto: AutoBackup): HandlersFor<AutoBackupChannel> {
+/**
+ * Turning automatic backups on makes a standing copy of every secret: it needs the vault password
+ * again. The app's `enable` asks the user for the folder in main; only the CLI's `configure` names one.
+ */
+export function autoBackupHandlers(host: VaultHost, auto: AutoBackup, prompts: UserPrompts | undefined): HandlersFor<AutoBackupChannel> {
   return {
-    'backup.auto.configure': ({ folder, password, keep }) => auto.configure({ folder, password, keep }),
+    'backup.auto.configure': ({ folder, password, vaultPassword, keep }) => afterReauth(host, vaultPassword, () => auto.configure({ folder, password, keep })),
+    'backup.auto.enable': async ({ password, vaultPassword, keep }) => {
+      if (prompts === undefined) throw new LatchkeyError('UNSUPPORTED', 'choosing a folder is not available here');
+      // The password first: a page without it must not even open the folder dialog.
+      await afterReauth(host, vaultPassword, () => undefined);
+      const folder = await prompts.pickPath({ purpose: 'backup-folder', kind: 'folder' });
+      if (folder === undefined) throw new LatchkeyError('CANCELLED', 'no folder was chosen; automatic backups stay off');
+      auto.configure({ folder, password, keep });
+      // The first backup is written (and verified) now, so a folder that can't be written shows here.
+      return auto.run();
+    },
     'backup.auto.disable': () => auto.disable(),
     'backup.auto.status': () => auto.status(),
     'backup.auto.run': () => auto.run(),

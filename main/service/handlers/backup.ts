@@ -1,16 +1,25 @@
 import { backupVerificationSchema } from '../../../shared/backup-api.js';
+import { UsageError } from '../../../shared/errors.js';
 import { createBackup, restoreBackup, VERIFICATION_RECORD, verifyBackup } from '../backup/backup-operations.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
+import { afterReauth } from '../reauth.js';
 import type { VaultHost } from '../vault-host.js';
 
 type BackupChannel = 'backup.create' | 'backup.verify' | 'backup.restore' | 'backup.lastVerification';
 
 export function backupHandlers(host: VaultHost, clock: Clock, app: string): HandlersFor<BackupChannel> {
   return {
-    'backup.create': ({ path, password }) =>
-      host.serialized(async () => ({ path, ...(await createBackup(host.session(), await host.runtime(), path, password, app)) })),
+    // A backup is a copy of every secret: the vault password again, like reveal.
+    'backup.create': ({ path, password, vaultPassword, replace }) =>
+      afterReauth(host, vaultPassword, async (session) => ({ path, ...(await createBackup(session, await host.runtime(), path, password, app, replace)) })),
     'backup.verify': ({ path, password }) => host.serialized(async () => verifyBackup(host.session(), await host.runtime(), path, password, clock.now())),
-    'backup.restore': ({ path, password, mode }) => host.serialized(async () => restoreBackup(host.session(), await host.runtime(), path, password, mode)),
+    'backup.restore': ({ path, password, mode, vaultPassword }) => {
+      const restore = async () => restoreBackup(host.session(), await host.runtime(), path, password, mode);
+      if (mode === 'merge') return host.serialized(restore);
+      // Replace empties the vault first, with no undo: the vault password again.
+      if (vaultPassword === undefined) throw new UsageError('restoring with replace empties the vault: give the vault password again (vaultPassword)');
+      return afterReauth(host, vaultPassword, restore);
+    },
     'backup.lastVerification': () => {
       const record = backupVerificationSchema.safeParse(host.session().getRecord(VERIFICATION_RECORD));
       return { verification: record.success ? record.data : null };

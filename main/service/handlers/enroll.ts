@@ -5,6 +5,7 @@ import { LatchkeyError } from '../../../shared/errors.js';
 import { BatchTracker, decodeQrImage, QrError, readEnrollmentTexts, type FoundAccounts } from '../../enroll/index.js';
 import { accountDraftView } from '../account-input.js';
 import type { ScreenCapture } from '../capture.js';
+import type { UserPrompts } from '../user-prompts.js';
 import type { HandlersFor } from '../handler-types.js';
 import type { VaultHost } from '../vault-host.js';
 
@@ -16,9 +17,15 @@ const MAX_PENDING = 2000;
  * Enrollment: decode, show previews (no secrets), then commit the ones the user picks. Candidates
  * wait here, in the main process, between the two steps; the renderer only ever holds their ids.
  */
-export function enrollHandlers(host: VaultHost, capture: ScreenCapture | undefined): HandlersFor<EnrollChannel> {
+export function enrollHandlers(host: VaultHost, capture: ScreenCapture | undefined, prompts: UserPrompts | undefined): HandlersFor<EnrollChannel> {
   const pending = new Map<string, AccountDraft>();
   const batches = new BatchTracker();
+  // Scanned secrets do not outlive the unlock that could have committed them: a commit made after
+  // a lock and a new unlock finds nothing pending.
+  host.onLock(() => {
+    for (const draft of pending.values()) draft.secret.fill(0);
+    pending.clear();
+  });
 
   function present(found: FoundAccounts, source: string, showSecrets: boolean): EnrollResult {
     const known = host.duplicateKeysIfUnlocked();
@@ -59,6 +66,9 @@ export function enrollHandlers(host: VaultHost, capture: ScreenCapture | undefin
     'enroll.decodeText': ({ text, source, showSecrets }) => present(readEnrollmentTexts([text]), source, showSecrets),
     'enroll.captureScreen': async ({ showSecrets }) => {
       if (capture === undefined) throw new LatchkeyError('CAPTURE_UNAVAILABLE', 'screen capture is not available here');
+      // Never on the caller's word alone: the user agrees in main's own UI (the CLI's prompts agree at
+      // once, since its command is the user's). A service made without prompts captures nothing.
+      if (prompts === undefined || !(await prompts.confirmCapture())) throw new LatchkeyError('CAPTURE_DENIED', 'the screen capture was not allowed');
       return decodeImages(await capture.capture(), 'screen', showSecrets);
     },
     'enroll.commit': ({ ids, includeDuplicates }) => {

@@ -1,61 +1,94 @@
 import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import type { ExportFormat } from '../../../shared/export-api.js';
 import { PLAINTEXT_EXPORTS } from '../../../shared/export-api.js';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import { exportAegis, exportGoogleQr, exportHtmlSheet, exportOtpauthList, type ExportAccount, type ExportResult } from '../../formats/exports/index.js';
 import { backupBytes, newBackupHeader } from '../../formats/latchkey-backup/index.js';
 import { formatTransferBlock } from '../../formats/latchkey-transfer/index.js';
-import { KDF_DEFAULT } from '../../vault/index.js';
+import { KDF_DEFAULT, passwordBytes, type VaultSession } from '../../vault/index.js';
 import { accountOfEntry, backupEntriesOf } from '../backup/backup-entries.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
+import { afterReauth } from '../reauth.js';
+import { writeNewFile } from '../secure-file.js';
+import type { UserPrompts } from '../user-prompts.js';
 import type { VaultHost } from '../vault-host.js';
 
+const SUGGESTED_SUFFIX: Record<ExportFormat, string> = { 'otpauth-list': '.txt', aegis: '.json', 'google-qr': '.png', html: '.html', transfer: '.txt' };
+
 /**
- * Exports for leaving Latchkey (or moving accounts between machines). Plaintext ones need the
- * caller's explicit confirmation and the vault password again (SECURITY-NOTES §9.7: no channel
- * yields seed bytes without a fresh re-auth); the transfer block is encrypted with its own password.
+ * Exports for leaving Latchkey (or moving accounts between machines). Every one is a copy of the
+ * secrets, so every one needs the vault password again (SECURITY-NOTES §9.7), the transfer block
+ * included; plaintext ones also need the caller's explicit confirmation. `export.create` (the CLI)
+ * answers with the files' bytes; `export.save` (the app) asks the user where to put them, writes
+ * them in main and answers with their names only.
  */
-export function exportHandlers(host: VaultHost, clock: Clock, app: string): HandlersFor<'export.create'> {
+export function exportHandlers(host: VaultHost, clock: Clock, app: string, prompts: UserPrompts | undefined): HandlersFor<'export.create' | 'export.save'> {
+  async function produce(session: VaultSession, format: ExportFormat, ids: readonly string[] | undefined, transferPassword: string | undefined) {
+    const entries = [...backupEntriesOf(session, ids)];
+    if (ids !== undefined && entries.length !== new Set(ids).size) throw new LatchkeyError('NOT_FOUND', 'some of the chosen accounts are not in the vault');
+    let result: ExportResult;
+    if (format === 'transfer') {
+      if (transferPassword === undefined) throw new UsageError('the transfer block needs its own password');
+      const runtime = await host.runtime();
+      const kdf = runtime.kdf === 'calibrate' ? KDF_DEFAULT : runtime.kdf;
+      const salt = new Uint8Array(randomBytes(16));
+      const { key } = await runtime.deriveKey(passwordBytes(transferPassword), salt, kdf);
+      try {
+        const payload = backupBytes(runtime.sodium, key, newBackupHeader(runtime.sodium, key, { ...kdf, salt }, app), entries);
+        result = { files: [{ suffix: '.txt', mime: 'text/plain', bytes: new TextEncoder().encode(`${formatTransferBlock(payload)}\n`) }], warnings: [] };
+      } finally {
+        runtime.sodium.memzero(key);
+      }
+    } else {
+      const accounts: ExportAccount[] = entries.map(accountOfEntry);
+      result =
+        format === 'otpauth-list'
+          ? exportOtpauthList(accounts)
+          : format === 'aegis'
+            ? exportAegis(accounts)
+            : format === 'google-qr'
+              ? await exportGoogleQr(accounts)
+              : await exportHtmlSheet(accounts, new Date(clock.now()));
+    }
+    return { result, accounts: entries.length };
+  }
+
+  function confirmed(format: ExportFormat, confirmPlaintext: boolean): void {
+    if (PLAINTEXT_EXPORTS.includes(format) && !confirmPlaintext) {
+      throw new UsageError('this export writes every secret in the clear: confirm it explicitly (--i-understand-this-is-plaintext)');
+    }
+  }
+
   return {
-    'export.create': ({ format, ids, confirmPlaintext, password, vaultPassword }) =>
-      host.serialized(async () => {
-        const session = host.session();
-        if (PLAINTEXT_EXPORTS.includes(format)) {
-          if (!confirmPlaintext) throw new UsageError('this export writes every secret in the clear: confirm it explicitly (--i-understand-this-is-plaintext)');
-          if (vaultPassword === undefined) throw new LatchkeyError('INVALID_REQUEST', 'a plaintext export needs the vault password again (vaultPassword)');
-          // Like accounts.reveal: rate-limited, and before anything is read or produced.
-          await session.reauthenticate(vaultPassword);
-        }
-        const entries = [...backupEntriesOf(session, ids)];
-        if (ids !== undefined && entries.length !== new Set(ids).size) throw new LatchkeyError('NOT_FOUND', 'some of the chosen accounts are not in the vault');
-        let result: ExportResult;
-        if (format === 'transfer') {
-          if (password === undefined) throw new UsageError('the transfer block needs its own password');
-          const runtime = await host.runtime();
-          const kdf = runtime.kdf === 'calibrate' ? KDF_DEFAULT : runtime.kdf;
-          const salt = new Uint8Array(randomBytes(16));
-          const { key } = await runtime.deriveKey(new TextEncoder().encode(password), salt, kdf);
-          try {
-            const payload = backupBytes(runtime.sodium, key, newBackupHeader(runtime.sodium, key, { ...kdf, salt }, app), entries);
-            result = { files: [{ suffix: '.txt', mime: 'text/plain', bytes: new TextEncoder().encode(`${formatTransferBlock(payload)}\n`) }], warnings: [] };
-          } finally {
-            runtime.sodium.memzero(key);
-          }
-        } else {
-          const accounts: ExportAccount[] = entries.map(accountOfEntry);
-          result =
-            format === 'otpauth-list'
-              ? exportOtpauthList(accounts)
-              : format === 'aegis'
-                ? exportAegis(accounts)
-                : format === 'google-qr'
-                  ? await exportGoogleQr(accounts)
-                  : await exportHtmlSheet(accounts, new Date(clock.now()));
-        }
+    'export.create': ({ format, ids, confirmPlaintext, password, vaultPassword }) => {
+      confirmed(format, confirmPlaintext);
+      // Rate-limited like reveal, and before anything is read or produced.
+      return afterReauth(host, vaultPassword, async (session) => {
+        const { result, accounts } = await produce(session, format, ids, password);
         return {
           files: result.files.map((file) => ({ suffix: file.suffix, mime: file.mime, base64: Buffer.from(file.bytes).toString('base64') })),
-          accounts: entries.length,
+          accounts,
           warnings: [...result.warnings],
         };
-      }),
+      });
+    },
+    'export.save': ({ format, confirmPlaintext, vaultPassword }) => {
+      confirmed(format, confirmPlaintext);
+      if (prompts === undefined) throw new LatchkeyError('UNSUPPORTED', 'choosing where to save is not available here');
+      return afterReauth(host, vaultPassword, async (session) => {
+        const chosen = await prompts.pickPath({ purpose: 'export', kind: 'save-file', suggestedName: `latchkey-export${SUGGESTED_SUFFIX[format]}` });
+        if (chosen === undefined) throw new LatchkeyError('CANCELLED', 'no file was chosen; nothing was exported');
+        const { result, accounts } = await produce(session, format, undefined, undefined);
+        const names: string[] = [];
+        for (const file of result.files) {
+          // Several files (Google's QR batches) share the chosen name, each with its own suffix.
+          const target = result.files.length === 1 ? chosen : join(dirname(chosen), basename(chosen).replace(/(\.[^.]+)?$/, file.suffix));
+          writeNewFile(target, (append) => { append(file.bytes); }, { replace: false });
+          names.push(basename(target));
+        }
+        return { files: names, accounts, warnings: [...result.warnings] };
+      });
+    },
   };
 }

@@ -20,6 +20,11 @@ const workerArgon2id: Argon2id = async (password, salt, ops, memBytes) => (await
  */
 export function importHandlers(host: VaultHost, onProgress?: (message: string) => void): HandlersFor<ImportChannel> {
   const previews = new Map<string, readonly ImportedAccount[]>();
+  // Parsed secrets do not outlive the unlock: a commit made after a lock and a new unlock finds no preview.
+  host.onLock(() => {
+    for (const accounts of previews.values()) for (const account of accounts) account.secret.fill(0);
+    previews.clear();
+  });
 
   return {
     'import.formats': () => ({ formats: FORMAT_IDS.map((id) => ({ id, name: FORMATS[id].name, mayBeEncrypted: FORMATS[id].mayBeEncrypted })) }),

@@ -1,6 +1,7 @@
-import { LatchkeyError } from '../../../shared/errors.js';
-import { createVault, rekeyVault, unlockVault, type KdfParams } from '../../vault/index.js';
+import { LatchkeyError, UsageError } from '../../../shared/errors.js';
+import { createVault, rekeyVault, unlockVault, type KdfParams, type VaultSession } from '../../vault/index.js';
 import type { HandlersFor } from '../handler-types.js';
+import { afterReauth } from '../reauth.js';
 import type { VaultHost } from '../vault-host.js';
 
 type VaultChannel =
@@ -41,18 +42,18 @@ export function vaultHandlers(host: VaultHost): HandlersFor<VaultChannel> {
         }
         return { kdf: await session.changePassword(next) };
       }),
-    'vault.verify': ({ acceptCurrentRows }) => {
-      const session = host.session();
-      const report = session.verify();
-      if (acceptCurrentRows && report.manifest === 'mismatch') session.acceptCurrentRows();
-      return { rows: report.rows, damaged: [...report.damaged], manifest: report.manifest };
+    'vault.verify': ({ acceptCurrentRows, vaultPassword }) => {
+      const verify = (session: VaultSession) => {
+        const report = session.verify();
+        if (acceptCurrentRows && report.manifest === 'mismatch') session.acceptCurrentRows();
+        return { rows: report.rows, damaged: [...report.damaged], manifest: report.manifest };
+      };
+      if (!acceptCurrentRows) return verify(host.session());
+      // Accepting re-signs whatever rows are there now, tampered ones included: the vault password again.
+      if (vaultPassword === undefined) throw new UsageError('accepting the current rows needs the vault password again (vaultPassword)');
+      return afterReauth(host, vaultPassword, verify);
     },
-    'vault.recoveryKey': ({ password }) =>
-      host.serialized(async () => {
-        const session = host.session();
-        await session.reauthenticate(password);
-        return { recoveryKey: session.issueRecoveryKey() };
-      }),
+    'vault.recoveryKey': ({ password }) => afterReauth(host, password, (session) => ({ recoveryKey: session.issueRecoveryKey() })),
     'vault.rekey': ({ password }) =>
       host.serialized(async () => {
         const session = host.session();

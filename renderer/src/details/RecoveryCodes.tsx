@@ -7,23 +7,44 @@ interface Code {
   readonly used: boolean;
 }
 
-/** The service's one-time recovery codes: hidden until asked for, each marked used once spent. */
+/**
+ * The service's one-time recovery codes: shown only after the vault password again (they unlock the
+ * account as surely as its secret), each marked used once spent. Adding and marking answer with
+ * counts only, so the list here is kept in step by this component.
+ */
 export function RecoveryCodes({ accountId }: { accountId: string }) {
   const [codes, setCodes] = useState<readonly Code[] | undefined>();
+  const [vaultPassword, setVaultPassword] = useState('');
   const [adding, setAdding] = useState('');
   const [error, setError] = useState('');
 
-  function run(request: Promise<{ codes: Code[] }>) {
+  function run(request: Promise<unknown>, next: () => void) {
     setError('');
-    request.then(({ codes: list }) => { setCodes(list); }).catch((caught: unknown) => { setError(describeError(caught)); });
+    request.then(next).catch((caught: unknown) => { setError(describeError(caught)); });
+  }
+
+  function show(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+    event.preventDefault();
+    const request = latchkey().call('accounts.recoveryCodes', { id: accountId, action: 'list', vaultPassword });
+    setVaultPassword('');
+    setError('');
+    request.then(({ codes: list = [] }) => { setCodes(list); }).catch((caught: unknown) => { setError(describeError(caught)); });
   }
 
   function add(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
     const list = adding.split(/[\s,]+/).filter((code) => code !== '');
     if (list.length === 0) return;
-    run(latchkey().call('accounts.recoveryCodes', { id: accountId, action: 'add', codes: list }));
+    run(latchkey().call('accounts.recoveryCodes', { id: accountId, action: 'add', codes: list }), () => {
+      setCodes((current) => [...(current ?? []), ...list.map((code) => ({ code, used: false }))]);
+    });
     setAdding('');
+  }
+
+  function markUsed(code: string) {
+    run(latchkey().call('accounts.recoveryCodes', { id: accountId, action: 'markUsed', code }), () => {
+      setCodes((current) => current?.map((entry) => (entry.code === code ? { ...entry, used: true } : entry)));
+    });
   }
 
   const unused = codes?.filter((c) => !c.used).length ?? 0;
@@ -31,9 +52,12 @@ export function RecoveryCodes({ accountId }: { accountId: string }) {
     <section className="section" aria-label="Recovery codes">
       <h3>Recovery codes</h3>
       {codes === undefined ? (
-        <button type="button" onClick={() => { run(latchkey().call('accounts.recoveryCodes', { id: accountId, action: 'list' })); }}>
-          Show recovery codes
-        </button>
+        <form className="row" onSubmit={show}>
+          <input type="password" aria-label="Password to show the codes" placeholder="Vault password" autoComplete="current-password" value={vaultPassword} onChange={(e) => { setVaultPassword(e.target.value); }} />
+          <button type="submit" disabled={vaultPassword === ''}>
+            Show recovery codes
+          </button>
+        </form>
       ) : (
         <>
           <p className="hint">{codes.length === 0 ? 'None stored. Paste the codes the service gave you.' : `${String(unused)} of ${String(codes.length)} unused.`}</p>
@@ -44,7 +68,7 @@ export function RecoveryCodes({ accountId }: { accountId: string }) {
                 {entry.used ? (
                   <span className="hint">used</span>
                 ) : (
-                  <button type="button" className="small" onClick={() => { run(latchkey().call('accounts.recoveryCodes', { id: accountId, action: 'markUsed', code: entry.code })); }}>
+                  <button type="button" className="small" onClick={() => { markUsed(entry.code); }}>
                     Mark used
                   </button>
                 )}

@@ -1,6 +1,6 @@
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import type { AutoBackupStatus } from '../../../shared/backup-api.js';
-import { describeError } from '../errors.js';
+import { describeError, isCancelled } from '../errors.js';
 import { latchkey } from '../latchkey.js';
 
 function when(unixSeconds: number): string {
@@ -10,8 +10,8 @@ function when(unixSeconds: number): string {
 /** Automatic encrypted backups to a folder (off by default), and a backup written now. */
 export function BackupSettings() {
   const [status, setStatus] = useState<AutoBackupStatus | undefined>();
-  const [folder, setFolder] = useState('');
   const [password, setPassword] = useState('');
+  const [vaultPassword, setVaultPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [keep, setKeep] = useState('10');
   const [message, setMessage] = useState('');
@@ -32,7 +32,7 @@ export function BackupSettings() {
       // A failed backup is said by the status itself (lastError), never followed by "done".
       setMessage(next.lastError === null ? done : '');
     } catch (caught) {
-      setError(describeError(caught));
+      if (!isCancelled(caught)) setError(describeError(caught));
     } finally {
       setBusy(false);
     }
@@ -44,13 +44,12 @@ export function BackupSettings() {
       setError('The two backup passwords differ.');
       return;
     }
-    // The first backup is written (and verified) now, so a wrong folder shows up here, not in a day.
-    void run(async () => {
-      await latchkey().call('backup.auto.configure', { folder: folder.trim(), password, keep: Number(keep) });
-      return latchkey().call('backup.auto.run', {});
-    }, 'Automatic backups are on; the first one was written and verified.');
+    // Main asks for the folder in its own dialog, then writes (and verifies) the first backup at
+    // once, so a folder that can't be written shows up here, not in a day.
+    void run(() => latchkey().call('backup.auto.enable', { password, vaultPassword, keep: Number(keep) }), 'Automatic backups are on; the first one was written and verified.');
     setPassword('');
     setRepeat('');
+    setVaultPassword('');
   }
 
   return (
@@ -74,11 +73,7 @@ export function BackupSettings() {
         </>
       ) : (
         <form className="stack wide" onSubmit={configure}>
-          <p className="hint">Off. Backups are encrypted with their own password, so a copy on a USB stick or a cloud folder is safe.</p>
-          <label>
-            Folder
-            <input type="text" value={folder} onChange={(e) => { setFolder(e.target.value); }} placeholder="/home/you/Backups/Latchkey" spellCheck={false} />
-          </label>
+          <p className="hint">Off. Backups are encrypted with their own password, so a copy on a USB stick or a cloud folder is safe. Turning them on asks for the vault password again, then for the folder.</p>
           <div className="row">
             <label>
               Backup password
@@ -99,8 +94,12 @@ export function BackupSettings() {
               ))}
             </select>
           </label>
-          <button type="submit" disabled={busy || folder.trim() === '' || password === ''}>
-            {busy ? 'Writing the first backup…' : 'Turn on automatic backups'}
+          <label>
+            Vault password
+            <input type="password" autoComplete="current-password" value={vaultPassword} onChange={(e) => { setVaultPassword(e.target.value); }} />
+          </label>
+          <button type="submit" disabled={busy || password === '' || vaultPassword === ''}>
+            {busy ? 'Writing the first backup…' : 'Choose a folder and turn on…'}
           </button>
         </form>
       )}

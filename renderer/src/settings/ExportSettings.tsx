@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { PLAINTEXT_EXPORTS, type ExportFormat } from '../../../shared/export-api.js';
-import { describeError } from '../errors.js';
+import type { PlaintextExportFormat } from '../../../shared/export-api.js';
+import { describeError, isCancelled } from '../errors.js';
 import { latchkey } from '../latchkey.js';
 
-const FORMATS: Record<Exclude<ExportFormat, 'transfer'>, string> = {
+const FORMATS: Record<PlaintextExportFormat, string> = {
   'otpauth-list': 'otpauth:// links, one per line (text)',
   aegis: 'Aegis vault (plain JSON)',
   'google-qr': 'Google Authenticator QR codes (PNG)',
@@ -11,16 +11,6 @@ const FORMATS: Record<Exclude<ExportFormat, 'transfer'>, string> = {
 };
 /** What the user types to show they read the warning: a word, not a reflex click. */
 export const PLAINTEXT_CONFIRMATION = 'plaintext';
-
-function download(name: string, mime: string, base64: string): void {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => { URL.revokeObjectURL(url); }, 10_000);
-}
 
 /** Exports for moving to another app. Every one of them holds the secrets in the clear. */
 export function ExportSettings() {
@@ -33,13 +23,12 @@ export function ExportSettings() {
   async function exportNow() {
     setError('');
     try {
-      const { files, accounts, warnings } = await latchkey().call('export.create', { format, confirmPlaintext: PLAINTEXT_EXPORTS.includes(format), vaultPassword });
-      files.forEach((file) => { download(`latchkey-export${file.suffix}`, file.mime, file.base64); });
-      const names = files.map((file) => `latchkey-export${file.suffix}`).join(', ');
-      setMessage(`${String(accounts)} ${accounts === 1 ? 'account' : 'accounts'} offered for download as ${names}. It is not encrypted: delete it as soon as the other app has read it.${warnings.length > 0 ? ` ${warnings.join(' ')}` : ''}`);
+      // Main asks where to save (its own dialog) and writes the file: no secret comes back to the page.
+      const { files, accounts, warnings } = await latchkey().call('export.save', { format, confirmPlaintext: true, vaultPassword });
+      setMessage(`${String(accounts)} ${accounts === 1 ? 'account' : 'accounts'} saved as ${files.join(', ')}. It is not encrypted: delete it as soon as the other app has read it.${warnings.length > 0 ? ` ${warnings.join(' ')}` : ''}`);
       setTyped('');
     } catch (caught) {
-      setError(describeError(caught));
+      if (!isCancelled(caught)) setError(describeError(caught));
     } finally {
       setVaultPassword('');
     }
@@ -70,7 +59,7 @@ export function ExportSettings() {
         <input type="password" autoComplete="current-password" value={vaultPassword} onChange={(e) => { setVaultPassword(e.target.value); }} />
       </label>
       <button type="button" className="danger-outline" disabled={typed.trim().toLowerCase() !== PLAINTEXT_CONFIRMATION || vaultPassword === ''} onClick={() => void exportNow()}>
-        Export unencrypted file
+        Export unencrypted file…
       </button>
       {message !== '' && <p role="status" className="hint">{message}</p>}
       {error !== '' && <p role="alert" className="error">{error}</p>}

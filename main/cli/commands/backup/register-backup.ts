@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LatchkeyError, UsageError } from '../../../../shared/errors.js';
@@ -21,12 +22,15 @@ export function registerBackup(program: Command, context: CliContext): void {
     .summary('write an encrypted backup of every account')
     .argument('<file>', 'where to write it (e.g. ~/backups/latchkey.lkbak)')
     .option(...BACKUP_PASSWORD_OPTION)
-    .addHelpText('after', '\nThe backup has its own password, independent of the vault password.\n\nExample:\n  $ latchkey backup create ~/backups/latchkey.lkbak --backup-password-file bk.txt')
+    .addHelpText('after', '\nThe backup has its own password, independent of the vault password; the vault password is\nchecked again, since a backup is a copy of every secret. A file already there is replaced only\nafter you confirm (or with --yes).\n\nExample:\n  $ latchkey backup create ~/backups/latchkey.lkbak --backup-password-file bk.txt')
     .action(async (file: string, options: BackupPasswordOption, cmd: Command) => {
       const connection = context.connect(cmd);
       await connection.unlock();
+      const path = resolve(file);
+      const replace = existsSync(path) && (await confirmReplace(io, connection.globals.yes, file));
       const password = await backupPassword(io, options, { confirm: true });
-      const created = await connection.client.call('backup.create', { path: resolve(file), password });
+      // A backup is a copy of every secret: the service asks for the vault password again.
+      const created = await connection.client.call('backup.create', { path, password, vaultPassword: await connection.vaultPassword(), replace });
       printResult(io, connection.globals.json, created, () => `Wrote ${String(created.accounts)} accounts to ${created.path} (${String(created.bytes)} bytes, SHA-256 ${created.sha256.slice(0, 16)}…).`);
     });
 
@@ -64,7 +68,7 @@ export function registerBackup(program: Command, context: CliContext): void {
     .option(...BACKUP_PASSWORD_OPTION)
     .option('--merge', 'add the accounts the vault lacks (default)', false)
     .option('--replace', 'replace every account in the vault with the backup’s', false)
-    .addHelpText('after', '\nAll or nothing, in one transaction. --replace asks for confirmation (or --yes).\n\nExamples:\n  $ latchkey backup restore latchkey.lkbak\n  $ latchkey backup restore latchkey.lkbak --replace --yes --backup-password-file bk.txt')
+    .addHelpText('after', '\nAll or nothing, in one transaction. --replace asks for confirmation (or --yes) and the vault password again.\n\nExamples:\n  $ latchkey backup restore latchkey.lkbak\n  $ latchkey backup restore latchkey.lkbak --replace --yes --backup-password-file bk.txt')
     .action(async (file: string, options: BackupPasswordOption & { merge: boolean; replace: boolean }, cmd: Command) => {
       if (options.merge && options.replace) throw new UsageError('choose --merge or --replace, not both');
       const connection = context.connect(cmd);
@@ -75,10 +79,24 @@ export function registerBackup(program: Command, context: CliContext): void {
         const answer = await io.prompt('Replace every account in the vault with the backup’s? [y/N] ');
         if (!/^y(es)?$/i.test(answer.trim())) throw new LatchkeyError('CANCELLED', 'nothing was restored');
       }
-      const result = await connection.client.call('backup.restore', { path: resolve(file), password, mode: options.replace ? 'replace' : 'merge' });
+      const result = await connection.client.call('backup.restore', {
+        path: resolve(file),
+        password,
+        mode: options.replace ? 'replace' : 'merge',
+        ...(options.replace ? { vaultPassword: await connection.vaultPassword() } : {}),
+      });
       printWarnings(io, result.skipped > 0 ? [`${String(result.skipped)} accounts were already in the vault`] : []);
       printResult(io, connection.globals.json, result, () => `Restored ${String(result.added)} accounts${result.removed > 0 ? ` (replacing ${String(result.removed)})` : ''}.`);
     });
+}
+
+/** A file already at the backup's path is replaced only when the user says so. */
+async function confirmReplace(io: CliIo, yes: boolean, file: string): Promise<true> {
+  if (yes) return true;
+  if (!io.interactive) throw new UsageError(`${file} already exists: add --yes to replace it, or choose another name`);
+  const answer = await io.prompt(`${file} already exists. Replace it? [y/N] `);
+  if (!/^y(es)?$/i.test(answer.trim())) throw new LatchkeyError('CANCELLED', 'no backup was written');
+  return true;
 }
 
 function registerAuto(backup: Command, context: CliContext): void {
@@ -111,7 +129,8 @@ Examples:
       else if (options.folder !== undefined) {
         const keep = options.keep === undefined ? 10 : Number(options.keep);
         if (!Number.isInteger(keep) || keep < 1 || keep > 100) throw new UsageError('--keep must be a whole number from 1 to 100');
-        status = await client.call('backup.auto.configure', { folder: resolve(options.folder), password: await backupPassword(io, options, { confirm: true }), keep });
+        const password = await backupPassword(io, options, { confirm: true });
+        status = await client.call('backup.auto.configure', { folder: resolve(options.folder), password, vaultPassword: await connection.vaultPassword(), keep });
       } else status = await client.call(options.run ? 'backup.auto.run' : 'backup.auto.status', {});
       printResult(io, connection.globals.json, status, () =>
         status.enabled

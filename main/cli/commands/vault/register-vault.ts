@@ -40,7 +40,8 @@ Example:
     .action(async (options: { accept: boolean }, cmd: Command) => {
       const connection = context.connect(cmd);
       await connection.unlock();
-      const report = await connection.client.call('vault.verify', { acceptCurrentRows: options.accept });
+      // Accepting re-signs the rows as they are: the service checks the vault password again.
+      const report = await connection.client.call('vault.verify', options.accept ? { acceptCurrentRows: true, vaultPassword: await connection.vaultPassword() } : {});
       printResult(io, connection.globals.json, report, () =>
         [
           `${String(report.rows)} accounts checked; manifest ${report.manifest === 'ok' ? 'ok' : 'MISMATCH (rows deleted, added or rolled back outside Latchkey)'}.`,

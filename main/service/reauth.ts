@@ -1,0 +1,15 @@
+import type { VaultSession } from '../vault/index.js';
+import type { VaultHost } from './vault-host.js';
+
+/**
+ * Runs `work` only after the vault password has been given again (SECURITY-NOTES §9.7: every call
+ * that yields secrets or makes a copy of them). The check shares unlock's attempt counter and wait,
+ * and runs in the host's one-at-a-time queue, before anything is read or written.
+ */
+export function afterReauth<T>(host: VaultHost, vaultPassword: string, work: (session: VaultSession) => Promise<T> | T): Promise<T> {
+  return host.serialized(async () => {
+    const session = host.session();
+    await session.reauthenticate(vaultPassword);
+    return work(session);
+  });
+}

@@ -1,0 +1,80 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHANNELS } from '../../shared/api.js';
+import { RENDERER_CHANNELS } from '../../shared/renderer-channels.js';
+import type { ReplyEnvelope } from '../../shared/wire.js';
+import { REPO_ROOT } from '../test-support/facts.js';
+import { rendererDoor } from './renderer-door.js';
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [path] : [];
+  });
+}
+
+/** Every channel the renderer's code calls, read from the code itself. */
+function channelsTheRendererCalls(): { literal: Set<string>; dynamic: string[] } {
+  const literal = new Set<string>();
+  const dynamic: string[] = [];
+  for (const file of sourceFiles(join(REPO_ROOT, 'renderer', 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/\.call\(\s*(['"`])?([^'"`,)\s]*)/g)) {
+      if (match[1] === undefined) dynamic.push(`${file}: .call(${match[2] ?? ''}`);
+      else literal.add(match[2] ?? '');
+    }
+  }
+  return { literal, dynamic };
+}
+
+describe('the renderer door', () => {
+  it('serves exactly the channels the renderer’s code calls: a stale list fails here', () => {
+    const { literal, dynamic } = channelsTheRendererCalls();
+    // A channel named by a variable could not be checked: the renderer names each one literally.
+    expect(dynamic).toEqual([]);
+    expect([...literal].sort()).toEqual([...RENDERER_CHANNELS].sort());
+    for (const channel of RENDERER_CHANNELS) expect(CHANNELS).toContain(channel);
+  });
+
+  it('leaves out every channel that takes a path, yields seeds in the clear or administers the vault', () => {
+    // The snapshot forces a review of each channel added to the page's list (SECURITY-NOTES §9.7).
+    const notServed = CHANNELS.filter((channel) => !(RENDERER_CHANNELS as readonly string[]).includes(channel)).sort();
+    expect(notServed).toEqual([
+      'accounts.nextHotp',
+      'backup.auto.configure',
+      'backup.create',
+      'backup.lastVerification',
+      'backup.restore',
+      'backup.verify',
+      'export.create',
+      'otp.code',
+      'uri.format',
+      'uri.parse',
+      'vault.changePassword',
+      'vault.recoveryKey',
+      'vault.rekey',
+      'vault.slots',
+      'vault.verify',
+    ]);
+  });
+
+  it('refuses other channels and CLI-only fields without reaching the service', async () => {
+    const reached: unknown[] = [];
+    const door = rendererDoor((channel) => {
+      reached.push(channel);
+      return Promise.resolve({ ok: true, value: {} } satisfies ReplyEnvelope);
+    });
+    const refused = { ok: false, error: { code: 'INVALID_REQUEST' } };
+    for (const channel of ['vault.rekey', 'export.create', 'backup.create', 'backup.restore', 'otp.code', 'uri.parse', 'nope', 42, null, '__proto__', 'toString']) {
+      expect(await door(channel, {})).toMatchObject(refused);
+    }
+    expect(await door('import.preview', { fileBase64: '', showSecrets: true })).toMatchObject(refused);
+    expect(await door('enroll.decodeText', { text: 'x', showSecrets: 'yes' })).toMatchObject(refused);
+    expect(reached).toEqual([]);
+    expect(await door('import.preview', { fileBase64: '', showSecrets: false })).toEqual({ ok: true, value: {} });
+    expect(await door('accounts.list', {})).toEqual({ ok: true, value: {} });
+    expect(reached).toEqual(['import.preview', 'accounts.list']);
+  });
+});
