@@ -5,6 +5,7 @@ import { useActivityReports } from './activity.js';
 import { describeError } from './errors.js';
 import { FirstRun } from './FirstRun.js';
 import { latchkey } from './latchkey.js';
+import { ManifestBanner } from './ManifestBanner.js';
 import { applyTheme } from './theme.js';
 import { Unlock } from './Unlock.js';
 
@@ -61,5 +62,10 @@ export function App() {
   if (status === undefined) return <main className="screen centered" aria-busy="true" />;
   if (!status.exists) return <FirstRun onDone={refresh} />;
   if (status.locked) return <Unlock onUnlocked={refresh} />;
-  return <AccountsScreen onLocked={refresh} />;
+  return (
+    <>
+      <ManifestBanner manifest={status.manifest} />
+      <AccountsScreen onLocked={refresh} />
+    </>
+  );
 }
