@@ -16,6 +16,7 @@ export const RENDERER_CHANNELS = [
   'vault.create',
   'vault.unlock',
   'vault.lock',
+  'vault.saveRecoveryKey',
   'accounts.list',
   'accounts.add',
   'accounts.update',

@@ -65,6 +65,14 @@ export const vaultChannels = {
     reply: z.object({ rows: z.number().int(), damaged: z.array(damagedRowSchema), manifest: z.enum(['ok', 'mismatch']) }),
   },
   'vault.recoveryKey': { request: z.object({ password }), reply: z.object({ recoveryKey: z.string() }) },
+  /**
+   * First run's "Save as a file…": main asks where (the page names no path) and writes a new 0600
+   * file holding only a recovery key, 56 Base32 characters in groups of four; nothing else is written.
+   */
+  'vault.saveRecoveryKey': {
+    request: z.object({ recoveryKey: z.string().regex(/^([A-Z2-7]{4}-){13}[A-Z2-7]{4}$/, { error: 'that is not a recovery key' }) }),
+    reply: z.object({ file: z.string() }),
+  },
   'vault.rekey': { request: z.object({ password }), reply: z.object({ recoveryKey: z.string() }) },
   'vault.slots': {
     request: z.object({}),

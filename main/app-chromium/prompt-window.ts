@@ -9,6 +9,7 @@ const TITLES: Record<PathRequest['purpose'], string> = {
   export: 'Save the export as',
   backup: 'Save the backup as',
   'backup-folder': 'Folder for automatic backups',
+  'recovery-key': 'Save the recovery key as',
 };
 
 /**

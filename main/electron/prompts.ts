@@ -16,6 +16,7 @@ const TITLES: Readonly<Record<PathRequest['purpose'], { readonly title: string; 
   export: { title: 'Export accounts', button: 'Export' },
   backup: { title: 'Save a backup', button: 'Save backup' },
   'backup-folder': { title: 'Folder for automatic backups', button: 'Choose folder' },
+  'recovery-key': { title: 'Save the recovery key', button: 'Save' },
 };
 
 export const CAPTURE_BUTTONS = ['Cancel', 'Capture the screen'] as const;

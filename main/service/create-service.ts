@@ -126,7 +126,7 @@ export function createService(deps: ServiceDeps): Service {
   const handlers: HandlerTable = {
     ...otpHandlers(deps),
     ...uriHandlers(),
-    ...vaultHandlers(host),
+    ...vaultHandlers(host, deps.prompts),
     ...accountHandlers(host, deps.clock, clipboard, undo),
     ...codePreviewHandlers(host, deps.clock),
     ...enrollHandlers(host, deps.capture, deps.prompts),

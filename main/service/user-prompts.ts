@@ -5,7 +5,7 @@
  */
 export interface PathRequest {
   /** What the user is choosing, for the dialog's title and button. */
-  readonly purpose: 'export' | 'backup' | 'backup-folder';
+  readonly purpose: 'export' | 'backup' | 'backup-folder' | 'recovery-key';
   /** A new file to write, or an existing folder to write into. */
   readonly kind: 'save-file' | 'folder';
   /** The file name offered (no folder), for `save-file`. */

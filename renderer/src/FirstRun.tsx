@@ -1,5 +1,5 @@
 import { useState, type SyntheticEvent } from 'react';
-import { describeError } from './errors.js';
+import { describeError, isCancelled } from './errors.js';
 import { latchkey } from './latchkey.js';
 import { Progress } from './ui/Progress.js';
 
@@ -44,6 +44,17 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
     onDone();
   }
 
+  /** Main asks where (its own dialog) and writes a new file: the page names no path. */
+  async function saveKeyFile(key: string) {
+    setError('');
+    try {
+      const { file } = await latchkey().call('vault.saveRecoveryKey', { recoveryKey: key });
+      setKept(`Saved as ${file}: move it off this computer (a USB stick in a drawer, a password manager).`);
+    } catch (caught) {
+      if (!isCancelled(caught)) setError(describeError(caught));
+    }
+  }
+
   if (recoveryKey !== undefined) {
     return (
       <main className="screen centered">
@@ -56,7 +67,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
           ))}
         </output>
         <div className="row center">
-          <button type="button" onClick={() => { saveKeyFile(recoveryKey); setKept('Offered for download as latchkey-recovery-key.txt: keep it off this computer (a USB stick in a drawer, a password manager).'); }}>
+          <button type="button" onClick={() => void saveKeyFile(recoveryKey)}>
             Save as a file…
           </button>
           <button type="button" onClick={() => { window.print(); }}>
@@ -64,6 +75,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
           </button>
         </div>
         {kept !== '' && <p className="hint" role="status">{kept}</p>}
+        {error !== '' && <p role="alert" className="error">{error}</p>}
         <p className="hint small">Vault file: {vaultPath}</p>
         <button type="button" className="primary" onClick={() => void acknowledge()} autoFocus>
           I have written it down
@@ -97,15 +109,4 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
       </form>
     </main>
   );
-}
-
-/** The key as a small text file the user moves somewhere safe; it never leaves through main. */
-function saveKeyFile(recoveryKey: string): void {
-  const text = `Latchkey recovery key\n\n${recoveryKey}\n\nThe only way into your vault if you forget its password. Keep it away from this computer.\n`;
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = 'latchkey-recovery-key.txt';
-  link.click();
-  setTimeout(() => { URL.revokeObjectURL(url); }, 10_000);
 }

@@ -1,7 +1,10 @@
+import { basename } from 'node:path';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import { createVault, rekeyVault, unlockVault, type KdfParams, type VaultSession } from '../../vault/index.js';
 import type { HandlersFor } from '../handler-types.js';
 import { afterReauth } from '../reauth.js';
+import { writeNewFile } from '../secure-file.js';
+import type { UserPrompts } from '../user-prompts.js';
 import type { VaultHost } from '../vault-host.js';
 
 type VaultChannel =
@@ -12,10 +15,11 @@ type VaultChannel =
   | 'vault.changePassword'
   | 'vault.verify'
   | 'vault.recoveryKey'
+  | 'vault.saveRecoveryKey'
   | 'vault.rekey'
   | 'vault.slots';
 
-export function vaultHandlers(host: VaultHost): HandlersFor<VaultChannel> {
+export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined): HandlersFor<VaultChannel> {
   return {
     'vault.status': () => host.status(),
     'vault.create': ({ password, kdf }) =>
@@ -54,6 +58,14 @@ export function vaultHandlers(host: VaultHost): HandlersFor<VaultChannel> {
       return afterReauth(host, vaultPassword, verify);
     },
     'vault.recoveryKey': ({ password }) => afterReauth(host, password, (session) => ({ recoveryKey: session.issueRecoveryKey() })),
+    'vault.saveRecoveryKey': async ({ recoveryKey }) => {
+      if (prompts === undefined) throw new LatchkeyError('UNSUPPORTED', 'choosing where to save is not available here');
+      const path = await prompts.pickPath({ purpose: 'recovery-key', kind: 'save-file', suggestedName: 'latchkey-recovery-key.txt' });
+      if (path === undefined) throw new LatchkeyError('CANCELLED', 'no file was chosen; the recovery key was not saved');
+      const text = `Latchkey recovery key\n\n${recoveryKey}\n\nThe only way into your vault if you forget its password. Keep it away from this computer.\n`;
+      writeNewFile(path, (append) => { append(new TextEncoder().encode(text)); }, { replace: false });
+      return { file: basename(path) };
+    },
     'vault.rekey': ({ password }) =>
       host.serialized(async () => {
         const session = host.session();
