@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../shared/errors.js';
@@ -61,6 +61,15 @@ describe('latchkey export', () => {
     expect(readFileSync(target, 'utf8').trim().split('\n')).toHaveLength(12);
     const again = await vault(['import', target, '--dry-run', '--json']);
     expect((JSON.parse(again.stdout) as { accounts: unknown[] }).accounts).toHaveLength(12);
+  });
+
+  it('a plaintext export over an existing file is a new 0600 file, not the old file written through', async () => {
+    const target = join(home, 'over-existing.txt');
+    writeFileSync(target, 'old', { mode: 0o644 });
+    chmodSync(target, 0o644);
+    expect((await vault(['export', target, '--i-understand-this-is-plaintext'])).code).toBe(0);
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    expect(readFileSync(target, 'utf8')).toMatch(/^otpauth:/);
   });
 
   it('a plaintext export re-authenticates with the password the unlock read: read once, even from a command', async () => {

@@ -115,6 +115,22 @@ describe('help and version', () => {
     expect(result.stdout).toContain('Examples:');
   });
 
+  it('no example puts a secret or a password on the command line (it would show in the process list)', async () => {
+    const commands = [[], ['init'], ['add'], ['list'], ['code'], ['remove'], ['scan'], ['import'], ['export'], ['uri', 'parse'], ['uri', 'format'], ['backup', 'create'], ['backup', 'auto'], ['vault', 'passwd']];
+    for (const command of commands) {
+      const help = (await run([...command, '--help'])).stdout;
+      const examples = help.split('\n').filter((line) => line.trim().startsWith('$ latchkey'));
+      expect(examples.length, command.join(' ')).toBeGreaterThan(0);
+      for (const line of examples) expect(line, command.join(' ')).not.toMatch(/secret=[A-Z2-7]|--secret [A-Z2-7]{8}|--(backup-|import-|transfer-)?password [^-]/);
+    }
+  });
+
+  it('"-" reads a link from standard input for add --uri, code --uri and uri parse', async () => {
+    const uri = `otpauth://totp/Example:alice?secret=${SECRET}&issuer=Example`;
+    expect((await run(['code', '--uri', '-', '--at', '1700000000'], `${uri}\n`)).stdout).toBe(`${oathtool(['--totp', '--now=@1700000000', '--base32', SECRET])}\n`);
+    expect(JSON.parse((await run(['uri', 'parse', '-', '--json'], uri)).stdout)).toMatchObject({ issuer: 'Example', label: 'alice' });
+  });
+
   it('prints the version', async () => {
     expect((await run(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });

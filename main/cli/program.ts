@@ -38,10 +38,10 @@ Errors print one line, "latchkey: CODE: message", on stderr and exit with the co
 
 Examples:
   $ latchkey init
-  $ latchkey add --uri 'otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub'
+  $ latchkey add --uri - < github-link.txt
   $ latchkey code github
-  $ latchkey code --secret JBSWY3DPEHPK3PXP
-  $ latchkey uri parse 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP' --json`,
+  $ latchkey code --secret - < secret.txt
+  $ latchkey uri parse - --json < link.txt`,
   );
   registerInit(program, context);
   registerAdd(program, context);

@@ -22,6 +22,13 @@ beforeAll(async () => {
 });
 
 describe('latchkey vault flows', () => {
+  it('add --uri - reads the link from standard input', async () => {
+    const added = await spawnCli(['add', '--uri', '-', '--password-file', passwordFile, '--json'], { home, stdin: 'otpauth://totp/Stdin:carol?secret=KRSXG5CTMVRXEZLU&issuer=Stdin\n' });
+    expect(JSON.parse(added.stdout)).toMatchObject({ issuer: 'Stdin', label: 'carol' });
+    const id = (JSON.parse(added.stdout) as { id: string }).id;
+    expect((await withPassword(['remove', id, '--yes'])).code).toBe(0);
+  });
+
   it('adds, lists and prints codes', async () => {
     expect((await withPassword(['add', '--uri', `otpauth://totp/GitHub:alice?secret=${SECRET}&issuer=GitHub`, '--tag', 'work'])).stdout).toBe('Added GitHub (alice).\n');
     const added = await withPassword(['add', '--secret', 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', '--type', 'hotp', '--issuer', 'Bank', '--label', 'bob', '--json']);

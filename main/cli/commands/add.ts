@@ -32,10 +32,13 @@ export function registerAdd(program: Command, context: CliContext): void {
       'after',
       `
 Examples:
-  $ latchkey add --uri 'otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub'
+  $ latchkey add --uri - < github-link.txt
   $ latchkey add --secret - --issuer GitHub --label alice --tag work < secret.txt
-  $ latchkey add --secret JRZCL47CMXVOQMNPZR2F7J4RGI --type steam --issuer Steam --label gamer
-  $ latchkey add --uri "$URI" --recovery-codes github-codes.txt`,
+  $ latchkey add --secret - --type steam --issuer Steam --label gamer < steam-secret.txt
+  $ wl-paste | latchkey add --uri - --recovery-codes github-codes.txt
+
+A secret or link given on the command line shows in the process list and your shell's history:
+give "-" and pass it on standard input.`,
     )
     .action(async (options: AddOptions, cmd: Command) => {
       const connection = context.connect(cmd);
@@ -46,7 +49,7 @@ Examples:
         ...(options.recoveryCodes === undefined ? {} : { recoveryCodes: readCodes(options.recoveryCodes) }),
       };
       let request;
-      if (options.uri !== undefined) request = { uri: options.uri, ...extras };
+      if (options.uri !== undefined) request = { uri: await resolveSecretArgument(context.io, options.uri), ...extras };
       else if (options.secret !== undefined) {
         const secretBase32 = await resolveSecretArgument(context.io, options.secret);
         request = { account: { ...otpRequestFields(options), issuer: options.issuer, label: options.label, secretBase32 }, ...extras };

@@ -38,17 +38,20 @@ Examples:
   $ latchkey code github
   $ latchkey code bank --peek
   $ latchkey code github --recovery-codes
-  $ latchkey code --secret JBSWY3DPEHPK3PXP
+  $ latchkey code --secret - < secret.txt
   $ latchkey code --secret - --algorithm SHA256 --digits 8 < secret.txt
-  $ latchkey code --uri 'otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example' --json
-  $ latchkey code --secret GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ --type hotp --counter 1`,
+  $ latchkey code --uri - --json < link.txt
+  $ latchkey code --secret - --type hotp --counter 1 < secret.txt
+
+A secret or link given on the command line shows in the process list and your shell's history:
+give "-" and pass it on standard input.`,
     )
     .action(async (query: string | undefined, options: CodeOptions, cmd: Command) => {
       const connection = context.connect(cmd);
       const { client, globals } = connection;
       const at = options.at === undefined ? {} : { at: options.at };
       if (options.uri !== undefined) {
-        const parsed = await client.call('uri.parse', { uri: options.uri, showSecrets: true });
+        const parsed = await client.call('uri.parse', { uri: await resolveSecretArgument(io, options.uri), showSecrets: true });
         printWarnings(io, parsed.warnings);
         const { secretBase32, ...view } = parsed.account;
         const code = await client.call('otp.code', { ...view, secretBase32: secretBase32 ?? '', ...at });

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { EXPORT_FORMATS, PLAINTEXT_EXPORTS, type ExportFormat } from '../../../shared/export-api.js';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
+import { writeNewFile } from '../../service/index.js';
 import type { CliContext } from '../context.js';
 import { printResult, printWarnings } from '../output.js';
 import { readPasswordFile } from '../password-source.js';
@@ -72,7 +72,8 @@ Examples:
           continue;
         }
         const target = result.files.length === 1 ? file : file.replace(/(\.[^./]+)?$/, exported.suffix);
-        writeFileSync(target, bytes, { mode: 0o600 });
+        // Always a new 0600 file, even over an existing one (whose mode and owner would otherwise stay).
+        writeNewFile(target, (append) => { append(bytes); }, { replace: true });
         written.push(target);
       }
       if (plaintext && written.length > 0) io.writeErr(`latchkey: warning: ${written.join(', ')} hold${written.length === 1 ? 's' : ''} your secrets in the clear; delete when done\n`);

@@ -30,9 +30,9 @@ export function registerUriFormat(uri: Command, { io, connect }: CliContext): vo
 Prints the URI (it contains the secret). With --json: { "uri": "…" }.
 
 Examples:
-  $ latchkey uri format --secret JBSWY3DPEHPK3PXP --issuer ACME --label alice@example.com
+  $ latchkey uri format --secret - --issuer ACME --label alice@example.com < secret.txt
   $ latchkey uri format --secret - --type hotp --counter 5 --digits 8 < secret.txt
-  $ latchkey uri format --secret JRZCL47CMXVOQMNPZR2F7J4RGI --type steam --issuer Steam --label gamer`,
+  $ latchkey uri format --secret - --type steam --issuer Steam --label gamer < steam-secret.txt`,
     )
     .action(async (options: FormatOptions, cmd: Command) => {
       const { client, globals: { json } } = connect(cmd);
