@@ -1,5 +1,5 @@
 import type sodiumModule from 'libsodium-wrappers-sumo';
-import type { BackupEntry, BackupHeader } from './backup-format.js';
+import type { BackupEntry, BackupHeader, SeededEntry } from './backup-format.js';
 import { BackupReader, readPrelude, type BackupPrelude } from './backup-reader.js';
 import { BackupWriter } from './backup-writer.js';
 import { concatBytes } from './concat.js';
@@ -7,7 +7,7 @@ import { concatBytes } from './concat.js';
 type Sodium = typeof sodiumModule;
 
 /** A whole backup in memory (for a handful of accounts: the clipboard transfer block). */
-export function backupBytes(sodium: Sodium, key: Uint8Array, header: BackupHeader, entries: Iterable<BackupEntry>): Uint8Array {
+export function backupBytes(sodium: Sodium, key: Uint8Array, header: BackupHeader, entries: Iterable<SeededEntry>): Uint8Array {
   const writer = new BackupWriter(sodium, key, header);
   const parts = [writer.start()];
   for (const entry of entries) parts.push(...writer.add(entry));

@@ -49,6 +49,12 @@ export const backupEntrySchema = z.strictObject({
 });
 export type BackupEntry = z.infer<typeof backupEntrySchema>;
 
+/**
+ * An entry on its way into a backup or export: the seed still bytes (SECURITY-NOTES §3: seeds
+ * become text only at the moment they are written, and the bytes can be zeroed after).
+ */
+export type SeededEntry = Omit<BackupEntry, 'secret'> & { readonly secret: Uint8Array };
+
 /** The plaintext is one JSON document written a line at a time, so it can be read a line at a time. */
 export const PLAINTEXT_OPENING = '{"format":"latchkey-export","version":1,"entries":[\n';
 export const PLAINTEXT_CLOSING = ']}\n';

@@ -1,6 +1,7 @@
 import type sodiumModule from 'libsodium-wrappers-sumo';
 import { concatBytes } from './concat.js';
-import { BACKUP_VERSION, CHUNK_PLAINTEXT_BYTES, MAGIC, PLAINTEXT_CLOSING, PLAINTEXT_OPENING, type BackupEntry, type BackupHeader } from './backup-format.js';
+import { encodeBase32 } from '../../otp/index.js';
+import { BACKUP_VERSION, CHUNK_PLAINTEXT_BYTES, MAGIC, PLAINTEXT_CLOSING, PLAINTEXT_OPENING, type BackupEntry, type BackupHeader, type SeededEntry } from './backup-format.js';
 
 type Sodium = typeof sodiumModule;
 const encoder = new TextEncoder();
@@ -37,8 +38,9 @@ export class BackupWriter {
     return this.prelude;
   }
 
-  add(entry: BackupEntry): Uint8Array[] {
-    const line = `${this.entries === 0 ? '' : ',\n'}${JSON.stringify(entry)}`;
+  /** Adds one account; its seed turns into Base32 text only inside this line's JSON. */
+  add(entry: SeededEntry): Uint8Array[] {
+    const line = `${this.entries === 0 ? '' : ',\n'}${JSON.stringify({ ...entry, secret: encodeBase32(entry.secret) } satisfies BackupEntry)}`;
     this.entries++;
     this.queue(encoder.encode(line));
     const out: Uint8Array[] = [];

@@ -1,12 +1,12 @@
-import type { BackupEntry } from '../../formats/latchkey-backup/index.js';
-import { encodeBase32 } from '../../otp/index.js';
+import type { SeededEntry } from '../../formats/latchkey-backup/index.js';
 import type { VaultSession } from '../../vault/index.js';
 
 /**
  * Every account of the vault (or those with the given ids) as backup entries, in list order, each
- * secret opened only for its entry.
+ * secret opened only for its entry and kept as bytes: the consumer zeroes each one when done
+ * (`zeroSeeds`), so a seed lives as text only inside the line a writer is making.
  */
-export function* backupEntriesOf(session: VaultSession, ids?: readonly string[]): Generator<BackupEntry> {
+export function* backupEntriesOf(session: VaultSession, ids?: readonly string[]): Generator<SeededEntry> {
   const wanted = ids === undefined ? undefined : new Set(ids);
   for (const meta of session.list().accounts) {
     if (wanted !== undefined && !wanted.has(meta.id)) continue;
@@ -15,7 +15,7 @@ export function* backupEntriesOf(session: VaultSession, ids?: readonly string[])
       type: meta.type,
       issuer: meta.issuer,
       label: meta.label,
-      secret: session.withSecret(meta.id, (secret) => encodeBase32(secret)),
+      secret: session.withSecret(meta.id, (secret) => secret.slice()),
       algorithm: meta.algorithm,
       digits: meta.digits,
       ...(meta.type === 'hotp' ? { counter: meta.counter.toString() } : { period: meta.period }),
@@ -29,4 +29,9 @@ export function* backupEntriesOf(session: VaultSession, ids?: readonly string[])
   }
 }
 
-export { accountOfEntry } from '../../formats/latchkey-backup/index.js';
+/** Wipes the seeds of entries once they are written. */
+export function zeroSeeds(entries: Iterable<SeededEntry>): void {
+  for (const entry of entries) entry.secret.fill(0);
+}
+
+export { accountOfEntry, accountOfSeededEntry } from '../../formats/latchkey-backup/index.js';

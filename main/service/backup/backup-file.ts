@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { LatchkeyError } from '../../../shared/errors.js';
-import { BackupReader, BackupWriter, concatBytes, newBackupHeader, readPrelude, type BackupEntry, type BackupPrelude } from '../../formats/latchkey-backup/index.js';
+import { BackupReader, BackupWriter, concatBytes, newBackupHeader, readPrelude, type BackupEntry, type BackupPrelude, type SeededEntry } from '../../formats/latchkey-backup/index.js';
 import type { DeriveKey, KdfParams, Sodium } from '../../vault/index.js';
 import { writeNewFile } from '../secure-file.js';
 
@@ -14,7 +14,7 @@ const READ_BLOCK = 64 * 1024;
  */
 export async function writeBackupFile(
   path: string,
-  entries: Iterable<BackupEntry>,
+  entries: Iterable<SeededEntry>,
   crypto: { sodium: Sodium; deriveKey: DeriveKey; kdf: KdfParams; password: Uint8Array; app: string; replace: boolean },
 ): Promise<{ bytes: number; sha256: string; accounts: number }> {
   const { sodium } = crypto;
@@ -36,6 +36,7 @@ export async function writeBackupFile(
       write(writer.start());
       for (const entry of entries) {
         writer.add(entry).forEach(write);
+        entry.secret.fill(0);
         accounts++;
       }
       writer.finish().forEach(write);

@@ -4,10 +4,10 @@ import type { ExportFormat } from '../../../shared/export-api.js';
 import { PLAINTEXT_EXPORTS } from '../../../shared/export-api.js';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import { exportAegis, exportGoogleQr, exportHtmlSheet, exportOtpauthList, type ExportAccount, type ExportResult } from '../../formats/exports/index.js';
-import { backupBytes, newBackupHeader } from '../../formats/latchkey-backup/index.js';
+import { backupBytes, newBackupHeader, type SeededEntry } from '../../formats/latchkey-backup/index.js';
 import { formatTransferBlock } from '../../formats/latchkey-transfer/index.js';
 import { KDF_DEFAULT, passwordBytes, type VaultSession } from '../../vault/index.js';
-import { accountOfEntry, backupEntriesOf } from '../backup/backup-entries.js';
+import { accountOfSeededEntry, backupEntriesOf, zeroSeeds } from '../backup/backup-entries.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
 import { afterReauth } from '../reauth.js';
 import { writeNewFile } from '../secure-file.js';
@@ -26,8 +26,16 @@ const SUGGESTED_SUFFIX: Record<ExportFormat, string> = { 'otpauth-list': '.txt',
 export function exportHandlers(host: VaultHost, clock: Clock, app: string, prompts: UserPrompts | undefined): HandlersFor<'export.create' | 'export.save'> {
   async function produce(session: VaultSession, format: ExportFormat, ids: readonly string[] | undefined, transferPassword: string | undefined) {
     const entries = [...backupEntriesOf(session, ids)];
-    if (ids !== undefined && entries.length !== new Set(ids).size) throw new LatchkeyError('NOT_FOUND', 'some of the chosen accounts are not in the vault');
-    let result: ExportResult;
+    try {
+      if (ids !== undefined && entries.length !== new Set(ids).size) throw new LatchkeyError('NOT_FOUND', 'some of the chosen accounts are not in the vault');
+      return { result: await exportOf(entries, format, transferPassword), accounts: entries.length };
+    } finally {
+      // The seeds were bytes all the way; what the export made of them is the caller's to write.
+      zeroSeeds(entries);
+    }
+  }
+
+  async function exportOf(entries: readonly SeededEntry[], format: ExportFormat, transferPassword: string | undefined): Promise<ExportResult> {
     if (format === 'transfer') {
       if (transferPassword === undefined) throw new UsageError('the transfer block needs its own password');
       const runtime = await host.runtime();
@@ -36,22 +44,19 @@ export function exportHandlers(host: VaultHost, clock: Clock, app: string, promp
       const { key } = await runtime.deriveKey(passwordBytes(transferPassword), salt, kdf);
       try {
         const payload = backupBytes(runtime.sodium, key, newBackupHeader(runtime.sodium, key, { ...kdf, salt }, app), entries);
-        result = { files: [{ suffix: '.txt', mime: 'text/plain', bytes: new TextEncoder().encode(`${formatTransferBlock(payload)}\n`) }], warnings: [] };
+        return { files: [{ suffix: '.txt', mime: 'text/plain', bytes: new TextEncoder().encode(`${formatTransferBlock(payload)}\n`) }], warnings: [] };
       } finally {
         runtime.sodium.memzero(key);
       }
-    } else {
-      const accounts: ExportAccount[] = entries.map(accountOfEntry);
-      result =
-        format === 'otpauth-list'
-          ? exportOtpauthList(accounts)
-          : format === 'aegis'
-            ? exportAegis(accounts)
-            : format === 'google-qr'
-              ? await exportGoogleQr(accounts)
-              : await exportHtmlSheet(accounts, new Date(clock.now()));
     }
-    return { result, accounts: entries.length };
+    const accounts: ExportAccount[] = entries.map(accountOfSeededEntry);
+    return format === 'otpauth-list'
+      ? exportOtpauthList(accounts)
+      : format === 'aegis'
+        ? exportAegis(accounts)
+        : format === 'google-qr'
+          ? await exportGoogleQr(accounts)
+          : await exportHtmlSheet(accounts, new Date(clock.now()));
   }
 
   function confirmed(format: ExportFormat, confirmPlaintext: boolean): void {
