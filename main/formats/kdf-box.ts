@@ -13,16 +13,18 @@ const GiB = 1024 * MiB;
  * before the first run. Cost is the work each function does, and memory is judged per run (the
  * import KDF queue runs one derivation at a time, service-wide, so memory does not add up):
  *
- *   scrypt    work = N·r·p summed over the runs (in 128·r-byte block mixes, ~1 s for 2^22 here);
+ *   scrypt    work = N·r·p summed over the runs (in 128·r-byte block mixes, ~0.3–0.6 s for 2^21 here);
  *             memory = 128·N·r per run.
  *   Argon2id  work = memory × passes summed over the runs (libsodium, one lane); memory per run.
  *   PBKDF2    work = iterations summed over the runs.
  */
 export const KDF_BOX = {
   argon2id: { maxOps: 64, minMemBytes: 8 * 1024, maxMemBytes: GiB, maxWork: 4 * GiB },
-  // Aegis writes N=2^15, r=8, p=1: 32 MiB and 2^18 work a slot. A run may use 4 times that memory
-  // (128 MiB, inside §8's 256 MiB of extra RSS), and the file 16 times that work: 16 real slots.
-  scrypt: { maxN: 2 ** 20, maxR: 16, maxP: 16, maxMemBytes: 128 * MiB, maxWork: 2 ** 22 },
+  // Aegis writes N=2^15, r=8, p=1: 32 MiB and 2^18 work a slot, and has one password slot (its other
+  // slots are biometric, not scrypt). A run may use 4 times that memory (128 MiB, inside §8's 256 MiB
+  // of extra RSS), and the file 8 times that work: 8 such slots, a wrong password well under §8's 2 s
+  // even on a loaded 2-core machine (2^22 took 1.2–2.7 s there).
+  scrypt: { maxN: 2 ** 20, maxR: 16, maxP: 16, maxMemBytes: 128 * MiB, maxWork: 2 ** 21 },
   pbkdf2: { maxIterations: 10_000_000 },
 } as const;
 

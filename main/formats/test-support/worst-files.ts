@@ -113,13 +113,14 @@ const repeat = <T>(count: number, value: T): T[] => Array.from({ length: count }
 export const WORST_FILES: readonly WorstFile[] = [
   // The file of issue 12: 16 password slots at N=2^19, r=8 (512 MiB each); now refused per slot.
   { name: 'Aegis, 16 slots at scrypt 2^19/8/1', bytes: () => aegisEncrypted(repeat(16, { n: 2 ** 19, r: 8, p: 1 })), outcome: 'KDF_PARAMS_OUT_OF_RANGE', kdf: { kind: 'scrypt', runs: 0 } },
-  // Each slot inside the box (128 MiB, 2^22 work), 16 of them together far over it.
+  // Each slot over the work box (2^22), 16 of them far over it.
   { name: 'Aegis, 16 slots at scrypt 2^17/8/4', bytes: () => aegisEncrypted(repeat(16, { n: 2 ** 17, r: 8, p: 4 })), outcome: 'KDF_PARAMS_OUT_OF_RANGE', kdf: { kind: 'scrypt', runs: 0 } },
-  // Just over: 15 default slots and one at twice the work.
-  { name: 'Aegis, 15 default slots + 1 at 2^16/8/1', bytes: () => aegisEncrypted([...repeat(15, AEGIS_DEFAULT), { n: 2 ** 16, r: 8, p: 1 }]), outcome: 'KDF_PARAMS_OUT_OF_RANGE', kdf: { kind: 'scrypt', runs: 0 } },
-  // The worst in the box: all 16 slots tried (wrong password), 2^22 work together.
-  { name: 'Aegis, 16 slots at 2^15/8/1, wrong password', bytes: () => aegisEncrypted(repeat(16, AEGIS_DEFAULT)), outcome: 'IMPORT_WRONG_PASSWORD', kdf: { kind: 'scrypt', runs: 16 }, inBox: true },
-  { name: 'Aegis, 1 slot at 2^17/8/4 (128 MiB), wrong password', bytes: () => aegisEncrypted([{ n: 2 ** 17, r: 8, p: 4 }]), outcome: 'IMPORT_WRONG_PASSWORD', kdf: { kind: 'scrypt', runs: 1 }, inBox: true },
+  // Just over: 7 default slots and one at twice the work.
+  { name: 'Aegis, 7 default slots + 1 at 2^16/8/1', bytes: () => aegisEncrypted([...repeat(7, AEGIS_DEFAULT), { n: 2 ** 16, r: 8, p: 1 }]), outcome: 'KDF_PARAMS_OUT_OF_RANGE', kdf: { kind: 'scrypt', runs: 0 } },
+  { name: 'Aegis, 16 slots at 2^15/8/1', bytes: () => aegisEncrypted(repeat(16, AEGIS_DEFAULT)), outcome: 'KDF_PARAMS_OUT_OF_RANGE', kdf: { kind: 'scrypt', runs: 0 } },
+  // The worst in the box: all 8 slots tried (wrong password), 2^21 work together.
+  { name: 'Aegis, 8 slots at 2^15/8/1, wrong password', bytes: () => aegisEncrypted(repeat(8, AEGIS_DEFAULT)), outcome: 'IMPORT_WRONG_PASSWORD', kdf: { kind: 'scrypt', runs: 8 }, inBox: true },
+  { name: 'Aegis, 1 slot at 2^17/8/2 (128 MiB), wrong password', bytes: () => aegisEncrypted([{ n: 2 ** 17, r: 8, p: 2 }]), outcome: 'IMPORT_WRONG_PASSWORD', kdf: { kind: 'scrypt', runs: 1 }, inBox: true },
   { name: 'Aegis plain, 10 MiB of 10,000 invalid entries', bytes: aegisPlainJunk, outcome: 'parsed' },
   { name: 'andOTP at 10,000,000 PBKDF2 iterations', bytes: () => andOtpEncrypted(10_000_000), format: 'andotp', outcome: 'KDF_PARAMS_OUT_OF_RANGE', kdf: { kind: 'pbkdf2', runs: 0 } },
   { name: 'andOTP at 1,000,000 PBKDF2 iterations, wrong password', bytes: () => andOtpEncrypted(1_000_000), format: 'andotp', outcome: 'IMPORT_WRONG_PASSWORD', kdf: { kind: 'pbkdf2', runs: 1 }, inBox: true },
