@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, ClipboardItem, desktopCapturer, ipcMain, powerMonitor, protocol, screen, session } from 'electron';
+import { app, BrowserWindow, clipboard, ClipboardItem, desktopCapturer, dialog, ipcMain, powerMonitor, protocol, screen, session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createService, rendererDoor, systemClock, watchLinuxScreenLock, type Clipboard, type LockPolicy } from '../service/index.js';
@@ -6,6 +6,7 @@ import { APP_SCHEME, APP_SCHEME_REGISTRATION, APP_URL, appProtocolHandler } from
 import { clipboardItemData } from './clipboard-formats.js';
 import { desktopScreenCapture } from './desktop-capture.js';
 import { registerIpc } from './ipc-guard.js';
+import { electronPrompts } from './prompts.js';
 import { guardQuit } from './quit-guard.js';
 import { guardDevTools, hardenSession } from './session-policy.js';
 import { CONTENT_SECURITY_POLICY, devToolsAllowed, secureWindowOptions } from './window-policy.js';
@@ -52,6 +53,8 @@ if (!app.requestSingleInstanceLock()) {
     appVersion: `latchkey ${app.getVersion()}`,
     clipboard: systemClipboard,
     capture: desktopScreenCapture(desktopCapturer, screen),
+    // Where files go and consent to capture the screen: native dialogs, modal to the app's window.
+    prompts: electronPrompts(dialog, () => BrowserWindow.getAllWindows()[0]),
   });
   let quitting = false;
   // Whatever locked the vault, the page starts over at the lock screen, and whatever it held is gone.
