@@ -32,7 +32,7 @@ describe('latchkey backup', () => {
     expect(differs.stdout).toContain('only in the backup: GitHub (user5@example.com)');
 
     const restored = await vault(['backup', 'restore', backupFile, '--backup-password-file', backupPasswordFile]);
-    expect(restored.stdout).toBe('Restored 1 accounts.\n');
+    expect(restored.stdout).toBe('Restored 1 account.\n');
     expect((await vault(['backup', 'restore', backupFile, '--replace', '--backup-password-file', backupPasswordFile])).code).toBe(EXIT_CODES.USAGE);
     expect((await vault(['backup', 'restore', backupFile, '--replace', '--yes', '--backup-password-file', backupPasswordFile])).stdout).toBe('Restored 12 accounts (replacing 12).\n');
   });

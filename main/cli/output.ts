@@ -15,6 +15,11 @@ export function printError(io: CliIo, json: boolean, error: ErrorInfo): number {
   return exitCodeFor(error.code);
 }
 
+/** `1 account`, `5 accounts`: every count the CLI prints goes through here. */
+export function plural(count: number, word: string, many = `${word}s`): string {
+  return `${String(count)} ${count === 1 ? word : many}`;
+}
+
 export function printWarnings(io: CliIo, warnings: readonly string[]): void {
   for (const warning of warnings) io.writeErr(`latchkey: warning: ${warning}\n`);
 }

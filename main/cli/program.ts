@@ -54,5 +54,15 @@ Examples:
   registerVault(program, context);
   registerBackup(program, context);
   registerUri(program, context);
+  describeEveryCommand(program);
   return program;
+}
+
+/** Every command's own --help says what it does: its summary, when it has no longer description. */
+function describeEveryCommand(command: Command): void {
+  for (const sub of command.commands) {
+    const summary = sub.summary();
+    if (sub.description() === '' && summary !== '') sub.description(`${summary.charAt(0).toUpperCase()}${summary.slice(1)}.`);
+    describeEveryCommand(sub);
+  }
 }

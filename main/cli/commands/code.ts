@@ -3,7 +3,7 @@ import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import type { AccountView } from '../../../shared/vault-api.js';
 import type { CliContext, Connection } from '../context.js';
 import { addOtpOptions, otpRequestFields, parseWholeNumber, type OtpOptions } from '../otp-options.js';
-import { accountJson, accountName, printResult, printWarnings, viewJson } from '../output.js';
+import { accountJson, accountName, plural, printResult, printWarnings, viewJson } from '../output.js';
 import { resolveSecretArgument } from '../secret-argument.js';
 
 interface CodeOptions extends OtpOptions {
@@ -75,7 +75,7 @@ give "-" and pass it on standard input.`,
     if (accounts.length === 0) throw new LatchkeyError('NOT_FOUND', `no account matches "${query}"`);
     if (accounts.length > 1) {
       printResult(io, globals.json, accounts.map(codeJson), () => accounts.map((a) => `${accountName(a)}: ${a.code ?? '(HOTP: ask for it alone)'}`).join('\n'));
-      throw new LatchkeyError('AMBIGUOUS', `${String(accounts.length)} accounts match "${query}"; be more specific`);
+      throw new LatchkeyError('AMBIGUOUS', `${plural(accounts.length, 'account')} match "${query}"; be more specific`);
     }
     const [match] = accounts as [AccountView];
     if (options.recoveryCodes) {

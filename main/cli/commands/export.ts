@@ -3,7 +3,7 @@ import { EXPORT_FORMATS, PLAINTEXT_EXPORTS, type ExportFormat } from '../../../s
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import { writeNewFile } from '../../service/index.js';
 import type { CliContext } from '../context.js';
-import { printResult, printWarnings } from '../output.js';
+import { plural, printResult, printWarnings } from '../output.js';
 import { readPasswordFile } from '../password-source.js';
 
 interface ExportOptions {
@@ -39,7 +39,7 @@ Examples:
     .action(async (file: string, query: string | undefined, options: ExportOptions, cmd: Command) => {
       const plaintext = PLAINTEXT_EXPORTS.includes(options.format);
       if (plaintext && !options.iUnderstandThisIsPlaintext) {
-        throw new UsageError(`a ${options.format} export holds every secret in the clear: add --i-understand-this-is-plaintext`);
+        throw new UsageError(`--format ${options.format} writes every secret in the clear: add --i-understand-this-is-plaintext`);
       }
       if (options.format === 'google-qr' && file === '-') throw new UsageError('google-qr writes PNG files: give a file name');
       const connection = context.connect(cmd);
@@ -77,6 +77,6 @@ Examples:
         written.push(target);
       }
       if (plaintext && written.length > 0) io.writeErr(`latchkey: warning: ${written.join(', ')} hold${written.length === 1 ? 's' : ''} your secrets in the clear; delete when done\n`);
-      if (file !== '-') printResult(io, connection.globals.json, { files: written, accounts: result.accounts }, () => `Exported ${String(result.accounts)} accounts to ${written.join(', ')}.`);
+      if (file !== '-') printResult(io, connection.globals.json, { files: written, accounts: result.accounts }, () => `Exported ${plural(result.accounts, 'account')} to ${written.join(', ')}.`);
     });
 }

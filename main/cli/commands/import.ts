@@ -4,7 +4,7 @@ import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import type { ImportPreview } from '../../../shared/import-api.js';
 import type { CliContext, Connection } from '../context.js';
 import type { CliIo } from '../io.js';
-import { accountJson, accountName, printResult, printWarnings } from '../output.js';
+import { accountJson, accountName, plural, printResult, printWarnings } from '../output.js';
 import { readPasswordFile } from '../password-source.js';
 
 interface ImportOptions {
@@ -66,10 +66,10 @@ Examples:
       }
       printResult(io, globals.json, { accounts, warnings, invalid }, () =>
         [
-          ...previews.map((preview) => `${preview.formatName}: ${String(preview.accounts.length)} account${preview.accounts.length === 1 ? '' : 's'}`),
+          ...previews.map((preview) => `${preview.formatName}: ${plural(preview.accounts.length, 'account')}`),
           ...previews.flatMap((preview) => preview.accounts.map((a) => `  ${accountName(a)}${a.duplicate ? '  (already in the vault: skipped)' : ''}${a.secretBase32 === undefined ? '' : `  ${a.secretBase32}`}`)),
           ...invalid.map((entry) => `  not imported: entry ${String(entry.index)} (${entry.field}): ${entry.reason}`),
-          options.dryRun ? 'Nothing was written (--dry-run).' : `Imported ${String(added)} account${added === 1 ? '' : 's'}.`,
+          options.dryRun ? 'Nothing was written (--dry-run).' : `Imported ${plural(added, 'account')}.`,
         ].join('\n'),
       );
     });
@@ -91,7 +91,7 @@ async function previewWithPassword(io: CliIo, client: Connection['client'], requ
 async function confirmed(io: CliIo, yes: boolean, count: number): Promise<boolean> {
   if (yes) return true;
   if (!io.interactive) throw new UsageError('importing needs confirmation: add --yes (or --dry-run to only preview)');
-  const answer = await io.prompt(`Import ${String(count)} account${count === 1 ? '' : 's'} into the vault? [y/N] `);
+  const answer = await io.prompt(`Import ${plural(count, 'account')} into the vault? [y/N] `);
   if (!/^y(es)?$/i.test(answer.trim())) throw new LatchkeyError('CANCELLED', 'nothing was imported');
   return true;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import type { AccountView } from '../../../shared/vault-api.js';
 import type { CliContext } from '../context.js';
-import { accountName, printResult } from '../output.js';
+import { accountName, plural, printResult } from '../output.js';
 
 export function registerRemove(program: Command, context: CliContext): void {
   program
@@ -24,7 +24,7 @@ Examples:
       await connection.unlock();
       const { accounts } = await client.call('accounts.list', { query });
       if (accounts.length === 0) throw new LatchkeyError('NOT_FOUND', `no account matches "${query}"`);
-      if (accounts.length > 1) throw new LatchkeyError('AMBIGUOUS', `${String(accounts.length)} accounts match "${query}"; be more specific or use the id from \`latchkey list --json\``);
+      if (accounts.length > 1) throw new LatchkeyError('AMBIGUOUS', `${plural(accounts.length, 'account')} match "${query}"; be more specific or use the id from \`latchkey list --json\``);
       const [account] = accounts as [AccountView];
       if (!globals.yes) {
         if (!context.io.interactive) throw new UsageError('removing needs confirmation: add --yes');

@@ -4,7 +4,7 @@ import type { EnrollResult } from '../../../shared/enroll-api.js';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import { readClipboard } from '../../service/index.js';
 import type { CliContext, Connection } from '../context.js';
-import { accountJson, accountName, printResult, printWarnings } from '../output.js';
+import { accountJson, accountName, plural, printResult, printWarnings } from '../output.js';
 
 interface ScanOptions {
   readonly screen: boolean;
@@ -89,7 +89,7 @@ Examples:
       const accounts = candidates.map((c) => ({ ...accountJson(c), source: c.source, duplicate: c.duplicate }));
       printResult(io, connection.globals.json, { accounts, warnings, invalid }, () =>
         [
-          `Found ${String(candidates.length)} account${candidates.length === 1 ? '' : 's'}:`,
+          `Found ${plural(candidates.length, 'account')}:`,
           ...candidates.map((c) => `  ${accountName(c)}${c.duplicate ? '  (already in the vault)' : ''}${c.secretBase32 === undefined ? '' : `  ${c.secretBase32}`}`),
           ...invalid.map((entry) => `  not read: ${entry.reason}`),
           options.dryRun ? 'Nothing was written (--dry-run).' : `Added ${String(added)} to the vault.`,

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { LatchkeyError, UsageError } from '../../../../shared/errors.js';
 import type { CliContext } from '../../context.js';
 import type { CliIo } from '../../io.js';
-import { printResult, printWarnings } from '../../output.js';
+import { plural, printResult, printWarnings } from '../../output.js';
 import { readPasswordFile } from '../../password-source.js';
 
 interface BackupPasswordOption {
@@ -31,7 +31,7 @@ export function registerBackup(program: Command, context: CliContext): void {
       const password = await backupPassword(io, options, { confirm: true });
       // A backup is a copy of every secret: the service asks for the vault password again.
       const created = await connection.client.call('backup.create', { path, password, vaultPassword: await connection.vaultPassword(), replace });
-      printResult(io, connection.globals.json, created, () => `Wrote ${String(created.accounts)} accounts to ${created.path} (${String(created.bytes)} bytes, SHA-256 ${created.sha256.slice(0, 16)}…).`);
+      printResult(io, connection.globals.json, created, () => `Wrote ${plural(created.accounts, 'account')} to ${created.path} (${String(created.bytes)} bytes, SHA-256 ${created.sha256.slice(0, 16)}…).`);
     });
 
   backup
@@ -47,7 +47,7 @@ export function registerBackup(program: Command, context: CliContext): void {
       const same = result.onlyInBackup.length === 0 && result.onlyInVault.length === 0 && result.differing.length === 0;
       printResult(io, connection.globals.json, result, () =>
         [
-          `${String(result.backupAccounts)} accounts in the backup, ${String(result.vaultAccounts)} in the vault; ${String(result.matching)} give the same codes.`,
+          `${plural(result.backupAccounts, 'account')} in the backup, ${String(result.vaultAccounts)} in the vault; ${String(result.matching)} ${result.matching === 1 ? 'gives' : 'give'} the same codes.`,
           ...result.onlyInBackup.map((name) => `  only in the backup: ${name}`),
           ...result.onlyInVault.map((name) => `  only in the vault:  ${name}`),
           ...result.differing.map((name) => `  different codes:    ${name}`),
@@ -66,11 +66,11 @@ export function registerBackup(program: Command, context: CliContext): void {
     .summary('restore accounts from a backup')
     .argument('<file>', 'the backup')
     .option(...BACKUP_PASSWORD_OPTION)
-    .option('--merge', 'add the accounts the vault lacks (default)', false)
+    .option('--merge', 'add the accounts the vault lacks (the default)')
     .option('--replace', 'replace every account in the vault with the backup’s', false)
     .addHelpText('after', '\nAll or nothing, in one transaction. --replace asks for confirmation (or --yes) and the vault password again.\n\nExamples:\n  $ latchkey backup restore latchkey.lkbak\n  $ latchkey backup restore latchkey.lkbak --replace --yes --backup-password-file bk.txt')
-    .action(async (file: string, options: BackupPasswordOption & { merge: boolean; replace: boolean }, cmd: Command) => {
-      if (options.merge && options.replace) throw new UsageError('choose --merge or --replace, not both');
+    .action(async (file: string, options: BackupPasswordOption & { merge?: boolean; replace: boolean }, cmd: Command) => {
+      if (options.merge === true && options.replace) throw new UsageError('choose --merge or --replace, not both');
       const connection = context.connect(cmd);
       await connection.unlock();
       const password = await backupPassword(io, options);
@@ -85,8 +85,8 @@ export function registerBackup(program: Command, context: CliContext): void {
         mode: options.replace ? 'replace' : 'merge',
         ...(options.replace ? { vaultPassword: await connection.vaultPassword() } : {}),
       });
-      printWarnings(io, result.skipped > 0 ? [`${String(result.skipped)} accounts were already in the vault`] : []);
-      printResult(io, connection.globals.json, result, () => `Restored ${String(result.added)} accounts${result.removed > 0 ? ` (replacing ${String(result.removed)})` : ''}.`);
+      printWarnings(io, result.skipped > 0 ? [`${plural(result.skipped, 'account')} ${result.skipped === 1 ? 'was' : 'were'} already in the vault`] : []);
+      printResult(io, connection.globals.json, result, () => `Restored ${plural(result.added, 'account')}${result.removed > 0 ? ` (replacing ${String(result.removed)})` : ''}.`);
     });
 }
 

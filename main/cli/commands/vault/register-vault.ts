@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { LatchkeyError } from '../../../../shared/errors.js';
 import type { CliContext } from '../../context.js';
-import { printResult } from '../../output.js';
+import { plural, printResult } from '../../output.js';
 import { readNewPassword, readVaultPassword } from '../../password-source.js';
 
 const MiB = 1024 * 1024;
@@ -44,7 +44,7 @@ Example:
       const report = await connection.client.call('vault.verify', options.accept ? { acceptCurrentRows: true, vaultPassword: await connection.vaultPassword() } : {});
       printResult(io, connection.globals.json, report, () =>
         [
-          `${String(report.rows)} accounts checked; manifest ${report.manifest === 'ok' ? 'ok' : 'MISMATCH (rows deleted, added or rolled back outside Latchkey)'}.`,
+          `${plural(report.rows, 'account')} checked; manifest ${report.manifest === 'ok' ? 'ok' : 'MISMATCH (rows deleted, added or rolled back outside Latchkey)'}.`,
           ...report.damaged.map((row) => `damaged: account ${row.id} (${row.field})`),
         ].join('\n'),
       );
