@@ -2,7 +2,7 @@ import { toHex } from './bytes.js';
 import { derivePasswordKey } from './derive-password-key.js';
 import type { SlotRow } from './header.js';
 import { assertKdfParamsInBox } from './kdf-params.js';
-import { clearFailures, readAttempts, recordFailure, retryAfterMs } from './attempts.js';
+import { assertMayAttempt, clearFailures, recordFailure, retryAfterMs } from './attempts.js';
 import { parseRecoveryKey, recoveryKek } from './recovery-key.js';
 import type { VaultRuntime } from './runtime.js';
 import { unwrapMasterKey } from './slots.js';
@@ -20,12 +20,7 @@ export async function unlockVault(path: string, credential: Credential, runtime:
   const { sodium, clock } = runtime;
   const header = inspectVaultFile(sodium, path);
   const vaultIdHex = toHex(header.meta.vaultId);
-  const wait = retryAfterMs(readAttempts(path, vaultIdHex), clock.now());
-  if (wait > 0) {
-    throw new VaultError('VAULT_TOO_MANY_ATTEMPTS', `too many wrong passwords; try again in ${String(Math.ceil(wait / 1000))} s`, {
-      retryAfterMs: wait,
-    });
-  }
+  assertMayAttempt(path, vaultIdHex, clock.now());
 
   const master = 'password' in credential ? await openWithPassword(runtime, header.meta.vaultId, header.slots, credential.password) : openWithRecoveryKey(runtime, header.meta.vaultId, header.slots, credential.recoveryKey);
   if (master === null) {

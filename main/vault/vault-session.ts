@@ -2,7 +2,7 @@ import { randomBytes } from './random.js';
 import type { Account, AccountDraft } from '../../shared/account.js';
 import { codeOnce, createCodeGenerator, type OtpCode } from '../otp/index.js';
 import { bytesEqual, concatBytes, fromHex, toHex, utf8 } from './bytes.js';
-import { clearFailures, readAttempts, recordFailure, retryAfterMs } from './attempts.js';
+import { assertMayAttempt, clearFailures, recordFailure, retryAfterMs } from './attempts.js';
 import { derivePasswordKey, deriveNewPasswordKey } from './derive-password-key.js';
 import { withoutSecrets, type AccountMeta, type EntryExtra } from './entry-codec.js';
 import { INSERT_ENTRY_SQL, openExtra, openMeta, openSeed, REPLACE_ENTRY_SQL, sealEntry, type EntryRow, type SealContext } from './entry-rows.js';
@@ -373,8 +373,7 @@ export class VaultSession {
   /** Re-authentication for reveal and password change, rate-limited like unlock (SECURITY-NOTES §6). */
   async reauthenticate(password: string): Promise<void> {
     const { clock } = this.runtime;
-    const wait = retryAfterMs(readAttempts(this.path, this.vaultIdHex), clock.now());
-    if (wait > 0) throw new VaultError('VAULT_TOO_MANY_ATTEMPTS', `too many wrong passwords; try again in ${String(Math.ceil(wait / 1000))} s`, { retryAfterMs: wait });
+    assertMayAttempt(this.path, this.vaultIdHex, clock.now());
     const keys = this.unlockedKeys();
     for (const slot of this.header.slots.filter((s) => s.kind === 'password')) {
       const kek = await derivePasswordKey(this.runtime, password, slot.salt, { ops: slot.ops, mem: slot.mem });
