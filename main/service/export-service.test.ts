@@ -63,6 +63,23 @@ describe('exports that never lock a user in: our importers read each back', () =
     expectGolden({ accounts, warnings: [], invalid: [] }, GOLDEN);
   });
 
+  it('Google Authenticator QR codes: the count is what the codes hold, not what was asked for (issue 13 item 9)', async () => {
+    const client = await vaultWithGolden();
+    for (const [issuer, extra] of [['Steam', { type: 'steam', digits: 5 }], ['Slow', { type: 'totp', period: 60 }]] as const) {
+      await client.call('accounts.add', { account: { secretBase32: 'JBSWY3DPEHPK3PXP', issuer, label: 'left out', ...extra } });
+    }
+    const { files, accounts, warnings } = await client.call('export.create', { format: 'google-qr', confirmPlaintext: true, vaultPassword: PASSWORD });
+    expect(warnings).toHaveLength(2);
+    const scanned = [];
+    for (const file of files) scanned.push(...(await readImport(bytesOf(file.base64), {})).accounts);
+    expect(scanned).toHaveLength(GOLDEN.length);
+    expect(accounts).toBe(scanned.length);
+    // Every other format holds them all.
+    for (const format of ['otpauth-list', 'aegis', 'html'] as const) {
+      expect((await client.call('export.create', { format, confirmPlaintext: true, vaultPassword: PASSWORD })).accounts).toBe(GOLDEN.length + 2);
+    }
+  });
+
   it('the printable HTML sheet: every QR code on it scans back', async () => {
     const client = await vaultWithGolden();
     const { files } = await client.call('export.create', { format: 'html', confirmPlaintext: true, vaultPassword: PASSWORD });

@@ -33,5 +33,5 @@ export function exportAegis(accounts: readonly ExportAccount[]): ExportResult {
   const warnings = accounts.some((account) => account.type === 'hotp' && account.counter > BigInt(Number.MAX_SAFE_INTEGER))
     ? ['a HOTP counter above 2^53 cannot be written exactly in Aegis JSON']
     : [];
-  return { files: [{ suffix: '.json', mime: 'application/json', bytes: new TextEncoder().encode(`${JSON.stringify(vault, null, 2)}\n`) }], warnings };
+  return { files: [{ suffix: '.json', mime: 'application/json', bytes: new TextEncoder().encode(`${JSON.stringify(vault, null, 2)}\n`) }], warnings, written: entries.length };
 }

@@ -13,4 +13,6 @@ export interface ExportFile {
 export interface ExportResult {
   readonly files: readonly ExportFile[];
   readonly warnings: readonly string[];
+  /** How many accounts the files hold: those a format can't take are left out (and named in a warning). */
+  readonly written: number;
 }

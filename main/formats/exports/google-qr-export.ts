@@ -12,5 +12,5 @@ export async function exportGoogleQr(accounts: readonly ExportAccount[]): Promis
     uris.map(async (uri, i) => ({ suffix: `-${String(i + 1)}-of-${String(uris.length)}.png`, mime: 'image/png', bytes: new Uint8Array(await QRCode.toBuffer(uri, { errorCorrectionLevel: 'M', width: 600, margin: 2 })) })),
   );
   const warnings = left.map((account) => `${account.issuer || account.label}: Google Authenticator can't hold it (Steam, a period other than 30 s, or digits other than 6/8); left out`);
-  return { files, warnings };
+  return { files, warnings, written: fitting.length };
 }

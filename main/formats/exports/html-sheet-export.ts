@@ -21,10 +21,10 @@ export async function exportHtmlSheet(accounts: readonly ExportAccount[], genera
 <title>Latchkey accounts: keep this sheet secret</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}h1{font-size:1.2rem}p{color:#a00}main{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:1rem}figure{margin:0;padding:.5rem;border:1px solid #ccc;break-inside:avoid;text-align:center}figcaption{font-size:.85rem;overflow-wrap:anywhere}</style>
 </head><body>
-<h1>Latchkey: ${String(accounts.length)} accounts, ${escapeHtml(generatedAt.toISOString().slice(0, 10))}</h1>
+<h1>Latchkey: ${String(accounts.length)} account${accounts.length === 1 ? '' : 's'}, ${escapeHtml(generatedAt.toISOString().slice(0, 10))}</h1>
 <p>Each code below is a secret key. Anyone who sees this sheet can make your codes. Print it, store it safely, delete the file.</p>
 <main>${cards.join('\n')}</main>
 </body></html>
 `;
-  return { files: [{ suffix: '.html', mime: 'text/html', bytes: new TextEncoder().encode(html) }], warnings: [] };
+  return { files: [{ suffix: '.html', mime: 'text/html', bytes: new TextEncoder().encode(html) }], warnings: [], written: accounts.length };
 }

@@ -9,6 +9,7 @@ import { formatTransferBlock } from '../../formats/latchkey-transfer/index.js';
 import { KDF_DEFAULT, passwordBytes, type VaultSession } from '../../vault/index.js';
 import { accountOfSeededEntry, backupEntriesOf, zeroSeeds } from '../backup/backup-entries.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
+import { assertStrongPassword } from '../password-policy.js';
 import { afterReauth } from '../reauth.js';
 import { writeNewFile } from '../secure-file.js';
 import type { UserPrompts } from '../user-prompts.js';
@@ -28,7 +29,9 @@ export function exportHandlers(host: VaultHost, clock: Clock, app: string, promp
     const entries = [...backupEntriesOf(session, ids)];
     try {
       if (ids !== undefined && entries.length !== new Set(ids).size) throw new LatchkeyError('NOT_FOUND', 'some of the chosen accounts are not in the vault');
-      return { result: await exportOf(entries, format, transferPassword), accounts: entries.length };
+      const result = await exportOf(entries, format, transferPassword);
+      // What the files hold, not what was asked for: a format may leave some out (each named in a warning).
+      return { result, accounts: result.written };
     } finally {
       // The seeds were bytes all the way; what the export made of them is the caller's to write.
       zeroSeeds(entries);
@@ -44,7 +47,7 @@ export function exportHandlers(host: VaultHost, clock: Clock, app: string, promp
       const { key } = await runtime.deriveKey(passwordBytes(transferPassword), salt, kdf);
       try {
         const payload = backupBytes(runtime.sodium, key, newBackupHeader(runtime.sodium, key, { ...kdf, salt }, app), entries);
-        return { files: [{ suffix: '.txt', mime: 'text/plain', bytes: new TextEncoder().encode(`${formatTransferBlock(payload)}\n`) }], warnings: [] };
+        return { files: [{ suffix: '.txt', mime: 'text/plain', bytes: new TextEncoder().encode(`${formatTransferBlock(payload)}\n`) }], warnings: [], written: entries.length };
       } finally {
         runtime.sodium.memzero(key);
       }
@@ -66,8 +69,10 @@ export function exportHandlers(host: VaultHost, clock: Clock, app: string, promp
   }
 
   return {
-    'export.create': ({ format, ids, confirmPlaintext, password, vaultPassword }) => {
+    'export.create': async ({ format, ids, confirmPlaintext, password, vaultPassword }) => {
       confirmed(format, confirmPlaintext);
+      // A new password for a copy of secrets: the same rule as the vault's (PASSWORD_REJECTED).
+      if (format === 'transfer' && password !== undefined) await assertStrongPassword(password, 'transfer');
       // Rate-limited like reveal, and before anything is read or produced.
       return afterReauth(host, vaultPassword, async (session) => {
         const { result, accounts } = await produce(session, format, ids, password);
