@@ -35,7 +35,7 @@ function fromPage(app: AppPage, channel: string, payload: unknown): Promise<Outc
   return app.page.evaluate(
     async ([name, request]) => {
       try {
-        const client = window.latchkey as unknown as { call(c: string, r: unknown): Promise<unknown> };
+        const client = (window as unknown as { latchkey: { call(c: string, r: unknown): Promise<unknown> } }).latchkey;
         return { ok: true, value: await client.call(name, request) };
       } catch (error) {
         const { code, message } = error as { code?: string; message?: string };
