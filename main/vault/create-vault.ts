@@ -4,6 +4,7 @@ import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renam
 import { dirname } from 'node:path';
 import { toHex } from './bytes.js';
 import { deriveNewPasswordKey } from './derive-password-key.js';
+import { DISK_FULL, findDiskProblem } from './disk-problem.js';
 import { FORMAT_VERSION, INSERT_SLOT_SQL, MAGIC, SCHEMA } from './format.js';
 import { computeHeaderSum, type SlotRow } from './header.js';
 import type { KdfParams } from './kdf-params.js';
@@ -14,6 +15,7 @@ import { formatRecoveryKey, recoveryKek } from './recovery-key.js';
 import type { VaultRuntime } from './runtime.js';
 import { wrapMasterKey } from './slots.js';
 import { VaultError } from './vault-error.js';
+import { mapSqliteError } from './vault-file.js';
 
 export interface CreatedVault {
   /** Shown to the user once; never stored anywhere. */
@@ -41,9 +43,9 @@ export async function createVault(path: string, password: string, runtime: Vault
       wrapMasterKey(sodium, vaultId, keys.master, passwordKey.kek, { kind: 'password', kdf: { params: passwordKey.params, salt: passwordKey.salt } }),
       wrapMasterKey(sodium, vaultId, keys.master, recoveryKey, { kind: 'recovery' }),
     ];
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const temporary = `${path}.creating-${toHex(randomBytes(6))}`;
     try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       const db = new Database(temporary);
       try {
         db.pragma('journal_mode = DELETE');
@@ -67,6 +69,8 @@ export async function createVault(path: string, password: string, runtime: Vault
       fsyncPath(temporary);
       renameSync(temporary, path);
       fsyncPath(dirname(path));
+    } catch (error) {
+      throw mapCreateError(path, error);
     } finally {
       rmSync(temporary, { force: true });
     }
@@ -77,6 +81,16 @@ export async function createVault(path: string, password: string, runtime: Vault
     sodium.memzero(recoverySecret);
     sodium.memzero(recoveryKey);
   }
+}
+
+/** A full disk or a folder that may not be written, in words (IO_ERROR), whether SQLite or Node saw it. */
+function mapCreateError(path: string, error: unknown): unknown {
+  const mapped = mapSqliteError(path, error);
+  if (mapped !== error) return mapped;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const problem = code === 'ENOSPC' ? DISK_FULL : code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? findDiskProblem(path) : undefined;
+  if (problem === undefined) return error;
+  return new VaultError('IO_ERROR', `the vault could not be created: ${problem.words} (${path})`, { path, reason: problem.reason });
 }
 
 export function fsyncPath(path: string): void {

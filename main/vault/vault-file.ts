@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { bytesEqual } from './bytes.js';
+import { DISK_FULL, findDiskProblem, folderIsReadOnly, readOnlyFolderProblem, type DiskProblem } from './disk-problem.js';
 import { FORMAT_VERSION, MAGIC, OLDEST_FORMAT_VERSION, SCHEMA, type SlotKind } from './format.js';
 import { computeHeaderSum, type MetaRow, type SlotRow } from './header.js';
 import type { Sodium } from './sodium.js';
@@ -50,8 +51,43 @@ export function inspectVaultFile(sodium: Sodium, path: string): VaultHeader {
 }
 
 export function openDatabase(path: string, options: { readonly: boolean; busyTimeoutMs?: number }): Db {
+  // SQLite cannot open a WAL-mode file where it may not create the -shm file beside it.
+  if (folderIsReadOnly(path)) return openReadOnlySnapshot(path);
   try {
     const db = new Database(path, { readonly: options.readonly, fileMustExist: true, timeout: options.busyTimeoutMs ?? 5000 });
+    db.unsafeMode(false);
+    return db;
+  } catch (error) {
+    throw mapSqliteError(path, error);
+  }
+}
+
+/**
+ * A vault in a folder nobody may write (a read-only mount, a folder without write permission) can't
+ * change, so it is read from a copy in memory, marked as a rollback-journal file (header bytes 18
+ * and 19) since the WAL needs its -shm file. The connection is read-only: a write fails with
+ * IO_ERROR naming the folder. A WAL left over by a crash holds commits the copy would miss: refused.
+ */
+function openReadOnlySnapshot(path: string): Db {
+  const problem = readOnlyFolderProblem(path);
+  if (existsSync(`${path}-wal`) && statSync(`${path}-wal`).size > 0) {
+    throw new VaultError('IO_ERROR', `${problem.words}, and the vault's last changes are still in ${path}-wal: open it once where its folder may be written: ${path}`, {
+      path,
+      reason: problem.reason,
+    });
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    throw new VaultError('IO_ERROR', `the vault file may not be read (permission denied): ${path}`, { path, reason: 'unreadable-file' });
+  }
+  if (bytes.length >= 100 && bytes[18] === 2 && bytes[19] === 2) {
+    bytes[18] = 1;
+    bytes[19] = 1;
+  }
+  try {
+    const db = new Database(bytes, { readonly: true });
     db.unsafeMode(false);
     return db;
   } catch (error) {
@@ -144,11 +180,22 @@ export function mapSqliteError(path: string, error: unknown): unknown {
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new VaultError('VAULT_IN_USE', `the vault is in use by another process: ${path}`, { path });
   }
-  if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_ERROR' || code.startsWith('SQLITE_IOERR')) {
+  if (code.startsWith('SQLITE_NOTADB') || code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_ERROR' || code === 'SQLITE_IOERR_CORRUPTFS') {
     return corrupt(path, 'file', 'the vault file is damaged or truncated');
   }
-  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM')) {
-    return new VaultError('IO_ERROR', `the vault file cannot be opened: ${path}`, { path });
+  // A full disk, a read-only folder or a failing drive: the vault is fine, the place it lives is not.
+  if (code.startsWith('SQLITE_FULL')) return ioError(path, DISK_FULL, code);
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_PERM')) {
+    const problem = findDiskProblem(path) ?? (code.startsWith('SQLITE_READONLY') ? READ_ONLY_FILE : undefined);
+    if (problem !== undefined) return ioError(path, problem, code);
+    if (code.startsWith('SQLITE_IOERR')) return ioError(path, { reason: 'io-failure', words: 'reading or writing the disk failed' }, code);
+    return new VaultError('IO_ERROR', `the vault file cannot be opened (${code}): ${path}`, { path, sqlite: code });
   }
   return error;
+}
+
+const READ_ONLY_FILE: DiskProblem = { reason: 'read-only-file', words: 'the vault file is read-only' };
+
+function ioError(path: string, problem: DiskProblem, code: string): VaultError {
+  return new VaultError('IO_ERROR', `the vault could not be read or written: ${problem.words} (${path}); nothing was changed`, { path, reason: problem.reason, sqlite: code });
 }

@@ -4,6 +4,7 @@ import { codeOnce, createCodeGenerator, type OtpCode } from '../otp/index.js';
 import { bytesEqual, concatBytes, fromHex, toHex, utf8 } from './bytes.js';
 import { assertMayAttempt, clearFailures, recordFailure, retryAfterMs } from './attempts.js';
 import { derivePasswordKey, deriveNewPasswordKey } from './derive-password-key.js';
+import { readOnlyFolderProblem } from './disk-problem.js';
 import { withoutSecrets, type AccountMeta, type EntryExtra } from './entry-codec.js';
 import { INSERT_ENTRY_SQL, openExtra, openMeta, openSeed, REPLACE_ENTRY_SQL, sealEntry, type EntryRow, type SealContext } from './entry-rows.js';
 import { FORMAT_VERSION, INSERT_SLOT_SQL } from './format.js';
@@ -98,6 +99,7 @@ export class VaultSession {
     if (header.meta.formatVersion < FORMAT_VERSION) {
       // An older format is brought up to date now that the key is known (SECURITY-NOTES §8).
       try {
+        if (db.readonly) throw readOnlyVault(path, 'it was made by an older Latchkey and must be upgraded once');
         current = migrateVault(runtime.sodium, db, path, keys.manifest).header;
       } catch (error) {
         zeroKeys(runtime.sodium, keys);
@@ -528,6 +530,7 @@ export class VaultSession {
   /** One immediate transaction per logical change, re-signing the manifest inside it. */
   private write(work: () => void, options: { allowUntrusted?: boolean } = {}): void {
     this.unlockedKeys();
+    if (this.db.readonly) throw readOnlyVault(this.path, 'nothing was changed');
     withSqliteErrors(this.path, () => {
       this.db
         .transaction(() => {
@@ -549,6 +552,12 @@ export class VaultSession {
 
 function integrity(id: string, field: string): VaultError {
   return new VaultError('VAULT_INTEGRITY', `an account of the vault fails its integrity check (${field})`, { table: 'entries', id, field });
+}
+
+/** The session reads a copy of a vault whose folder may not be written (vault-file.ts): every write is refused. */
+function readOnlyVault(path: string, consequence: string): VaultError {
+  const problem = readOnlyFolderProblem(path);
+  return new VaultError('IO_ERROR', `${problem.words}, so the vault can only be read; ${consequence}: ${path}`, { path, reason: problem.reason });
 }
 
 function notFound(id: string): VaultError {
