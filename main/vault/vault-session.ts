@@ -84,10 +84,13 @@ export class VaultSession {
   static open(args: OpenArgs): VaultSession {
     const { db, path, runtime } = args;
     withSqliteErrors(path, () => {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      // A read-only copy (the vault's folder may not be written) is never written: no journal to set.
+      if (!db.readonly) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+        db.pragma('secure_delete = ON');
+      }
       db.pragma('foreign_keys = ON');
-      db.pragma('secure_delete = ON');
       db.pragma('trusted_schema = OFF');
     });
     const header = withSqliteErrors(path, () => readCheckedHeader(runtime.sodium, db, path));
