@@ -9,7 +9,9 @@ import type { Channel } from './api.js';
  *
  * Left out on purpose: anything that takes a filesystem path (backup.*, the CLI's export.create),
  * seeds in the clear (otp.code, uri.*), and vault administration the app has no screen for
- * (rekey, slots, verify, recovery key, password change).
+ * (rekey, slots, verify). The password change and a new recovery key are the page's only after an
+ * unlock with the recovery key (the change skips the old password only then; the new key needs the
+ * password again, which the page has just set).
  */
 export const RENDERER_CHANNELS = [
   'vault.status',
@@ -17,6 +19,9 @@ export const RENDERER_CHANNELS = [
   'vault.unlock',
   'vault.lock',
   'vault.saveRecoveryKey',
+  'vault.changePassword',
+  'vault.recoveryKey',
+  'password.estimate',
   'accounts.list',
   'accounts.add',
   'accounts.update',

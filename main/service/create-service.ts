@@ -14,6 +14,7 @@ import { enrollHandlers } from './handlers/enroll.js';
 import { exportHandlers } from './handlers/export.js';
 import { importHandlers } from './handlers/import.js';
 import { otpHandlers } from './handlers/otp.js';
+import { passwordHandlers } from './handlers/password.js';
 import { settingsHandlers } from './handlers/settings.js';
 import { uriHandlers } from './handlers/uri.js';
 import { vaultHandlers } from './handlers/vault.js';
@@ -135,6 +136,7 @@ export function createService(deps: ServiceDeps): Service {
     ...autoBackupHandlers(host, autoBackup, deps.prompts),
     ...exportHandlers(host, deps.clock, app, deps.prompts),
     ...settingsHandlers(settings, idleLock),
+    ...passwordHandlers(),
   };
 
   async function run(channel: Channel, payload: unknown): Promise<unknown> {

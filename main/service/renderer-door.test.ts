@@ -52,8 +52,6 @@ describe('the renderer door', () => {
       'otp.code',
       'uri.format',
       'uri.parse',
-      'vault.changePassword',
-      'vault.recoveryKey',
       'vault.rekey',
       'vault.slots',
       'vault.verify',

@@ -6,6 +6,7 @@ import { describeError } from './errors.js';
 import { FirstRun } from './FirstRun.js';
 import { latchkey } from './latchkey.js';
 import { ManifestBanner } from './ManifestBanner.js';
+import { RecoveryFollowUp } from './RecoveryFollowUp.js';
 import { applyTheme } from './theme.js';
 import { Unlock } from './Unlock.js';
 
@@ -27,6 +28,13 @@ export function App() {
   useEffect(refresh, [refresh]);
   const unlocked = status?.exists === true && !status.locked;
   useActivityReports(unlocked);
+  // Opened with the recovery key: offer a new password and a new key, once per such unlock.
+  const [recoveryFollowUp, setRecoveryFollowUp] = useState(false);
+  const byRecovery = unlocked && status.unlockedBy === 'recovery';
+  useEffect(() => {
+    if (byRecovery) setRecoveryFollowUp(true);
+    else if (!unlocked) setRecoveryFollowUp(false);
+  }, [byRecovery, unlocked]);
 
   // The vault may have locked behind our back (idle, sleep, screen lock): look again on focus.
   useEffect(() => {
@@ -66,6 +74,13 @@ export function App() {
     <>
       <ManifestBanner manifest={status.manifest} />
       <AccountsScreen onLocked={refresh} />
+      {recoveryFollowUp && (
+        <RecoveryFollowUp
+          onClose={() => {
+            setRecoveryFollowUp(false);
+          }}
+        />
+      )}
     </>
   );
 }

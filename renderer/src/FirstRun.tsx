@@ -1,6 +1,7 @@
 import { useState, type SyntheticEvent } from 'react';
 import { describeError, isCancelled } from './errors.js';
 import { latchkey } from './latchkey.js';
+import { PasswordStrength, usePasswordEstimate } from './ui/PasswordStrength.js';
 import { Progress } from './ui/Progress.js';
 
 /** Create the vault, then show the recovery key once. */
@@ -12,6 +13,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
   const [recoveryKey, setRecoveryKey] = useState<string | undefined>();
   const [vaultPath, setVaultPath] = useState('');
   const [kept, setKept] = useState('');
+  const estimate = usePasswordEstimate(password);
 
   async function create(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
@@ -89,12 +91,13 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
         <span className="brand-mark">◆</span>
       </div>
       <h1>Welcome to Latchkey</h1>
-      <p className="hint">Your two-factor codes, in an encrypted vault on this computer. Choose a password of at least 8 characters.</p>
+      <p className="hint">Your two-factor codes, in an encrypted vault on this computer. Choose a password of at least 8 characters that is hard to guess: a few unrelated words make a good one.</p>
       <form onSubmit={(event) => void create(event)} className="stack">
         <label>
           Password
           <input type="password" autoFocus autoComplete="new-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
         </label>
+        <PasswordStrength estimate={estimate} />
         <label>
           Repeat it
           <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
@@ -103,7 +106,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
         {busy && (
           <Progress>Measuring this computer and deriving the key (a few seconds)…</Progress>
         )}
-        <button type="submit" className="primary" disabled={busy || password === ''}>
+        <button type="submit" className="primary" disabled={busy || password === '' || estimate?.acceptable === false}>
           {busy ? 'Creating the vault…' : 'Create vault'}
         </button>
       </form>

@@ -1,10 +1,13 @@
 import { useState, type SyntheticEvent } from 'react';
-import { describeError } from './errors.js';
+import { describeError, errorCode } from './errors.js';
 import { latchkey } from './latchkey.js';
 import { Progress } from './ui/Progress.js';
 
+/** The lock screen: the password, or (on request) the recovery key shown once at first run. */
 export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
   const [password, setPassword] = useState('');
+  const [recoveryKey, setRecoveryKey] = useState('');
+  const [useRecovery, setUseRecovery] = useState(false);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
 
@@ -13,36 +16,71 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
     setBusy(true);
     setError('');
     try {
-      await latchkey().call('vault.unlock', { password });
+      await latchkey().call('vault.unlock', useRecovery ? { recoveryKey } : { password });
       onUnlocked();
     } catch (caught) {
-      setError(describeError(caught));
+      // The service's own words tell a typo (the key's check characters) from a key of another vault.
+      setError(useRecovery && errorCode(caught) === 'VAULT_WRONG_PASSWORD' ? asSentence((caught as Error).message) : describeError(caught));
       setPassword('');
     } finally {
       setBusy(false);
     }
   }
 
+  function switchTo(recovery: boolean) {
+    setUseRecovery(recovery);
+    setError('');
+    setPassword('');
+    setRecoveryKey('');
+  }
+
+  const value = useRecovery ? recoveryKey : password;
   return (
     <main className="screen centered">
       <div className="brand" aria-hidden="true">
         <span className="brand-mark">◆</span>
       </div>
       <h1>Latchkey</h1>
-      <p className="hint">Locked. Enter your password to see your codes.</p>
+      <p className="hint">
+        {useRecovery
+          ? 'Type the recovery key you were shown when the vault was made (the groups of four; dashes and case do not matter). You will be asked to choose a new password next.'
+          : 'Locked. Enter your password to see your codes.'}
+      </p>
       <form onSubmit={(event) => void unlock(event)} className="stack">
-        <label>
-          Password
-          <input type="password" autoFocus autoComplete="current-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
-        </label>
-        {error !== '' && <p role="alert" className="error">{error}</p>}
-        {busy && (
-          <Progress>Deriving the key from your password (about a second)…</Progress>
+        {useRecovery ? (
+          <label>
+            Recovery key
+            <textarea
+              className="mono"
+              rows={3}
+              autoFocus
+              autoComplete="off"
+              autoCapitalize="characters"
+              spellCheck={false}
+              value={recoveryKey}
+              onChange={(e) => { setRecoveryKey(e.target.value); }}
+            />
+          </label>
+        ) : (
+          <label>
+            Password
+            <input type="password" autoFocus autoComplete="current-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
+          </label>
         )}
-        <button type="submit" className="primary" disabled={busy || password === ''}>
+        {error !== '' && <p role="alert" className="error">{error}</p>}
+        {busy && <Progress>{useRecovery ? 'Opening the vault with the recovery key…' : 'Deriving the key from your password (about a second)…'}</Progress>}
+        <button type="submit" className="primary" disabled={busy || value.trim() === ''}>
           {busy ? 'Unlocking…' : 'Unlock'}
+        </button>
+        <button type="button" className="link-button" disabled={busy} onClick={() => { switchTo(!useRecovery); }}>
+          {useRecovery ? 'Use the password instead' : 'Forgot the password? Use the recovery key'}
         </button>
       </form>
     </main>
   );
+}
+
+function asSentence(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

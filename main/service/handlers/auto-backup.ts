@@ -1,6 +1,7 @@
 import { LatchkeyError } from '../../../shared/errors.js';
 import type { AutoBackup } from '../backup/auto-backup.js';
 import type { HandlersFor } from '../handler-types.js';
+import { assertStrongPassword } from '../password-policy.js';
 import { afterReauth } from '../reauth.js';
 import type { UserPrompts } from '../user-prompts.js';
 import type { VaultHost } from '../vault-host.js';
@@ -13,9 +14,13 @@ type AutoBackupChannel = 'backup.auto.configure' | 'backup.auto.enable' | 'backu
  */
 export function autoBackupHandlers(host: VaultHost, auto: AutoBackup, prompts: UserPrompts | undefined): HandlersFor<AutoBackupChannel> {
   return {
-    'backup.auto.configure': ({ folder, password, vaultPassword, keep }) => afterReauth(host, vaultPassword, () => auto.configure({ folder, password, keep })),
+    'backup.auto.configure': async ({ folder, password, vaultPassword, keep }) => {
+      await assertStrongPassword(password, 'backup');
+      return afterReauth(host, vaultPassword, () => auto.configure({ folder, password, keep }));
+    },
     'backup.auto.enable': async ({ password, vaultPassword, keep }) => {
       if (prompts === undefined) throw new LatchkeyError('UNSUPPORTED', 'choosing a folder is not available here');
+      await assertStrongPassword(password, 'backup');
       // The password first: a page without it must not even open the folder dialog.
       await afterReauth(host, vaultPassword, () => undefined);
       const folder = await prompts.pickPath({ purpose: 'backup-folder', kind: 'folder' });

@@ -2,6 +2,7 @@ import { backupVerificationSchema } from '../../../shared/backup-api.js';
 import { UsageError } from '../../../shared/errors.js';
 import { createBackup, restoreBackup, VERIFICATION_RECORD, verifyBackup } from '../backup/backup-operations.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
+import { assertStrongPassword } from '../password-policy.js';
 import { afterReauth } from '../reauth.js';
 import type { VaultHost } from '../vault-host.js';
 
@@ -10,8 +11,10 @@ type BackupChannel = 'backup.create' | 'backup.verify' | 'backup.restore' | 'bac
 export function backupHandlers(host: VaultHost, clock: Clock, app: string): HandlersFor<BackupChannel> {
   return {
     // A backup is a copy of every secret: the vault password again, like reveal.
-    'backup.create': ({ path, password, vaultPassword, replace }) =>
-      afterReauth(host, vaultPassword, async (session) => ({ path, ...(await createBackup(session, await host.runtime(), path, password, app, replace)) })),
+    'backup.create': async ({ path, password, vaultPassword, replace }) => {
+      await assertStrongPassword(password, 'backup');
+      return afterReauth(host, vaultPassword, async (session) => ({ path, ...(await createBackup(session, await host.runtime(), path, password, app, replace)) }));
+    },
     'backup.verify': ({ path, password }) => host.serialized(async () => verifyBackup(host.session(), await host.runtime(), path, password, clock.now())),
     'backup.restore': ({ path, password, mode, vaultPassword }) => {
       const restore = async () => restoreBackup(host.session(), await host.runtime(), path, password, mode);

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import { createVault, rekeyVault, unlockVault, type KdfParams, type VaultSession } from '../../vault/index.js';
 import type { HandlersFor } from '../handler-types.js';
+import { assertStrongPassword } from '../password-policy.js';
 import { afterReauth } from '../reauth.js';
 import { writeNewFile } from '../secure-file.js';
 import type { UserPrompts } from '../user-prompts.js';
@@ -24,6 +25,7 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
     'vault.status': () => host.status(),
     'vault.create': ({ password, kdf }) =>
       host.serialized(async () => {
+        await assertStrongPassword(password, 'vault');
         const runtime = await host.runtime();
         const created = await createVault(host.path, password, kdf === undefined ? runtime : { ...runtime, kdf: kdf satisfies KdfParams });
         return { path: host.path, recoveryKey: created.recoveryKey, kdf: created.kdf };
@@ -40,6 +42,8 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
     'vault.changePassword': ({ current, next }) =>
       host.serialized(async () => {
         const session = host.session();
+        // A weak new password is refused before the current one is even checked (no KDF, no count).
+        await assertStrongPassword(next, 'vault');
         if (session.unlockedBy === 'password') {
           if (current === undefined) throw new LatchkeyError('USAGE', 'give the current password to change it');
           await session.reauthenticate(current);

@@ -2,6 +2,7 @@ import { useEffect, useState, type SyntheticEvent } from 'react';
 import type { AutoBackupStatus } from '../../../shared/backup-api.js';
 import { describeError, isCancelled } from '../errors.js';
 import { latchkey } from '../latchkey.js';
+import { PasswordStrength, usePasswordEstimate } from '../ui/PasswordStrength.js';
 
 function when(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toLocaleString();
@@ -17,6 +18,7 @@ export function BackupSettings() {
   const [message, setMessage] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const estimate = usePasswordEstimate(password);
 
   useEffect(() => {
     latchkey().call('backup.auto.status', {}).then(setStatus).catch((caught: unknown) => { setError(describeError(caught)); });
@@ -84,6 +86,7 @@ export function BackupSettings() {
               <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
             </label>
           </div>
+          <PasswordStrength estimate={estimate} />
           <label>
             Keep the newest
             <select value={keep} onChange={(e) => { setKeep(e.target.value); }}>
@@ -98,7 +101,7 @@ export function BackupSettings() {
             Vault password
             <input type="password" autoComplete="current-password" value={vaultPassword} onChange={(e) => { setVaultPassword(e.target.value); }} />
           </label>
-          <button type="submit" disabled={busy || password === '' || vaultPassword === ''}>
+          <button type="submit" disabled={busy || password === '' || vaultPassword === '' || estimate?.acceptable === false}>
             {busy ? 'Writing the first backup…' : 'Choose a folder and turn on…'}
           </button>
         </form>

@@ -1,0 +1,137 @@
+import { useState, type SyntheticEvent } from 'react';
+import { describeError, isCancelled } from './errors.js';
+import { latchkey } from './latchkey.js';
+import { Dialog } from './ui/Dialog.js';
+import { PasswordStrength, usePasswordEstimate } from './ui/PasswordStrength.js';
+import { Progress } from './ui/Progress.js';
+
+/**
+ * After an unlock with the recovery key: set a new password (the old one is not needed, as the
+ * service allows only in a recovery session), then issue a new recovery key, since the one just
+ * typed has been seen. Each step may be skipped.
+ */
+export function RecoveryFollowUp({ onClose }: { onClose: () => void }) {
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [step, setStep] = useState<'password' | 'key' | 'shown'>('password');
+  const [recoveryKey, setRecoveryKey] = useState('');
+  const [error, setError] = useState('');
+  const [kept, setKept] = useState('');
+  const [busy, setBusy] = useState(false);
+  const estimate = usePasswordEstimate(step === 'password' ? password : '');
+
+  async function setNewPassword(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+    event.preventDefault();
+    if (password !== repeat) {
+      setError('The two passwords differ.');
+      return;
+    }
+    setBusy(true);
+    setError('');
+    try {
+      await latchkey().call('vault.changePassword', { next: password });
+      setRepeat('');
+      setStep('key');
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function issueKey() {
+    setBusy(true);
+    setError('');
+    try {
+      // The password set a moment ago is the re-authentication the service asks for.
+      const issued = await latchkey().call('vault.recoveryKey', { password });
+      setRecoveryKey(issued.recoveryKey);
+      setPassword('');
+      setStep('shown');
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function saveKeyFile() {
+    setError('');
+    try {
+      const { file } = await latchkey().call('vault.saveRecoveryKey', { recoveryKey });
+      setKept(`Saved as ${file}: move it off this computer.`);
+    } catch (caught) {
+      if (!isCancelled(caught)) setError(describeError(caught));
+    }
+  }
+
+  function close() {
+    setPassword('');
+    setRepeat('');
+    setRecoveryKey('');
+    onClose();
+  }
+
+  return (
+    <Dialog title="Opened with the recovery key" onClose={close}>
+      {step === 'password' && (
+        <form className="stack wide" onSubmit={(event) => void setNewPassword(event)} data-testid="recovery-new-password">
+          <p className="hint">Choose a new password now: the forgotten one stops working. At least 8 characters, hard to guess.</p>
+          <label>
+            New password
+            <input type="password" autoFocus autoComplete="new-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
+          </label>
+          <PasswordStrength estimate={estimate} />
+          <label>
+            Repeat it
+            <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
+          </label>
+          {busy && <Progress>Deriving the key from the new password…</Progress>}
+          <div className="row">
+            <button type="submit" className="primary" disabled={busy || password === '' || estimate?.acceptable === false}>
+              Set the new password
+            </button>
+            <button type="button" disabled={busy} onClick={close}>
+              Not now
+            </button>
+          </div>
+        </form>
+      )}
+      {step === 'key' && (
+        <div className="stack wide">
+          <p role="status" className="hint">The new password is set.</p>
+          <p className="hint">The recovery key you typed has been seen on this screen. Issue a new one? The old key stops working at once.</p>
+          {busy && <Progress>Issuing a new recovery key…</Progress>}
+          <div className="row">
+            <button type="button" className="primary" disabled={busy} onClick={() => void issueKey()}>
+              Show a new recovery key
+            </button>
+            <button type="button" disabled={busy} onClick={close}>
+              Keep the old one
+            </button>
+          </div>
+        </div>
+      )}
+      {step === 'shown' && (
+        <div className="stack wide">
+          <p className="hint">Your new recovery key, shown this once: write it down and keep it away from this computer. The old one no longer works.</p>
+          <output className="recovery-key" data-testid="new-recovery-key">
+            {recoveryKey.split('-').map((group, i, all) => (
+              <span key={i}>{i < all.length - 1 ? `${group}-` : group}</span>
+            ))}
+          </output>
+          {kept !== '' && <p className="hint" role="status">{kept}</p>}
+          <div className="row">
+            <button type="button" onClick={() => void saveKeyFile()}>
+              Save as a file…
+            </button>
+            <button type="button" className="primary" onClick={close}>
+              I have written it down
+            </button>
+          </div>
+        </div>
+      )}
+      {error !== '' && <p role="alert" className="error">{error}</p>}
+    </Dialog>
+  );
+}
