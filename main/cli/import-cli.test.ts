@@ -38,6 +38,30 @@ describe('latchkey import', () => {
     expect(again.stdout).toMatch(/already in the vault: skipped[\s\S]*Imported 0 accounts\.\n$/);
   });
 
+  it('--dry-run marks the duplicates the real import would skip, with any password source; without one it says it could not check', async () => {
+    const file = fixture('google-migration/fixtures/golden.txt');
+    interface Preview { accounts: { duplicate: boolean }[]; warnings: string[]; duplicatesChecked: boolean }
+    const duplicates = (stdout: string) => (JSON.parse(stdout) as Preview).accounts.filter((a) => a.duplicate).length;
+    const viaEnv = await spawnCli(['import', file, '--dry-run', '--json'], { home, env: { LATCHKEY_PASSWORD_FILE: passwordFile } });
+    expect(viaEnv.code).toBe(0);
+    expect(viaEnv.stderr).not.toMatch(/not checked/);
+    expect(duplicates(viaEnv.stdout)).toBe(12);
+    expect((JSON.parse(viaEnv.stdout) as Preview).duplicatesChecked).toBe(true);
+    expect(duplicates((await run(['import', file, '--dry-run', '--json', '--password-command', `cat '${passwordFile}'`])).stdout)).toBe(12);
+
+    const unchecked = await run(['import', file, '--dry-run', '--json']);
+    expect(unchecked.code).toBe(0);
+    expect(JSON.parse(unchecked.stdout)).toMatchObject({ duplicatesChecked: false, warnings: expect.arrayContaining([expect.stringMatching(/^duplicates were not checked/)]) as unknown });
+    expect(unchecked.stderr).toMatch(/^latchkey: warning: duplicates were not checked against the vault: give the vault password/m);
+    const text = await run(['import', file, '--dry-run']);
+    expect(text.stderr).toMatch(/duplicates were not checked/);
+
+    const noVault = await spawnCli(['import', file, '--dry-run', '--json', '--password-file', passwordFile, '--vault', join(home, 'none.sqlite')], { home });
+    expect(noVault.code).toBe(0);
+    expect(JSON.parse(noVault.stdout)).toMatchObject({ duplicatesChecked: false });
+    expect(noVault.stderr).toMatch(/duplicates were not checked: there is no vault at \S+none\.sqlite/);
+  });
+
   it('unknown formats and empty files: one line each, their codes', async () => {
     const junk = join(home, 'junk.json');
     writeFileSync(junk, '{"hello": "world"}');

@@ -34,6 +34,18 @@ describe('latchkey scan', () => {
     expect(again.stderr).toBe('latchkey: warning: Google export: QR 2, 3 of 3 not scanned yet\n');
   });
 
+  it('--dry-run marks duplicates when a password source is given (LATCHKEY_PASSWORD_FILE too), and says when it could not check', async () => {
+    interface Preview { accounts: { duplicate: boolean }[]; duplicatesChecked: boolean }
+    const checked = await run(['scan', fixture('google-batch-1-of-3.png'), '--dry-run', '--json'], { LATCHKEY_PASSWORD_FILE: passwordFile });
+    const preview = JSON.parse(checked.stdout) as Preview;
+    expect(preview.duplicatesChecked).toBe(true);
+    expect(preview.accounts.length).toBeGreaterThan(0);
+    expect(preview.accounts.every((a) => a.duplicate)).toBe(true);
+    const unchecked = await run(['scan', fixture('google-batch-1-of-3.png'), '--dry-run', '--json']);
+    expect((JSON.parse(unchecked.stdout) as Preview).duplicatesChecked).toBe(false);
+    expect(unchecked.stderr).toMatch(/latchkey: warning: duplicates were not checked against the vault/);
+  });
+
   it('--show-secrets prints the secrets', async () => {
     const result = await run(['scan', fixture('plain.png'), '--dry-run', '--show-secrets', '--json']);
     expect((JSON.parse(result.stdout) as { accounts: { secretBase32: string }[] }).accounts[0]?.secretBase32).toMatch(/^[A-Z2-7]+$/);

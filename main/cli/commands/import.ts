@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import type { ImportPreview } from '../../../shared/import-api.js';
 import type { CliContext, Connection } from '../context.js';
+import { unlockForPreview } from '../dry-run.js';
 import type { CliIo } from '../io.js';
 import { accountJson, accountName, plural, printResult, printWarnings } from '../output.js';
 import { readPasswordFile } from '../password-source.js';
@@ -24,7 +25,7 @@ export function registerImport(program: Command, context: CliContext): void {
     .argument('<files...>', 'export files: Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Ente, Google Authenticator, otpauth:// lists, Latchkey transfer blocks ("-": text on stdin)')
     .option('--format <id>', 'skip detection: aegis, two-fas, andotp, bitwarden, freeotp-plus, ente, google-migration, otpauth-list')
     .option('--import-password-file <file>', "the export's own password, from the file's first line (asked at a terminal otherwise)")
-    .option('--dry-run', 'only show the preview; needs no vault, writes nothing', false)
+    .option('--dry-run', 'only show the preview; writes nothing (duplicates are marked when a vault password source is given)', false)
     .option('--show-secrets', 'include each Base32 secret in the preview', false)
     .addHelpText(
       'after',
@@ -45,7 +46,7 @@ Examples:
       const connection = context.connect(cmd);
       const { client, globals } = connection;
       const filePassword = options.importPasswordFile === undefined ? undefined : readPasswordFile(options.importPasswordFile);
-      const vaultReady = await unlockUnlessDryRun(connection, options.dryRun);
+      const duplicates = await unlockForPreview(connection, io, options.dryRun);
       const previews: ImportPreview[] = [];
       for (const file of files) {
         // "-" reads a pasted text export (a transfer block, otpauth:// lines) from standard input.
@@ -56,15 +57,15 @@ Examples:
 
       const accounts = previews.flatMap((preview) => preview.accounts.map((account) => ({ ...accountJson(account), source: account.source, duplicate: account.duplicate })));
       const invalid = previews.flatMap((preview) => preview.invalid.map((entry) => ({ ...entry, source: preview.accounts[0]?.source ?? '' })));
-      const warnings = previews.flatMap((preview) => preview.warnings);
+      const warnings = [...previews.flatMap((preview) => preview.warnings), ...(duplicates.checked ? [] : [duplicates.warning])];
       printWarnings(io, warnings);
       const fresh = previews.reduce((sum, preview) => sum + preview.accounts.filter((a) => !a.duplicate).length, 0);
 
       let added = 0;
-      if (!options.dryRun && vaultReady && fresh > 0 && (await confirmed(io, globals.yes, fresh))) {
+      if (!options.dryRun && fresh > 0 && (await confirmed(io, globals.yes, fresh))) {
         for (const preview of previews) added += (await client.call('import.commit', { previewId: preview.previewId })).added.length;
       }
-      printResult(io, globals.json, { accounts, warnings, invalid }, () =>
+      printResult(io, globals.json, { accounts, warnings, invalid, duplicatesChecked: duplicates.checked }, () =>
         [
           ...previews.map((preview) => `${preview.formatName}: ${plural(preview.accounts.length, 'account')}`),
           ...previews.flatMap((preview) => preview.accounts.map((a) => `  ${accountName(a)}${a.duplicate ? '  (already in the vault: skipped)' : ''}${a.secretBase32 === undefined ? '' : `  ${a.secretBase32}`}`)),
@@ -93,13 +94,6 @@ async function confirmed(io: CliIo, yes: boolean, count: number): Promise<boolea
   if (!io.interactive) throw new UsageError('importing needs confirmation: add --yes (or --dry-run to only preview)');
   const answer = await io.prompt(`Import ${plural(count, 'account')} into the vault? [y/N] `);
   if (!/^y(es)?$/i.test(answer.trim())) throw new LatchkeyError('CANCELLED', 'nothing was imported');
-  return true;
-}
-
-async function unlockUnlessDryRun(connection: Connection, dryRun: boolean): Promise<boolean> {
-  const { globals } = connection;
-  if (dryRun && globals.passwordFile === undefined && globals.passwordCommand === undefined) return false;
-  await connection.unlock();
   return true;
 }
 

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { EnrollResult } from '../../../shared/enroll-api.js';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import { readClipboard } from '../../service/index.js';
-import type { CliContext, Connection } from '../context.js';
+import type { CliContext } from '../context.js';
+import { unlockForPreview } from '../dry-run.js';
 import { accountJson, accountName, plural, printResult, printWarnings } from '../output.js';
 
 interface ScanOptions {
@@ -23,7 +24,7 @@ export function registerScan(program: Command, context: CliContext): void {
     .argument('[files...]', 'image files (PNG, JPEG, WebP, BMP, GIF); every QR code in each is read')
     .option('--screen', 'take a screenshot and read the QR codes on it', false)
     .option('--clipboard', 'read a QR image, or otpauth:// links, from the clipboard', false)
-    .option('--dry-run', 'only show what would be added; needs no vault, writes nothing', false)
+    .option('--dry-run', 'only show what would be added; writes nothing (duplicates are marked when a vault password source is given)', false)
     .option('--show-secrets', 'include each Base32 secret in the output', false)
     .addHelpText(
       'after',
@@ -41,7 +42,7 @@ Examples:
     .action(async (files: string[], options: ScanOptions, cmd: Command) => {
       if (files.length === 0 && !options.screen && !options.clipboard) throw new UsageError('give image files, --screen or --clipboard (see latchkey scan --help)');
       const connection = context.connect(cmd);
-      const vaultReady = await unlockUnlessDryRun(connection, options.dryRun);
+      const duplicates = await unlockForPreview(connection, io, options.dryRun);
       const results: EnrollResult[] = [];
       const failures: { source: string; error: LatchkeyError }[] = [];
       const attempt = async (source: string, work: () => Promise<EnrollResult>) => {
@@ -79,15 +80,16 @@ Examples:
         ...lastProgress(results).flatMap((batch) =>
           batch.missing.length === 0 ? [] : [`Google export: QR ${batch.missing.map((i) => String(i + 1)).join(', ')} of ${String(batch.size)} not scanned yet`],
         ),
+        ...(duplicates.checked ? [] : [duplicates.warning]),
       ];
       let added = 0;
-      if (!options.dryRun && vaultReady) {
+      if (!options.dryRun) {
         const committed = await client.call('enroll.commit', { ids: candidates.map((c) => c.id) });
         added = committed.added.length;
       }
       printWarnings(io, warnings);
       const accounts = candidates.map((c) => ({ ...accountJson(c), source: c.source, duplicate: c.duplicate }));
-      printResult(io, connection.globals.json, { accounts, warnings, invalid }, () =>
+      printResult(io, connection.globals.json, { accounts, warnings, invalid, duplicatesChecked: duplicates.checked }, () =>
         [
           `Found ${plural(candidates.length, 'account')}:`,
           ...candidates.map((c) => `  ${accountName(c)}${c.duplicate ? '  (already in the vault)' : ''}${c.secretBase32 === undefined ? '' : `  ${c.secretBase32}`}`),
@@ -96,18 +98,6 @@ Examples:
         ].join('\n'),
       );
     });
-}
-
-/** A dry run needs no vault, but marks duplicates when a password source is given. */
-async function unlockUnlessDryRun(connection: Connection, dryRun: boolean): Promise<boolean> {
-  if (!dryRun) {
-    await connection.unlock();
-    return true;
-  }
-  const { globals } = connection;
-  if (globals.passwordFile === undefined && globals.passwordCommand === undefined) return false;
-  await connection.unlock();
-  return true;
 }
 
 function readImageFile(path: string): Buffer {
