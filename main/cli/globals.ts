@@ -5,6 +5,7 @@ export interface GlobalOptions {
   readonly vault?: string;
   readonly passwordFile?: string;
   readonly passwordCommand?: string;
+  readonly recoveryKeyFile?: string;
   readonly json: boolean;
   readonly yes: boolean;
   readonly emulator: readonly string[];
@@ -14,8 +15,9 @@ export interface GlobalOptions {
 export function addGlobalOptions(program: Command): Command {
   return program
     .option('--vault <path>', 'the vault file (default: $LATCHKEY_HOME/vault.sqlite or the platform data folder)')
-    .option('--password-file <file>', "read the vault password from the file's first line")
+    .option('--password-file <file>', "read the vault password from the file's first line (\"-\": standard input)")
     .option('--password-command <cmd>', 'run a command and read the vault password from its output')
+    .option('--recovery-key-file <file>', "unlock with the recovery key instead, from the file's first line (\"-\": standard input)")
     .option('--json', 'print machine-readable JSON', false)
     .option('--yes', 'skip confirmations', false)
     .addOption(
@@ -32,6 +34,7 @@ export function globalOptionsOf(command: Command): GlobalOptions {
     ...(all.vault === undefined ? {} : { vault: all.vault }),
     ...(all.passwordFile === undefined ? {} : { passwordFile: all.passwordFile }),
     ...(all.passwordCommand === undefined ? {} : { passwordCommand: all.passwordCommand }),
+    ...(all.recoveryKeyFile === undefined ? {} : { recoveryKeyFile: all.recoveryKeyFile }),
     json: all.json === true,
     yes: all.yes === true,
     emulator: all.emulator ?? [],

@@ -1,9 +1,11 @@
 import { createInterface } from 'node:readline';
+import { UsageError } from '../../shared/errors.js';
 
 /** What a command may touch of the outside world; tests and the real process supply their own. */
 export interface CliIo {
   writeOut(text: string): void;
   writeErr(text: string): void;
+  /** All of standard input; a second read in one command is USAGE (`-` means standard input once). */
   readStdin(): Promise<string>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** True when a person can answer prompts (stdin and stderr are terminals). */
@@ -16,14 +18,27 @@ export function processIo(): CliIo {
   return {
     writeOut: (text) => process.stdout.write(text),
     writeErr: (text) => process.stderr.write(text),
-    readStdin: async () => {
+    readStdin: onceOnly(async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString('utf8');
-    },
+    }),
     env: process.env,
     interactive: process.stdin.isTTY && process.stderr.isTTY,
     prompt: (question, options = {}) => promptTerminal(question, options.hidden === true),
+  };
+}
+
+/**
+ * Standard input can be read once: two `-` in one command (`--password-file - --uri -`) would give
+ * the second one nothing, so the second read is a usage error instead.
+ */
+export function onceOnly(read: () => Promise<string>): () => Promise<string> {
+  let used = false;
+  return () => {
+    if (used) return Promise.reject(new UsageError('standard input can be read only once per command: give "-" to one option or argument only'));
+    used = true;
+    return read();
   };
 }
 

@@ -17,16 +17,6 @@ export async function readVaultPassword(globals: GlobalOptions, io: CliIo, promp
   throw new UsageError('no vault password: give --password-file FILE, --password-command CMD or LATCHKEY_PASSWORD_FILE, or run in a terminal');
 }
 
-/** A new password: from its file option, or typed twice at a terminal. */
-export async function readNewPassword(file: string | undefined, io: CliIo): Promise<string> {
-  if (file !== undefined) return readPasswordFile(file);
-  if (!io.interactive) throw new UsageError('no new password: give --new-password-file FILE, or run in a terminal');
-  const first = await io.prompt('New vault password: ', { hidden: true });
-  const second = await io.prompt('Repeat the new password: ', { hidden: true });
-  if (first !== second) throw new UsageError('the two passwords differ; nothing was changed');
-  return first;
-}
-
 /** A password file's first line, its trailing CR/LF stripped. */
 export function readPasswordFile(path: string): string {
   let text: string;

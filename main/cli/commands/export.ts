@@ -4,7 +4,7 @@ import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import { writeNewFile } from '../../service/index.js';
 import type { CliContext } from '../context.js';
 import { plural, printResult, printWarnings } from '../output.js';
-import { readPasswordFile } from '../password-source.js';
+import { promptNewPassword, readSecretFile } from '../credential-source.js';
 
 interface ExportOptions {
   readonly format: ExportFormat;
@@ -46,8 +46,9 @@ Examples:
       await connection.unlock();
       let password: string | undefined;
       if (options.format === 'transfer') {
-        if (options.transferPasswordFile !== undefined) password = readPasswordFile(options.transferPasswordFile);
-        else if (io.interactive) password = await io.prompt('Password for the transfer block: ', { hidden: true });
+        // A new password, as strong as the vault's: judged as typed and asked twice at a terminal.
+        if (options.transferPasswordFile !== undefined) password = await readSecretFile(options.transferPasswordFile, io);
+        else if (io.interactive) password = await promptNewPassword(io, connection.client, 'transfer');
         else throw new UsageError('the transfer block needs a password: give --transfer-password-file FILE');
       }
       let ids: string[] | undefined;

@@ -6,7 +6,7 @@ import type { CliContext, Connection } from '../context.js';
 import { unlockForPreview } from '../dry-run.js';
 import type { CliIo } from '../io.js';
 import { accountJson, accountName, plural, printResult, printWarnings } from '../output.js';
-import { readPasswordFile } from '../password-source.js';
+import { readSecretFile } from '../credential-source.js';
 
 interface ImportOptions {
   readonly format?: string;
@@ -45,7 +45,7 @@ Examples:
     .action(async (files: string[], options: ImportOptions, cmd: Command) => {
       const connection = context.connect(cmd);
       const { client, globals } = connection;
-      const filePassword = options.importPasswordFile === undefined ? undefined : readPasswordFile(options.importPasswordFile);
+      const filePassword = options.importPasswordFile === undefined ? undefined : await readSecretFile(options.importPasswordFile, io);
       const duplicates = await unlockForPreview(connection, io, options.dryRun);
       const previews: ImportPreview[] = [];
       for (const file of files) {

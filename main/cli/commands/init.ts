@@ -1,8 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../../../shared/errors.js';
 import type { CliContext } from '../context.js';
+import { promptNewPassword, sourcedPassword } from '../credential-source.js';
 import { printResult } from '../output.js';
-import { readVaultPassword } from '../password-source.js';
 
 const MiB = 1024 * 1024;
 
@@ -16,7 +16,9 @@ export function registerInit(program: Command, context: CliContext): void {
       'after',
       `
 The password comes from --password-file, --password-command, LATCHKEY_PASSWORD_FILE, or is asked
-twice at the terminal. Argon2id is calibrated to this machine (about 0.4-1.2 s per unlock).
+twice at the terminal. It needs 8 characters or more and must not be easy to guess (zxcvbn-ts score
+2 of 4; a few unrelated words make a good one), else PASSWORD_REJECTED says why. Argon2id is
+calibrated to this machine (about 0.4-1.2 s per unlock).
 
 Examples:
   $ latchkey init
@@ -26,11 +28,10 @@ Examples:
     .action(async (options: { kdf?: { ops: number; mem: number } }, cmd: Command) => {
       const { client, globals } = context.connect(cmd);
       const { io } = context;
+      if (globals.recoveryKeyFile !== undefined) throw new UsageError('a new vault has no recovery key yet: init prints one');
       const fromSource = globals.passwordFile !== undefined || globals.passwordCommand !== undefined || (io.env['LATCHKEY_PASSWORD_FILE'] ?? '') !== '';
-      const password = await readVaultPassword(globals, io, 'New vault password: ');
-      if (!fromSource && (await io.prompt('Repeat the password: ', { hidden: true })) !== password) {
-        throw new UsageError('the two passwords differ; no vault was created');
-      }
+      // Typed at a terminal: judged as typed, then asked twice; from a source, the service judges it.
+      const password = fromSource || !io.interactive ? await sourcedPassword(globals, io) : await promptNewPassword(io, client, 'vault');
       const created = await client.call('vault.create', { password, ...(options.kdf === undefined ? {} : { kdf: options.kdf }) });
       printResult(io, globals.json, created, () =>
         [
@@ -40,6 +41,8 @@ Examples:
           'and keep it offline, away from this computer:',
           '',
           `    ${created.recoveryKey}`,
+          '',
+          'To use it, press Enter at the password prompt, or give --recovery-key-file FILE.',
         ].join('\n'),
       );
     });

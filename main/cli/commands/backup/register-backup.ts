@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { LatchkeyClient } from '../../../../shared/client.js';
 import { LatchkeyError, UsageError } from '../../../../shared/errors.js';
 import type { CliContext } from '../../context.js';
 import type { CliIo } from '../../io.js';
 import { plural, printResult, printWarnings } from '../../output.js';
-import { readPasswordFile } from '../../password-source.js';
+import { promptNewPassword, readSecretFile } from '../../credential-source.js';
 
 interface BackupPasswordOption {
   readonly backupPasswordFile?: string;
@@ -28,7 +29,7 @@ export function registerBackup(program: Command, context: CliContext): void {
       await connection.unlock();
       const path = resolve(file);
       const replace = existsSync(path) && (await confirmReplace(io, connection.globals.yes, file));
-      const password = await backupPassword(io, options, { confirm: true });
+      const password = await backupPassword(io, options, connection.client);
       // A backup is a copy of every secret: the service asks for the vault password again.
       const created = await connection.client.call('backup.create', { path, password, vaultPassword: await connection.vaultPassword(), replace });
       printResult(io, connection.globals.json, created, () => `Wrote ${plural(created.accounts, 'account')} to ${created.path} (${String(created.bytes)} bytes, SHA-256 ${created.sha256.slice(0, 16)}…).`);
@@ -129,7 +130,7 @@ Examples:
       else if (options.folder !== undefined) {
         const keep = options.keep === undefined ? 10 : Number(options.keep);
         if (!Number.isInteger(keep) || keep < 1 || keep > 100) throw new UsageError('--keep must be a whole number from 1 to 100');
-        const password = await backupPassword(io, options, { confirm: true });
+        const password = await backupPassword(io, options, client);
         status = await client.call('backup.auto.configure', { folder: resolve(options.folder), password, vaultPassword: await connection.vaultPassword(), keep });
       } else status = await client.call(options.run ? 'backup.auto.run' : 'backup.auto.status', {});
       printResult(io, connection.globals.json, status, () =>
@@ -144,10 +145,13 @@ Examples:
     });
 }
 
-async function backupPassword(io: CliIo, options: BackupPasswordOption, { confirm = false } = {}): Promise<string> {
-  if (options.backupPasswordFile !== undefined) return readPasswordFile(options.backupPasswordFile);
+/**
+ * The backup's password from its file option ("-": standard input), or asked at a terminal. A new
+ * one (`judgeWith` given: create, auto) is judged as typed and asked twice; the service refuses a weak one.
+ */
+async function backupPassword(io: CliIo, options: BackupPasswordOption, judgeWith?: LatchkeyClient): Promise<string> {
+  if (options.backupPasswordFile !== undefined) return readSecretFile(options.backupPasswordFile, io);
   if (!io.interactive) throw new UsageError('no backup password: give --backup-password-file FILE, or run in a terminal');
-  const password = await io.prompt('Backup password: ', { hidden: true });
-  if (confirm && (await io.prompt('Repeat the backup password: ', { hidden: true })) !== password) throw new UsageError('the two passwords differ; nothing was written');
-  return password;
+  if (judgeWith !== undefined) return promptNewPassword(io, judgeWith, 'backup');
+  return io.prompt('Backup password: ', { hidden: true });
 }

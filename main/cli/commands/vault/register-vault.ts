@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { LatchkeyError } from '../../../../shared/errors.js';
-import type { CliContext } from '../../context.js';
+import { offerNewRecoveryKey, type CliContext } from '../../context.js';
+import { readNewSecret } from '../../credential-source.js';
 import { plural, printResult } from '../../output.js';
-import { readNewPassword, readVaultPassword } from '../../password-source.js';
 
 const MiB = 1024 * 1024;
 
@@ -13,23 +13,32 @@ export function registerVault(program: Command, context: CliContext): void {
   vault
     .command('passwd')
     .summary('change the vault password')
-    .option('--new-password-file <file>', "read the new password from the file's first line")
+    .option('--new-password-file <file>', "read the new password from the file's first line (\"-\": standard input)")
     .addHelpText(
       'after',
       `
 The current password comes from the usual sources (--password-file …); the new one from
 --new-password-file or is asked twice. Only the key slot is rewritten; accounts are untouched.
+Forgot the password? Unlock with the recovery key instead (--recovery-key-file, or Enter at the
+password prompt): then the old password is not needed. The new one needs 8 characters or more and
+must not be easy to guess (PASSWORD_REJECTED says why).
 
-Example:
-  $ latchkey vault passwd --password-file old.txt --new-password-file new.txt`,
+Examples:
+  $ latchkey vault passwd --password-file old.txt --new-password-file new.txt
+  $ latchkey vault passwd --recovery-key-file recovery.txt --new-password-file new.txt`,
     )
     .action(async (options: { newPasswordFile?: string }, cmd: Command) => {
       const connection = context.connect(cmd);
-      const current = await readVaultPassword(connection.globals, io, 'Current vault password: ');
-      await connection.client.call('vault.unlock', { password: current });
-      const next = await readNewPassword(options.newPasswordFile, io);
-      const { kdf } = await connection.client.call('vault.changePassword', { current, next });
+      await connection.unlock({ offer: 'none' });
+      // Opened with the recovery key: the service sets a new password without the old one.
+      const byRecovery = connection.unlockedBy() === 'recovery';
+      const current = byRecovery ? undefined : await connection.vaultPassword();
+      const next = await readNewSecret(options.newPasswordFile, io, connection.client, 'vault', '--new-password-file');
+      const { kdf } = await connection.client.call('vault.changePassword', { ...(current === undefined ? {} : { current }), next });
       printResult(io, connection.globals.json, { kdf }, () => `Password changed (Argon2id, ${String(kdf.ops)} passes, ${String(kdf.mem / MiB)} MiB).`);
+      if (!byRecovery) return;
+      if (io.interactive && !connection.globals.json) await offerNewRecoveryKey(io, connection.client, next);
+      else io.writeErr("latchkey: warning: the recovery key you used still works; issue a new one with 'latchkey vault recovery-key'\n");
     });
 
   vault
@@ -72,9 +81,9 @@ Example:
     .addHelpText('after', '\nExample:\n  $ latchkey vault recovery-key')
     .action(async (_options: unknown, cmd: Command) => {
       const connection = context.connect(cmd);
-      const password = await readVaultPassword(connection.globals, io);
-      await connection.client.call('vault.unlock', { password });
-      const { recoveryKey } = await connection.client.call('vault.recoveryKey', { password });
+      // After a recovery unlock at a terminal, a new password is offered first: the key needs one.
+      await connection.unlock({ offer: 'password' });
+      const { recoveryKey } = await connection.client.call('vault.recoveryKey', { password: await connection.vaultPassword() });
       printResult(io, connection.globals.json, { recoveryKey }, () => `New recovery key (shown once; the old one no longer works):\n\n    ${recoveryKey}`);
     });
 
@@ -84,9 +93,8 @@ Example:
     .addHelpText('after', '\nFor when a password or backup may have leaked. Old backups keep their own passwords.\n\nExample:\n  $ latchkey vault rekey')
     .action(async (_options: unknown, cmd: Command) => {
       const connection = context.connect(cmd);
-      const password = await readVaultPassword(connection.globals, io);
-      await connection.client.call('vault.unlock', { password });
-      const { recoveryKey } = await connection.client.call('vault.rekey', { password });
+      await connection.unlock({ offer: 'password' });
+      const { recoveryKey } = await connection.client.call('vault.rekey', { password: await connection.vaultPassword() });
       printResult(io, connection.globals.json, { recoveryKey }, () => `Every account was re-sealed under a new master key.\nNew recovery key (shown once):\n\n    ${recoveryKey}`);
     });
 }
