@@ -98,6 +98,7 @@ export async function openApp(browser: Browser, options: OpenAppOptions = {}): P
   const prompts = scriptedPrompts();
   const service = createService({
     prompts,
+    watchOtherWriters: true,
     clock,
     vaultPath: tempVaultPath(),
     kdf: KDF_FLOOR,
@@ -125,14 +126,20 @@ export async function openApp(browser: Browser, options: OpenAppOptions = {}): P
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-  await attachApp(page, RENDERER_DIST, readFileSync(PAGE_BRIDGE, 'utf8'), async (channel, payload) => {
-    pending++;
-    try {
-      return await service.dispatch(channel, payload);
-    } finally {
-      pending--;
-    }
-  });
+  await attachApp(
+    page,
+    RENDERER_DIST,
+    readFileSync(PAGE_BRIDGE, 'utf8'),
+    async (channel, payload) => {
+      pending++;
+      try {
+        return await service.dispatch(channel, payload);
+      } finally {
+        pending--;
+      }
+    },
+    (listener) => service.onEvent(listener),
+  );
   return { page, service, clock, dialogs, clipboard, prompts, pending: () => pending };
 }
 

@@ -10,3 +10,4 @@ export * from './backup-api.js';
 export * from './export-api.js';
 export * from './settings-api.js';
 export * from './renderer-channels.js';
+export * from './events.js';

@@ -23,9 +23,9 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
 });
 // Where a file goes and whether the screen may be captured are asked in windows of main's own.
-const service = createService({ clock: systemClock, appVersion: 'latchkey (chromium)', lockPolicy: screenLock, prompts: promptWindows(browser) });
+const service = createService({ clock: systemClock, appVersion: 'latchkey (chromium)', lockPolicy: screenLock, prompts: promptWindows(browser), watchOtherWriters: true });
 const page = await browser.newPage({ viewport: { width: 420, height: 700 } });
-await attachApp(page, DIST, readFileSync(BRIDGE, 'utf8'), (channel, payload) => service.dispatch(channel, payload));
+await attachApp(page, DIST, readFileSync(BRIDGE, 'utf8'), (channel, payload) => service.dispatch(channel, payload), (listener) => service.onEvent(listener));
 let closing = false;
 // As in Electron: whatever locked the vault, the page starts over at the lock screen, and whatever it
 // held (a details dialog with a revealed secret) is gone.

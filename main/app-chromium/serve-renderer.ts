@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import type { EventListener } from '../../shared/events.js';
 import type { ReplyEnvelope } from '../../shared/wire.js';
 import { rendererDoor } from '../service/index.js';
 
@@ -26,8 +27,20 @@ function isOurMainFrame(page: Page, frame: Frame): boolean {
  * only), served to our origin's main frame only. Nothing else loads: every request outside our
  * origin is aborted, so the page can't be navigated away or fetch anything.
  */
-export async function attachApp(page: Page, distFolder: string, bridgeScript: string, dispatch: (channel: unknown, payload: unknown) => Promise<ReplyEnvelope>): Promise<void> {
+export async function attachApp(
+  page: Page,
+  distFolder: string,
+  bridgeScript: string,
+  dispatch: (channel: unknown, payload: unknown) => Promise<ReplyEnvelope>,
+  onEvent?: (listener: EventListener) => () => void,
+): Promise<void> {
   const door = rendererDoor(dispatch);
+  // Main's events reach the page through the bridge's entry point (page-bridge.ts), our origin only.
+  const stop = onEvent?.((name, payload) => {
+    if (page.isClosed() || !isOurMainFrame(page, page.mainFrame())) return;
+    page.evaluate(([event, body]) => (globalThis as unknown as Record<string, ((n: unknown, p: unknown) => void) | undefined>)['__latchkeyEvent']?.(event, body), [name, payload] as const).catch(() => undefined);
+  });
+  if (stop !== undefined) page.once('close', stop);
   await page.route((url) => url.origin !== APP_ORIGIN, (route) => route.abort('blockedbyclient'));
   await page.route(`${APP_ORIGIN}/**`, async (route) => {
     const path = normalize(new URL(route.request().url()).pathname).replace(/^\/+/, '');

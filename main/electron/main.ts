@@ -1,6 +1,7 @@
 import { app, BrowserWindow, clipboard, ClipboardItem, desktopCapturer, dialog, ipcMain, powerMonitor, protocol, screen, session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { EVENT_CHANNEL } from '../../shared/events.js';
 import { createService, rendererDoor, systemClock, watchLinuxScreenLock, type Clipboard, type LockPolicy } from '../service/index.js';
 import { APP_SCHEME, APP_SCHEME_REGISTRATION, APP_URL, appProtocolHandler } from './app-protocol.js';
 import { clipboardItemData } from './clipboard-formats.js';
@@ -55,6 +56,11 @@ if (!app.requestSingleInstanceLock()) {
     capture: desktopScreenCapture(desktopCapturer, screen),
     // Where files go and consent to capture the screen: native dialogs, modal to the app's window.
     prompts: electronPrompts(dialog, () => BrowserWindow.getAllWindows()[0]),
+    watchOtherWriters: true,
+  });
+  // Main's events (lock, accounts changed) go to our windows' pages, on one channel (shared/events.ts).
+  service.onEvent((name, payload) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, name, payload);
   });
   let quitting = false;
   // Whatever locked the vault, the page starts over at the lock screen, and whatever it held is gone.

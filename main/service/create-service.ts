@@ -1,5 +1,6 @@
 import { channels, isChannel, type Channel } from '../../shared/api.js';
 import { LatchkeyError } from '../../shared/errors.js';
+import type { EventListener, EventName, EventOf } from '../../shared/events.js';
 import type { ReplyEnvelope } from '../../shared/wire.js';
 import type { DeriveKey, KdfParams } from '../vault/index.js';
 import type { HandlerDeps, HandlerTable } from './handler-types.js';
@@ -25,6 +26,7 @@ import { describeSchemaError } from './schema-errors.js';
 import { SettingsStore } from './settings-store.js';
 import type { UserPrompts } from './user-prompts.js';
 import { VaultHost } from './vault-host.js';
+import { watchVaultWrites } from './vault-change-watch.js';
 
 /** Something that decides when to lock (suspend, screen lock); it calls `lock` then. Idleness is the service's own. */
 export interface LockPolicy {
@@ -66,6 +68,11 @@ export interface ServiceDeps extends HandlerDeps {
   readonly onProgress?: (message: string) => void;
   /** Told about every unexpected error (a bug), with its stack; expected errors are not reported. */
   readonly onInternalError?: (error: unknown) => void;
+  /**
+   * Watch the vault file while unlocked and tell `accounts.changed {by: 'elsewhere'}` when another
+   * process (the CLI) commits to it: on for the app, off for the short-lived CLI.
+   */
+  readonly watchOtherWriters?: boolean;
 }
 
 export interface Service {
@@ -83,6 +90,8 @@ export interface Service {
   onLock(listener: () => void): void;
   /** Runs an automatic backup that is waiting for its debounce (before a short-lived process exits). */
   flush(): Promise<void>;
+  /** Told of each event for the page (shared/events.ts); returns the way to stop. */
+  onEvent(listener: EventListener): () => void;
 }
 
 /** Channels that change accounts: each may be followed by an automatic backup. */
@@ -123,6 +132,17 @@ export function createService(deps: ServiceDeps): Service {
     undo.wipe();
     clearClipboard();
   });
+  const events = eventHub(deps.onInternalError);
+  host.onLock(() => {
+    events.emit('vault.locked', {});
+  });
+  host.onUnlock(() => {
+    events.emit('vault.unlocked', {});
+  });
+  settings.onChange(() => {
+    events.emit('settings.changed', {});
+  });
+  if (deps.watchOtherWriters === true) watchOtherWriters(host, events);
   const autoBackup = new AutoBackup(host, deps.clock, timers, app, deps.dailyBackups ?? true);
   const handlers: HandlerTable = {
     ...otpHandlers(deps),
@@ -167,13 +187,17 @@ export function createService(deps: ServiceDeps): Service {
       host.onLock(listener);
     },
     flush: () => autoBackup.flush(),
+    onEvent: (listener) => events.listen(listener),
     async dispatch(channel, payload) {
       try {
         // Before anything else: a request after a long idle (a late timer, a laptop waking) finds it locked.
         idleLock.lockIfIdle();
         if (!isChannel(channel)) throw new LatchkeyError('INVALID_REQUEST', 'unknown channel');
         const value = await run(channel, payload);
-        if (CHANGES_ACCOUNTS.has(channel)) autoBackup.noteChange();
+        if (CHANGES_ACCOUNTS.has(channel)) {
+          autoBackup.noteChange();
+          events.emit('accounts.changed', { by: 'here' });
+        }
         return { ok: true, value };
       } catch (error) {
         if (error instanceof LatchkeyError) return { ok: false, error: error.toInfo() };
@@ -182,6 +206,61 @@ export function createService(deps: ServiceDeps): Service {
       }
     },
   };
+}
+
+interface EventHub {
+  emit<E extends EventName>(name: E, payload: EventOf<E>): void;
+  listen(listener: EventListener): () => void;
+}
+
+/** The page's events, told to every door that listens; a listener that throws is a bug, not a stop. */
+function eventHub(onInternalError: ((error: unknown) => void) | undefined): EventHub {
+  const listeners = new Set<EventListener>();
+  return {
+    emit(name, payload) {
+      for (const listener of listeners) {
+        try {
+          listener(name, payload);
+        } catch (error) {
+          onInternalError?.(error);
+        }
+      }
+    },
+    listen(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}
+
+/**
+ * While unlocked, a write to the vault file by anyone wakes us (vault-change-watch.ts); only a change
+ * of SQLite's data_version, which our own connection's commits leave alone, is another process's.
+ */
+function watchOtherWriters(host: VaultHost, events: EventHub): void {
+  let stop: (() => void) | undefined;
+  let seen = 0;
+  host.onUnlock(() => {
+    seen = host.session().dataVersion();
+    stop = watchVaultWrites(host.path, () => {
+      if (!host.isUnlocked) return;
+      let version: number;
+      try {
+        version = host.session().dataVersion();
+      } catch {
+        return; // busy or gone: the next write (or the window's focus) looks again
+      }
+      if (version === seen) return;
+      seen = version;
+      events.emit('accounts.changed', { by: 'elsewhere' });
+    });
+  });
+  host.onLock(() => {
+    stop?.();
+    stop = undefined;
+  });
 }
 
 function clipboardDelay(override: number | undefined, settings: SettingsStore): () => number {

@@ -36,10 +36,13 @@ export function App() {
     else if (!unlocked) setRecoveryFollowUp(false);
   }, [byRecovery, unlocked]);
 
-  // The vault may have locked behind our back (idle, sleep, screen lock): look again on focus.
+  // Main tells us when the vault locks or unlocks (idle, sleep, screen lock, another window);
+  // looking again on focus stays as the fail-safe.
   useEffect(() => {
+    const stops = [latchkey().on('vault.locked', refresh), latchkey().on('vault.unlocked', refresh)];
     window.addEventListener('focus', refresh);
     return () => {
+      stops.forEach((stop) => { stop(); });
       window.removeEventListener('focus', refresh);
     };
   }, [refresh]);

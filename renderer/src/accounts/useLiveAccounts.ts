@@ -60,10 +60,13 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
       .catch(onFailure);
   }, [onFailure]);
   useEffect(reload, [reload]);
-  // Coming back to the window: the CLI may have changed the vault meanwhile (main reads it afresh).
+  // Main tells us when accounts change, here or in another process (the CLI); coming back to the
+  // window looks again too, in case an event was missed.
   useEffect(() => {
+    const stop = latchkey().on('accounts.changed', reload);
     window.addEventListener('focus', reload);
     return () => {
+      stop();
       window.removeEventListener('focus', reload);
     };
   }, [reload]);
