@@ -155,8 +155,6 @@ describe('a compromised page gets nothing secret (issue 12)', () => {
     const s = await scene();
     const requests: [string, unknown][] = [
       ['vault.rekey', { password: E2E_PASSWORD }],
-      ['vault.recoveryKey', { password: E2E_PASSWORD }],
-      ['vault.changePassword', { current: E2E_PASSWORD, next: 'attacker chosen password' }],
       ['vault.slots', {}],
       ['otp.code', { secretBase32: SECRET }],
       ['uri.parse', { uri: `otpauth://totp/X:y?secret=${SECRET}`, showSecrets: true }],
@@ -167,6 +165,10 @@ describe('a compromised page gets nothing secret (issue 12)', () => {
       ['__proto__', {}],
     ];
     for (const [channel, payload] of requests) expect(await s.call(channel, payload), channel).toMatchObject(NOT_SERVED);
+    // Served for the recovery flow only (issue 13): without the password they change nothing.
+    expect(await s.call('vault.changePassword', { next: 'attacker chosen password' })).toMatchObject({ ok: false, code: 'USAGE' });
+    expect(await s.call('vault.changePassword', { current: 'guess', next: 'attacker chosen password' })).toMatchObject({ ok: false, code: 'VAULT_WRONG_PASSWORD' });
+    expect(await s.call('vault.recoveryKey', { password: 'guess' })).toMatchObject({ ok: false, code: 'VAULT_WRONG_PASSWORD' });
     // The vault is as it was: same password, one account, no rekey happened.
     expect(await s.app.service.dispatch('accounts.reveal', { id: s.id, password: E2E_PASSWORD })).toMatchObject({ ok: true, value: { secretBase32: SECRET } });
     expectNothingLeaked(s);
