@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../shared/errors.js';
+import { FORMAT_IDS } from '../formats/index.js';
 import { REPO_ROOT } from '../test-support/facts.js';
 import { makeTempHome, spawnCli } from './test-support/spawn-cli.js';
 
@@ -36,6 +37,16 @@ describe('latchkey import', () => {
     expect(first.stdout).toMatch(/Imported 12 accounts\.\n$/);
     const again = await run(['import', fixture('google-migration/fixtures/golden.txt'), '--password-file', passwordFile, '--yes']);
     expect(again.stdout).toMatch(/already in the vault: skipped[\s\S]*Imported 0 accounts\.\n$/);
+  });
+
+  it("--format's help names every import format, and andOTP's headerless layout is found without it when a password is given", async () => {
+    const help = await run(['import', '--help']);
+    for (const id of FORMAT_IDS) expect(help.stdout).toContain(id);
+    const andotpPassword = join(home, 'andotp-password.txt');
+    writeFileSync(andotpPassword, 'Latchkey andOTP tëst ✓\n');
+    const old = await run(['import', fixture('andotp/fixtures/golden-old.json.aes'), '--import-password-file', andotpPassword, '--dry-run', '--json']);
+    expect(old.code).toBe(0);
+    expect((JSON.parse(old.stdout) as { accounts: unknown[] }).accounts).toHaveLength(12);
   });
 
   it('--dry-run marks the duplicates the real import would skip, with any password source; without one it says it could not check', async () => {

@@ -57,6 +57,18 @@ export interface ImportFormat {
   /** `sniff` is shared by every detector of one detection, so the file is parsed once, not once a format. */
   detect(bytes: Uint8Array, sniff?: Sniff): number;
   parse(bytes: Uint8Array, options: ParseOptions): Promise<ImportResult>;
+  /**
+   * Layouts with no signature at all, whose only test is decrypting them with the given password.
+   * Tried only when a password is given and every detector declined, cheapest first.
+   */
+  readonly decryptionTrials?: readonly DecryptionTrial[];
+}
+
+export interface DecryptionTrial {
+  /** What one try costs for these bytes (in KDF iterations; one hash is 1), or undefined when they cannot be this layout. */
+  cost(bytes: Uint8Array): number | undefined;
+  /** The import, or undefined when the password does not open the bytes as this layout. */
+  open(bytes: Uint8Array, options: ParseOptions & { readonly password: string }): Promise<ImportResult | undefined>;
 }
 
 /** Turns a synchronous parser into ImportFormat's async one, so a throw becomes a rejection. */

@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
-import type { ImportPreview } from '../../../shared/import-api.js';
+import { MAX_IMPORT_BYTES, type ImportPreview } from '../../../shared/import-api.js';
+import { IMPORT_FORMAT_IDS } from '../../service/index.js';
 import type { CliContext, Connection } from '../context.js';
 import { unlockForPreview } from '../dry-run.js';
 import type { CliIo } from '../io.js';
@@ -15,7 +16,6 @@ interface ImportOptions {
   readonly showSecrets: boolean;
 }
 
-const MAX_FILE = 50 * 1024 * 1024;
 
 export function registerImport(program: Command, context: CliContext): void {
   const { io } = context;
@@ -23,7 +23,7 @@ export function registerImport(program: Command, context: CliContext): void {
     .command('import')
     .summary('import accounts from another app’s export')
     .argument('<files...>', 'export files: Aegis, 2FAS, andOTP, Bitwarden, FreeOTP+, Ente, Google Authenticator, otpauth:// lists, Latchkey transfer blocks ("-": text on stdin)')
-    .option('--format <id>', 'skip detection: aegis, two-fas, andotp, bitwarden, freeotp-plus, ente, google-migration, otpauth-list')
+    .option('--format <id>', `skip detection: ${IMPORT_FORMAT_IDS.join(', ')}`)
     .option('--import-password-file <file>', "the export's own password, from the file's first line (asked at a terminal otherwise)")
     .option('--dry-run', 'only show the preview; writes nothing (duplicates are marked when a vault password source is given)', false)
     .option('--show-secrets', 'include each Base32 secret in the preview', false)
@@ -50,7 +50,7 @@ Examples:
       const previews: ImportPreview[] = [];
       for (const file of files) {
         // "-" reads a pasted text export (a transfer block, otpauth:// lines) from standard input.
-        const fileBase64 = (file === '-' ? Buffer.from(await io.readStdin(), 'utf8') : readExport(file)).toString('base64');
+        const fileBase64 = (file === '-' ? await readExportFromStdin(io) : readExport(file)).toString('base64');
         const request = { fileBase64, fileName: file, showSecrets: options.showSecrets, ...(options.format === undefined ? {} : { format: options.format }) };
         previews.push(await previewWithPassword(io, client, request, file, filePassword));
       }
@@ -104,6 +104,17 @@ function readExport(path: string): Buffer {
   } catch {
     throw new LatchkeyError('IO_ERROR', `cannot read ${path}`, { path });
   }
-  if (size > MAX_FILE) throw new LatchkeyError('IMPORT_TOO_LARGE', `${path} is over 50 MiB: not an export we read`, { path });
+  // Checked before a byte is read (SECURITY-NOTES §8): a 50 MB file is too large, whatever its format.
+  if (size > MAX_IMPORT_BYTES) throw tooLarge(path);
   return readFileSync(path);
+}
+
+async function readExportFromStdin(io: CliIo): Promise<Buffer> {
+  const bytes = Buffer.from(await io.readStdin(), 'utf8');
+  if (bytes.length > MAX_IMPORT_BYTES) throw tooLarge('standard input');
+  return bytes;
+}
+
+function tooLarge(path: string): LatchkeyError {
+  return new LatchkeyError('IMPORT_TOO_LARGE', `${path} is over ${String(MAX_IMPORT_BYTES / (1024 * 1024))} MiB: no export we read is that large`, { path });
 }

@@ -44,32 +44,60 @@ export async function decryptAndOtp(bytes: Uint8Array, options: ParseOptions): P
   }
   const { password } = options;
   if (password === undefined) throw new ImportError('IMPORT_WRONG_PASSWORD', 'this andOTP backup is encrypted: give its password');
-  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const secret = Buffer.from(password, 'utf8');
-
-  const iterations = data.length >= NEW_MIN_BYTES ? data.readUInt32BE(0) : undefined;
+  const iterations = newLayoutIterations(bytes);
   const boxProblem = iterations === undefined ? undefined : pbkdf2BoxProblem(iterations);
   if (iterations !== undefined && boxProblem === undefined) {
-    const salt = data.subarray(ITERATIONS_BYTES, ITERATIONS_BYTES + SALT_BYTES);
-    options.onProgress?.(`deriving the andOTP backup key (PBKDF2, ${iterations.toLocaleString('en')} iterations)`);
-    // The file's one PBKDF2 run is its whole plan (the old layout's SHA-256 costs nothing).
-    assertPbkdf2Plan([iterations]);
-    const key = await importKdfs(options).pbkdf2(secret, salt, iterations, 'sha1');
-    let plain: Uint8Array | undefined;
-    try {
-      plain = openGcm(key, data.subarray(ITERATIONS_BYTES + SALT_BYTES, NEW_HEADER_BYTES), data.subarray(NEW_HEADER_BYTES));
-    } finally {
-      key.fill(0);
-    }
+    const plain = await openNewLayout(bytes, iterations, options);
     if (plain !== undefined) return plain;
   }
-  const plain = openGcm(createHash('sha256').update(secret).digest(), data.subarray(0, NONCE_BYTES), data.subarray(NONCE_BYTES));
+  const plain = openOldLayout(bytes, password);
   if (plain !== undefined) return plain;
 
   if (boxProblem !== undefined && iterations !== undefined && iterations <= COUNT_LIKE_MAX) {
     throw new ImportError('KDF_PARAMS_OUT_OF_RANGE', `${boxProblem.message} (or, if this backup is from andOTP before 0.6.3, its password is wrong)`);
   }
   throw new ImportError('IMPORT_WRONG_PASSWORD', 'the password is wrong, or the backup is damaged (an andOTP backup cannot tell the two apart)');
+}
+
+/** The iteration count the new layout would start with, or undefined when the file is too short for it. */
+function newLayoutIterations(bytes: Uint8Array): number | undefined {
+  return bytes.length >= NEW_MIN_BYTES ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32BE(0) : undefined;
+}
+
+/**
+ * What opening the new layout would cost (its PBKDF2 iterations), or undefined when the count at its
+ * head is outside the box (so it is not a new-layout file we would open).
+ */
+export function newLayoutCost(bytes: Uint8Array): number | undefined {
+  const iterations = newLayoutIterations(bytes);
+  return iterations !== undefined && pbkdf2BoxProblem(iterations) === undefined ? iterations : undefined;
+}
+
+/** The new layout opened with the password (one PBKDF2 run, in the box): the plaintext, or undefined. */
+export async function openNewLayout(bytes: Uint8Array, iterations: number, options: ParseOptions): Promise<Uint8Array | undefined> {
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const salt = data.subarray(ITERATIONS_BYTES, ITERATIONS_BYTES + SALT_BYTES);
+  options.onProgress?.(`deriving the andOTP backup key (PBKDF2, ${iterations.toLocaleString('en')} iterations)`);
+  // The file's one PBKDF2 run is its whole plan (the old layout's SHA-256 costs nothing).
+  assertPbkdf2Plan([iterations]);
+  const key = await importKdfs(options).pbkdf2(Buffer.from(options.password ?? '', 'utf8'), salt, iterations, 'sha1');
+  try {
+    return openGcm(key, data.subarray(ITERATIONS_BYTES + SALT_BYTES, NEW_HEADER_BYTES), data.subarray(NEW_HEADER_BYTES));
+  } finally {
+    key.fill(0);
+  }
+}
+
+/** The old layout opened with the password (its key is one SHA-256): the plaintext, or undefined. */
+export function openOldLayout(bytes: Uint8Array, password: string): Uint8Array | undefined {
+  if (bytes.length < OLD_MIN_BYTES) return undefined;
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const key = createHash('sha256').update(Buffer.from(password, 'utf8')).digest();
+  try {
+    return openGcm(key, data.subarray(0, NONCE_BYTES), data.subarray(NONCE_BYTES));
+  } finally {
+    key.fill(0);
+  }
 }
 
 /**

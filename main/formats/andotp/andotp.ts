@@ -1,7 +1,7 @@
 import { ImportError } from '../import-error.js';
 import { LIMITS, looksLikeJson, parseJson, readText, sniff } from '../safe-input.js';
 import type { ImportFormat, ImportResult, ParseOptions } from '../types.js';
-import { ANDOTP_ITERATIONS, decryptAndOtp, NEW_MIN_BYTES, OLD_MIN_BYTES } from './andotp-crypto.js';
+import { ANDOTP_ITERATIONS, decryptAndOtp, NEW_MIN_BYTES, newLayoutCost, OLD_MIN_BYTES, openNewLayout, openOldLayout } from './andotp-crypto.js';
 import { readEntries } from './andotp-entries.js';
 
 /** Keys only andOTP writes, beside the secret and type every format has. */
@@ -30,7 +30,31 @@ export const andOtpFormat: ImportFormat = {
     const text = plainText(bytes) ?? readText(await decryptAndOtp(bytes, options));
     return readEntries(parseJson(text));
   },
+  // The new layout in andOTP's own iteration range is detected above; out of it, and the old layout
+  // (no header at all), only the password can tell.
+  decryptionTrials: [
+    {
+      cost: (bytes) => (mayBeCiphertext(bytes) ? 1 : undefined),
+      open: (bytes, options) => Promise.resolve().then(() => entriesOf(openOldLayout(bytes, options.password))),
+    },
+    {
+      cost: (bytes) => (mayBeCiphertext(bytes) ? newLayoutCost(bytes) : undefined),
+      open: async (bytes, options) => {
+        const iterations = newLayoutCost(bytes);
+        return iterations === undefined ? undefined : entriesOf(await openNewLayout(bytes, iterations, options));
+      },
+    },
+  ],
 };
+
+function entriesOf(plain: Uint8Array | undefined): ImportResult | undefined {
+  return plain === undefined ? undefined : readEntries(parseJson(readText(plain)));
+}
+
+/** Binary of a size an encrypted backup can have, and not another file type we know by its magic. */
+function mayBeCiphertext(bytes: Uint8Array): boolean {
+  return scoreBinary(bytes) > 0;
+}
 
 /**
  * The file as text, or undefined when it is binary (so, encrypted). Text that is not JSON (a backup
