@@ -105,7 +105,7 @@ async function benchLargeVault(dir: string): Promise<BenchRow[]> {
     const start = performance.now();
     const session = await unlockVault(path, { password: 'benchmark password' }, runtime);
     const { accounts } = session.list();
-    const codes = session.codesAt(Date.now());
+    const { codes } = session.codesAt(Date.now());
     listed = accounts.filter((account) => codes.has(account.id)).length;
     openTimes.push(performance.now() - start);
     session.lock();

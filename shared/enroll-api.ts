@@ -29,8 +29,10 @@ export const enrollResultSchema = z.object({
 });
 export type EnrollResult = z.infer<typeof enrollResultSchema>;
 
-/** Images cross as base64; 50 megapixels compress to far less than this in any format we read. */
-const MAX_IMAGE_BASE64 = 64 * 1024 * 1024;
+/** The largest image file we decode (50 megapixels compress to far less in any format we read). */
+export const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+/** Images cross as base64: exactly the base64 length of MAX_IMAGE_BYTES. */
+const MAX_IMAGE_BASE64 = Math.ceil(MAX_IMAGE_BYTES / 3) * 4;
 
 export const enrollChannels = {
   'enroll.decodeImage': {

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import { candidateSchema, invalidEntrySchema } from './enroll-api.js';
 
-/** A file crosses as base64; the service refuses anything over 50 MiB before parsing it. */
-const MAX_FILE_BASE64 = Math.ceil((50 * 1024 * 1024 * 4) / 3) + 4;
+/**
+ * No export we read is larger (SECURITY-NOTES §8: text and JSON 10 MiB; we read no zip format): the
+ * CLI checks a file's size before reading it, the service before detecting its format.
+ */
+export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
+/** A file crosses as base64: exactly the base64 length of MAX_IMPORT_BYTES. */
+const MAX_FILE_BASE64 = Math.ceil(MAX_IMPORT_BYTES / 3) * 4;
 
 export const importPreviewSchema = z.object({
   previewId: z.string(),

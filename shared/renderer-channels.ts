@@ -59,7 +59,8 @@ export function isRendererChannel(value: unknown): value is RendererChannel {
 }
 
 /**
- * Request fields only the CLI may set: `showSecrets` puts seeds in a preview's reply. The renderer
- * door refuses a request that sets one, whatever the channel.
+ * Request fields only the CLI may set: `showSecrets` puts seeds in a preview's reply, `at` asks for
+ * the codes of another moment (future codes outlive a lock). The renderer door refuses a request
+ * that sets one, whatever the channel.
  */
-export const CLI_ONLY_FIELDS = ['showSecrets'] as const;
+export const CLI_ONLY_FIELDS = ['showSecrets', 'at'] as const;

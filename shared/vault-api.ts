@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { accountDraftInputSchema, accountDraftViewSchema, vaultPasswordSchema as vaultPassword } from './wire.js';
+import { LIMITS } from './account.js';
+import { accountDraftInputSchema, accountDraftViewSchema, unixSecondsSchema, vaultPasswordSchema as vaultPassword } from './wire.js';
 
 /** Request and reply shapes of the vault and account channels. */
 const password = z.string().min(1).max(1024);
@@ -44,6 +45,11 @@ export const accountExtrasInputSchema = z.object({
   recoveryCodes: z.array(z.string().min(1).max(256)).max(256).optional(),
 });
 
+const addOptions = {
+  /** 'refuse': ACCOUNT_DUPLICATE when an account with the same secret and type is stored already. */
+  onDuplicate: z.enum(['add', 'refuse']).default('add'),
+};
+
 export const vaultChannels = {
   'vault.status': { request: z.object({}), reply: vaultStatusSchema },
   'vault.create': {
@@ -79,13 +85,19 @@ export const vaultChannels = {
     reply: z.object({ slots: z.array(z.object({ id: z.string(), kind: z.string(), kdf: kdfView.optional() })) }),
   },
   'accounts.list': {
-    request: z.object({ query: z.string().max(256).optional() }),
+    request: z.object({
+      query: z.string().max(256).optional(),
+      /** The moment the codes are for (unix seconds; the service clock when absent). CLI only: the page never asks for future codes. */
+      at: unixSecondsSchema.optional(),
+    }),
+    /** `damaged` names every row that fails to open: its listing ('meta', not in `accounts`) or its seed ('seed', listed with no code). */
     reply: z.object({ accounts: z.array(accountViewSchema), damaged: z.array(damagedRowSchema) }),
   },
   'accounts.add': {
     request: z.union([
-      z.object({ uri: z.string().max(16_384) }).extend(accountExtrasInputSchema.shape),
-      z.object({ account: accountDraftInputSchema }).extend(accountExtrasInputSchema.shape),
+      // `issuer` and `label`, when given with a URI, replace the URI's own.
+      z.object({ uri: z.string().max(16_384), issuer: z.string().max(LIMITS.textMax).optional(), label: z.string().max(LIMITS.textMax).optional(), ...addOptions }).extend(accountExtrasInputSchema.shape),
+      z.object({ account: accountDraftInputSchema, ...addOptions }).extend(accountExtrasInputSchema.shape),
     ]),
     reply: z.object({ account: accountViewSchema, warnings: z.array(z.string()) }),
   },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALGORITHMS, OTP_TYPES } from './account.js';
+import { ALGORITHMS, LIMITS, OTP_TYPES } from './account.js';
 import { ERROR_CODES } from './errors.js';
 
 /**
@@ -26,8 +26,9 @@ export const otpParamsInputSchema = z.object({
 
 /** An account as a caller describes it (CLI flags, a form): validated by the account schema in main. */
 export const accountDraftInputSchema = otpParamsInputSchema.extend({
-  issuer: z.string().max(1024).default(''),
-  label: z.string().max(1024).default(''),
+  // The account schema's own limit, so a long name is named as such (ACCOUNT_INVALID{field}) at the door.
+  issuer: z.string().max(LIMITS.textMax).default(''),
+  label: z.string().max(LIMITS.textMax).default(''),
   secretBase32: z.string().max(4096),
 });
 export type AccountDraftInput = z.input<typeof accountDraftInputSchema>;

@@ -25,15 +25,23 @@ export function readPasswordFile(path: string): string {
   } catch {
     throw new LatchkeyError('IO_ERROR', `cannot read the password file ${path}`, { path });
   }
-  return firstLine(text);
+  return nonEmpty(firstLine(text), `the password file ${path} is empty (the password is its first line)`);
+}
+
+/** An empty password is a mistake in how it was given, said before anything is tried with it. */
+function nonEmpty(password: string, problem: string): string {
+  if (password === '') throw new UsageError(problem);
+  return password;
 }
 
 function runPasswordCommand(command: string): string {
+  let output: string;
   try {
-    return firstLine(execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 60_000 }));
+    output = execFileSync('/bin/sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 60_000 });
   } catch {
     throw new LatchkeyError('IO_ERROR', 'the --password-command failed');
   }
+  return nonEmpty(firstLine(output), 'the --password-command printed no password (the password is its first line)');
 }
 
 function firstLine(text: string): string {

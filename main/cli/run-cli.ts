@@ -4,6 +4,7 @@ import { exitCodeFor, LatchkeyError } from '../../shared/errors.js';
 import { commandScreenCapture, createService, defaultVaultPath, systemClock, type Clock, type Service, type UserPrompts } from '../service/index.js';
 import { connectionFor, globalOptionsOf, type Connection } from './context.js';
 import type { CliIo } from './io.js';
+import { NotedError } from './noted-error.js';
 import { printError } from './output.js';
 import { buildProgram } from './program.js';
 import { packageVersion } from './version.js';
@@ -64,7 +65,9 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
     }
     if (error instanceof LatchkeyError) {
       if (error.code === 'INTERNAL') reportBug(io, internalError);
-      return printError(io, json, error.toInfo());
+      const exitCode = printError(io, json, error.toInfo());
+      if (!json && error instanceof NotedError) for (const note of error.notes) io.writeErr(`latchkey: ${note}\n`);
+      return exitCode;
     }
     reportBug(io, error);
     return printError(io, json, { code: 'INTERNAL', message: 'an unexpected internal error occurred' });

@@ -48,7 +48,7 @@ describe('latchkey vault flows', () => {
   it('stores recovery codes and shows them on request', async () => {
     const codesFile = join(home, 'codes.txt');
     writeFileSync(codesFile, '# from the site\nabcd-1234\nefgh-5678\n');
-    await withPassword(['add', '--secret', SECRET, '--issuer', 'Mail', '--label', 'me', '--recovery-codes', codesFile]);
+    await withPassword(['add', '--secret', 'MFRGGZDFMZTWQ2LK', '--issuer', 'Mail', '--label', 'me', '--recovery-codes', codesFile]);
     expect((await withPassword(['code', 'mail', '--recovery-codes'])).stdout).toBe('abcd-1234\nefgh-5678\n');
   });
 

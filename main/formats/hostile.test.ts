@@ -33,6 +33,12 @@ describe('hostile inputs to readImport', () => {
     await withinBudget(() => expectImportError(readImport(big, { format: 'otpauth-list' }), 'IMPORT_TOO_LARGE'));
   });
 
+  it('a 50 MB valid otpauth list without --format → IMPORT_TOO_LARGE, before detection', async () => {
+    const line = 'otpauth://totp/a?secret=JBSWY3DPEHPK3PXP\n';
+    const big = text(line.repeat(Math.ceil(50_000_000 / line.length)));
+    await withinBudget(() => expectImportError(readImport(big, {}), 'IMPORT_TOO_LARGE'));
+  });
+
   it('binary garbage and UTF-16 without BOM → IMPORT_UNKNOWN_FORMAT or IMPORT_UNREADABLE', async () => {
     const garbage = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256);
     await expectImportError(readImport(garbage, {}), 'IMPORT_UNKNOWN_FORMAT');

@@ -177,9 +177,9 @@ describe('detection reads a JSON file once', () => {
     const parse = vi.spyOn(JSON, 'parse');
     const over = new TextEncoder().encode(`{"a":"${'x'.repeat(51 * MiB)}"}`);
     await expectImportError(readImport(over, {}), 'IMPORT_TOO_LARGE');
-    // Over the 10 MiB text cap: no JSON detector parses it, so nothing claims it.
+    // Over the 10 MiB text cap: too large, not of an unknown format (issue 13, item 10).
     const text = new TextEncoder().encode(`{"a":"${'x'.repeat(11 * MiB)}"}`);
-    await expectImportError(readImport(text, {}), 'IMPORT_UNKNOWN_FORMAT');
+    await expectImportError(readImport(text, {}), 'IMPORT_TOO_LARGE');
     expect(parse).not.toHaveBeenCalled();
   });
 

@@ -22,7 +22,7 @@ import { vaultHandlers } from './handlers/vault.js';
 import { IdleLock } from './idle-lock.js';
 import { defaultVaultPath } from './paths.js';
 import { RemovalUndo } from './removal-undo.js';
-import { describeSchemaError } from './schema-errors.js';
+import { schemaError } from './schema-errors.js';
 import { SettingsStore } from './settings-store.js';
 import type { UserPrompts } from './user-prompts.js';
 import { VaultHost } from './vault-host.js';
@@ -161,7 +161,7 @@ export function createService(deps: ServiceDeps): Service {
 
   async function run(channel: Channel, payload: unknown): Promise<unknown> {
     const request = channels[channel].request.safeParse(payload);
-    if (!request.success) throw new LatchkeyError('INVALID_REQUEST', describeSchemaError(channel, request.error));
+    if (!request.success) throw schemaError(channel, request.error);
     // Each handler takes its own channel's request; TypeScript cannot correlate the two through a union key.
     const handler = handlers[channel] as (request: unknown) => unknown;
     return channels[channel].reply.parse(await handler(request.data));

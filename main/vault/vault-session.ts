@@ -32,6 +32,12 @@ export interface Listing {
   readonly damaged: readonly DamagedRow[];
 }
 
+/** The codes of one moment, by account id, and the rows whose seed would not open. */
+export interface CodeSheet {
+  readonly codes: ReadonlyMap<string, OtpCode>;
+  readonly damaged: readonly DamagedRow[];
+}
+
 export interface VerifyReport {
   readonly rows: number;
   readonly damaged: readonly DamagedRow[];
@@ -197,26 +203,31 @@ export class VaultSession {
 
   /**
    * Codes of every time-based account at one moment, in one pass over the rows: each seed is open
-   * only for its one HMAC. HOTP accounts are left out (their codes are given only on request).
+   * only for its one HMAC. HOTP accounts get no code (theirs are given only on request), but their
+   * seeds are opened too, so that every seed that fails its check is named in `damaged`.
    */
-  codesAt(nowMs: number): Map<string, OtpCode> {
+  codesAt(nowMs: number): CodeSheet {
     const ctx = this.sealContext();
     const rows = this.read(() => this.db.prepare('SELECT id, rev, meta_nonce, meta_ct, seed_nonce, seed_ct FROM entries').all()) as EntryRow[];
     const codes = new Map<string, OtpCode>();
+    const damaged: DamagedRow[] = [];
     for (const row of rows) {
       const id = toHex(row.id);
       const cached = this.metaCache.get(id);
       const meta = cached?.rev === row.rev ? cached.meta : openMeta(ctx, row, id);
-      if (meta === null || meta.type === 'hotp') continue;
+      if (meta === null) continue;
       const seed = openSeed(ctx, row);
-      if (seed === null) continue;
+      if (seed === null) {
+        damaged.push({ table: 'entries', id, field: 'seed' });
+        continue;
+      }
       try {
-        codes.set(id, codeOnce(meta, seed, nowMs));
+        if (meta.type !== 'hotp') codes.set(id, codeOnce(meta, seed, nowMs));
       } finally {
         this.runtime.sodium.memzero(seed);
       }
     }
-    return codes;
+    return { codes, damaged };
   }
 
   /**

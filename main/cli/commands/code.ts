@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import type { AccountView } from '../../../shared/vault-api.js';
 import type { CliContext, Connection } from '../context.js';
+import { damagedSeedError, damagedSeeds, withAccountNote } from '../damaged-rows.js';
 import { addOtpOptions, otpRequestFields, parseWholeNumber, type OtpOptions } from '../otp-options.js';
 import { accountJson, accountName, plural, printResult, printWarnings, viewJson } from '../output.js';
 import { resolveSecretArgument } from '../secret-argument.js';
@@ -32,11 +33,14 @@ export function registerCode(program: Command, context: CliContext): void {
       `
 Prints the code alone on stdout; with --json, { account, code, validFrom, validUntil } (unix seconds;
 null for HOTP). A query matching several accounts prints them all and exits with code 3 (AMBIGUOUS).
-A vault HOTP account advances its counter, unless --peek.
+A vault HOTP account advances its counter, unless --peek. --at works for vault accounts too (not
+HOTP); --type, --algorithm, --digits, --period and --counter go only with --secret. An account whose
+secret fails its integrity check is VAULT_INTEGRITY (exit 16), naming the account on the next line.
 
 Examples:
   $ latchkey code github
   $ latchkey code bank --peek
+  $ latchkey code github --at 1700000000 --json
   $ latchkey code github --recovery-codes
   $ latchkey code --secret - < secret.txt
   $ latchkey code --secret - --algorithm SHA256 --digits 8 < secret.txt
@@ -47,6 +51,7 @@ A secret or link given on the command line shows in the process list and your sh
 give "-" and pass it on standard input.`,
     )
     .action(async (query: string | undefined, options: CodeOptions, cmd: Command) => {
+      refuseFlagsThatCannotApply(query, options);
       const connection = context.connect(cmd);
       const { client, globals } = connection;
       const at = options.at === undefined ? {} : { at: options.at };
@@ -71,13 +76,17 @@ give "-" and pass it on standard input.`,
   async function codeFromVault(connection: Connection, query: string, options: CodeOptions): Promise<void> {
     const { client, globals } = connection;
     await connection.unlock();
-    const { accounts } = await client.call('accounts.list', { query });
+    const { accounts, damaged } = await client.call('accounts.list', { query, ...(options.at === undefined ? {} : { at: options.at }) });
+    const broken = damagedSeeds(damaged);
     if (accounts.length === 0) throw new LatchkeyError('NOT_FOUND', `no account matches "${query}"`);
     if (accounts.length > 1) {
-      printResult(io, globals.json, accounts.map(codeJson), () => accounts.map((a) => `${accountName(a)}: ${a.code ?? '(HOTP: ask for it alone)'}`).join('\n'));
+      printResult(io, globals.json, accounts.map((a) => codeJson(a, broken.has(a.id))), () =>
+        accounts.map((a) => `${accountName(a)}: ${a.code ?? (broken.has(a.id) ? '(damaged: run `latchkey vault verify`)' : '(HOTP: ask for it alone)')}`).join('\n'),
+      );
       throw new LatchkeyError('AMBIGUOUS', `${plural(accounts.length, 'account')} match "${query}"; be more specific`);
     }
     const [match] = accounts as [AccountView];
+    if (options.at !== undefined && match.type === 'hotp' && !options.recoveryCodes) throw new UsageError(`--at does not apply to ${accountName(match)}: a HOTP code depends on its counter, not the time`);
     if (options.recoveryCodes) {
       // The codes are a secret of their own: the service checks the vault password again.
       const { codes = [] } = await client.call('accounts.recoveryCodes', { id: match.id, action: 'list', vaultPassword: await connection.vaultPassword() });
@@ -86,11 +95,40 @@ give "-" and pass it on standard input.`,
       );
       return;
     }
-    const account = match.type === 'hotp' ? (await client.call('accounts.nextHotp', { id: match.id, peek: options.peek })).account : match;
-    printResult(io, globals.json, codeJson(account), () => account.code ?? '');
+    if (broken.has(match.id)) throw damagedSeedError(match);
+    const account = match.type === 'hotp' ? await nextHotp(client, match, options.peek) : match;
+    printResult(io, globals.json, codeJson(account, false), () => account.code ?? '');
   }
 }
 
-function codeJson(view: AccountView): Record<string, unknown> {
-  return { account: viewJson(view), code: view.code, validFrom: view.validFrom, validUntil: view.validUntil };
+/** The HOTP code; a row damaged since the listing is named as such, with its account on the line after. */
+async function nextHotp(client: Connection['client'], match: AccountView, peek: boolean): Promise<AccountView> {
+  try {
+    return (await client.call('accounts.nextHotp', { id: match.id, peek })).account;
+  } catch (error) {
+    if (error instanceof LatchkeyError && error.code === 'VAULT_INTEGRITY' && error.details?.['id'] === match.id) throw withAccountNote(error, match);
+    throw error;
+  }
+}
+
+/** USAGE for every flag that cannot apply to what the code is made from (a vault account, a URI, a secret), named. */
+function refuseFlagsThatCannotApply(query: string | undefined, options: CodeOptions): void {
+  const given = (flags: Record<string, unknown>) => Object.entries(flags).filter(([, value]) => value !== undefined && value !== false).map(([flag]) => flag);
+  const source = options.uri !== undefined ? '--uri' : options.secret !== undefined ? '--secret' : undefined;
+  if (source !== undefined && query !== undefined) throw new UsageError(`give a QUERY or ${source}, not both (the query "${query}" would be ignored)`);
+  if (source !== undefined) {
+    const vaultOnly = given({ '--peek': options.peek, '--recovery-codes': options.recoveryCodes });
+    if (vaultOnly.length > 0) throw new UsageError(`${vaultOnly.join(', ')} apply only to a vault account, not to ${source}`);
+    return;
+  }
+  const parameters = given({ '--type': options.type, '--algorithm': options.algorithm, '--digits': options.digits, '--period': options.period, '--counter': options.counter });
+  if (parameters.length > 0) throw new UsageError(`${parameters.join(', ')} cannot apply to a vault account (it keeps its own); they go with --secret`);
+  if (options.recoveryCodes) {
+    const codeOnly = given({ '--at': options.at, '--peek': options.peek });
+    if (codeOnly.length > 0) throw new UsageError(`${codeOnly.join(', ')} cannot apply with --recovery-codes`);
+  }
+}
+
+function codeJson(view: AccountView, damaged: boolean): Record<string, unknown> {
+  return { account: viewJson(view), code: view.code, validFrom: view.validFrom, validUntil: view.validUntil, ...(damaged ? { damaged: 'seed' } : {}) };
 }

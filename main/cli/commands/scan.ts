@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { EnrollResult } from '../../../shared/enroll-api.js';
+import { MAX_IMAGE_BYTES, type EnrollResult } from '../../../shared/enroll-api.js';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import { readClipboard } from '../../service/index.js';
 import type { CliContext } from '../context.js';
@@ -13,8 +13,6 @@ interface ScanOptions {
   readonly dryRun: boolean;
   readonly showSecrets: boolean;
 }
-
-const MAX_IMAGE_FILE = 50 * 1024 * 1024;
 
 export function registerScan(program: Command, context: CliContext): void {
   const { io } = context;
@@ -107,7 +105,8 @@ function readImageFile(path: string): Buffer {
   } catch {
     throw new LatchkeyError('IO_ERROR', `cannot read ${path}`, { path });
   }
-  if (size > MAX_IMAGE_FILE) throw new LatchkeyError('QR_IMAGE_TOO_LARGE', `${path} is over 50 MiB`, { path });
+  // Before a byte is read; the service's request takes no larger image.
+  if (size > MAX_IMAGE_BYTES) throw new LatchkeyError('QR_IMAGE_TOO_LARGE', `${path} is over ${String(MAX_IMAGE_BYTES / (1024 * 1024))} MiB`, { path });
   return readFileSync(path);
 }
 

@@ -1,5 +1,5 @@
 import type { AccountDraft } from '../../../shared/account.js';
-import { LatchkeyError } from '../../../shared/errors.js';
+import { AccountInvalidError, LatchkeyError } from '../../../shared/errors.js';
 import { cleanDisplayText, formatOtpauthUri, parseOtpauthUri } from '../../enroll/index.js';
 import { encodeBase32 } from '../../otp/index.js';
 import { putBackAccount, removeAccountKeeping } from '../../vault/index.js';
@@ -34,20 +34,25 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
   };
 
   return {
-    'accounts.list': ({ query }) => {
+    'accounts.list': ({ query, at }) => {
       const session = host.session();
       const { accounts, damaged } = session.list();
-      const codes = session.codesAt(clock.now());
+      const sheet = session.codesAt(at === undefined ? clock.now() : at * 1000);
       const chosen = query === undefined ? accounts : matchAccounts(accounts, query);
-      return { accounts: chosen.map((meta) => accountView(meta, codes.get(meta.id))), damaged: [...damaged] };
+      return { accounts: chosen.map((meta) => accountView(meta, sheet.codes.get(meta.id))), damaged: [...damaged, ...sheet.damaged] };
     },
     'accounts.add': (request) => {
       let draft: AccountDraft;
       let warnings: readonly string[] = [];
-      if ('uri' in request) ({ draft, warnings } = parseOtpauthUri(request.uri));
+      if ('uri' in request) ({ draft, warnings } = draftFromUri(request));
       else draft = accountDraftFromInput(request.account);
+      if (draft.issuer === '' && draft.label === '') throw new AccountInvalidError('label', 'the account needs a name: give an issuer or a label');
+      const session = host.session();
+      if (request.onDuplicate === 'refuse' && session.duplicateKeys().has(session.duplicateKey(draft.type, draft.secret))) {
+        throw new LatchkeyError('ACCOUNT_DUPLICATE', 'an account with the same secret and type is already in the vault');
+      }
       const recoveryCodes = request.recoveryCodes?.map((code) => ({ code, used: false }));
-      const meta = host.session().add({
+      const meta = session.add({
         ...draft,
         ...(request.tags === undefined ? {} : { tags: request.tags }),
         ...(request.icon === undefined ? {} : { icon: request.icon }),
@@ -133,4 +138,19 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
       return counts(next);
     },
   };
+}
+
+/** A URI's account, with the issuer and label given beside it (if any) in place of the URI's own. */
+function draftFromUri(request: { uri: string; issuer?: string | undefined; label?: string | undefined }): { draft: AccountDraft; warnings: readonly string[] } {
+  const parsed = parseOtpauthUri(request.uri);
+  const draft = { ...parsed.draft };
+  const warnings = [...parsed.warnings];
+  for (const field of ['issuer', 'label'] as const) {
+    const given = request[field];
+    if (given === undefined) continue;
+    const clean = cleanDisplayText(given, field);
+    draft[field] = clean.text;
+    if (clean.warning !== undefined) warnings.push(clean.warning);
+  }
+  return { draft, warnings };
 }
