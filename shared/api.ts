@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  opIdSchema,
   accountDraftInputSchema,
   accountDraftViewSchema,
   otpCodeSchema,
@@ -22,6 +23,11 @@ export const MAX_URI_LENGTH = 4096;
  * the e2e binding and the renderer's client are all typed from this one table.
  */
 export const channels = {
+  /** Stops the long operation started with this `opId`: it ends in CANCELLED, nothing half-written. */
+  'op.cancel': {
+    request: z.object({ opId: opIdSchema }),
+    reply: z.object({ cancelled: z.boolean() }),
+  },
   'otp.code': {
     request: otpParamsInputSchema.extend({
       secretBase32: z.string().max(4096),

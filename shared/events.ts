@@ -15,6 +15,18 @@ export const events = {
    */
   'accounts.changed': z.object({ by: z.enum(['here', 'elsewhere']) }),
   'settings.changed': z.object({}),
+  /**
+   * A long operation the page started with an `opId` of its choosing (a key derivation, an import):
+   * what it is doing, how far along when that is known, whether the user must touch a key.
+   */
+  'op.progress': z.object({
+    opId: z.string().max(64),
+    stage: z.string().max(200),
+    fraction: z.number().min(0).max(1).optional(),
+    needsTouch: z.boolean().optional(),
+    key: z.string().max(64).optional(),
+    accountId: z.string().max(64).optional(),
+  }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof events;

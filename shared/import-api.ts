@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { opIdSchema } from './wire.js';
 import { candidateSchema, invalidEntrySchema } from './enroll-api.js';
 
 /**
@@ -32,6 +33,8 @@ export const importChannels = {
       format: z.string().max(64).optional(),
       password: z.string().max(1024).optional(),
       showSecrets: z.boolean().default(false),
+      /** Follow it with `op.progress`, stop it with `op.cancel`. */
+      opId: opIdSchema.optional(),
     }),
     reply: importPreviewSchema,
   },

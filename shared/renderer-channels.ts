@@ -48,6 +48,7 @@ export const RENDERER_CHANNELS = [
   'settings.get',
   'settings.set',
   'app.activity',
+  'op.cancel',
 ] as const satisfies readonly Channel[];
 
 export type RendererChannel = (typeof RENDERER_CHANNELS)[number];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './account.js';
-import { accountDraftInputSchema, accountDraftViewSchema, unixSecondsSchema, vaultPasswordSchema as vaultPassword } from './wire.js';
+import { accountDraftInputSchema, accountDraftViewSchema, unixSecondsSchema, opIdSchema, vaultPasswordSchema as vaultPassword } from './wire.js';
 
 /** Request and reply shapes of the vault and account channels. */
 const password = z.string().min(1).max(1024);
@@ -53,11 +53,11 @@ const addOptions = {
 export const vaultChannels = {
   'vault.status': { request: z.object({}), reply: vaultStatusSchema },
   'vault.create': {
-    request: z.object({ password, kdf: kdfView.optional() }),
+    request: z.object({ password, kdf: kdfView.optional(), opId: opIdSchema.optional() }),
     reply: z.object({ path: z.string(), recoveryKey: z.string(), kdf: kdfView }),
   },
   'vault.unlock': {
-    request: z.union([z.object({ password }), z.object({ recoveryKey: z.string().min(1).max(256) })]),
+    request: z.union([z.object({ password, opId: opIdSchema.optional() }), z.object({ recoveryKey: z.string().min(1).max(256) })]),
     reply: vaultStatusSchema,
   },
   'vault.lock': { request: z.object({}), reply: vaultStatusSchema },
@@ -119,6 +119,7 @@ export const vaultChannels = {
     request: z.object({ id: accountId }),
     reply: z.object({ removed: accountId, undoUntil: z.number().int().nullable() }),
   },
+
   /** Puts the last removed account back where it was; NOT_FOUND once the undo window has passed. */
   'accounts.undoRemove': { request: z.object({ id: accountId }), reply: z.object({ account: accountViewSchema }) },
   /**

@@ -15,6 +15,12 @@ export const unixSecondsSchema = z.number().int().min(0).max(253_402_300_799); /
  */
 export const vaultPasswordSchema = z.string({ error: 'the vault password is needed again (vaultPassword)' }).min(1, { error: 'the vault password is needed again (vaultPassword)' }).max(1024);
 
+/**
+ * Names a long operation, chosen by the caller (the page) so it can follow `op.progress` events and
+ * send `op.cancel` before the reply comes.
+ */
+export const opIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
 /** Generation parameters as a caller may give them: anything missing takes its default. */
 export const otpParamsInputSchema = z.object({
   type: z.enum(OTP_TYPES, { error: 'type must be totp, hotp or steam' }).default('totp'),

@@ -27,6 +27,7 @@ import { SettingsStore } from './settings-store.js';
 import type { UserPrompts } from './user-prompts.js';
 import { VaultHost } from './vault-host.js';
 import { watchVaultWrites } from './vault-change-watch.js';
+import { Operations, type Operation } from './operations.js';
 
 /** Something that decides when to lock (suspend, screen lock); it calls `lock` then. Idleness is the service's own. */
 export interface LockPolicy {
@@ -143,6 +144,12 @@ export function createService(deps: ServiceDeps): Service {
     events.emit('settings.changed', {});
   });
   if (deps.watchOtherWriters === true) watchOtherWriters(host, events);
+  const operations = new Operations(
+    (progress) => {
+      events.emit('op.progress', progress);
+    },
+    deps.onProgress,
+  );
   const autoBackup = new AutoBackup(host, deps.clock, timers, app, deps.dailyBackups ?? true);
   const handlers: HandlerTable = {
     ...otpHandlers(deps),
@@ -151,7 +158,8 @@ export function createService(deps: ServiceDeps): Service {
     ...accountHandlers(host, deps.clock, clipboard, undo),
     ...codePreviewHandlers(host, deps.clock),
     ...enrollHandlers(host, deps.capture, deps.prompts),
-    ...importHandlers(host, deps.onProgress),
+    ...importHandlers(host),
+    'op.cancel': ({ opId }) => ({ cancelled: operations.cancel(opId) }),
     ...backupHandlers(host, deps.clock, app),
     ...autoBackupHandlers(host, autoBackup, deps.prompts),
     ...exportHandlers(host, deps.clock, app, deps.prompts),
@@ -163,8 +171,14 @@ export function createService(deps: ServiceDeps): Service {
     const request = channels[channel].request.safeParse(payload);
     if (!request.success) throw schemaError(channel, request.error);
     // Each handler takes its own channel's request; TypeScript cannot correlate the two through a union key.
-    const handler = handlers[channel] as (request: unknown) => unknown;
-    return channels[channel].reply.parse(await handler(request.data));
+    const handler = handlers[channel] as (request: unknown, operation: Operation) => unknown;
+    // op.cancel names the operation it stops: it is not one itself.
+    const operation = operations.start(channel === 'op.cancel' ? undefined : opIdOf(request.data));
+    try {
+      return channels[channel].reply.parse(await handler(request.data, operation));
+    } finally {
+      operation.end();
+    }
   }
 
   return {
@@ -206,6 +220,12 @@ export function createService(deps: ServiceDeps): Service {
       }
     },
   };
+}
+
+/** The caller's name for a long operation, where its request carries one. */
+function opIdOf(request: unknown): string | undefined {
+  const opId = typeof request === 'object' && request !== null ? (request as { opId?: unknown }).opId : undefined;
+  return typeof opId === 'string' ? opId : undefined;
 }
 
 interface EventHub {

@@ -18,7 +18,7 @@ const workerArgon2id: Argon2id = async (password, salt, ops, memBytes) => (await
  * Import is two steps: preview (parse, check, mark duplicates; nothing written) and commit (the
  * valid, non-duplicate accounts in one transaction). The parsed accounts wait here between them.
  */
-export function importHandlers(host: VaultHost, onProgress?: (message: string) => void): HandlersFor<ImportChannel> {
+export function importHandlers(host: VaultHost): HandlersFor<ImportChannel> {
   const previews = new Map<string, readonly ImportedAccount[]>();
   // Parsed secrets do not outlive the unlock: a commit made after a lock and a new unlock finds no preview.
   host.onLock(() => {
@@ -28,15 +28,23 @@ export function importHandlers(host: VaultHost, onProgress?: (message: string) =
 
   return {
     'import.formats': () => ({ formats: FORMAT_IDS.map((id) => ({ id, name: FORMATS[id].name, mayBeEncrypted: FORMATS[id].mayBeEncrypted })) }),
-    'import.preview': async ({ fileBase64, fileName, format, password, showSecrets }): Promise<ImportPreview> => {
+    'import.preview': async ({ fileBase64, fileName, format, password, showSecrets }, operation): Promise<ImportPreview> => {
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(fileBase64)) throw new ImportError('IMPORT_UNREADABLE', 'the file did not arrive as Base64');
       const bytes = new Uint8Array(Buffer.from(fileBase64, 'base64'));
-      const result = await readImport(bytes, {
-        ...(format === undefined ? {} : { format }),
-        ...(password === undefined ? {} : { password }),
-        argon2id: workerArgon2id,
-        ...(onProgress === undefined ? {} : { onProgress }),
-      });
+      operation.progress('Reading the file…', 0);
+      // A cancel answers at once; a derivation already running finishes in its worker, unheard. Nothing
+      // is written either way: a preview only parses.
+      const result = await operation.race(
+        readImport(bytes, {
+          ...(format === undefined ? {} : { format }),
+          ...(password === undefined ? {} : { password }),
+          argon2id: workerArgon2id,
+          onProgress: (message) => {
+            operation.progress(message);
+          },
+        }),
+      );
+      operation.progress('Checking the accounts…', 1);
       const previewId = randomUUID();
       previews.set(previewId, result.accounts);
       while (previews.size > MAX_PENDING_PREVIEWS) previews.delete(previews.keys().next().value ?? '');

@@ -30,9 +30,17 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
         const created = await createVault(host.path, password, kdf === undefined ? runtime : { ...runtime, kdf: kdf satisfies KdfParams });
         return { path: host.path, recoveryKey: created.recoveryKey, kdf: created.kdf };
       }),
-    'vault.unlock': (credential) =>
+    'vault.unlock': (credential, operation) =>
       host.serialized(async () => {
-        host.adopt(await unlockVault(host.path, credential, await host.runtime()));
+        operation.progress('Deriving the vault’s key…');
+        const unlocking = unlockVault(host.path, credential, await host.runtime());
+        try {
+          host.adopt(await operation.race(unlocking));
+        } catch (error) {
+          // Cancelled while the key was being derived: a session that opens after all is closed at once.
+          if (operation.signal.aborted) unlocking.then((session) => { session.lock(); }, () => undefined);
+          throw error;
+        }
         return host.status();
       }),
     'vault.lock': () => {

@@ -4,7 +4,8 @@ import { describeError, errorCode } from '../errors.js';
 import { latchkey } from '../latchkey.js';
 import { displayName } from '../ui/format.js';
 import { fileToBase64 } from '../ui/files.js';
-import { Progress } from '../ui/Progress.js';
+import { OperationProgress, Progress } from '../ui/Progress.js';
+import { useLongOperation } from '../ui/operation.js';
 
 /** Another app's export: read (with its password if it has one), previewed, then added in one go. */
 export function ImportPanel({ onAdded }: { onAdded: (message: string) => void }) {
@@ -16,6 +17,7 @@ export function ImportPanel({ onAdded }: { onAdded: (message: string) => void })
   const [includeDuplicates, setIncludeDuplicates] = useState(false);
   const [busy, setBusy] = useState('');
   const [error, setError] = useState('');
+  const operation = useLongOperation();
 
   useEffect(() => {
     latchkey()
@@ -31,18 +33,21 @@ export function ImportPanel({ onAdded }: { onAdded: (message: string) => void })
     if (file === undefined) return;
     setError('');
     setPreview(undefined);
-    // The export's own key derivation (scrypt, Argon2id, PBKDF2) can take seconds.
-    setBusy(password === '' ? 'Reading the export…' : 'Deriving the export’s key and decrypting…');
+    // The export's own key derivation (scrypt, Argon2id, PBKDF2) can take seconds: main reports the
+    // stages, and Cancel stops it with nothing written.
+    setBusy('reading');
     try {
       const fileBase64 = await fileToBase64(file);
-      setPreview(await latchkey().call('import.preview', { fileBase64, fileName: file.name, ...(password === '' ? {} : { password }) }));
+      const request = { fileBase64, fileName: file.name, ...(password === '' ? {} : { password }) };
+      setPreview(await operation.run('Reading the export…', (opId) => latchkey().call('import.preview', { ...request, opId })));
       setNeedsPassword(false);
       setPassword('');
     } catch (caught) {
       if (errorCode(caught) === 'IMPORT_WRONG_PASSWORD' && password === '') {
         setNeedsPassword(true);
         setError('This export is encrypted. Enter the password you gave it in the other app.');
-      } else setError(describeError(caught));
+      } else if (errorCode(caught) === 'CANCELLED') setError('Stopped: nothing was imported.');
+      else setError(describeError(caught));
     } finally {
       setBusy('');
     }
@@ -88,7 +93,8 @@ export function ImportPanel({ onAdded }: { onAdded: (message: string) => void })
           Read the export
         </button>
       )}
-      {busy !== '' && (
+      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
+      {busy !== '' && busy !== 'reading' && (
         <Progress>{busy}</Progress>
       )}
       {error !== '' && <p role="alert" className="error">{error}</p>}
