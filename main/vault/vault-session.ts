@@ -66,7 +66,8 @@ const ENTRY_COLUMNS = 'id, rev, position, meta_nonce, meta_ct, seed_nonce, seed_
 /** An unlocked vault: the master key and subkeys live here, and nowhere else, until lock(). */
 export class VaultSession {
   readonly path: string;
-  readonly unlockedBy: 'password' | 'recovery';
+  /** How it was opened; a recovery session that has set a new password counts as a password one from then on. */
+  private opened: 'password' | 'recovery';
   private readonly db: Db;
   private readonly runtime: VaultRuntime;
   private header: VaultHeader;
@@ -80,7 +81,7 @@ export class VaultSession {
     this.db = args.db;
     this.path = args.path;
     this.runtime = args.runtime;
-    this.unlockedBy = args.unlockedBy;
+    this.opened = args.unlockedBy;
     this.header = header;
     this.keys = keys;
     this.manifestOk = manifestMatches(args.runtime.sodium, keys.manifest, args.db);
@@ -412,7 +413,13 @@ export class VaultSession {
     const slot = wrapMasterKey(this.runtime.sodium, this.header.meta.vaultId, keys.master, key.kek, { kind: 'password', kdf: { params: key.params, salt: key.salt } });
     this.runtime.sodium.memzero(key.kek);
     this.replaceSlots(['password', 'password+yubikey', 'keyring'], [slot]);
+    // The recovery key's one use is setting a new password: a later change needs that one.
+    this.opened = 'password';
     return key.params;
+  }
+
+  get unlockedBy(): 'password' | 'recovery' {
+    return this.opened;
   }
 
   /** A new recovery key; the old one stops working. Shown once by the caller, never stored. */
