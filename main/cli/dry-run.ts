@@ -7,7 +7,7 @@ export type DuplicateCheck = { readonly checked: true } | { readonly checked: fa
 /**
  * `scan` and `import` unlock before they preview. A dry run needs no vault, but it marks duplicates
  * whenever it can without asking: a vault exists and a password source is given (--password-file,
- * --password-command, LATCHKEY_PASSWORD_FILE). Otherwise it says that it could not check them. It
+ * --password-command, LATCHKEY_PASSWORD_FILE, or --recovery-key-file). Otherwise it says that it could not check them. It
  * only reads: nothing is written by a dry run.
  */
 export async function unlockForPreview(connection: Connection, io: CliIo, dryRun: boolean): Promise<DuplicateCheck> {
@@ -17,7 +17,7 @@ export async function unlockForPreview(connection: Connection, io: CliIo, dryRun
   }
   const { globals } = connection;
   const fromEnv = io.env['LATCHKEY_PASSWORD_FILE'];
-  const hasSource = globals.passwordFile !== undefined || globals.passwordCommand !== undefined || (fromEnv !== undefined && fromEnv !== '');
+  const hasSource = globals.passwordFile !== undefined || globals.passwordCommand !== undefined || globals.recoveryKeyFile !== undefined || (fromEnv !== undefined && fromEnv !== '');
   if (!hasSource) {
     return {
       checked: false,

@@ -49,6 +49,17 @@ describe('the recovery key opens the vault from the CLI', () => {
     expect(coded.out).toMatch(/^\d{6}\n$/);
   });
 
+  it('import --dry-run with --recovery-key-file marks duplicates', async () => {
+    const vault = await freshVault();
+    const list = vault.file('list.txt', `${LINK}\notpauth://totp/Other:bob?secret=KRSXG5CTMVRXEZLU&issuer=Other\n`);
+    const result = await run(['import', list, '--dry-run', '--json', '--recovery-key-file', vault.recoveryFile], { env: vault.env });
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.out) as { accounts: { issuer: string; duplicate: boolean }[] }).accounts.map((a) => [a.issuer, a.duplicate])).toEqual([
+      ['GitHub', true],
+      ['Other', false],
+    ]);
+  });
+
   it('a wrong or mistyped recovery key is refused in words', async () => {
     const vault = await freshVault();
     const typo = `${vault.recoveryKey.slice(0, -1)}${vault.recoveryKey.endsWith('A') ? 'B' : 'A'}`;
