@@ -29,7 +29,8 @@ export function describeError(error: unknown): string {
     case 'VAULT_WRONG_PASSWORD':
       return waitText('Wrong password.', error.details?.retryAfterMs);
     case 'VAULT_TOO_MANY_ATTEMPTS':
-      return waitText('Too many wrong passwords.', error.details?.retryAfterMs);
+      // A damaged attempts counter (details.path) is not about wrong passwords: main's words name the file.
+      return typeof error.details?.path === 'string' ? sentence(error.message) : waitText('Too many wrong passwords.', error.details?.retryAfterMs);
     case 'VAULT_LOCKED':
       return 'The vault locked. Unlock it to go on.';
     case 'QR_NOT_FOUND':
