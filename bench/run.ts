@@ -7,6 +7,7 @@ import { benchAegisImport } from './import-aegis.js';
 import { benchImportBudget } from './import-budget.js';
 import { benchOtpTick } from './otp-tick.js';
 import { benchQr } from './qr.js';
+import { benchUnlock } from './unlock.js';
 import { benchVault } from './vault.js';
 
 /**
@@ -17,6 +18,7 @@ import { benchVault } from './vault.js';
 const groups: { name: string; run: () => BenchRow[] | Promise<BenchRow[]> }[] = [
   { name: 'otp-tick', run: benchOtpTick },
   { name: 'qr', run: benchQr },
+  { name: 'unlock', run: benchUnlock },
   { name: 'vault', run: benchVault },
   { name: 'import-aegis', run: benchAegisImport },
   { name: 'imports-budget', run: benchImportBudget },

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { AccountDraft } from '../shared/account.js';
-import { createVault, createWorkerKdf, describeKdf, KDF_FLOOR, loadSodium, unlockVault, type DeriveKey, type KdfParams, type VaultRuntime } from '../main/vault/index.js';
+import { createVault, createVaultKdf, KDF_FLOOR, loadSodium, unlockVault, type DeriveKey, type KdfParams, type VaultRuntime } from '../main/vault/index.js';
 import type { BenchRow } from './measure.js';
 
 const clock = { now: () => Date.now() };
@@ -25,54 +24,6 @@ function memoised(inner: DeriveKey): DeriveKey {
   };
 }
 
-/** Unlock at the calibrated default, and libsodium-wrappers-sumo's Argon2id against sodium-native's. */
-async function benchUnlock(dir: string): Promise<BenchRow[]> {
-  const sodium = await loadSodium();
-  const runtime: VaultRuntime = { sodium, deriveKey: createWorkerKdf(), kdf: 'calibrate', clock };
-  const path = join(dir, 'calibrated.sqlite');
-  const { kdf } = await createVault(path, 'benchmark password', runtime);
-  const times: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const start = performance.now();
-    (await unlockVault(path, { password: 'benchmark password' }, runtime)).lock();
-    times.push(performance.now() - start);
-  }
-  const sumoMs = median(
-    [0, 1, 2].map(() =>
-      timeArgon2(() => {
-        sodium.crypto_pwhash(32, 'benchmark password', new Uint8Array(16), kdf.ops, kdf.mem, sodium.crypto_pwhash_ALG_ARGON2ID13);
-      }),
-    ),
-  );
-  const native = createRequire(import.meta.url)('sodium-native') as {
-    crypto_pwhash(out: Buffer, password: Buffer, salt: Buffer, ops: number, mem: number, alg: number): void;
-    crypto_pwhash_ALG_ARGON2ID13: number;
-  };
-  const nativeMs = median(
-    [0, 1, 2].map(() =>
-      timeArgon2(() => {
-        native.crypto_pwhash(Buffer.alloc(32), Buffer.from('benchmark password'), Buffer.alloc(16), kdf.ops, kdf.mem, native.crypto_pwhash_ALG_ARGON2ID13);
-      }),
-    ),
-  );
-  return [
-    { name: 'unlock at the calibrated default', figure: `${median(times).toFixed(0)} ms`, peer: '', ratio: '', note: `${describeKdf(kdf)} (calibrated here); worker start included` },
-    {
-      name: `Argon2id ${String(kdf.ops)} passes ${String(kdf.mem / 2 ** 20)} MiB`,
-      figure: `${sumoMs.toFixed(0)} ms (wasm)`,
-      peer: `${nativeMs.toFixed(0)} ms (sodium-native)`,
-      ratio: `${(sumoMs / nativeMs).toFixed(2)}×`,
-      note: 'libsodium-wrappers-sumo vs native libsodium, same parameters',
-    },
-  ];
-}
-
-function timeArgon2(run: () => void): number {
-  const start = performance.now();
-  run();
-  return performance.now() - start;
-}
-
 function drafts(count: number): AccountDraft[] {
   return Array.from({ length: count }, (_, i) => ({ type: 'totp', algorithm: 'SHA1', digits: 6, period: 30, issuer: `Service ${String(i)}`, label: `user${String(i)}@example.com`, secret: randomBytes(20) }));
 }
@@ -80,7 +31,7 @@ function drafts(count: number): AccountDraft[] {
 /** A 10,000-account vault: open after the key is derived, then list every account with its code. */
 async function benchLargeVault(dir: string): Promise<BenchRow[]> {
   const sodium = await loadSodium();
-  const runtime: VaultRuntime = { sodium, deriveKey: memoised(createWorkerKdf()), kdf: KDF_FLOOR satisfies KdfParams, clock };
+  const runtime: VaultRuntime = { sodium, deriveKey: memoised(createVaultKdf({ sodium })), kdf: KDF_FLOOR satisfies KdfParams, clock };
   const path = join(dir, 'large.sqlite');
   await createVault(path, 'benchmark password', runtime);
   const builder = await unlockVault(path, { password: 'benchmark password' }, runtime);
@@ -125,7 +76,7 @@ async function benchLargeVault(dir: string): Promise<BenchRow[]> {
 export async function benchVault(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
   try {
-    return [...(await benchUnlock(dir)), ...(await benchLargeVault(dir))];
+    return await benchLargeVault(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,6 +14,8 @@ export const vaultStatusSchema = z.object({
   unlockedBy: z.enum(['password', 'recovery']).optional(),
   accounts: z.number().int().optional(),
   manifest: z.enum(['ok', 'mismatch']).optional(),
+  /** Which libsodium runs the vault: native (sodium-native) or the wasm fallback (libsodium.js). */
+  backend: z.enum(['native', 'wasm']).optional(),
 });
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;
 

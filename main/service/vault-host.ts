@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { LatchkeyError } from '../../shared/errors.js';
 import type { VaultStatus } from '../../shared/vault-api.js';
-import { createWorkerKdf, loadSodium, type DeriveKey, type KdfParams, type VaultRuntime, type VaultSession } from '../vault/index.js';
+import { createVaultKdf, loadSodium, type DeriveKey, type SodiumBackend, type KdfParams, type VaultRuntime, type VaultSession } from '../vault/index.js';
 import type { Clock } from './handler-types.js';
 
 export interface VaultHostOptions {
@@ -20,6 +20,8 @@ export class VaultHost {
   readonly path: string;
   private current: VaultSession | undefined;
   private runtimePromise: Promise<VaultRuntime> | undefined;
+  /** Which libsodium runs the vault, once the runtime has loaded. */
+  private backend: SodiumBackend | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly options: VaultHostOptions;
   private readonly lockListeners: (() => void)[] = [];
@@ -31,13 +33,16 @@ export class VaultHost {
   }
 
   runtime(): Promise<VaultRuntime> {
-    this.runtimePromise ??= loadSodium().then((sodium) => ({
-      sodium,
-      deriveKey: this.options.deriveKey ?? createWorkerKdf(),
-      kdf: this.options.kdf ?? 'calibrate',
-      clock: this.options.clock,
-      ...(this.options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: this.options.busyTimeoutMs }),
-    }));
+    this.runtimePromise ??= loadSodium().then((sodium) => {
+      this.backend = sodium.backend;
+      return {
+        sodium,
+        deriveKey: this.options.deriveKey ?? createVaultKdf({ sodium }),
+        kdf: this.options.kdf ?? 'calibrate',
+        clock: this.options.clock,
+        ...(this.options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: this.options.busyTimeoutMs }),
+      };
+    });
     return this.runtimePromise;
   }
 
@@ -107,11 +112,13 @@ export class VaultHost {
   status(): VaultStatus {
     const exists = existsSync(this.path);
     const session = this.current !== undefined && !this.current.isLocked ? this.current : undefined;
-    if (session === undefined) return { path: this.path, exists, locked: true };
+    const backend = this.backend === undefined ? {} : { backend: this.backend };
+    if (session === undefined) return { path: this.path, exists, locked: true, ...backend };
     return {
       path: this.path,
       exists,
       locked: false,
+      ...backend,
       unlockedBy: session.unlockedBy,
       accounts: session.list().accounts.length,
       manifest: session.manifestTrusted ? 'ok' : 'mismatch',

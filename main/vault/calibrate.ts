@@ -9,9 +9,10 @@ export interface Calibrated {
 }
 
 /**
- * SECURITY-NOTES §1's one rule: start at the default; while a derivation takes over 1.2 s step down
- * the ladder, while under 0.4 s step up; never reverse, never leave the ladder (which sits inside
- * floor and ceiling).
+ * SECURITY-NOTES §1's one rule: start at the default (256 MiB × 3); while a derivation takes over 1 s
+ * step down the ladder, while under 0.4 s step up; never reverse, never leave the ladder (which sits
+ * inside floor and ceiling). `ms` is the KDF's own time (no worker start-up), so the choice does not
+ * depend on how the derivation was started.
  */
 export async function calibrate(derive: (params: KdfParams) => Promise<DerivedKey>): Promise<Calibrated> {
   let index = KDF_LADDER.indexOf(KDF_DEFAULT);

@@ -1,10 +1,8 @@
-import type sodiumModule from 'libsodium-wrappers-sumo';
+import type { BackupSodium as Sodium } from './backup-sodium.js';
 import type { BackupEntry, BackupHeader, SeededEntry } from './backup-format.js';
 import { BackupReader, readPrelude, type BackupPrelude } from './backup-reader.js';
 import { BackupWriter } from './backup-writer.js';
 import { concatBytes } from './concat.js';
-
-type Sodium = typeof sodiumModule;
 
 /** A whole backup in memory (for a handful of accounts: the clipboard transfer block). */
 export function backupBytes(sodium: Sodium, key: Uint8Array, header: BackupHeader, entries: Iterable<SeededEntry>): Uint8Array {

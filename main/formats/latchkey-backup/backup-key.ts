@@ -1,7 +1,6 @@
-import type sodiumModule from 'libsodium-wrappers-sumo';
+import type { BackupSodium as Sodium } from './backup-sodium.js';
 import type { BackupHeader } from './backup-format.js';
 
-type Sodium = typeof sodiumModule;
 const CHECK_MESSAGE = new TextEncoder().encode('LK backup check v1');
 
 /** The header's key check: a keyed BLAKE2b of a constant, so a wrong password is named as such. */

@@ -1,4 +1,4 @@
-import type sodiumModule from 'libsodium-wrappers-sumo';
+import type { BackupSodium as Sodium, BackupStreamState } from './backup-sodium.js';
 import { BackupError } from './backup-error.js';
 import {
   BACKUP_VERSION,
@@ -17,7 +17,6 @@ import {
 import { keyCheck } from './backup-key.js';
 import { concatBytes } from './concat.js';
 
-type Sodium = typeof sodiumModule;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export interface BackupPrelude {
@@ -61,7 +60,7 @@ export function readPrelude(start: Uint8Array, fileComplete: boolean): BackupPre
  */
 export class BackupReader {
   private readonly sodium: Sodium;
-  private readonly state: ReturnType<Sodium['crypto_secretstream_xchacha20poly1305_init_pull']>;
+  private readonly state: BackupStreamState;
   private readonly prelude: Uint8Array;
   private buffered: Uint8Array = new Uint8Array(0);
   /** Its own decoder: streaming state must not be shared between readers. */

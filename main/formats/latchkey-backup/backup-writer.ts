@@ -1,9 +1,8 @@
-import type sodiumModule from 'libsodium-wrappers-sumo';
+import type { BackupSodium as Sodium, BackupStreamState } from './backup-sodium.js';
 import { concatBytes } from './concat.js';
 import { encodeBase32 } from '../../otp/index.js';
 import { BACKUP_VERSION, CHUNK_PLAINTEXT_BYTES, MAGIC, PLAINTEXT_CLOSING, PLAINTEXT_OPENING, type BackupEntry, type BackupHeader, type SeededEntry } from './backup-format.js';
 
-type Sodium = typeof sodiumModule;
 const encoder = new TextEncoder();
 
 /**
@@ -12,7 +11,7 @@ const encoder = new TextEncoder();
  */
 export class BackupWriter {
   private readonly sodium: Sodium;
-  private readonly state: ReturnType<Sodium['crypto_secretstream_xchacha20poly1305_init_push']>['state'];
+  private readonly state: BackupStreamState;
   private readonly prelude: Uint8Array;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;

@@ -22,7 +22,11 @@ type VaultChannel =
 
 export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined): HandlersFor<VaultChannel> {
   return {
-    'vault.status': () => host.status(),
+    // The runtime is loaded first, so the reply names the libsodium backend even while locked.
+    'vault.status': async () => {
+      await host.runtime();
+      return host.status();
+    },
     'vault.create': ({ password, kdf }) =>
       host.serialized(async () => {
         await assertStrongPassword(password, 'vault');

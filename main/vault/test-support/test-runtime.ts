@@ -2,8 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KDF_FLOOR } from '../kdf-params.js';
-import { createWorkerKdf, type DeriveKey } from '../kdf-worker.js';
-import { loadSodium } from '../sodium.js';
+import { createVaultKdf } from '../kdf.js';
+import type { DeriveKey } from '../kdf-worker.js';
+import { loadSodium, type SodiumBackend } from '../sodium.js';
 import type { VaultRuntime } from '../runtime.js';
 
 /**
@@ -11,7 +12,7 @@ import type { VaultRuntime } from '../runtime.js';
  * derivation is memoised per (password, salt, params): harnesses unlock the same vault many times.
  */
 export function memoisedKdf(
-  inner: DeriveKey = createWorkerKdf(),
+  inner: DeriveKey = createVaultKdf(),
   exported?: string,
 ): DeriveKey & { readonly calls: () => number; readonly exportCache: () => string } {
   const cache = new Map<string, Uint8Array>(
@@ -47,9 +48,10 @@ export function testClock(start = 1_700_000_000_000): TestClock {
   };
 }
 
-export async function testRuntime(options: { clock?: TestClock; deriveKey?: DeriveKey; busyTimeoutMs?: number } = {}): Promise<VaultRuntime & { clock: TestClock }> {
+/** `backend` picks the libsodium (the default: native when its addon loads, as the app does). */
+export async function testRuntime(options: { clock?: TestClock; deriveKey?: DeriveKey; busyTimeoutMs?: number; backend?: SodiumBackend } = {}): Promise<VaultRuntime & { clock: TestClock }> {
   return {
-    sodium: await loadSodium(),
+    sodium: await loadSodium(options.backend === undefined ? {} : { prefer: options.backend }),
     deriveKey: options.deriveKey ?? memoisedKdf(),
     kdf: KDF_FLOOR,
     clock: options.clock ?? testClock(),
