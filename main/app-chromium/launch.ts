@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { createService, systemClock, watchLinuxScreenLock, type LockPolicy } from '../service/index.js';
+import { createService, defaultVaultPath, systemClock, watchLinuxScreenLock, type LockPolicy } from '../service/index.js';
+import { openAppWindow } from './app-window.js';
 import { promptWindows } from './prompt-window.js';
 import { APP_ORIGIN, attachApp } from './serve-renderer.js';
 
 /**
  * `npm start` where Electron's binary is missing but a display and Debian's Chromium exist: the same
- * renderer and the same service, in a Chromium window driven over one binding. `--smoke` renders the
- * first screen headless and exits (for CI).
+ * renderer and the same service, in a Chromium app window (no tabs, no address bar) driven over one
+ * binding. `--smoke` renders the first screen headless and exits (for CI).
  */
 const DIST = fileURLToPath(new URL('../../../renderer/dist', import.meta.url));
 const BRIDGE = fileURLToPath(new URL('../../page-bridge.js', import.meta.url));
@@ -17,14 +18,15 @@ const smoke = process.argv.includes('--smoke');
 let stopScreenLock: (() => void) | undefined;
 const screenLock: LockPolicy = { start: (lock) => { if (!smoke) stopScreenLock = watchLinuxScreenLock(lock); } };
 
-const browser = await chromium.launch({
-  executablePath: process.env['LATCHKEY_CHROMIUM'] ?? '/usr/bin/chromium',
+// Its own Chromium profile beside the vault (the window's size and place are kept there); a smoke run's is temporary.
+const appWindow = await openAppWindow({
+  size: { width: 480, height: 760 },
   headless: smoke,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  ...(smoke ? {} : { profileDir: join(dirname(defaultVaultPath(process.env)), 'chromium-profile') }),
 });
+const { page } = appWindow;
 // Where a file goes and whether the screen may be captured are asked in windows of main's own.
-const service = createService({ clock: systemClock, appVersion: 'latchkey (chromium)', lockPolicy: screenLock, prompts: promptWindows(browser), watchOtherWriters: true });
-const page = await browser.newPage({ viewport: { width: 420, height: 700 } });
+const service = createService({ clock: systemClock, appVersion: 'latchkey (chromium)', lockPolicy: screenLock, prompts: promptWindows(), watchOtherWriters: true });
 await attachApp(page, DIST, readFileSync(BRIDGE, 'utf8'), (channel, payload) => service.dispatch(channel, payload), (listener) => service.onEvent(listener));
 let closing = false;
 // As in Electron: whatever locked the vault, the page starts over at the lock screen, and whatever it
@@ -44,4 +46,4 @@ if (smoke) {
 closing = true;
 stopScreenLock?.();
 await service.shutdown();
-await browser.close();
+await appWindow.close();

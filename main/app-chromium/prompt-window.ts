@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import type { PathRequest, UserPrompts } from '../service/index.js';
+import { openAppWindow } from './app-window.js';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${String(c.charCodeAt(0))};`);
 
@@ -13,13 +13,14 @@ const TITLES: Record<PathRequest['purpose'], string> = {
 };
 
 /**
- * The Chromium fallback's own questions, asked in a small window of main's making: a page of its own
- * (its own context, no binding of the app's), so the app's page can neither see nor answer it. What
- * Electron's native dialogs are to the app.
+ * The Chromium fallback's own questions, asked in a small app window of main's making: a Chromium
+ * of its own (its own temporary profile, no binding of the app's), so the app's page can neither see
+ * nor answer it. What Electron's native dialogs are to the app.
  */
-export function promptWindows(browser: Browser): UserPrompts {
+export function promptWindows(): UserPrompts {
   async function ask(title: string, body: string, buttons: readonly [cancel: string, ok: string], field?: string): Promise<string | undefined> {
-    const page = await browser.newPage({ viewport: { width: 520, height: field === undefined ? 200 : 220 } });
+    const promptWindow = await openAppWindow({ size: { width: 520, height: field === undefined ? 220 : 250 } });
+    const { page } = promptWindow;
     try {
       const answer = new Promise<string | undefined>((resolve) => {
         void page.exposeFunction('__answer', (value: unknown) => {
@@ -41,7 +42,7 @@ document.getElementById('f').onsubmit = (e) => { e.preventDefault(); const v = d
 </script>`);
       return await answer;
     } finally {
-      if (!page.isClosed()) await page.close();
+      await promptWindow.close();
     }
   }
 
