@@ -13,4 +13,5 @@ export { parseOtpauthUri } from './uri/parse-otpauth-uri.js';
 export type { ParsedOtpauthUri } from './uri/parse-otpauth-uri.js';
 export { UriError } from './uri/uri-error.js';
 export type { UriErrorCode } from './uri/uri-error.js';
-export { cleanDisplayText } from './labels.js';
+// The one text-cleaning rule lives beside the account schema; enrollment's callers keep reaching it here.
+export { cleanDisplayText } from '../../shared/account.js';

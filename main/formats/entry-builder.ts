@@ -1,4 +1,4 @@
-import { DEFAULTS, LIMITS, type Algorithm } from '../../shared/account.js';
+import { checkAccountDraft, cleanDisplayText, DEFAULTS, firstProblem, IN_WORDS, LIMITS, type DraftField, type DraftProblem } from '../../shared/account.js';
 import type { InvalidEntry } from '../../shared/enroll-api.js';
 import { decodeBase32 } from '../otp/index.js';
 import type { ImportedAccount } from './types.js';
@@ -19,48 +19,70 @@ export interface LooseEntry {
   readonly note?: string;
 }
 
-const UNSAFE_TEXT = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
+// The order an entry's problem has always been named in; what is in range is the account schema's call.
+const ORDER: readonly DraftField[] = ['type', 'secret', 'issuer', 'label', 'algorithm', 'digits', 'counter', 'period'];
 
 /**
- * The one validation every importer shares (SECURITY-NOTES §8, per entry). A bad entry becomes an
+ * The one validation every importer shares (SECURITY-NOTES §8, per entry): the entry is read
+ * leniently into a candidate, which the account schema in shared/ judges. A bad entry becomes an
  * InvalidEntry with its field and reason; the import goes on with the others.
  */
 export function buildAccount(index: number, entry: LooseEntry, warnings: string[]): ImportedAccount | InvalidEntry {
-  const bad = (field: string, reason: string): InvalidEntry => ({ index, field, reason });
   const type = (entry.type ?? 'totp').toLowerCase();
-  if (type !== 'totp' && type !== 'hotp' && type !== 'steam') return bad('type', `"${type.slice(0, 16)}" accounts are not supported`);
+  if (type !== 'totp' && type !== 'hotp' && type !== 'steam') return { index, field: 'type', reason: `"${type.slice(0, 16)}" accounts are not supported` };
 
   const secret = readSecret(entry.secret);
-  if (typeof secret === 'string') return bad('secret', secret);
+  if (typeof secret === 'string') return { index, field: 'secret', reason: secret };
 
-  const issuer = cleanText(entry.issuer ?? '', index, 'issuer', warnings);
-  const label = cleanText(entry.label ?? '', index, 'label', warnings);
-  if (issuer.length > LIMITS.textMax) return bad('issuer', 'the issuer is longer than 256 characters');
-  if (label.length > LIMITS.textMax) return bad('label', 'the name is longer than 256 characters');
-  const extras = {
+  const issuer = cleanDisplayText(entry.issuer ?? '', 'issuer');
+  const label = cleanDisplayText(entry.label ?? '', 'label');
+  const digits = wholeNumber(entry.digits ?? DEFAULTS.digits);
+  const period = wholeNumber(entry.period ?? DEFAULTS.period);
+  const params =
+    type === 'steam'
+      ? { type, algorithm: 'SHA1', digits: LIMITS.steamDigits, period }
+      : { type, algorithm: algorithmName(entry.algorithm), digits, ...(type === 'hotp' ? { counter: counterOf(entry.counter ?? 0) } : { period }) };
+  const checked = checkAccountDraft({ ...params, issuer: issuer.text, label: label.text, secret });
+
+  // Warnings are told for the steps an entry got through, as they always were.
+  const tellWarnings = (problem?: DraftProblem): void => {
+    const passed = (field: DraftField) => problem === undefined || ORDER.indexOf(problem.field) > ORDER.indexOf(field);
+    if (passed('secret')) for (const text of [issuer, label]) if (text.warning !== undefined) warnings.push(`entry ${String(index)}: ${text.warning}`);
+    if (type !== 'steam' && passed('digits') && typeof digits === 'number' && digits < 6) warnings.push(`entry ${String(index)}: ${String(digits)} digits is unusually short`);
+  };
+  if (!checked.ok) {
+    const problem = firstProblem(checked.problems, ORDER);
+    tellWarnings(problem);
+    return { index, field: problem.field, reason: reasonFor(problem, entry) };
+  }
+  tellWarnings();
+  return {
+    ...checked.value,
     ...(entry.tags === undefined ? {} : { tags: entry.tags.filter((tag) => tag.trim() !== '').map((tag) => tag.trim().slice(0, LIMITS.textMax)).slice(0, LIMITS.tagsMax) }),
     ...(entry.note === undefined || entry.note === '' ? {} : { note: entry.note.slice(0, 65_536) }),
   };
+}
 
-  if (type === 'steam') {
-    const period = wholeNumber(entry.period ?? DEFAULTS.period);
-    if (period === undefined || period < LIMITS.periodMin || period > LIMITS.periodMax) return bad('period', 'the period must be 1 to 86400 seconds');
-    return { type: 'steam', algorithm: 'SHA1', digits: LIMITS.steamDigits, period, issuer, label, secret, ...extras };
+/** The importers' words for each field the schema refuses. */
+function reasonFor(problem: DraftProblem, entry: LooseEntry): string {
+  switch (problem.field) {
+    case 'type':
+      return problem.message;
+    case 'secret':
+      return problem.kind === 'tooBig' ? `the secret is longer than ${IN_WORDS.secretBytesMax}` : 'the secret is empty';
+    case 'issuer':
+      return `the issuer is longer than ${IN_WORDS.textMax}`;
+    case 'label':
+      return `the name is longer than ${IN_WORDS.textMax}`;
+    case 'algorithm':
+      return `algorithm "${String(entry.algorithm).slice(0, 16)}" is not supported`;
+    case 'digits':
+      return `digits must be ${IN_WORDS.digits}`;
+    case 'counter':
+      return `the counter must be a whole number from ${IN_WORDS.counter}`;
+    case 'period':
+      return `the period must be ${IN_WORDS.period} seconds`;
   }
-  const algorithm = readAlgorithm(entry.algorithm);
-  if (algorithm === undefined) return bad('algorithm', `algorithm "${String(entry.algorithm).slice(0, 16)}" is not supported`);
-  const digits = wholeNumber(entry.digits ?? DEFAULTS.digits);
-  if (digits === undefined || digits < LIMITS.digitsMin || digits > LIMITS.digitsMax) return bad('digits', 'digits must be 1 to 10');
-  if (digits < 6) warnings.push(`entry ${String(index)}: ${String(digits)} digits is unusually short`);
-
-  if (type === 'hotp') {
-    const counter = readCounter(entry.counter ?? 0);
-    if (counter === undefined) return bad('counter', 'the counter must be a whole number from 0 to 2^64-1');
-    return { type: 'hotp', algorithm, digits, counter, issuer, label, secret, ...extras };
-  }
-  const period = wholeNumber(entry.period ?? DEFAULTS.period);
-  if (period === undefined || period < LIMITS.periodMin || period > LIMITS.periodMax) return bad('period', 'the period must be 1 to 86400 seconds');
-  return { type: 'totp', algorithm, digits, period, issuer, label, secret, ...extras };
 }
 
 /** Splits built entries into accounts and invalid entries. */
@@ -86,35 +108,24 @@ function readSecret(secret: LooseSecret | undefined): Uint8Array | string {
     if (!decoded.ok) return decoded.problem === 'empty' ? 'the secret is empty' : 'the secret is not Base32';
     bytes = decoded.bytes;
   }
-  if (bytes.length === 0) return 'the secret is empty';
-  if (bytes.length > LIMITS.secretBytesMax) return 'the secret is longer than 1 KiB';
   return bytes;
 }
 
-function readAlgorithm(value: string | undefined): Algorithm | undefined {
+/** The name as the schema spells it (`hmac-sha-256` → `SHA256`); the schema says whether it is one. */
+function algorithmName(value: string | undefined): string {
   if (value === undefined || value === '') return DEFAULTS.algorithm;
-  const normalized = value.toUpperCase().replace(/[-_]/g, '').replace(/^HMAC/, '');
-  return normalized === 'SHA1' || normalized === 'SHA256' || normalized === 'SHA512' ? normalized : undefined;
+  return value.toUpperCase().replace(/[-_]/g, '').replace(/^HMAC/, '');
 }
 
-function wholeNumber(value: number | string): number | undefined {
-  const number = typeof value === 'string' ? (/^\d{1,9}$/.test(value.trim()) ? Number(value.trim()) : NaN) : value;
-  return Number.isSafeInteger(number) ? number : undefined;
+/** A whole number as a number; anything else is passed on for the schema to refuse. */
+function wholeNumber(value: number | string): number | string {
+  if (typeof value === 'number') return value;
+  return /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 }
 
-function readCounter(value: number | string | bigint): bigint | undefined {
-  let counter: bigint;
-  if (typeof value === 'bigint') counter = value;
-  else if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) return undefined;
-    counter = BigInt(value);
-  } else if (/^\d{1,20}$/.test(value.trim())) counter = BigInt(value.trim());
-  else return undefined;
-  return counter >= 0n && counter <= LIMITS.counterMax ? counter : undefined;
-}
-
-function cleanText(raw: string, index: number, field: string, warnings: string[]): string {
-  const stripped = raw.replace(UNSAFE_TEXT, '');
-  if (stripped !== raw) warnings.push(`entry ${String(index)}: ${field}: control or text-direction characters were removed`);
-  return stripped.trim();
+/** A counter as an exact bigint where it is one; anything else is passed on for the schema to refuse. */
+function counterOf(value: number | string | bigint): bigint | number | string {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : value;
+  return /^\d+$/.test(value.trim()) ? BigInt(value.trim()) : value;
 }

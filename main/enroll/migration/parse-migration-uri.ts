@@ -1,6 +1,5 @@
-import { LIMITS, type AccountDraft, type Algorithm } from '../../../shared/account.js';
+import { checkAccountDraft, cleanDisplayText, firstProblem, IN_WORDS, type AccountDraft, type DraftField, type DraftProblem } from '../../../shared/account.js';
 import type { InvalidEntry } from '../../../shared/enroll-api.js';
-import { cleanDisplayText } from '../labels.js';
 import { UriError } from '../uri/uri-error.js';
 import { decodeMigrationPayload, type RawMigrationPayload, type RawOtpParameters } from './migration-proto.js';
 
@@ -18,7 +17,11 @@ export interface ParsedMigration {
 }
 
 const SCHEME = 'otpauth-migration://';
-const ALGORITHMS: Record<number, Algorithm | 'MD5'> = { 0: 'SHA1', 1: 'SHA1', 2: 'SHA256', 3: 'SHA512', 4: 'MD5' };
+// Google's enums by name; whether a name is one we generate with is the account schema's call.
+const ALGORITHM_NAMES: Record<number, string> = { 0: 'SHA1', 1: 'SHA1', 2: 'SHA256', 3: 'SHA512', 4: 'MD5' };
+const DIGIT_COUNTS: Record<number, number> = { 0: 6, 1: 6, 2: 8 };
+// The order this parser has always named an entry's problem in.
+const ORDER: readonly DraftField[] = ['secret', 'algorithm', 'digits', 'issuer', 'label', 'type', 'counter', 'period'];
 const MAX_PAYLOAD_TEXT = 64 * 1024;
 
 /**
@@ -87,22 +90,51 @@ function toAccounts(payload: RawMigrationPayload): ParsedMigration {
 }
 
 function toDraft(raw: RawOtpParameters, index: number, warnings: string[]): AccountDraft | InvalidEntry {
-  const secret = raw.secret ?? new Uint8Array(0);
-  if (secret.length === 0) return { index, field: 'secret', reason: 'the secret is empty' };
-  if (secret.length > LIMITS.secretBytesMax) return { index, field: 'secret', reason: 'the secret is longer than 1024 bytes' };
-  const algorithm = ALGORITHMS[raw.algorithm ?? 0];
-  if (algorithm === undefined || algorithm === 'MD5') return { index, field: 'algorithm', reason: `algorithm ${algorithm ?? String(raw.algorithm)} is not supported` };
-  const digits = raw.digits === 2 ? 8 : raw.digits === undefined || raw.digits <= 1 ? 6 : -1;
-  if (digits === -1) return { index, field: 'digits', reason: 'unknown digit count' };
-  const { issuer, label } = names(raw, index, warnings);
-  if (issuer.length > LIMITS.textMax || label.length > LIMITS.textMax) return { index, field: 'label', reason: 'a name is longer than 256 characters' };
-  if (raw.type === 1) {
-    const counter = BigInt(raw.counter ?? '0');
-    if (counter < 0n) return { index, field: 'counter', reason: 'the counter is negative' };
-    return { type: 'hotp', algorithm, digits, counter, issuer, label, secret };
+  const algorithm = ALGORITHM_NAMES[raw.algorithm ?? 0] ?? String(raw.algorithm);
+  // Negative enum values were always read as "unspecified".
+  const digits = raw.digits === undefined || raw.digits < 0 ? 6 : (DIGIT_COUNTS[raw.digits] ?? Number.NaN);
+  const knownType = raw.type === undefined || raw.type === 0 || raw.type === 1 || raw.type === 2;
+  const nameWarnings: string[] = [];
+  const { issuer, label } = names(raw, index, nameWarnings);
+  const candidate = {
+    ...(raw.type === 1 ? { type: 'hotp', counter: BigInt(raw.counter ?? '0') } : { type: 'totp', period: 30 }),
+    algorithm,
+    digits,
+    issuer,
+    label,
+    secret: raw.secret ?? new Uint8Array(0),
+  };
+  const checked = checkAccountDraft(candidate);
+  if (checked.ok && knownType) {
+    warnings.push(...nameWarnings);
+    return checked.value;
   }
-  if (raw.type !== undefined && raw.type !== 0 && raw.type !== 2) return { index, field: 'type', reason: 'unknown OTP type' };
-  return { type: 'totp', algorithm, digits, period: 30, issuer, label, secret };
+  const unknownType: DraftProblem = { field: 'type', kind: 'invalid', message: 'unknown OTP type' };
+  const problem = checked.ok ? unknownType : firstProblem(knownType ? checked.problems : [...checked.problems, unknownType], ORDER);
+  // Name warnings are told once an entry got past its secret, algorithm and digits, as they always were.
+  if (ORDER.indexOf(problem.field) > ORDER.indexOf('digits')) warnings.push(...nameWarnings);
+  return { index, field: problem.field === 'issuer' ? 'label' : problem.field, reason: reasonFor(problem, algorithm) };
+}
+
+/** This parser's words for each field the schema (or the type enum) refuses. */
+function reasonFor(problem: DraftProblem, algorithm: string): string {
+  switch (problem.field) {
+    case 'secret':
+      return problem.kind === 'tooBig' ? `the secret is longer than ${IN_WORDS.secretBytesMax}` : 'the secret is empty';
+    case 'algorithm':
+      return `algorithm ${algorithm} is not supported`;
+    case 'digits':
+      return 'unknown digit count';
+    case 'issuer':
+    case 'label':
+      return `a name is longer than ${IN_WORDS.textMax}`;
+    case 'type':
+      return 'unknown OTP type';
+    case 'counter':
+      return problem.kind === 'tooBig' ? `the counter is larger than ${IN_WORDS.counterMax}` : 'the counter is negative';
+    case 'period':
+      return problem.message;
+  }
 }
 
 /**

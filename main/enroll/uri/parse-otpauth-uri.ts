@@ -1,7 +1,18 @@
-import { DEFAULTS, LIMITS, type AccountDraft, type Algorithm, type OtpParams } from '../../../shared/account.js';
+import {
+  checkAccountDraft,
+  checkOtpParams,
+  cleanDisplayText,
+  DEFAULTS,
+  firstProblem,
+  IN_WORDS,
+  LIMITS,
+  type AccountDraft,
+  type DraftField,
+  type DraftProblem,
+  type OtpParams,
+} from '../../../shared/account.js';
 import { MAX_URI_LENGTH } from '../../../shared/api.js';
 import { decodeBase32, describeBase32Problem } from '../../otp/index.js';
-import { cleanDisplayText, isTooLong } from '../labels.js';
 import { decodeComponent, parseQuery, printable } from './query.js';
 import { UriError } from './uri-error.js';
 
@@ -39,10 +50,21 @@ export function parseOtpauthUri(input: string): ParsedOtpauthUri {
 
   const warnings: string[] = [];
   const otp = readOtpParams(host, params, warnings);
-  const { issuer, label } = readNames(decodeComponent(rawLabel, 'the label'), params.get('issuer'), warnings);
+  const names = readNames(decodeComponent(rawLabel, 'the label'), params.get('issuer'), warnings);
   const secret = readSecret(params.get('secret'));
-  return { draft: { ...otp, issuer, label, secret }, warnings };
+  // The ranges are the schema's (shared/account.ts); a text that is no secret at all waits its turn
+  // as a missing one, so the names are still refused first, as they always were.
+  const checked = checkAccountDraft({ ...otp, ...names, secret: typeof secret === 'string' ? undefined : secret });
+  if (!checked.ok) {
+    const problem = firstProblem(checked.problems, DRAFT_ORDER);
+    throw problem.field === 'secret' && typeof secret === 'string' ? new UriError('URI_BAD_SECRET', secret) : refusal(problem, params);
+  }
+  return { draft: checked.value, warnings };
 }
+
+// The order refusals have always come in: the parameters first, then the names, then the secret.
+const PARAMS_ORDER: readonly DraftField[] = ['type', 'algorithm', 'digits', 'counter', 'period'];
+const DRAFT_ORDER: readonly DraftField[] = ['issuer', 'label', 'secret'];
 
 function readOtpParams(host: string, params: ReadonlyMap<string, string>, warnings: string[]): OtpParams {
   if (host === '') throw new UriError('URI_BAD_TYPE', 'the OTP type is missing (expected otpauth://totp/…, hotp or steam)');
@@ -50,56 +72,59 @@ function readOtpParams(host: string, params: ReadonlyMap<string, string>, warnin
     throw new UriError('URI_BAD_TYPE', `unknown OTP type "${printable(host)}": expected totp, hotp or steam`);
   }
   const isSteam = host === 'steam' || params.get('encoder')?.toLowerCase() === 'steam';
-  if (isSteam) {
-    return { type: 'steam', algorithm: 'SHA1', digits: LIMITS.steamDigits, period: readPeriod(params.get('period')) };
+  const period = wholeNumber(params.get('period'), DEFAULTS.period);
+  const candidate = isSteam
+    ? { type: 'steam', algorithm: 'SHA1', digits: LIMITS.steamDigits, period }
+    : {
+        type: host,
+        algorithm: params.get('algorithm')?.toUpperCase().replace(/-/g, '') ?? DEFAULTS.algorithm,
+        digits: wholeNumber(params.get('digits'), DEFAULTS.digits),
+        ...(host === 'hotp' ? { counter: counterOf(params.get('counter')) } : { period }),
+      };
+  const checked = checkOtpParams(candidate);
+  if (!checked.ok) throw refusal(firstProblem(checked.problems, PARAMS_ORDER), params);
+  const otp = checked.value;
+  if (otp.type !== 'steam' && otp.digits !== 6 && otp.digits !== 8) warnings.push(`digits: ${String(otp.digits)} is unusual (most services use 6 or 8)`);
+  return otp;
+}
+
+/** A decimal parameter as a number; any other text is passed on as it is, for the schema to refuse. */
+function wholeNumber(value: string | undefined, fallback: number): number | string {
+  if (value === undefined) return fallback;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** The counter as an exact bigint; missing stays missing (a HOTP URI must name it). */
+function counterOf(value: string | undefined): bigint | string | undefined {
+  return value !== undefined && /^\d+$/.test(value) ? BigInt(value) : value;
+}
+
+/** Each field the schema refuses has its own URI_* code and words. */
+function refusal(problem: DraftProblem, params: ReadonlyMap<string, string>): UriError {
+  switch (problem.field) {
+    case 'type':
+      return new UriError('URI_BAD_TYPE', problem.message);
+    case 'algorithm':
+      return new UriError('URI_BAD_ALGORITHM', `algorithm "${printable(params.get('algorithm') ?? '')}" is not supported: use ${IN_WORDS.algorithms}`);
+    case 'digits':
+      return new UriError('URI_BAD_DIGITS', `digits must be a whole number from ${IN_WORDS.digits}`);
+    case 'period':
+      return new UriError('URI_BAD_PERIOD', `period must be a whole number of seconds from ${IN_WORDS.period}`);
+    case 'counter':
+      return new UriError('URI_BAD_COUNTER', problem.kind === 'missing' ? 'a HOTP URI needs a counter parameter' : `counter must be a whole number from ${IN_WORDS.counter}`);
+    case 'issuer':
+    case 'label':
+      return new UriError('URI_MALFORMED', `${problem.field} is longer than ${IN_WORDS.textMax}`);
+    case 'secret':
+      return new UriError('URI_BAD_SECRET', problem.kind === 'tooBig' ? `secret is longer than ${IN_WORDS.secretBytesMax}` : 'the secret is empty');
   }
-  const algorithm = readAlgorithm(params.get('algorithm'));
-  const digits = readDigits(params.get('digits'));
-  if (digits !== 6 && digits !== 8) warnings.push(`digits: ${String(digits)} is unusual (most services use 6 or 8)`);
-  if (host === 'hotp') return { type: 'hotp', algorithm, digits, counter: readCounter(params.get('counter')) };
-  return { type: 'totp', algorithm, digits, period: readPeriod(params.get('period')) };
 }
 
-function readAlgorithm(value: string | undefined): Algorithm {
-  if (value === undefined) return DEFAULTS.algorithm;
-  const normalized = value.toUpperCase().replace(/-/g, '');
-  if (normalized === 'SHA1' || normalized === 'SHA256' || normalized === 'SHA512') return normalized;
-  throw new UriError('URI_BAD_ALGORITHM', `algorithm "${printable(value)}" is not supported: use SHA1, SHA256 or SHA512`);
-}
-
-function readDigits(value: string | undefined): number {
-  if (value === undefined) return DEFAULTS.digits;
-  const digits = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
-  if (!(digits >= LIMITS.digitsMin && digits <= LIMITS.digitsMax)) {
-    throw new UriError('URI_BAD_DIGITS', 'digits must be a whole number from 1 to 10');
-  }
-  return digits;
-}
-
-function readPeriod(value: string | undefined): number {
-  if (value === undefined) return DEFAULTS.period;
-  const period = /^\d{1,6}$/.test(value) ? Number(value) : NaN;
-  if (!(period >= LIMITS.periodMin && period <= LIMITS.periodMax)) {
-    throw new UriError('URI_BAD_PERIOD', 'period must be a whole number of seconds from 1 to 86400');
-  }
-  return period;
-}
-
-function readCounter(value: string | undefined): bigint {
-  if (value === undefined) throw new UriError('URI_BAD_COUNTER', 'a HOTP URI needs a counter parameter');
-  const counter = /^\d{1,20}$/.test(value) ? BigInt(value) : -1n;
-  if (counter < 0n || counter > LIMITS.counterMax) {
-    throw new UriError('URI_BAD_COUNTER', 'counter must be a whole number from 0 to 2^64-1');
-  }
-  return counter;
-}
-
-function readSecret(value: string | undefined): Uint8Array {
-  if (value === undefined) throw new UriError('URI_BAD_SECRET', 'the secret parameter is missing');
+/** The secret's bytes, or what is wrong with its text. How many bytes may be is the schema's call. */
+function readSecret(value: string | undefined): Uint8Array | string {
+  if (value === undefined) return 'the secret parameter is missing';
   const decoded = decodeBase32(value);
-  if (!decoded.ok) throw new UriError('URI_BAD_SECRET', describeBase32Problem(decoded.problem));
-  if (decoded.bytes.length > LIMITS.secretBytesMax) throw new UriError('URI_BAD_SECRET', 'secret is longer than 1024 bytes');
-  return decoded.bytes;
+  return decoded.ok ? decoded.bytes : describeBase32Problem(decoded.problem);
 }
 
 /**
@@ -127,7 +152,5 @@ function readNames(label: string, issuerParam: string | undefined, warnings: str
   for (const text of [issuer, name]) {
     if (text.warning !== undefined) warnings.push(text.warning);
   }
-  if (isTooLong(issuer.text)) throw new UriError('URI_MALFORMED', 'issuer is longer than 256 characters');
-  if (isTooLong(name.text)) throw new UriError('URI_MALFORMED', 'label is longer than 256 characters');
   return { issuer: issuer.text, label: name.text };
 }

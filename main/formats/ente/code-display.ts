@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from '../../../shared/account.js';
+import { cleanDisplayText, LIMITS } from '../../../shared/account.js';
 
 /** What we keep of Ente's `codeDisplay` query parameter (a URL-encoded JSON object on each line). */
 export interface CodeDisplay {
@@ -14,8 +14,6 @@ const codeDisplaySchema = z.object({
   trashed: z.boolean().optional().catch(undefined),
   note: z.string().optional().catch(undefined),
 });
-
-const UNSAFE_TEXT = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/gu;
 
 /**
  * Ente's display extras of one `otpauth://` line: undefined when the line has no `codeDisplay`,
@@ -34,7 +32,7 @@ export function readCodeDisplay(line: string): CodeDisplay | 'unreadable' | unde
   const parsed = codeDisplaySchema.safeParse(value);
   if (!parsed.success) return 'unreadable';
   const tags = (parsed.data.tags ?? [])
-    .map((tag) => tag.replace(UNSAFE_TEXT, '').trim().slice(0, LIMITS.textMax))
+    .map((tag) => cleanDisplayText(tag, 'tag').text.slice(0, LIMITS.textMax))
     .filter((tag) => tag !== '')
     .slice(0, LIMITS.tagsMax);
   return { tags, trashed: parsed.data.trashed === true, note: (parsed.data.note ?? '').slice(0, 65_536) };
