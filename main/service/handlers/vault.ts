@@ -36,7 +36,7 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
       }),
     'vault.unlock': (credential, operation) =>
       host.serialized(async () => {
-        operation.progress('Deriving the vault’s key…');
+        // No stage to report: the caller knows it is deriving the key; it can still cancel.
         const unlocking = unlockVault(host.path, credential, await host.runtime());
         try {
           host.adopt(await operation.race(unlocking));
