@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -44,6 +44,27 @@ export function appWindowArgs(size: WindowSize): string[] {
     '--no-first-run',
     '--no-default-browser-check',
   ];
+}
+
+/**
+ * Whether a running Chromium holds the profile (its SingletonLock names `host-pid`). A second
+ * Chromium on the same profile would hand its --app over to the first and open a blank window there.
+ */
+export function profileInUse(profileDir: string): boolean {
+  let target: string;
+  try {
+    target = readlinkSync(join(profileDir, 'SingletonLock'));
+  } catch {
+    return false;
+  }
+  const pid = Number(target.slice(target.lastIndexOf('-') + 1));
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

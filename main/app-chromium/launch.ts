@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createService, defaultVaultPath, systemClock, watchLinuxScreenLock, type LockPolicy } from '../service/index.js';
-import { openAppWindow } from './app-window.js';
+import { openAppWindow, profileInUse } from './app-window.js';
 import { promptWindows } from './prompt-window.js';
 import { APP_ORIGIN, attachApp } from './serve-renderer.js';
 
@@ -14,16 +14,19 @@ import { APP_ORIGIN, attachApp } from './serve-renderer.js';
 const DIST = fileURLToPath(new URL('../../../renderer/dist', import.meta.url));
 const BRIDGE = fileURLToPath(new URL('../../page-bridge.js', import.meta.url));
 const smoke = process.argv.includes('--smoke');
+/** EX_TEMPFAIL: try again once the other window is closed. */
+const ALREADY_OPEN_EXIT = 75;
 // As powerMonitor's lock-screen in Electron: the desktop's screen lock (logind, the screensavers, over D-Bus) locks the vault.
 let stopScreenLock: (() => void) | undefined;
 const screenLock: LockPolicy = { start: (lock) => { if (!smoke) stopScreenLock = watchLinuxScreenLock(lock); } };
 
 // Its own Chromium profile beside the vault (the window's size and place are kept there); a smoke run's is temporary.
-const appWindow = await openAppWindow({
-  size: { width: 480, height: 760 },
-  headless: smoke,
-  ...(smoke ? {} : { profileDir: join(dirname(defaultVaultPath(process.env)), 'chromium-profile') }),
-});
+const profileDir = smoke ? undefined : join(dirname(defaultVaultPath(process.env)), 'chromium-profile');
+if (profileDir !== undefined && profileInUse(profileDir)) {
+  process.stderr.write(`latchkey: Latchkey is already open in another window (its Chromium profile ${profileDir} is in use)\n`);
+  process.exit(ALREADY_OPEN_EXIT);
+}
+const appWindow = await openAppWindow({ size: { width: 480, height: 760 }, headless: smoke, ...(profileDir === undefined ? {} : { profileDir }) });
 const { page } = appWindow;
 // Where a file goes and whether the screen may be captured are asked in windows of main's own.
 const service = createService({ clock: systemClock, appVersion: 'latchkey (chromium)', lockPolicy: screenLock, prompts: promptWindows(), watchOtherWriters: true });
