@@ -1,13 +1,14 @@
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../shared/errors.js';
-import { makeTempHome, spawnCli } from './test-support/spawn-cli.js';
+import { REPO_ROOT } from '../test-support/facts.js';
+import { makeTempHome, spawnCli, type CliRun } from './test-support/spawn-cli.js';
 
 /** Issue 13, items 8, 10 and 14: add's names and duplicates, and sizes and fields in the user's words. */
 const home = makeTempHome();
 const passwordFile = join(home, 'password.txt');
-const run = (args: string[], stdin?: string) => spawnCli(args, { home, ...(stdin === undefined ? {} : { stdin }) });
+const run = async (args: string[], stdin?: string) => withoutProgress(await spawnCli(args, { home, ...(stdin === undefined ? {} : { stdin }) }));
 const withPassword = (args: string[], stdin?: string) => run([...args, '--password-file', passwordFile], stdin);
 const SECRET = 'JBSWY3DPEHPK3PXP';
 
@@ -15,6 +16,11 @@ beforeAll(async () => {
   writeFileSync(passwordFile, 'a long vault password\n');
   expect((await withPassword(['init', '--kdf', '2,64'])).stderr).toBe('');
 });
+
+/** Progress lines ("latchkey: Deriving the vault’s key…") are not what these tests look at. */
+function withoutProgress(result: CliRun): CliRun {
+  return { ...result, stderr: result.stderr.replace(/^latchkey: (?!warning: )(?![A-Z_]+: ).*…\n/gm, '') };
+}
 
 /** A file of `size` bytes made of `line` repeated, written in pieces (not held whole in memory). */
 function bigFile(name: string, line: string, size: number): string {
@@ -92,6 +98,22 @@ describe('sizes before formats, in the user’s words', () => {
     const result = await run(['scan', path, '--dry-run']);
     expect(result.code).toBe(EXIT_CODES.QR_INVALID_IMAGE);
     expect(result.stderr).not.toMatch(/imageBase64|Too big|INVALID_REQUEST/);
+  });
+
+  it('an image deep in the tree (a path over 256 characters) is read, its name kept by its end', async () => {
+    const dir = join(home, 'd'.repeat(120), 'e'.repeat(120), 'f'.repeat(40));
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(REPO_ROOT, 'main', 'enroll', 'qr', 'fixtures', 'dark-mode.png'), join(dir, 'dark-mode.png'));
+    const result = await run(['scan', join(dir, 'dark-mode.png'), '--dry-run', '--json']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/INVALID_REQUEST|source/);
+    const { accounts } = JSON.parse(result.stdout) as { accounts: { source: string }[] };
+    expect(accounts[0]?.source).toMatch(/^….*f\/dark-mode\.png$/);
+  });
+
+  it('a query over 256 characters is USAGE in words', async () => {
+    const result = await withPassword(['list', 'q'.repeat(300)]);
+    expect(result).toMatchObject({ code: EXIT_CODES.USAGE, stderr: 'latchkey: USAGE: the query is longer than 256 characters\n' });
   });
 
   it('an empty password file is USAGE naming it', async () => {

@@ -49,6 +49,8 @@ const SIZE_FIELDS: Readonly<Record<string, { code: ErrorCode; message: string }>
   imageBase64: { code: 'QR_IMAGE_TOO_LARGE', message: `the image is over ${mib(MAX_IMAGE_BYTES)}` },
   uri: { code: 'URI_TOO_LONG', message: `the URI is longer than ${String(MAX_URI_LENGTH)} characters` },
   text: { code: 'URI_TOO_LONG', message: 'the text is longer than 1 MiB: not a link we read' },
+  query: { code: 'USAGE', message: 'the query is longer than 256 characters' },
+  format: { code: 'IMPORT_UNKNOWN_FORMAT', message: 'unknown format (no format id is that long)' },
 };
 
 /** (`vaultPassword`, given again for re-authentication, names its own absence: wire.ts.) */

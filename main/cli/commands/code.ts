@@ -89,7 +89,11 @@ give "-" and pass it on standard input.`,
     if (options.at !== undefined && match.type === 'hotp' && !options.recoveryCodes) throw new UsageError(`--at does not apply to ${accountName(match)}: a HOTP code depends on its counter, not the time`);
     if (options.recoveryCodes) {
       // The codes are a secret of their own: the service checks the vault password again.
-      const { codes = [] } = await client.call('accounts.recoveryCodes', { id: match.id, action: 'list', vaultPassword: await connection.vaultPassword() });
+      const { codes = [] } = await client
+        .call('accounts.recoveryCodes', { id: match.id, action: 'list', vaultPassword: await connection.vaultPassword() })
+        .catch((error: unknown) => {
+          throw error instanceof LatchkeyError && error.code === 'VAULT_INTEGRITY' && error.details?.['id'] === match.id ? withAccountNote(error, match) : error;
+        });
       printResult(io, globals.json, { account: viewJson(match), recoveryCodes: codes }, () =>
         codes.length === 0 ? `${accountName(match)} has no stored recovery codes` : codes.map((c) => `${c.code}${c.used ? '  (used)' : ''}`).join('\n'),
       );

@@ -7,6 +7,7 @@ import type { CliContext, Connection } from '../context.js';
 import { unlockForPreview } from '../dry-run.js';
 import type { CliIo } from '../io.js';
 import { accountJson, accountName, plural, printResult, printWarnings } from '../output.js';
+import { sourceName } from '../source-name.js';
 import { readSecretFile } from '../credential-source.js';
 
 interface ImportOptions {
@@ -51,7 +52,7 @@ Examples:
       for (const file of files) {
         // "-" reads a pasted text export (a transfer block, otpauth:// lines) from standard input.
         const fileBase64 = (file === '-' ? await readExportFromStdin(io) : readExport(file)).toString('base64');
-        const request = { fileBase64, fileName: file, showSecrets: options.showSecrets, ...(options.format === undefined ? {} : { format: options.format }) };
+        const request = { fileBase64, fileName: sourceName(file, 1024), showSecrets: options.showSecrets, ...(options.format === undefined ? {} : { format: options.format }) };
         previews.push(await previewWithPassword(io, client, request, file, filePassword));
       }
 
