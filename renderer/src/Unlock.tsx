@@ -1,7 +1,8 @@
 import { useState, type SyntheticEvent } from 'react';
 import { describeError, errorCode } from './errors.js';
 import { latchkey } from './latchkey.js';
-import { Progress } from './ui/Progress.js';
+import { OperationProgress, Progress } from './ui/Progress.js';
+import { useLongOperation } from './ui/operation.js';
 
 /** The lock screen: the password, or (on request) the recovery key shown once at first run. */
 export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
@@ -10,15 +11,19 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
   const [useRecovery, setUseRecovery] = useState(false);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const operation = useLongOperation();
 
   async function unlock(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
     setBusy(true);
     setError('');
     try {
-      await latchkey().call('vault.unlock', useRecovery ? { recoveryKey } : { password });
+      if (useRecovery) await latchkey().call('vault.unlock', { recoveryKey });
+      // The password's key derivation takes about a second: a bar, and Cancel.
+      else await operation.run('Deriving the key from your password (about a second)…', (opId) => latchkey().call('vault.unlock', { password, opId }));
       onUnlocked();
     } catch (caught) {
+      if (errorCode(caught) === 'CANCELLED') return;
       // The service's own words tell a typo (the key's check characters) from a key of another vault.
       setError(useRecovery && errorCode(caught) === 'VAULT_WRONG_PASSWORD' ? asSentence((caught as Error).message) : describeError(caught));
       setPassword('');
@@ -68,7 +73,8 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
           </label>
         )}
         {error !== '' && <p role="alert" className="error">{error}</p>}
-        {busy && <Progress>{useRecovery ? 'Opening the vault with the recovery key…' : 'Deriving the key from your password (about a second)…'}</Progress>}
+        {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
+        {busy && useRecovery && <Progress>Opening the vault with the recovery key…</Progress>}
         <button type="submit" className="primary" disabled={busy || value.trim() === ''}>
           {busy ? 'Unlocking…' : 'Unlock'}
         </button>
