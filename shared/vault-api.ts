@@ -38,7 +38,7 @@ export const qrMatrixSchema = z.object({ size: z.number().int().min(21).max(177)
 export type QrMatrix = z.infer<typeof qrMatrixSchema>;
 
 const recoveryCodeSchema = z.object({ code: z.string().min(1).max(256), used: z.boolean() });
-const tags = z.array(z.string().max(256)).max(32);
+const tags = z.array(z.string().max(LIMITS.textMax)).max(LIMITS.tagsMax);
 
 export const accountExtrasInputSchema = z.object({
   tags: tags.optional(),
@@ -107,8 +107,8 @@ export const vaultChannels = {
     request: z.object({
       id: accountId,
       patch: z.object({
-        issuer: z.string().max(256).optional(),
-        label: z.string().max(256).optional(),
+        issuer: z.string().max(LIMITS.textMax).optional(),
+        label: z.string().max(LIMITS.textMax).optional(),
         tags: tags.optional(),
         icon: z.string().max(256).optional(),
         note: z.string().max(65_536).optional(),

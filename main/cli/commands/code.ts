@@ -126,7 +126,7 @@ function refuseFlagsThatCannotApply(query: string | undefined, options: CodeOpti
     return;
   }
   const parameters = given({ '--type': options.type, '--algorithm': options.algorithm, '--digits': options.digits, '--period': options.period, '--counter': options.counter });
-  if (parameters.length > 0) throw new UsageError(`${parameters.join(', ')} cannot apply to a vault account (it keeps its own); they go with --secret`);
+  if (parameters.length > 0) throw new UsageError(`${parameters.join(', ')} cannot apply to a vault account (it keeps its own); ${parameters.length === 1 ? 'it goes' : 'they go'} with --secret`);
   if (options.recoveryCodes) {
     const codeOnly = given({ '--at': options.at, '--peek': options.peek });
     if (codeOnly.length > 0) throw new UsageError(`${codeOnly.join(', ')} cannot apply with --recovery-codes`);
