@@ -7,6 +7,11 @@ export interface CliIo {
   writeErr(text: string): void;
   /** All of standard input; a second read in one command is USAGE (`-` means standard input once). */
   readStdin(): Promise<string>;
+  /**
+   * The same standard input as bytes (an image for `scan -`), under the same once-only rule. Optional:
+   * an io that only has text (a test's) is read through readStdin.
+   */
+  readStdinBytes?(): Promise<Uint8Array>;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** True when a person can answer prompts (stdin and stderr are terminals). */
   readonly interactive: boolean;
@@ -15,14 +20,17 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // One guard for text and bytes: `--password-file - scan -` is two reads of one stream.
+  const stdin = onceOnly(async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  });
   return {
     writeOut: (text) => process.stdout.write(text),
     writeErr: (text) => process.stderr.write(text),
-    readStdin: onceOnly(async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    }),
+    readStdin: async () => (await stdin()).toString('utf8'),
+    readStdinBytes: stdin,
     env: process.env,
     interactive: process.stdin.isTTY && process.stderr.isTTY,
     prompt: (question, options = {}) => promptTerminal(question, options.hidden === true),
@@ -33,7 +41,7 @@ export function processIo(): CliIo {
  * Standard input can be read once: two `-` in one command (`--password-file - --uri -`) would give
  * the second one nothing, so the second read is a usage error instead.
  */
-export function onceOnly(read: () => Promise<string>): () => Promise<string> {
+export function onceOnly<T>(read: () => Promise<T>): () => Promise<T> {
   let used = false;
   return () => {
     if (used) return Promise.reject(new UsageError('standard input can be read only once per command: give "-" to one option or argument only'));

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../shared/errors.js';
@@ -9,6 +10,16 @@ const home = makeTempHome();
 const passwordFile = join(home, 'password.txt');
 const fixture = (name: string) => join(REPO_ROOT, 'main/enroll/qr/fixtures', name);
 const run = (args: string[], env: Record<string, string> = {}) => spawnCli(args, { home, env });
+/** The real binary with binary standard input (spawnCli's is text). */
+function runWithStdin(args: string[], input: Buffer): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'latchkey.js'), ...args], {
+    cwd: home,
+    input,
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] ?? '', HOME: home, LATCHKEY_HOME: join(home, 'latchkey') },
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
 
 beforeAll(async () => {
   writeFileSync(passwordFile, 'scan test password\n');
@@ -44,6 +55,17 @@ describe('latchkey scan', () => {
     const unchecked = await run(['scan', fixture('google-batch-1-of-3.png'), '--dry-run', '--json']);
     expect((JSON.parse(unchecked.stdout) as Preview).duplicatesChecked).toBe(false);
     expect(unchecked.stderr).toMatch(/latchkey: warning: duplicates were not checked against the vault/);
+  });
+
+  it('"-" reads the image from standard input, as bytes; a second "-" in the command is USAGE', () => {
+    const png = readFileSync(fixture('two-codes.png'));
+    const piped = runWithStdin(['scan', '-', '--dry-run', '--json'], png);
+    expect(piped.code).toBe(0);
+    expect((JSON.parse(piped.stdout) as { accounts: { label: string }[] }).accounts.map((a) => a.label).sort()).toEqual(['user1@example.com', 'user2@example.com']);
+    const twice = runWithStdin(['scan', '-', '-', '--dry-run'], png);
+    expect(twice.code).toBe(EXIT_CODES.USAGE);
+    expect(twice.stderr).toMatch(/^latchkey: USAGE: standard input can be read only once per command/);
+    expect(runWithStdin(['scan', '-', '--dry-run'], Buffer.alloc(0))).toMatchObject({ code: EXIT_CODES.QR_INVALID_IMAGE });
   });
 
   it('--show-secrets prints the secrets', async () => {

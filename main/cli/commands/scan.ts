@@ -5,6 +5,7 @@ import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import { readClipboard } from '../../service/index.js';
 import type { CliContext } from '../context.js';
 import { unlockForPreview } from '../dry-run.js';
+import type { CliIo } from '../io.js';
 import { accountJson, accountName, plural, printResult, printWarnings } from '../output.js';
 import { sourceName } from '../source-name.js';
 
@@ -20,7 +21,7 @@ export function registerScan(program: Command, context: CliContext): void {
   program
     .command('scan')
     .summary('add accounts from QR codes in images, on the screen or in the clipboard')
-    .argument('[files...]', 'image files (PNG, JPEG, WebP, BMP, GIF); every QR code in each is read')
+    .argument('[files...]', 'image files (PNG, JPEG, WebP, BMP, GIF; "-": an image on standard input); every QR code in each is read')
     .option('--screen', 'take a screenshot and read the QR codes on it', false)
     .option('--clipboard', 'read a QR image, or otpauth:// links, from the clipboard', false)
     .option('--dry-run', 'only show what would be added; writes nothing (duplicates are marked when a vault password source is given)', false)
@@ -36,7 +37,8 @@ Examples:
   $ latchkey scan ~/Downloads/github-2fa.png
   $ latchkey scan --screen
   $ latchkey scan export-1.png export-2.png export-3.png --dry-run --json
-  $ latchkey scan --clipboard`,
+  $ latchkey scan --clipboard
+  $ grim -g "$(slurp)" - | latchkey scan -`,
     )
     .action(async (files: string[], options: ScanOptions, cmd: Command) => {
       if (files.length === 0 && !options.screen && !options.clipboard) throw new UsageError('give image files, --screen or --clipboard (see latchkey scan --help)');
@@ -55,7 +57,9 @@ Examples:
       const { client } = connection;
       const showSecrets = options.showSecrets;
       for (const file of files) {
-        await attempt(file, () => client.call('enroll.decodeImage', { imageBase64: readImageFile(file).toString('base64'), source: sourceName(file, 256), showSecrets }));
+        // "-": the image on standard input, read here so that a second "-" is USAGE, not a failed image.
+        const image = file === '-' ? await readImageFromStdin(io) : undefined;
+        await attempt(file, () => client.call('enroll.decodeImage', { imageBase64: (image ?? readImageFile(file)).toString('base64'), source: sourceName(file, 256), showSecrets }));
       }
       if (options.screen) await attempt('screen', () => client.call('enroll.captureScreen', { showSecrets }));
       if (options.clipboard) {
@@ -97,6 +101,13 @@ Examples:
         ].join('\n'),
       );
     });
+}
+
+async function readImageFromStdin(io: CliIo): Promise<Buffer> {
+  const bytes = io.readStdinBytes === undefined ? Buffer.from(await io.readStdin(), 'utf8') : Buffer.from(await io.readStdinBytes());
+  if (bytes.length === 0) throw new LatchkeyError('QR_INVALID_IMAGE', 'standard input holds no image (scan - reads one from it)');
+  if (bytes.length > MAX_IMAGE_BYTES) throw new LatchkeyError('QR_IMAGE_TOO_LARGE', `the image on standard input is over ${String(MAX_IMAGE_BYTES / (1024 * 1024))} MiB`);
+  return bytes;
 }
 
 function readImageFile(path: string): Buffer {
