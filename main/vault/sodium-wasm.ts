@@ -30,7 +30,9 @@ export async function wasmSodium(): Promise<Sodium> {
     crypto_secretstream_xchacha20poly1305_init_push: (key) => sodium.crypto_secretstream_xchacha20poly1305_init_push(key),
     crypto_secretstream_xchacha20poly1305_push: (state, message, ad, tag) => sodium.crypto_secretstream_xchacha20poly1305_push(address(state), message, ad, tag),
     crypto_secretstream_xchacha20poly1305_init_pull: (header, key) => sodium.crypto_secretstream_xchacha20poly1305_init_pull(header, key),
-    crypto_secretstream_xchacha20poly1305_pull: (state, ciphertext, ad) => sodium.crypto_secretstream_xchacha20poly1305_pull(address(state), ciphertext, ad),
+    // libsodium.js throws on a chunk shorter than its tag instead of returning false: same answer as native.
+    crypto_secretstream_xchacha20poly1305_pull: (state, ciphertext, ad) =>
+      ciphertext.length < sodium.crypto_secretstream_xchacha20poly1305_ABYTES ? false : sodium.crypto_secretstream_xchacha20poly1305_pull(address(state), ciphertext, ad),
 
     secureCopy: (bytes) => new Uint8Array(bytes),
     release: (bytes) => {
