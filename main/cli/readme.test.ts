@@ -11,3 +11,14 @@ describe('README exit-code table', () => {
     expect(readme).toContain(`| ${String(exit)} | \`${code}\` |`);
   });
 });
+
+describe('README on running the CLI', () => {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+
+  it('says npx latchkey works from the project folder only (elsewhere npx asks the registry), or after npm link', () => {
+    const section = readme.slice(readme.indexOf('## The `latchkey` command'), readme.indexOf('```sh', readme.indexOf('## The `latchkey` command')));
+    expect(section).toMatch(/from the project folder/);
+    expect(section).toMatch(/npm registry/);
+    expect(section).toMatch(/`npm link` in the project folder/);
+  });
+});
