@@ -118,12 +118,30 @@ async function unlockRows(dir: string, sodium: Sodium): Promise<{ rows: BenchRow
   const createMs = await timed(async () => {
     kdf = (await createVault(path, PASSWORD, traced)).kdf;
   });
+  // Each unlock's own KDF time is recorded, so its overhead (everything but Argon2id: reading the
+  // header, the sidecar, opening SQLite, unwrapping, checking the manifest) is measured per unlock,
+  // which holds up on a busy machine where two separate medians would not.
+  let inside = 0;
+  const measured: VaultRuntime = {
+    ...runtime,
+    deriveKey: async (password, salt, params) => {
+      const derived = await deriveKey(password, salt, params);
+      inside += derived.ms;
+      return derived;
+    },
+  };
+  const overheads: number[] = [];
+  const kdfTimes: number[] = [];
   const unlocks = await repeat(5, async () => {
-    (await unlockVault(path, { password: PASSWORD }, runtime)).lock();
+    inside = 0;
+    const start = performance.now();
+    (await unlockVault(path, { password: PASSWORD }, measured)).lock();
+    overheads.push(performance.now() - start - inside);
+    kdfTimes.push(inside);
   });
   const unlockMs = median(unlocks);
   const kdfMs = sodium.backend === 'native' ? await nativeKdfMs(kdf) : (await wasmKdfMs(kdf)).inside;
-  const overhead = unlockMs - kdfMs;
+  const overhead = median(overheads);
   return {
     rows: [
       {
@@ -137,8 +155,8 @@ async function unlockRows(dir: string, sodium: Sodium): Promise<{ rows: BenchRow
         name: `unlock at the calibrated default (${label})`,
         figure: `${unlockMs.toFixed(0)} ms`,
         peer: `KDF alone ${kdfMs.toFixed(0)} ms`,
-        ratio: `${(unlockMs / kdfMs).toFixed(2)}×, +${overhead.toFixed(0)} ms`,
-        note: `median of 5 (${unlocks.map((ms) => ms.toFixed(0)).join(', ')} ms); target: KDF + ≤ 100 ms${sodium.backend === 'native' ? '' : '; KDF alone is its time inside the worker'}`,
+        ratio: `${(unlockMs / kdfMs).toFixed(2)}×; overhead ${overhead.toFixed(0)} ms`,
+        note: `medians of 5 (unlocks ${unlocks.map((ms) => ms.toFixed(0)).join(', ')} ms; KDF inside them ${kdfTimes.map((ms) => ms.toFixed(0)).join(', ')} ms); overhead = unlock − its own KDF time, target ≤ 100 ms${sodium.backend === 'native' ? '' : '; the worker start-up and wasm load count as overhead'}`,
       },
     ],
   };

@@ -396,7 +396,9 @@ export class VaultSession {
       const kek = await derivePasswordKey(this.runtime, password, slot.salt, { ops: slot.ops, mem: slot.mem });
       const master = unwrapMasterKey(this.runtime.sodium, this.header.meta.vaultId, slot, kek);
       this.runtime.sodium.memzero(kek);
-      if (master !== null && bytesEqual(master, keys.master)) {
+      const matches = master !== null && bytesEqual(master, keys.master);
+      if (master !== null) this.runtime.sodium.memzero(master);
+      if (matches) {
         clearFailures(this.path, this.vaultIdHex);
         return;
       }
