@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES } from './errors.js';
 import { vaultPasswordSchema as vaultPassword } from './wire.js';
 
 const path = z.string().min(1).max(4096);
@@ -21,8 +22,9 @@ export type BackupVerification = z.infer<typeof backupVerificationSchema>;
 export const backupChannels = {
   'backup.create': {
     /** `replace`: write over a file already at `path` (the CLI, after asking); refused otherwise. */
-    request: z.object({ path, password, vaultPassword, replace: z.boolean().default(false) }),
-    reply: z.object({ path: z.string(), accounts: z.number().int(), bytes: z.number().int(), sha256: z.string() }),
+    /** `skipDamaged`: write the accounts that open and name the damaged ones (`leftOut`); else VAULT_INTEGRITY naming them. */
+    request: z.object({ path, password, vaultPassword, replace: z.boolean().default(false), skipDamaged: z.boolean().default(false) }),
+    reply: z.object({ path: z.string(), accounts: z.number().int(), bytes: z.number().int(), sha256: z.string(), leftOut: z.array(z.string()) }),
   },
   'backup.verify': { request: z.object({ path, password }), reply: backupVerificationSchema },
   'backup.restore': {
@@ -33,6 +35,17 @@ export const backupChannels = {
   'backup.lastVerification': { request: z.object({}), reply: z.object({ verification: backupVerificationSchema.nullable() }) },
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
+/** The last automatic backup that failed (kept sealed in the vault until one succeeds or the folder changes). */
+export const autoBackupFailureSchema = z.object({
+  /** Unix seconds. */
+  at: z.number().int(),
+  folder: z.string(),
+  /** Why, in words. */
+  reason: z.string(),
+  code: z.enum(ERROR_CODES),
+});
+export type AutoBackupFailure = z.infer<typeof autoBackupFailureSchema>;
+
 export const autoBackupStatusSchema = z.object({
   enabled: z.boolean(),
   folder: z.string().optional(),
@@ -40,6 +53,9 @@ export const autoBackupStatusSchema = z.object({
   /** A change is waiting for the debounce to end. */
   pending: z.boolean(),
   last: z.object({ at: z.number().int(), file: z.string(), verified: z.boolean() }).nullable(),
+  /** The last attempt's failure; null once one succeeds. */
+  lastFailure: autoBackupFailureSchema.nullable(),
+  /** `lastFailure.reason`, kept for older readers. */
   lastError: z.string().nullable(),
 });
 export type AutoBackupStatus = z.infer<typeof autoBackupStatusSchema>;

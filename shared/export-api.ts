@@ -24,11 +24,16 @@ export const exportChannels = {
        * copy of the secrets (a fresh re-authentication, rate-limited like reveal).
        */
       vaultPassword,
+      /** Export the accounts that open and name the damaged ones (`leftOut`); else VAULT_INTEGRITY naming them. */
+      skipDamaged: z.boolean().default(false),
     }),
     reply: z.object({
       files: z.array(z.object({ suffix: z.string(), mime: z.string(), base64: z.string() })),
+      /** How many accounts the files hold. */
       accounts: z.number().int(),
       warnings: z.array(z.string()),
+      /** Ids of damaged accounts left out (with `skipDamaged`). */
+      leftOut: z.array(z.string()),
     }),
   },
   /**

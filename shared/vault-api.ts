@@ -122,6 +122,14 @@ export const vaultChannels = {
     reply: z.object({ removed: accountId, undoUntil: z.number().int().nullable() }),
   },
 
+  /**
+   * CLI only: deletes an account whose sealed fields no longer open (`vault verify` names it by id;
+   * no listing can show it). No undo, so the vault password again. NOT_FOUND if that account opens.
+   */
+  'accounts.removeDamaged': {
+    request: z.object({ id: accountId, vaultPassword }),
+    reply: z.object({ removed: accountId, fields: z.array(z.enum(['meta', 'seed', 'extra'])) }),
+  },
   /** Puts the last removed account back where it was; NOT_FOUND once the undo window has passed. */
   'accounts.undoRemove': { request: z.object({ id: accountId }), reply: z.object({ account: accountViewSchema }) },
   /**

@@ -53,6 +53,23 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
   };
   const program = buildProgram({ io, connect });
 
+  let code = await runProgram(program, argv, io, json, () => internalError);
+  // A change made by this command is backed up now if automatic backups are on: no timer outlives us.
+  // A backup that fails makes the command fail too (the change itself is saved; the message says so).
+  for (const service of services) {
+    try {
+      await service.flush();
+    } catch (error) {
+      const info = error instanceof LatchkeyError ? error.toInfo() : { code: 'IO_ERROR' as const, message: 'the change was saved, but the automatic backup failed' };
+      if (code === 0) code = printError(io, json, info);
+      else io.writeErr(`latchkey: warning: ${info.message}\n`);
+    }
+  }
+  for (const service of services) service.lock();
+  return code;
+}
+
+async function runProgram(program: Command, argv: readonly string[], io: CliIo, json: boolean, internalError: () => unknown): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
@@ -64,17 +81,13 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
       return printError(io, json, { code: 'USAGE', message: error.message.replace(/^error: /, '') });
     }
     if (error instanceof LatchkeyError) {
-      if (error.code === 'INTERNAL') reportBug(io, internalError);
+      if (error.code === 'INTERNAL') reportBug(io, internalError());
       const exitCode = printError(io, json, error.toInfo());
       if (!json && error instanceof NotedError) for (const note of error.notes) io.writeErr(`latchkey: ${note}\n`);
       return exitCode;
     }
     reportBug(io, error);
     return printError(io, json, { code: 'INTERNAL', message: 'an unexpected internal error occurred' });
-  } finally {
-    // A change made by this command is backed up now if automatic backups are on: no timer outlives us.
-    for (const service of services) await service.flush().catch(() => undefined);
-    for (const service of services) service.lock();
   }
 }
 

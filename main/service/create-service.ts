@@ -11,6 +11,7 @@ import { accountHandlers } from './handlers/accounts.js';
 import { autoBackupHandlers } from './handlers/auto-backup.js';
 import { backupHandlers } from './handlers/backup.js';
 import { codePreviewHandlers } from './handlers/code-preview.js';
+import { damagedRowHandlers } from './handlers/damaged-rows.js';
 import { enrollHandlers } from './handlers/enroll.js';
 import { exportHandlers } from './handlers/export.js';
 import { importHandlers } from './handlers/import.js';
@@ -100,6 +101,7 @@ const CHANGES_ACCOUNTS: ReadonlySet<string> = new Set([
   'accounts.add',
   'accounts.update',
   'accounts.remove',
+  'accounts.removeDamaged',
   'accounts.undoRemove',
   'accounts.reorder',
   'accounts.nextHotp',
@@ -157,6 +159,7 @@ export function createService(deps: ServiceDeps): Service {
     ...vaultHandlers(host, deps.prompts),
     ...accountHandlers(host, deps.clock, clipboard, undo),
     ...codePreviewHandlers(host, deps.clock),
+    ...damagedRowHandlers(host),
     ...enrollHandlers(host, deps.capture, deps.prompts),
     ...importHandlers(host),
     'op.cancel': ({ opId }) => ({ cancelled: operations.cancel(opId) }),

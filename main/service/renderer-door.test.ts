@@ -43,6 +43,7 @@ describe('the renderer door', () => {
     const notServed = CHANNELS.filter((channel) => !(RENDERER_CHANNELS as readonly string[]).includes(channel)).sort();
     expect(notServed).toEqual([
       'accounts.nextHotp',
+      'accounts.removeDamaged',
       'backup.auto.configure',
       'backup.create',
       'backup.lastVerification',

@@ -15,6 +15,6 @@ export { inspectVaultFile } from './vault-file.js';
 export { VaultError } from './vault-error.js';
 export { VaultSession } from './vault-session.js';
 export type { AccountPatch, DamagedRow, Listing, SlotInfo, VerifyReport } from './vault-session.js';
-export { putBackAccount, removeAccountKeeping } from './removal.js';
+export { putBackAccount, removeAccountKeeping, removeDamagedAccount } from './removal.js';
 export type { RemovedAccount } from './removal.js';
 export { passwordBytes } from './password.js';

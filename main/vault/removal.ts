@@ -43,6 +43,29 @@ export function removeAccountKeeping(session: VaultSession, id: string): Removed
 }
 
 /**
+ * Deletes a damaged account by id: one with a sealed field (label, seed, note) that no longer opens,
+ * which no listing can show by name and no backup can hold. Returns the fields that failed. An account
+ * that opens whole is refused (it is removed the ordinary way, with its undo); nothing is kept.
+ */
+export function removeDamagedAccount(session: VaultSession, id: string): ('meta' | 'seed' | 'extra')[] {
+  const { db, write } = session.internals();
+  const ctx = sealContextOf(session);
+  const failed: ('meta' | 'seed' | 'extra')[] = [];
+  write(() => {
+    const row = /^[0-9a-f]{32}$/.test(id) ? (db.prepare('SELECT * FROM entries WHERE id = ?').get(fromHex(id)) as EntryRow | undefined) : undefined;
+    if (row === undefined) throw new VaultError('NOT_FOUND', 'no account with that id', { id });
+    if (openMeta(ctx, row, id) === null) failed.push('meta');
+    const seed = openSeed(ctx, row);
+    if (seed === null) failed.push('seed');
+    else seed.fill(0);
+    if (openExtra(ctx, row) === null) failed.push('extra');
+    if (failed.length === 0) throw new VaultError('NOT_FOUND', 'no damaged account has that id (that account opens: remove it the ordinary way)', { id });
+    db.prepare('DELETE FROM entries WHERE id = ?').run(row.id);
+  });
+  return failed;
+}
+
+/**
  * Puts a removed account back with its id, at its position (later rows move down one), sealed at
  * rev+1: an old copy of the row from before the removal can't be swapped in and pass the manifest.
  */

@@ -5,11 +5,13 @@ import { writeNewFile } from '../../service/index.js';
 import type { CliContext } from '../context.js';
 import { plural, printResult, printWarnings } from '../output.js';
 import { promptNewPassword, readSecretFile } from '../credential-source.js';
+import { leftOutLine, SKIP_DAMAGED_OPTION } from './backup/register-backup.js';
 
 interface ExportOptions {
   readonly format: ExportFormat;
   readonly iUnderstandThisIsPlaintext: boolean;
   readonly transferPasswordFile?: string;
+  readonly skipDamaged: boolean;
 }
 
 export function registerExport(program: Command, context: CliContext): void {
@@ -22,12 +24,15 @@ export function registerExport(program: Command, context: CliContext): void {
     .addOption(new Option('--format <format>', 'otpauth-list, aegis, google-qr (PNG per 10 accounts), html (printable QR sheet) or transfer (encrypted block to paste)').choices(EXPORT_FORMATS).default('otpauth-list'))
     .option('--i-understand-this-is-plaintext', 'confirm that the file will hold every secret in the clear', false)
     .option('--transfer-password-file <file>', "the transfer block's own password")
+    .option(...SKIP_DAMAGED_OPTION)
     .addHelpText(
       'after',
       `
 Every format but "transfer" writes the secrets in the clear and needs --i-understand-this-is-plaintext.
 Keep such a file off cloud folders and delete it when done. A transfer block is imported on the other
-machine with \`latchkey import BLOCK.txt\` (or pasted in the app).
+machine with \`latchkey import BLOCK.txt\` (or pasted in the app). An account that no longer opens
+(see \`latchkey vault verify\`) can't be exported: the export fails naming its id, unless
+--skip-damaged leaves it out. The count printed is what the files hold.
 
 Examples:
   $ latchkey export accounts.txt --i-understand-this-is-plaintext
@@ -63,8 +68,9 @@ Examples:
         ...(ids === undefined ? {} : { ids }),
         ...(password === undefined ? {} : { password }),
         vaultPassword: await connection.vaultPassword(),
+        skipDamaged: options.skipDamaged,
       });
-      printWarnings(io, result.warnings);
+      printWarnings(io, [...result.warnings, ...(result.leftOut.length === 0 ? [] : [leftOutLine(result.leftOut)])]);
       const written: string[] = [];
       for (const exported of result.files) {
         const bytes = Buffer.from(exported.base64, 'base64');

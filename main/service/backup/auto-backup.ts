@@ -1,9 +1,13 @@
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import type { AutoBackupStatus } from '../../../shared/backup-api.js';
+import { autoBackupFailureSchema as failureSchema, type AutoBackupFailure, type AutoBackupStatus } from '../../../shared/backup-api.js';
+import { LatchkeyError } from '../../../shared/errors.js';
+import { errnoCodeOf, ioErrorOf } from '../fs-words.js';
 import type { Clock } from '../handler-types.js';
 import type { VaultHost } from '../vault-host.js';
+import { leftOutWarning } from './backup-entries.js';
 import { createBackup, verifyBackup } from './backup-operations.js';
 
 /** Timers, injected so tests move time by hand. */
@@ -23,11 +27,45 @@ export const DEBOUNCE_MS = 60_000;
 export const DAY_MS = 24 * 60 * 60 * 1000;
 const SETTINGS = 'auto-backup-settings';
 const LAST = 'auto-backup-last';
+/** The last failure, sealed like the rest, so a later process (every CLI command is one) sees it too. */
+const FAILURE = 'auto-backup-failure';
 const FILE_NAME = /^latchkey-\d{8}T\d{6}Z\.lkbak$/;
 
 /** Kept sealed in the vault (the backup password too: it is only as safe as the vault, by design). */
 const settingsSchema = z.object({ folder: z.string(), password: z.string(), keep: z.number().int() });
 const lastSchema = z.object({ at: z.number().int(), file: z.string(), verified: z.boolean() });
+
+/**
+ * mkdir -p, one level at a time: Node's own recursive mkdir never returns on some paths (under /proc
+ * it retries ENOENT forever), so each missing folder is made alone, parents first, each 0700.
+ */
+function makeFolders(folder: string): void {
+  const missing: string[] = [];
+  for (let current = resolve(folder); !existsSync(current); current = dirname(current)) {
+    missing.unshift(current);
+    if (dirname(current) === current) break;
+  }
+  for (const path of missing) mkdirSync(path, { mode: 0o700 });
+}
+
+/** Makes the backup folder (0700) if it is missing, and proves a file can be made in it; else IO_ERROR in words. */
+export function prepareBackupFolder(folder: string): void {
+  try {
+    makeFolders(folder);
+  } catch (error) {
+    const code = errnoCodeOf(error);
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new LatchkeyError('IO_ERROR', `cannot use ${folder} for backups: it is a file, not a folder`, { errno: code });
+    throw ioErrorOf(`cannot create the backup folder ${folder}`, error);
+  }
+  if (!statSync(folder).isDirectory()) throw new LatchkeyError('IO_ERROR', `cannot use ${folder} for backups: it is a file, not a folder`);
+  const probe = join(folder, `.latchkey-probe-${randomBytes(4).toString('hex')}`);
+  try {
+    closeSync(openSync(probe, 'wx', 0o600));
+  } catch (error) {
+    throw ioErrorOf(`cannot write in the backup folder ${folder}`, error);
+  }
+  rmSync(probe, { force: true });
+}
 
 /**
  * Automatic backups: off until a folder and a backup password are set; then a backup after changes
@@ -38,7 +76,8 @@ export class AutoBackup {
   private debounce: unknown;
   private dailyTimer: unknown;
   private pending = false;
-  private lastError: string | null = null;
+  /** The last failure when it could not be sealed into the vault (a full disk, an untrusted vault). */
+  private unsealedFailure: AutoBackupFailure | null = null;
 
   constructor(
     private readonly host: VaultHost,
@@ -56,8 +95,21 @@ export class AutoBackup {
     });
   }
 
+  /**
+   * Turns them on: the folder is made (0700) when missing and a file must be creatable in it, else
+   * IO_ERROR and nothing changes. A new folder starts a new history: the last backup and the last
+   * failure (both about the old folder) are forgotten.
+   */
   configure(settings: z.infer<typeof settingsSchema>): AutoBackupStatus {
-    this.host.session().putRecord(SETTINGS, settings);
+    prepareBackupFolder(settings.folder);
+    const session = this.host.session();
+    const previous = this.settings();
+    session.putRecord(SETTINGS, settings);
+    if (previous?.folder !== settings.folder) {
+      session.putRecord(LAST, null);
+      session.putRecord(FAILURE, null);
+      this.unsealedFailure = null;
+    }
     this.scheduleDaily();
     return this.status();
   }
@@ -78,47 +130,92 @@ export class AutoBackup {
     }, DEBOUNCE_MS);
   }
 
-  /** Runs a waiting backup now (the CLI does this before it exits). */
+  /**
+   * Runs a waiting backup now (the CLI does this before it exits). A failure is recorded, then thrown:
+   * the command whose change asked for the backup must not report success.
+   */
   async flush(): Promise<void> {
-    if (this.pending) await this.run();
+    if (!this.pending) return;
+    const { failure } = await this.attempt();
+    if (failure !== undefined) throw new LatchkeyError(failure.code, `the change was saved, but the automatic backup failed: ${failure.message}`, failure.details);
   }
 
+  /** A backup now, when asked for (`backup auto --run`, "Back up now"): a failure is recorded, then thrown. */
+  async runRequested(): Promise<AutoBackupStatus> {
+    if (this.settings() === undefined) throw new LatchkeyError('USAGE', 'automatic backups are off: turn them on with a folder first');
+    const { status, failure } = await this.attempt();
+    if (failure !== undefined) throw new LatchkeyError(failure.code, `the backup failed: ${failure.message}`, failure.details);
+    return status;
+  }
+
+  /** A backup from a timer (after changes, daily): the outcome is only recorded, for the status to show. */
   async run(): Promise<AutoBackupStatus> {
+    return (await this.attempt()).status;
+  }
+
+  private async attempt(): Promise<{ status: AutoBackupStatus; failure?: LatchkeyError }> {
     const settings = this.settings();
     if (this.debounce !== undefined) this.timers.clearTimeout(this.debounce);
     this.debounce = undefined;
     this.pending = false;
-    if (settings === undefined) return this.status();
+    if (settings === undefined) return { status: this.status() };
+    let failure: LatchkeyError | undefined;
     await this.host.serialized(async () => {
       const session = this.host.session();
       const runtime = await this.host.runtime();
       const now = this.clock.now();
       const file = join(settings.folder, `latchkey-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.lkbak`);
       try {
-        await createBackup(session, runtime, file, settings.password, this.app, false);
+        const leftOut: string[] = [];
+        // Damaged accounts can't be copied: the backup holds the rest, and the failure names them.
+        await createBackup(session, runtime, file, settings.password, this.app, false, { skipDamaged: true, leftOut });
         const verification = await verifyBackup(session, runtime, file, settings.password, now);
         const verified = verification.onlyInBackup.length === 0 && verification.onlyInVault.length === 0 && verification.differing.length === 0;
         session.putRecord(LAST, { at: Math.floor(now / 1000), file, verified });
         this.prune(settings.folder, settings.keep);
-        this.lastError = verified ? null : 'the backup just written does not match the vault';
+        if (!verified) failure = new LatchkeyError('BACKUP_INTEGRITY', `${file} does not match the vault after writing it`);
+        else if (leftOut.length > 0) failure = new LatchkeyError('VAULT_INTEGRITY', `${file} ${leftOutWarning(leftOut)}; remove them by id (latchkey remove ID)`, { table: 'entries', ids: leftOut.join(',') });
       } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
+        failure = ioErrorOf(`cannot write a backup in ${settings.folder}`, error);
       }
+      this.record(now, settings.folder, failure);
     });
     this.scheduleDaily();
-    return this.status();
+    return { status: this.status(), ...(failure === undefined ? {} : { failure }) };
+  }
+
+  /** Seals the outcome (a failure, or none since the last success); in memory only if the vault can't be written. */
+  private record(now: number, folder: string, failure: LatchkeyError | undefined): void {
+    const entry: AutoBackupFailure | null = failure === undefined ? null : { at: Math.floor(now / 1000), folder, reason: failure.message, code: failure.code };
+    this.unsealedFailure = null;
+    try {
+      this.host.session().putRecord(FAILURE, entry);
+    } catch {
+      this.unsealedFailure = entry;
+    }
   }
 
   status(): AutoBackupStatus {
     const settings = this.settings();
     const last = lastSchema.safeParse(this.host.session().getRecord(LAST));
+    const lastFailure = this.unsealedFailure ?? this.sealedFailure();
     return {
       enabled: settings !== undefined,
       ...(settings === undefined ? {} : { folder: settings.folder, keep: settings.keep }),
       pending: this.pending,
       last: last.success ? last.data : null,
-      lastError: this.lastError,
+      lastFailure,
+      lastError: lastFailure?.reason ?? null,
     };
+  }
+
+  private sealedFailure(): AutoBackupFailure | null {
+    try {
+      const parsed = failureSchema.safeParse(this.host.session().getRecord(FAILURE));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
   }
 
   private settings(): z.infer<typeof settingsSchema> | undefined {

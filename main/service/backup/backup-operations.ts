@@ -1,7 +1,8 @@
 import type { BackupVerification } from '../../../shared/backup-api.js';
 import { createCodeGenerator } from '../../otp/index.js';
 import { KDF_DEFAULT, passwordBytes, type VaultRuntime, type VaultSession } from '../../vault/index.js';
-import { accountOfEntry, backupEntriesOf } from './backup-entries.js';
+import { LatchkeyError } from '../../../shared/errors.js';
+import { accountOfEntry, backupEntriesOf, type DamagedRowPolicy } from './backup-entries.js';
 import { openBackupFile, readEntries, writeBackupFile } from './backup-file.js';
 
 export const VERIFICATION_RECORD = 'backup-verification';
@@ -10,9 +11,12 @@ function backupCrypto(runtime: VaultRuntime) {
   return { sodium: runtime.sodium, deriveKey: runtime.deriveKey, kdf: runtime.kdf === 'calibrate' ? KDF_DEFAULT : runtime.kdf };
 }
 
-/** Writes a new backup file (0600); one already at `path` is replaced only when `replace` says so. */
-export async function createBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, app: string, replace: boolean) {
-  return writeBackupFile(path, backupEntriesOf(session), { ...backupCrypto(runtime), password: passwordBytes(password), app, replace });
+/**
+ * Writes a new backup file (0600); one already at `path` is replaced only when `replace` says so.
+ * Damaged accounts stop it before the file is in place, unless the policy says to leave them out.
+ */
+export async function createBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, app: string, replace: boolean, damaged: DamagedRowPolicy = {}) {
+  return writeBackupFile(path, backupEntriesOf(session, undefined, damaged), { ...backupCrypto(runtime), password: passwordBytes(password), app, replace });
 }
 
 /**
@@ -23,12 +27,18 @@ export async function createBackup(session: VaultSession, runtime: VaultRuntime,
 export async function verifyBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, nowMs: number): Promise<BackupVerification> {
   const opened = await openBackupFile(path, passwordBytes(password), backupCrypto(runtime));
   const name = (a: { issuer: string; label: string }) => (a.issuer === '' ? a.label : `${a.issuer} (${a.label})`);
-  const vault = new Map(
-    session.list().accounts.map((meta) => [
-      session.withSecret(meta.id, (secret) => session.duplicateKey(meta.type, secret)),
-      { name: name(meta), code: session.withSecret(meta.id, (secret) => createCodeGenerator(meta, secret).codeAt(nowMs).code) },
-    ]),
-  );
+  const vault = new Map<string, { name: string; code: string }>();
+  for (const meta of session.list().accounts) {
+    try {
+      vault.set(session.withSecret(meta.id, (secret) => session.duplicateKey(meta.type, secret)), {
+        name: name(meta),
+        code: session.withSecret(meta.id, (secret) => createCodeGenerator(meta, secret).codeAt(nowMs).code),
+      });
+    } catch (error) {
+      // A damaged account can be in no backup: `vault verify` names it, and the backup said it left it out.
+      if (!(error instanceof LatchkeyError) || error.code !== 'VAULT_INTEGRITY') throw error;
+    }
+  }
   const seen = new Set<string>();
   const result = { backupAccounts: 0, matching: 0, onlyInBackup: [] as string[], differing: [] as string[] };
   const { sha256 } = readEntries(opened, (entry) => {

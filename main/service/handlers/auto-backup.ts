@@ -31,6 +31,7 @@ export function autoBackupHandlers(host: VaultHost, auto: AutoBackup, prompts: U
     },
     'backup.auto.disable': () => auto.disable(),
     'backup.auto.status': () => auto.status(),
-    'backup.auto.run': () => auto.run(),
+    // Asked for by the user: a backup that fails is an error, not a status to read later.
+    'backup.auto.run': () => auto.runRequested(),
   };
 }

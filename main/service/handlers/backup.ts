@@ -11,9 +11,12 @@ type BackupChannel = 'backup.create' | 'backup.verify' | 'backup.restore' | 'bac
 export function backupHandlers(host: VaultHost, clock: Clock, app: string): HandlersFor<BackupChannel> {
   return {
     // A backup is a copy of every secret: the vault password again, like reveal.
-    'backup.create': async ({ path, password, vaultPassword, replace }) => {
+    'backup.create': async ({ path, password, vaultPassword, replace, skipDamaged }) => {
       await assertStrongPassword(password, 'backup');
-      return afterReauth(host, vaultPassword, async (session) => ({ path, ...(await createBackup(session, await host.runtime(), path, password, app, replace)) }));
+      return afterReauth(host, vaultPassword, async (session) => {
+        const leftOut: string[] = [];
+        return { path, ...(await createBackup(session, await host.runtime(), path, password, app, replace, { skipDamaged, leftOut })), leftOut };
+      });
     },
     'backup.verify': ({ path, password }) => host.serialized(async () => verifyBackup(host.session(), await host.runtime(), path, password, clock.now())),
     'backup.restore': ({ path, password, mode, vaultPassword }) => {

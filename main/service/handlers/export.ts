@@ -7,7 +7,7 @@ import { exportAegis, exportGoogleQr, exportHtmlSheet, exportOtpauthList, type E
 import { backupBytes, newBackupHeader, type SeededEntry } from '../../formats/latchkey-backup/index.js';
 import { formatTransferBlock } from '../../formats/latchkey-transfer/index.js';
 import { KDF_DEFAULT, passwordBytes, type VaultSession } from '../../vault/index.js';
-import { accountOfSeededEntry, backupEntriesOf, zeroSeeds } from '../backup/backup-entries.js';
+import { accountOfSeededEntry, backupEntriesOf, leftOutWarning, zeroSeeds } from '../backup/backup-entries.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
 import { assertStrongPassword } from '../password-policy.js';
 import { afterReauth } from '../reauth.js';
@@ -25,13 +25,15 @@ const SUGGESTED_SUFFIX: Record<ExportFormat, string> = { 'otpauth-list': '.txt',
  * them in main and answers with their names only.
  */
 export function exportHandlers(host: VaultHost, clock: Clock, app: string, prompts: UserPrompts | undefined): HandlersFor<'export.create' | 'export.save'> {
-  async function produce(session: VaultSession, format: ExportFormat, ids: readonly string[] | undefined, transferPassword: string | undefined) {
-    const entries = [...backupEntriesOf(session, ids)];
+  /** Damaged accounts stop an export (VAULT_INTEGRITY naming them) unless `skipDamaged`: then `leftOut` names them. */
+  async function produce(session: VaultSession, format: ExportFormat, ids: readonly string[] | undefined, transferPassword: string | undefined, skipDamaged: boolean) {
+    const leftOut: string[] = [];
+    const entries = [...backupEntriesOf(session, ids, { skipDamaged, leftOut })];
     try {
-      if (ids !== undefined && entries.length !== new Set(ids).size) throw new LatchkeyError('NOT_FOUND', 'some of the chosen accounts are not in the vault');
+      if (ids !== undefined && entries.length + leftOut.length !== new Set(ids).size) throw new LatchkeyError('NOT_FOUND', 'some of the chosen accounts are not in the vault');
       const result = await exportOf(entries, format, transferPassword);
       // What the files hold, not what was asked for: a format may leave some out (each named in a warning).
-      return { result, accounts: result.written };
+      return { result, accounts: result.written, leftOut };
     } finally {
       // The seeds were bytes all the way; what the export made of them is the caller's to write.
       zeroSeeds(entries);
@@ -69,17 +71,18 @@ export function exportHandlers(host: VaultHost, clock: Clock, app: string, promp
   }
 
   return {
-    'export.create': async ({ format, ids, confirmPlaintext, password, vaultPassword }) => {
+    'export.create': async ({ format, ids, confirmPlaintext, password, vaultPassword, skipDamaged }) => {
       confirmed(format, confirmPlaintext);
       // A new password for a copy of secrets: the same rule as the vault's (PASSWORD_REJECTED).
       if (format === 'transfer' && password !== undefined) await assertStrongPassword(password, 'transfer');
       // Rate-limited like reveal, and before anything is read or produced.
       return afterReauth(host, vaultPassword, async (session) => {
-        const { result, accounts } = await produce(session, format, ids, password);
+        const { result, accounts, leftOut } = await produce(session, format, ids, password, skipDamaged);
         return {
           files: result.files.map((file) => ({ suffix: file.suffix, mime: file.mime, base64: Buffer.from(file.bytes).toString('base64') })),
           accounts,
           warnings: [...result.warnings],
+          leftOut,
         };
       });
     },
@@ -89,7 +92,8 @@ export function exportHandlers(host: VaultHost, clock: Clock, app: string, promp
       return afterReauth(host, vaultPassword, async (session) => {
         const chosen = await prompts.pickPath({ purpose: 'export', kind: 'save-file', suggestedName: `latchkey-export${SUGGESTED_SUFFIX[format]}` });
         if (chosen === undefined) throw new LatchkeyError('CANCELLED', 'no file was chosen; nothing was exported');
-        const { result, accounts } = await produce(session, format, undefined, undefined);
+        // The app has no way to name a damaged account: it exports the rest and says which were left out.
+        const { result, accounts, leftOut } = await produce(session, format, undefined, undefined, true);
         const names: string[] = [];
         for (const file of result.files) {
           // Several files (Google's QR batches) share the chosen name, each with its own suffix.
@@ -97,7 +101,7 @@ export function exportHandlers(host: VaultHost, clock: Clock, app: string, promp
           writeNewFile(target, (append) => { append(file.bytes); }, { replace: false });
           names.push(basename(target));
         }
-        return { files: names, accounts, warnings: [...result.warnings] };
+        return { files: names, accounts, warnings: [...result.warnings, ...(leftOut.length === 0 ? [] : [leftOutWarning(leftOut)])] };
       });
     },
   };

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { LatchkeyClient } from '../../../../shared/client.js';
+import type { AutoBackupStatus } from '../../../../shared/backup-api.js';
 import { LatchkeyError, UsageError } from '../../../../shared/errors.js';
 import type { CliContext } from '../../context.js';
 import type { CliIo } from '../../io.js';
@@ -13,6 +14,7 @@ interface BackupPasswordOption {
 }
 
 const BACKUP_PASSWORD_OPTION = ['--backup-password-file <file>', "the backup's own password, from the file's first line (asked at a terminal otherwise)"] as const;
+export const SKIP_DAMAGED_OPTION = ['--skip-damaged', 'leave out accounts that no longer open (named on stderr) instead of failing', false] as const;
 
 export function registerBackup(program: Command, context: CliContext): void {
   const { io } = context;
@@ -23,15 +25,17 @@ export function registerBackup(program: Command, context: CliContext): void {
     .summary('write an encrypted backup of every account')
     .argument('<file>', 'where to write it (e.g. ~/backups/latchkey.lkbak)')
     .option(...BACKUP_PASSWORD_OPTION)
-    .addHelpText('after', '\nThe backup has its own password, independent of the vault password; the vault password is\nchecked again, since a backup is a copy of every secret. A file already there is replaced only\nafter you confirm (or with --yes).\n\nExample:\n  $ latchkey backup create ~/backups/latchkey.lkbak --backup-password-file bk.txt')
-    .action(async (file: string, options: BackupPasswordOption, cmd: Command) => {
+    .option(...SKIP_DAMAGED_OPTION)
+    .addHelpText('after', '\nThe backup has its own password, independent of the vault password; the vault password is\nchecked again, since a backup is a copy of every secret. A file already there is replaced only\nafter you confirm (or with --yes). An account that no longer opens (see `latchkey vault verify`) cannot\nbe copied: the backup fails naming its id, unless --skip-damaged leaves it out.\n\nExample:\n  $ latchkey backup create ~/backups/latchkey.lkbak --backup-password-file bk.txt')
+    .action(async (file: string, options: BackupPasswordOption & { skipDamaged: boolean }, cmd: Command) => {
       const connection = context.connect(cmd);
       await connection.unlock();
       const path = resolve(file);
       const replace = existsSync(path) && (await confirmReplace(io, connection.globals.yes, file));
       const password = await backupPassword(io, options, connection.client);
       // A backup is a copy of every secret: the service asks for the vault password again.
-      const created = await connection.client.call('backup.create', { path, password, vaultPassword: await connection.vaultPassword(), replace });
+      const created = await connection.client.call('backup.create', { path, password, vaultPassword: await connection.vaultPassword(), replace, skipDamaged: options.skipDamaged });
+      printWarnings(io, created.leftOut.length === 0 ? [] : [leftOutLine(created.leftOut)]);
       printResult(io, connection.globals.json, created, () => `Wrote ${plural(created.accounts, 'account')} to ${created.path} (${String(created.bytes)} bytes, SHA-256 ${created.sha256.slice(0, 16)}…).`);
     });
 
@@ -105,7 +109,7 @@ function registerAuto(backup: Command, context: CliContext): void {
   backup
     .command('auto')
     .summary('automatic backups: after changes and daily, verified, newest N kept')
-    .option('--folder <dir>', 'turn them on, writing to this folder')
+    .option('--folder <dir>', 'turn them on, writing to this folder (made, mode 0700, when missing)')
     .option('--keep <n>', 'how many to keep (default 10)')
     .option(...BACKUP_PASSWORD_OPTION)
     .option('--off', 'turn them off', false)
@@ -113,8 +117,11 @@ function registerAuto(backup: Command, context: CliContext): void {
     .addHelpText(
       'after',
       `
-Without options, shows the status. The backup password is kept sealed in the vault. The app backs up
-a minute after changes and daily; a CLI command that changes accounts backs up before it exits.
+Without options, shows the status, with the last failure (when, why) if the last attempt failed.
+The backup password is kept sealed in the vault. The app backs up a minute after changes and daily;
+a CLI command that changes accounts backs up before it exits, and fails (IO_ERROR and the like,
+"the change was saved, but the automatic backup failed: …") when that backup fails. --folder
+refuses a folder that can't be made or written (IO_ERROR); --run exits non-zero when the backup fails.
 
 Examples:
   $ latchkey backup auto --folder ~/Backups/latchkey --backup-password-file bk.txt --keep 20
@@ -133,16 +140,24 @@ Examples:
         const password = await backupPassword(io, options, client);
         status = await client.call('backup.auto.configure', { folder: resolve(options.folder), password, vaultPassword: await connection.vaultPassword(), keep });
       } else status = await client.call(options.run ? 'backup.auto.run' : 'backup.auto.status', {});
-      printResult(io, connection.globals.json, status, () =>
-        status.enabled
-          ? [
-              `Automatic backups are on: ${status.folder ?? ''} (keeping ${String(status.keep ?? 10)}).`,
-              status.last === null ? 'None made yet.' : `Last: ${new Date(status.last.at * 1000).toISOString()} ${status.last.verified ? '(verified)' : '(NOT verified)'} ${status.last.file}`,
-              ...(status.lastError === null ? [] : [`Last error: ${status.lastError}`]),
-            ].join('\n')
-          : 'Automatic backups are off.',
-      );
+      printResult(io, connection.globals.json, status, () => autoBackupLines(status).join('\n'));
     });
+}
+
+/** The stderr line of a copy that left damaged accounts out (--skip-damaged). */
+export function leftOutLine(ids: readonly string[]): string {
+  return `left out ${plural(ids.length, 'damaged account')} that no longer open${ids.length === 1 ? 's' : ''}: ${ids.join(', ')} (remove with \`latchkey remove ID\`)`;
+}
+
+/** What `backup auto` and `vault status` say about automatic backups. */
+export function autoBackupLines(status: AutoBackupStatus): string[] {
+  if (!status.enabled) return ['Automatic backups are off.'];
+  const when = (at: number) => new Date(at * 1000).toISOString();
+  return [
+    `Automatic backups are on: ${status.folder ?? ''} (keeping ${String(status.keep ?? 10)}).`,
+    status.last === null ? 'None made yet.' : `Last: ${when(status.last.at)} ${status.last.verified ? '(verified)' : '(NOT verified)'} ${status.last.file}`,
+    ...(status.lastFailure === null ? [] : [`Last failure: ${when(status.lastFailure.at)}: ${status.lastFailure.reason}`]),
+  ];
 }
 
 /**

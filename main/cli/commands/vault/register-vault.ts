@@ -2,13 +2,68 @@ import type { Command } from 'commander';
 import { LatchkeyError } from '../../../../shared/errors.js';
 import { offerNewRecoveryKey, type CliContext } from '../../context.js';
 import { readNewSecret } from '../../credential-source.js';
+import { autoBackupLines } from '../backup/register-backup.js';
 import { plural, printResult } from '../../output.js';
 
 const MiB = 1024 * 1024;
 
+/** How the vault is kept (README "The vault"; SECURITY-NOTES). */
+const VAULT_BACKEND = { storage: 'SQLite (one file)', cipher: 'XChaCha20-Poly1305 (libsodium)', kdf: 'Argon2id' } as const;
+
 export function registerVault(program: Command, context: CliContext): void {
   const vault = program.command('vault').summary('manage the vault: password, verification, slots, recovery key').description('Manage the vault.');
   const { io } = context;
+
+  vault
+    .command('status')
+    .summary('what the vault is: backend, key slots and their KDF, manifest, automatic backups, last backup')
+    .addHelpText(
+      'after',
+      `
+Unlocks the vault (nothing is written). The last automatic backup that failed is shown with when and
+why; a vault whose manifest does not match its rows, or with damaged accounts, says so.
+
+Examples:
+  $ latchkey vault status
+  $ latchkey vault status --json`,
+    )
+    .action(async (_options: unknown, cmd: Command) => {
+      const connection = context.connect(cmd);
+      await connection.unlock();
+      const { client } = connection;
+      const status = await client.call('vault.status', {});
+      const { slots } = await client.call('vault.slots', {});
+      const { damaged } = await client.call('accounts.list', {});
+      const autoBackup = await client.call('backup.auto.status', {});
+      const { verification } = await client.call('backup.lastVerification', {});
+      const damagedIds = [...new Set(damaged.map((row) => row.id))];
+      const report = {
+        path: status.path,
+        backend: VAULT_BACKEND,
+        unlockedBy: status.unlockedBy ?? null,
+        accounts: status.accounts ?? 0,
+        damaged: damagedIds,
+        manifest: status.manifest ?? 'ok',
+        slots,
+        autoBackup,
+        lastVerification: verification,
+      };
+      const kdfText = (kdf: { ops: number; mem: number }) => `Argon2id, ${plural(kdf.ops, 'pass', 'passes')}, ${String(kdf.mem / MiB)} MiB`;
+      printResult(io, connection.globals.json, report, () =>
+        [
+          `Vault:     ${report.path}`,
+          `Backend:   ${VAULT_BACKEND.storage}; rows sealed with ${VAULT_BACKEND.cipher}; password slots ${VAULT_BACKEND.kdf}`,
+          `Accounts:  ${String(report.accounts)}${damagedIds.length === 0 ? '' : `; ${plural(damagedIds.length, 'damaged account')}: ${damagedIds.join(', ')} (see \`latchkey vault verify\`)`}`,
+          `Manifest:  ${report.manifest === 'ok' ? 'ok' : 'MISMATCH: rows or slots changed outside Latchkey; check with `latchkey vault verify`'}`,
+          `Slots:     ${plural(slots.length, 'slot')}`,
+          ...slots.map((slot) => `  ${slot.kind.padEnd(17)} ${slot.id}${slot.kdf === undefined ? '' : `  ${kdfText(slot.kdf)}`}`),
+          ...autoBackupLines(autoBackup),
+          verification === null
+            ? 'Last verified backup: none.'
+            : `Last verified backup: ${new Date(verification.verifiedAt * 1000).toISOString()} ${verification.file} (${plural(verification.matching, 'account')} matching)`,
+        ].join('\n'),
+      );
+    });
 
   vault
     .command('passwd')
