@@ -79,13 +79,15 @@ set -u
 cli() { node "$BIN" "$@" --password-file "$HOME/password.txt"; }
 mkdir -p "$LATCHKEY_HOME" && mount -t tmpfs -o size=1m tmpfs "$LATCHKEY_HOME" || exit 99
 cli init --kdf 2,64 >/dev/null || exit 98
-for n in 1 2 3; do printf '%s' "$SECRET" | cli add --secret - --issuer "Site$n" --label me >/dev/null || exit 97; done
-for free in 48 24 12 4 0; do
+for n in A B C; do printf '%s%s' "$SECRET" "$n" | cli add --secret - --issuer "Site$n" --label me >/dev/null || exit 97; done
+# Each account has its own secret (16 and 32 Base32 letters): an exact duplicate would be refused for that reason instead.
+for level in 48:D 24:E 12:F 4:G 0:H; do
+  free=\${level%%:*}; letter=\${level##*:}
   rm -f "$LATCHKEY_HOME/fill"
   avail=$(df --output=avail -k "$LATCHKEY_HOME" | tail -1)
   head -c $(( (avail - free) * 1024 )) /dev/zero > "$LATCHKEY_HOME/fill" 2>/dev/null
   for command in list "vault verify" add; do
-    if [ "$command" = add ]; then printf '%s' "$SECRET2" | cli add --secret - --issuer "Full$free" --label me >/dev/null 2>"$HOME/err"; else cli $command >/dev/null 2>"$HOME/err"; fi
+    if [ "$command" = add ]; then printf '%s%s' "$SECRET2" "$letter" | cli add --secret - --issuer "Full$free" --label me >/dev/null 2>"$HOME/err"; else cli $command >/dev/null 2>"$HOME/err"; fi
     echo "$free|$command|$?|$(head -1 "$HOME/err")"
   done
 done
@@ -100,8 +102,8 @@ cli vault verify
         HOME: home,
         LATCHKEY_HOME: join(home, 'latchkey'),
         BIN: join(REPO_ROOT, 'bin', 'latchkey.js'),
-        SECRET,
-        SECRET2: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+        SECRET: 'JBSWY3DPEHPK3PX',
+        SECRET2: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJ',
       },
       timeout: 120_000,
     });
