@@ -28,7 +28,6 @@ describe('long operations (op.progress, op.cancel)', () => {
     expect(await pending).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     // Long before the 256 MiB × 8 derivation could have finished.
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(progress).toContainEqual({ opId: 'import-1', stage: 'Reading the file…', fraction: 0 });
     expect(progress).toContainEqual(expect.objectContaining({ opId: 'import-1', stage: expect.stringMatching(/Argon2id/) as unknown }));
     // Ended: its id is free again, and cancelling it now finds nothing.
     expect(await s.dispatch('op.cancel', { opId: 'import-1' })).toEqual({ ok: true, value: { cancelled: false } });

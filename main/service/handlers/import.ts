@@ -31,7 +31,6 @@ export function importHandlers(host: VaultHost): HandlersFor<ImportChannel> {
     'import.preview': async ({ fileBase64, fileName, format, password, showSecrets }, operation): Promise<ImportPreview> => {
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(fileBase64)) throw new ImportError('IMPORT_UNREADABLE', 'the file did not arrive as Base64');
       const bytes = new Uint8Array(Buffer.from(fileBase64, 'base64'));
-      operation.progress('Reading the file…', 0);
       // A cancel answers at once; a derivation already running finishes in its worker, unheard. Nothing
       // is written either way: a preview only parses.
       const result = await operation.race(
@@ -44,7 +43,6 @@ export function importHandlers(host: VaultHost): HandlersFor<ImportChannel> {
           },
         }),
       );
-      operation.progress('Checking the accounts…', 1);
       const previewId = randomUUID();
       previews.set(previewId, result.accounts);
       while (previews.size > MAX_PENDING_PREVIEWS) previews.delete(previews.keys().next().value ?? '');
