@@ -111,6 +111,17 @@ describe('sizes before formats, in the user’s words', () => {
     expect(accounts[0]?.source).toMatch(/^….*f\/dark-mode\.png$/);
   });
 
+  it('recovery codes: a file over 1 MiB is refused before it is read, 300 codes in words', async () => {
+    const huge = bigFile('codes-huge.txt', 'abcd-1234\n', 2 * 1024 * 1024);
+    const result = await withPassword(['add', '--secret', 'MZXW6YTBOI', '--issuer', 'Codes', '--recovery-codes', huge]);
+    expect(result).toMatchObject({ code: EXIT_CODES.ACCOUNT_INVALID, stderr: `latchkey: ACCOUNT_INVALID: the recovery-codes file ${huge} is over 1 MiB (at most 256 codes are kept)\n` });
+    const many = join(home, 'codes-300.txt');
+    writeFileSync(many, Array.from({ length: 300 }, (_, i) => `code-${String(i)}`).join('\n'));
+    const tooMany = await withPassword(['add', '--secret', 'MZXW6YTBOI', '--issuer', 'Codes', '--recovery-codes', many, '--json']);
+    expect(tooMany.code).toBe(EXIT_CODES.ACCOUNT_INVALID);
+    expect(JSON.parse(tooMany.stderr)).toEqual({ error: { code: 'ACCOUNT_INVALID', message: 'recovery codes: at most 256 codes', details: { field: 'recoveryCodes' } } });
+  });
+
   it('a query over 256 characters is USAGE in words', async () => {
     const result = await withPassword(['list', 'q'.repeat(300)]);
     expect(result).toMatchObject({ code: EXIT_CODES.USAGE, stderr: 'latchkey: USAGE: the query is longer than 256 characters\n' });

@@ -22,7 +22,8 @@ export function describeSchemaError(channel: string, error: z.ZodError): string 
  * bug in a caller, or a hostile page). Words name the field and the limit, never a value.
  */
 export function schemaError(channel: string, error: z.ZodError): LatchkeyError {
-  const issue = error.issues[0];
+  const first = error.issues[0];
+  const issue = first === undefined ? undefined : userIssue(first);
   const field = issue === undefined ? undefined : fieldOf(issue);
   if (issue === undefined || field === undefined) return new LatchkeyError('INVALID_REQUEST', describeSchemaError(channel, error));
   const size = SIZE_FIELDS[field];
@@ -35,6 +36,17 @@ export function schemaError(channel: string, error: z.ZodError): LatchkeyError {
     return new AccountInvalidError(accountField.field, wordsFor(accountField, issue));
   }
   return new LatchkeyError('INVALID_REQUEST', describeSchemaError(channel, error));
+}
+
+/**
+ * Of a request no branch of a union takes, the branch that came closest (fewest issues): an add
+ * with 300 recovery codes is about the codes, not about a missing `uri`.
+ */
+function userIssue(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const closest = issue.errors.reduce((best, next) => (next.length < best.length ? next : best));
+  const [inner] = closest;
+  return inner === undefined ? issue : userIssue({ ...inner, path: [...issue.path, ...inner.path] });
 }
 
 /** The last named step of the issue's path: `account.label` → label, `patch.tags.3` → tags. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { AccountInvalidError, LatchkeyError, UsageError } from '../../../shared/errors.js';
 import type { CliContext } from '../context.js';
@@ -78,11 +78,17 @@ give "-" and pass it on standard input.`,
     });
 }
 
+/** 256 codes of 256 characters, with room for comments: a larger file is not a list of codes. */
+const MAX_CODES_FILE = 1024 * 1024;
+
 function readCodes(path: string): string[] {
   let text: string;
   try {
+    // The size before a byte is read.
+    if (statSync(path).size > MAX_CODES_FILE) throw new AccountInvalidError('recoveryCodes', `the recovery-codes file ${path} is over 1 MiB (at most 256 codes are kept)`);
     text = readFileSync(path, 'utf8');
-  } catch {
+  } catch (error) {
+    if (error instanceof LatchkeyError) throw error;
     throw new LatchkeyError('IO_ERROR', `cannot read the recovery-codes file ${path}`, { path });
   }
   return text
