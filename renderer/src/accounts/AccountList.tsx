@@ -7,7 +7,7 @@ const ESTIMATED_ROW_PX = 72;
 
 /**
  * The list, windowed: only the rows on screen (and a few either side) are in the DOM, so a vault of
- * thousands opens as fast as one of twenty and the per-second tick touches a screenful of rows.
+ * thousands opens as fast as one of twenty and a move of the list's clock touches a screenful of rows.
  * Rows are measured as they render, so tags, the next-code line and large text are all fine.
  */
 export function AccountList({ accounts, render }: { accounts: readonly AccountView[]; render: (account: AccountView) => ReactNode }) {

@@ -24,8 +24,8 @@ interface RowProps {
 }
 
 /**
- * One account. Memoised on what it shows, so the per-second tick re-renders only the rows whose
- * "ending" state changed.
+ * One account. Memoised on what it shows, so a move of the list's clock (a row entering its last
+ * seconds) re-renders only the rows whose "ending" state changed.
  */
 export const AccountRow = memo(function AccountRow({ account, ending, next, reorderable, dragging, actions }: RowProps) {
   const name = displayName(account);

@@ -7,11 +7,31 @@ import { latchkey } from '../latchkey.js';
 export const ENDING_MS = 5000;
 /** How often a listing whose codes have all expired (main's clock behind) is asked for again. */
 const STALE_RETRY_MS = 5000;
+/** How soon a failed fetch is tried again, when it was due to a code's window ending. */
+const FAILED_RETRY_MS = 1000;
+
+/**
+ * The next moment, after `now`, at which what the list shows changes: a row entering its last
+ * seconds (it turns red and previews its next code) or a code's window ending (the list is fetched
+ * again). Should a window have ended already (main's clock behind the page's), the retry of that
+ * fetch, at `retryAt`. Undefined when nothing will change (no timed codes).
+ */
+export function nextChangeAt(accounts: readonly Pick<AccountView, 'validUntil'>[], now: number, retryAt: number): number | undefined {
+  let next = Infinity;
+  for (const account of accounts) {
+    if (account.validUntil === null) continue;
+    const end = account.validUntil * 1000;
+    if (end <= now) next = Math.min(next, Math.max(retryAt, now));
+    else if (end - ENDING_MS > now) next = Math.min(next, end - ENDING_MS);
+    else next = Math.min(next, end);
+  }
+  return next === Infinity ? undefined : next;
+}
 
 export interface LiveAccounts {
   readonly accounts: readonly AccountView[];
   readonly loaded: boolean;
-  /** Milliseconds, one tick a second: what rings and "ending" states are computed from. */
+  /** Milliseconds: what "ending" states are computed from. Moves only when something shown changes (see nextChangeAt). */
   readonly now: number;
   /** The code after the current one, for rows in their last seconds. */
   readonly nextCodes: ReadonlyMap<string, string>;
@@ -40,7 +60,8 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
     (caught: unknown) => {
       if (errorCode(caught) === 'VAULT_LOCKED') onLocked();
       else {
-        lastBoundaryFetch.current = 0; // try again at the next tick
+        // Try again in a second, should a code's window have ended meanwhile.
+        lastBoundaryFetch.current = Date.now() - STALE_RETRY_MS + FAILED_RETRY_MS;
         setError(caught);
       }
     },
@@ -55,6 +76,7 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
         setError(undefined);
         setNextCodes(new Map());
         setAccounts(list);
+        setNow(Date.now());
         setLoaded(true);
       })
       .catch(onFailure);
@@ -70,15 +92,6 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
       window.removeEventListener('focus', reload);
     };
   }, [reload]);
-
-  useEffect(() => {
-    const timer = setInterval(() => {
-      setNow(Date.now());
-    }, 1000);
-    return () => {
-      clearInterval(timer);
-    };
-  }, []);
 
   const nextBoundary = accounts.reduce((soonest, a) => (a.validUntil === null ? soonest : Math.min(soonest, a.validUntil * 1000)), Infinity);
   useEffect(() => {
@@ -99,6 +112,19 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
       })
       .catch(onFailure);
   }, [accounts, now, onFailure]);
+
+  // No ticking clock: one timer, for the next moment the list must change (declared after the
+  // effects above, so it sees the boundary fetch they may have just made).
+  useEffect(() => {
+    const at = nextChangeAt(accounts, now, lastBoundaryFetch.current + STALE_RETRY_MS);
+    if (at === undefined) return;
+    const timer = setTimeout(() => {
+      setNow(Date.now());
+    }, Math.max(0, at - Date.now()));
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [accounts, now, error]);
 
   const replace = useCallback((list: readonly AccountView[]) => {
     setAccounts(list);
