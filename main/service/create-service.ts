@@ -153,6 +153,9 @@ export function createService(deps: ServiceDeps): Service {
     deps.onProgress,
   );
   const autoBackup = new AutoBackup(host, deps.clock, timers, app, deps.dailyBackups ?? true);
+  autoBackup.onChange(() => {
+    events.emit('backup.auto.changed', {});
+  });
   const handlers: HandlerTable = {
     ...otpHandlers(deps),
     ...uriHandlers(),

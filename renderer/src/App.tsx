@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { VaultStatus } from '../../shared/vault-api.js';
 import { AccountsScreen } from './accounts/AccountsScreen.js';
+import { BackupFailureNotice } from './BackupFailureBanner.js';
 import { useActivityReports } from './activity.js';
 import { describeError } from './errors.js';
 import { FirstRun } from './FirstRun.js';
@@ -76,6 +77,7 @@ export function App() {
   return (
     <>
       <ManifestBanner manifest={status.manifest} />
+      <BackupFailureNotice />
       <AccountsScreen onLocked={refresh} />
       {recoveryFollowUp && (
         <RecoveryFollowUp

@@ -78,6 +78,7 @@ export class AutoBackup {
   private pending = false;
   /** The last failure when it could not be sealed into the vault (a full disk, an untrusted vault). */
   private unsealedFailure: AutoBackupFailure | null = null;
+  private readonly changeListeners: (() => void)[] = [];
 
   constructor(
     private readonly host: VaultHost,
@@ -111,13 +112,24 @@ export class AutoBackup {
       this.unsealedFailure = null;
     }
     this.scheduleDaily();
+    this.changed();
     return this.status();
   }
 
   disable(): AutoBackupStatus {
     this.host.session().putRecord(SETTINGS, null);
     this.cancel();
+    this.changed();
     return this.status();
+  }
+
+  /** Told after every change of what `status` says: turned on or off, a backup attempted (made or failed). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
   }
 
   /** Called after every change to the accounts. */
@@ -181,6 +193,7 @@ export class AutoBackup {
       this.record(now, settings.folder, failure);
     });
     this.scheduleDaily();
+    this.changed();
     return { status: this.status(), ...(failure === undefined ? {} : { failure }) };
   }
 

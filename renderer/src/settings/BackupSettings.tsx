@@ -35,6 +35,8 @@ export function BackupSettings() {
       setMessage(next.lastError === null ? done : '');
     } catch (caught) {
       if (!isCancelled(caught)) setError(describeError(caught));
+      // A backup that failed is recorded too (lastFailure): show the status as it now is.
+      latchkey().call('backup.auto.status', {}).then(setStatus).catch(() => undefined);
     } finally {
       setBusy(false);
     }
@@ -63,7 +65,11 @@ export function BackupSettings() {
             Encrypted backups go to <code>{status.folder}</code>, the newest {String(status.keep ?? 10)} kept: a minute after each change and once a day, each verified after writing.
             {status.last !== null && ` Last: ${when(status.last.at)}${status.last.verified ? ', verified' : ', NOT verified'}.`}
           </p>
-          {status.lastError !== null && <p className="error">The last backup failed: {status.lastError}</p>}
+          {status.lastFailure !== null && (
+            <p className="error">
+              The last backup failed ({when(status.lastFailure.at)}): {status.lastFailure.reason}
+            </p>
+          )}
           <div className="row">
             <button type="button" disabled={busy} onClick={() => void run(() => latchkey().call('backup.auto.run', {}), 'Backed up and verified.')}>
               Back up now
