@@ -59,12 +59,12 @@ describe('latchkey backup auto', () => {
 
     const text = await vault(['vault', 'status']);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^Vault: {5}.*vault\.sqlite\nBackend: {3}SQLite/);
+    expect(text.stdout).toMatch(/^Vault: {5}.*vault\.sqlite\nBackend: {3}SQLite \(one file\); rows sealed with XChaCha20-Poly1305 \(libsodium\), (native|wasm); password slots Argon2id\n/);
     expect(text.stdout).toMatch(/\n {2}password +[0-9a-f]+ {2}Argon2id, 2 passes, 64 MiB\n/);
     expect(text.stdout).toContain('Manifest:  ok');
     expect(text.stdout).toMatch(/\nLast failure: .*it does not exist/);
     const json = JSON.parse((await vault(['vault', 'status', '--json'])).stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ accounts: 2, damaged: [], manifest: 'ok', backend: { kdf: 'Argon2id' }, autoBackup: { enabled: true, folder, lastFailure: { reason: expect.stringContaining('it does not exist') as unknown } } });
+    expect(json).toMatchObject({ accounts: 2, damaged: [], manifest: 'ok', backend: { kdf: 'Argon2id', sodium: expect.stringMatching(/^(native|wasm)$/) as unknown }, autoBackup: { enabled: true, folder, lastFailure: { reason: expect.stringContaining('it does not exist') as unknown } } });
     expect(json['slots']).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'password', kdf: { ops: 2, mem: 64 * 1024 * 1024 } }), expect.objectContaining({ kind: 'recovery' })]));
 
     // A new folder: the old last backup and failure are forgotten, and the next change backs up again.

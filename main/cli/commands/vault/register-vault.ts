@@ -39,7 +39,8 @@ Examples:
       const damagedIds = [...new Set(damaged.map((row) => row.id))];
       const report = {
         path: status.path,
-        backend: VAULT_BACKEND,
+        // Which libsodium runs it: native (sodium-native) or the wasm fallback.
+        backend: { ...VAULT_BACKEND, sodium: status.backend ?? null },
         unlockedBy: status.unlockedBy ?? null,
         accounts: status.accounts ?? 0,
         damaged: damagedIds,
@@ -52,7 +53,7 @@ Examples:
       printResult(io, connection.globals.json, report, () =>
         [
           `Vault:     ${report.path}`,
-          `Backend:   ${VAULT_BACKEND.storage}; rows sealed with ${VAULT_BACKEND.cipher}; password slots ${VAULT_BACKEND.kdf}`,
+          `Backend:   ${VAULT_BACKEND.storage}; rows sealed with ${VAULT_BACKEND.cipher}${status.backend === undefined ? '' : `, ${status.backend}`}; password slots ${VAULT_BACKEND.kdf}`,
           `Accounts:  ${String(report.accounts)}${damagedIds.length === 0 ? '' : `; ${plural(damagedIds.length, 'damaged account')}: ${damagedIds.join(', ')} (see \`latchkey vault verify\`)`}`,
           `Manifest:  ${report.manifest === 'ok' ? 'ok' : 'MISMATCH: rows or slots changed outside Latchkey; check with `latchkey vault verify`'}`,
           `Slots:     ${plural(slots.length, 'slot')}`,
