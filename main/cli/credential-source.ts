@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { LatchkeyClient } from '../../shared/client.js';
 import { LatchkeyError, UsageError } from '../../shared/errors.js';
 import type { GlobalOptions } from './globals.js';
@@ -14,15 +15,43 @@ export const TERMINAL_TRIES = 3;
  * A secret's file option: the file's first line, or standard input's for `-` (once per command:
  * a second `-` is USAGE, see io.ts).
  */
-export async function readSecretFile(path: string, io: CliIo, what = 'password'): Promise<string> {
+export async function readSecretFile(path: string, io: CliIo): Promise<string> {
   if (path !== '-') return readPasswordFile(path);
   const line = (await io.readStdin()).split('\n')[0]?.replace(/\r$/, '') ?? '';
-  if (line === '') throw new UsageError(`no ${what} on standard input (its first line is read)`);
+  if (line === '') throw new UsageError('no password on standard input (its first line is read)');
   return line;
 }
 
-function hasPasswordSource(globals: GlobalOptions, io: CliIo): boolean {
-  return globals.passwordFile !== undefined || globals.passwordCommand !== undefined || (io.env['LATCHKEY_PASSWORD_FILE'] ?? '') !== '';
+/** A line that looks like a recovery key: 14 groups of four Base32 characters (0, 1, 8 read as O, I, B). */
+const RECOVERY_KEY_LINE = /^\s*([A-Za-z2-7018]{4}[-\s]?){13}[A-Za-z2-7018]{4}\s*$/;
+
+/**
+ * The recovery key from its file (`-`: standard input): the first line that looks like one, so the
+ * file the app saves ("Latchkey recovery key", the key, a reminder) works as it is; else the first line.
+ */
+async function readRecoveryKeyFile(path: string, io: CliIo): Promise<string> {
+  let text: string;
+  if (path === '-') text = await io.readStdin();
+  else {
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw new LatchkeyError('IO_ERROR', `cannot read the recovery key file ${path}`, { path });
+    }
+  }
+  const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
+  const key = lines.find((line) => RECOVERY_KEY_LINE.test(line)) ?? lines[0] ?? '';
+  if (key.trim() === '') throw new UsageError(`no recovery key in ${path === '-' ? 'standard input' : path} (its first line is read)`);
+  return key.trim();
+}
+
+/** The vault password from --password-file, --password-command or LATCHKEY_PASSWORD_FILE (`-`: standard input), if one is given. */
+async function passwordFromSource(globals: GlobalOptions, io: CliIo): Promise<string | undefined> {
+  if (globals.passwordFile !== undefined) return readSecretFile(globals.passwordFile, io);
+  if (globals.passwordCommand !== undefined) return readVaultPassword(globals, io);
+  const fromEnv = io.env['LATCHKEY_PASSWORD_FILE'];
+  if (fromEnv !== undefined && fromEnv !== '') return readSecretFile(fromEnv, io);
+  return undefined;
 }
 
 /**
@@ -34,11 +63,10 @@ export async function sourcedCredential(globals: GlobalOptions, io: CliIo): Prom
     if (globals.passwordFile !== undefined || globals.passwordCommand !== undefined) {
       throw new UsageError('give the vault password (--password-file, --password-command) or --recovery-key-file, not both');
     }
-    return { recoveryKey: await readSecretFile(globals.recoveryKeyFile, io, 'recovery key') };
+    return { recoveryKey: await readRecoveryKeyFile(globals.recoveryKeyFile, io) };
   }
-  if (globals.passwordFile !== undefined) return { password: await readSecretFile(globals.passwordFile, io) };
-  if (hasPasswordSource(globals, io)) return { password: await readVaultPassword(globals, io) };
-  return undefined;
+  const password = await passwordFromSource(globals, io);
+  return password === undefined ? undefined : { password };
 }
 
 /**
@@ -55,8 +83,7 @@ export async function promptCredential(io: CliIo): Promise<VaultCredential> {
 
 /** The vault password alone (for a re-authentication that needs it), from its sources or a plain prompt. */
 export async function sourcedPassword(globals: GlobalOptions, io: CliIo): Promise<string> {
-  if (globals.passwordFile !== undefined) return readSecretFile(globals.passwordFile, io);
-  return readVaultPassword(globals, io);
+  return (await passwordFromSource(globals, io)) ?? readVaultPassword(globals, io);
 }
 
 export type NewPasswordPurpose = 'vault' | 'backup' | 'transfer';

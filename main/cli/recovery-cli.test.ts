@@ -49,6 +49,12 @@ describe('the recovery key opens the vault from the CLI', () => {
     expect(coded.out).toMatch(/^\d{6}\n$/);
   });
 
+  it('the file the app saves works as it is (the key is found among its lines)', async () => {
+    const vault = await freshVault();
+    const saved = vault.file('latchkey-recovery-key.txt', `Latchkey recovery key\n\n${vault.recoveryKey}\n\nThe only way into your vault if you forget its password. Keep it away from this computer.\n`);
+    expect((await run(['list', '--recovery-key-file', saved], { env: vault.env })).code).toBe(0);
+  });
+
   it('import --dry-run with --recovery-key-file marks duplicates', async () => {
     const vault = await freshVault();
     const list = vault.file('list.txt', `${LINK}\notpauth://totp/Other:bob?secret=KRSXG5CTMVRXEZLU&issuer=Other\n`);
@@ -184,6 +190,12 @@ describe('"-" is standard input, once per command', () => {
   it('--password-file - reads the password from standard input', async () => {
     const vault = await freshVault();
     const result = await run(['list', '--password-file', '-'], { env: vault.env, stdin: `${PASSWORD}\n` });
+    expect(result.code).toBe(0);
+  });
+
+  it('LATCHKEY_PASSWORD_FILE=- reads it from standard input too', async () => {
+    const vault = await freshVault();
+    const result = await run(['list'], { env: { ...vault.env, LATCHKEY_PASSWORD_FILE: '-' }, stdin: `${PASSWORD}\n` });
     expect(result.code).toBe(0);
   });
 
