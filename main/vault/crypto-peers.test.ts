@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { peerAvailable, pythonHas, runPython } from '../test-support/python-peer.js';
-import { calibrate } from './calibrate.js';
+import { calibrate, calibrationMs } from './calibrate.js';
 import { KDF_CEILING, KDF_DEFAULT, KDF_FLOOR, KDF_LADDER, type KdfParams } from './kdf-params.js';
 import { createVaultKdf } from './kdf.js';
 import { createWorkerKdf } from './kdf-worker.js';
@@ -244,5 +244,17 @@ describe('KDF bounds', () => {
     const perMiBPass = (ms: number) => (params: KdfParams) => Promise.resolve({ key: new Uint8Array(32), ms: (params.ops * params.mem * ms) / (3 * 256 * 2 ** 20) });
     expect((await calibrate(perMiBPass(650))).params).toEqual(KDF_DEFAULT);
     expect((await calibrate(perMiBPass(1100))).params).toEqual({ ops: 3, mem: 192 * 2 ** 20 });
+  });
+
+  it("steps down on the smaller of wall and CPU time (other programs' load does not weaken it), up on wall time", async () => {
+    const timing = (ms: number, cpuMs: number) => () => Promise.resolve({ key: new Uint8Array(32), ms, cpuMs });
+    // Waiting for a core another program held: 1.5 s wall, 0.36 s of work. Neither down nor up.
+    expect((await calibrate(timing(1500, 360))).params).toEqual(KDF_DEFAULT);
+    // Our other threads busy meanwhile: CPU time above wall time, so wall time is judged.
+    expect((await calibrate(timing(650, 1500))).params).toEqual(KDF_DEFAULT);
+    expect((await calibrate(timing(1500, 1400))).params).toEqual(KDF_LADDER[0]);
+    expect((await calibrate(timing(350, 340))).params).toEqual(KDF_LADDER[KDF_LADDER.length - 1]);
+    expect(calibrationMs({ ms: 900 })).toBe(900);
+    expect(calibrationMs({ ms: 900, cpuMs: 300 })).toBe(300);
   });
 });

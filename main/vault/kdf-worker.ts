@@ -7,6 +7,11 @@ export interface DerivedKey {
   readonly key: Uint8Array;
   /** Time spent in Argon2id itself, for calibration (worker start-up not included). */
   readonly ms: number;
+  /**
+   * CPU time the process spent meanwhile, where it is measured (native Argon2id): under CPU contention
+   * from other programs it stays near the derivation's own cost while `ms` grows.
+   */
+  readonly cpuMs?: number;
 }
 
 /** Derives a 32-byte key from password bytes; the caller zeroes both when done. */
