@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openApp, type AppPage } from './harness.js';
+import { E2E_PASSWORD, launchChromium, openApp, openUnlockedApp, type AppPage } from './harness.js';
 
 /**
  * Issue 13, item 1 (the app's door for the recovery key) and item 12 (the strength shown as a new
@@ -128,5 +128,21 @@ describe('the strength of a new password, as it is typed', () => {
     await page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
     await expect.poll(() => page.getByTestId('password-strength').getAttribute('data-score')).toBe('4');
     expect(await page.getByRole('button', { name: 'Create vault' }).isDisabled()).toBe(false);
+  });
+
+  it('settings: a weak backup password is named weak and cannot turn automatic backups on', async () => {
+    const app = await openUnlockedApp(browser);
+    await app.page.getByRole('button', { name: 'Settings' }).click();
+    const section = app.page.getByRole('region', { name: 'Automatic backups' });
+    await section.getByLabel('Backup password').fill('abc');
+    await section.getByLabel('Repeat it').fill('abc');
+    await section.getByLabel('Vault password').fill(E2E_PASSWORD);
+    await expect.poll(() => section.getByTestId('password-strength').getAttribute('data-acceptable')).toBe('false');
+    expect(await section.getByTestId('password-strength').textContent()).toContain('Use at least 8 characters.');
+    expect(await section.getByRole('button', { name: 'Choose a folder and turn on…' }).isDisabled()).toBe(true);
+    await section.getByLabel('Backup password').fill('backup password for the drawer');
+    await expect.poll(() => section.getByTestId('password-strength').getAttribute('data-acceptable')).toBe('true');
+    expect(await section.getByRole('button', { name: 'Choose a folder and turn on…' }).isDisabled()).toBe(false);
+    expect(app.prompts.pathsAsked).toEqual([]);
   });
 });

@@ -37,7 +37,7 @@ export function PasswordStrength({ estimate }: { estimate: PasswordEstimate | un
   return (
     <div className="strength" data-testid="password-strength" data-score={estimate.score} data-acceptable={estimate.acceptable}>
       <meter min={0} max={4} low={2} high={3} optimum={4} value={estimate.score} aria-label="Password strength" />
-      <span className={estimate.acceptable ? 'hint small' : 'field-error'} role="status">
+      <span className={estimate.acceptable ? 'hint small' : 'field-error'} aria-live="polite">
         Strength: {WORDS[estimate.score]}
         {estimate.acceptable ? '.' : ' — not enough yet.'}
         {estimate.feedback.length > 0 && ` ${estimate.feedback.join(' ')}`}
