@@ -55,6 +55,8 @@ export function prepareBackupFolder(folder: string): void {
   } catch (error) {
     const code = errnoCodeOf(error);
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new LatchkeyError('IO_ERROR', `cannot use ${folder} for backups: it is a file, not a folder`, { errno: code });
+    // mkdir's ENOENT is about the place, not the folder: nothing can be made there.
+    if (code === 'ENOENT') throw new LatchkeyError('IO_ERROR', `cannot create the backup folder ${folder}: no folder can be made there`, { errno: code });
     throw ioErrorOf(`cannot create the backup folder ${folder}`, error);
   }
   if (!statSync(folder).isDirectory()) throw new LatchkeyError('IO_ERROR', `cannot use ${folder} for backups: it is a file, not a folder`);
