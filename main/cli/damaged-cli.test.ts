@@ -55,7 +55,7 @@ describe('damaged accounts', () => {
       expect(failed.code, format).toBe(EXIT_CODES.VAULT_INTEGRITY);
       expect(existsSync(target)).toBe(false);
       const done = await vault(['export', target, '--format', format, '--i-understand-this-is-plaintext', '--skip-damaged', '--json']);
-      expect(JSON.parse(done.stdout)).toMatchObject({ accounts: 2 });
+      expect(JSON.parse(done.stdout)).toMatchObject({ accounts: 2, leftOut: [ids[0], ids[1]] });
       expect(done.stderr).toContain(String(ids[1]));
     }
   });

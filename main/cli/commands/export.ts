@@ -84,6 +84,6 @@ Examples:
         written.push(target);
       }
       if (plaintext && written.length > 0) io.writeErr(`latchkey: warning: ${written.join(', ')} hold${written.length === 1 ? 's' : ''} your secrets in the clear; delete when done\n`);
-      if (file !== '-') printResult(io, connection.globals.json, { files: written, accounts: result.accounts }, () => `Exported ${plural(result.accounts, 'account')} to ${written.join(', ')}.`);
+      if (file !== '-') printResult(io, connection.globals.json, { files: written, accounts: result.accounts, leftOut: result.leftOut }, () => `Exported ${plural(result.accounts, 'account')} to ${written.join(', ')}.`);
     });
 }
