@@ -109,6 +109,34 @@ describe('a vault from before native libsodium (format 1, written with libsodium
   });
 });
 
+describe("what a lock leaves in libsodium.js's wasm heap (SECURITY-NOTES §0)", () => {
+  it('with native libsodium, no copy of the row key or of a seed; with the wasm backend, copies (its free does not wipe)', async () => {
+    const { default: wrappers } = await import('libsodium-wrappers-sumo');
+    await wrappers.ready;
+    const heap = () => Buffer.from((wrappers as unknown as { libsodium: { HEAPU8: Uint8Array } }).libsodium.HEAPU8.buffer);
+    const copiesOf = (needle: Uint8Array): number => {
+      let count = 0;
+      for (let at = heap().indexOf(needle); at !== -1; at = heap().indexOf(needle, at + 1)) count++;
+      return count;
+    };
+    const left: Record<string, { rowKey: number; seed: number }> = {};
+    for (const backend of ['native', 'wasm'] as const) {
+      const path = tempVaultPath();
+      await createVault(path, PASSWORD, await runtimeFor(backend));
+      const session = await unlockVault(path, { password: PASSWORD }, await runtimeFor(backend));
+      const account = draft('canary');
+      const seed = new Uint8Array(account.secret);
+      session.add(account);
+      expect(session.codesAt(AT).codes.size).toBe(1);
+      const rowKey = new Uint8Array(session.internals().keys.rows); // a JS copy, outside the wasm heap
+      session.lock();
+      left[backend] = { rowKey: copiesOf(rowKey), seed: copiesOf(seed) };
+    }
+    expect(left['native']).toEqual({ rowKey: 0, seed: 0 });
+    console.info(`left in libsodium.js's heap after lock: native ${JSON.stringify(left['native'])}, wasm ${JSON.stringify(left['wasm'])}`);
+  });
+});
+
 describe('choosing the backend', () => {
   const saved = process.env['LATCHKEY_SODIUM'];
   afterEach(() => {
