@@ -17,7 +17,7 @@ export function addGlobalOptions(program: Command): Command {
     .option('--vault <path>', 'the vault file (default: $LATCHKEY_HOME/vault.sqlite or the platform data folder)')
     .option('--password-file <file>', "read the vault password from the file's first line (\"-\": standard input)")
     .option('--password-command <cmd>', 'run a command and read the vault password from its output')
-    .option('--recovery-key-file <file>', "unlock with the recovery key instead, from the file's first line (\"-\": standard input)")
+    .option('--recovery-key-file <file>', 'forgot the password? unlock with the recovery key from this file instead ("-": standard input)')
     .option('--json', 'print machine-readable JSON', false)
     .option('--yes', 'skip confirmations', false)
     .addOption(
