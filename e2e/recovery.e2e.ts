@@ -85,7 +85,7 @@ describe('the recovery key in the app', () => {
     await page.getByRole('button', { name: 'Unlock' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^The recovery key has a typo/);
     await page.getByLabel('Recovery key').fill(recoveryKey);
-    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByLabel('Recovery key').press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Opened with the recovery key' });
     await dialog.getByRole('button', { name: 'Not now' }).click();
     await dialog.waitFor({ state: 'detached' });

@@ -55,9 +55,9 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
         {useRecovery ? (
           <label>
             Recovery key
-            <textarea
+            <input
+              type="text"
               className="mono"
-              rows={3}
               autoFocus
               autoComplete="off"
               autoCapitalize="characters"
