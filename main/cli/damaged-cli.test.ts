@@ -61,6 +61,7 @@ describe('damaged accounts', () => {
   });
 
   it('remove takes a damaged account by its id (the vault password again), and vault verify passes after', async () => {
+    expect((await vault(['vault', 'verify'])).stdout).toContain('remove it with `latchkey remove ID --yes`');
     const verify = await vault(['vault', 'verify', '--json']);
     expect(verify.code).toBe(EXIT_CODES.VAULT_INTEGRITY);
     expect((JSON.parse(verify.stdout) as { damaged: { id: string }[] }).damaged.map((row) => row.id).sort()).toEqual([ids[0], ids[1]].sort());

@@ -111,6 +111,7 @@ Examples:
         [
           `${plural(report.rows, 'account')} checked; manifest ${report.manifest === 'ok' ? 'ok' : 'MISMATCH (rows deleted, added or rolled back outside Latchkey)'}.`,
           ...report.damaged.map((row) => `damaged: account ${row.id} (${row.field})`),
+          ...(report.damaged.length === 0 ? [] : ['A damaged account can be neither shown nor copied: restore it from a backup, or remove it with `latchkey remove ID --yes`.']),
         ].join('\n'),
       );
       if (report.damaged.length > 0 || (report.manifest === 'mismatch' && !options.accept)) {
