@@ -54,7 +54,7 @@ describe('turning automatic backups on checks the folder', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'latchkey-auto-')), 'a-file');
     writeFileSync(file, 'not a folder');
     await expect(configure(client, file)).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('a file, not a folder') as unknown });
-    await expect(configure(client, join(file, 'below'))).rejects.toMatchObject({ code: 'IO_ERROR' });
+    await expect(configure(client, join(file, 'below'))).rejects.toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining('a part of its path is a file') as unknown });
     expect(await client.call('backup.auto.status', {})).toMatchObject({ enabled: false });
   });
 });

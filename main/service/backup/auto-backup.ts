@@ -54,7 +54,8 @@ export function prepareBackupFolder(folder: string): void {
     makeFolders(folder);
   } catch (error) {
     const code = errnoCodeOf(error);
-    if (code === 'EEXIST' || code === 'ENOTDIR') throw new LatchkeyError('IO_ERROR', `cannot use ${folder} for backups: it is a file, not a folder`, { errno: code });
+    if (code === 'EEXIST') throw new LatchkeyError('IO_ERROR', `cannot use ${folder} for backups: it is a file, not a folder`, { errno: code });
+    if (code === 'ENOTDIR') throw new LatchkeyError('IO_ERROR', `cannot create the backup folder ${folder}: a part of its path is a file, not a folder`, { errno: code });
     // mkdir's ENOENT is about the place, not the folder: nothing can be made there.
     if (code === 'ENOENT') throw new LatchkeyError('IO_ERROR', `cannot create the backup folder ${folder}: no folder can be made there`, { errno: code });
     throw ioErrorOf(`cannot create the backup folder ${folder}`, error);
