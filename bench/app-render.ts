@@ -4,7 +4,9 @@ import { ACCOUNT_COUNT, appWithAccounts, median, ROW_SELECTOR } from './app-comm
 import type { BenchRow } from './measure.js';
 
 const RUNS = 7;
-const TARGET_MS = 300;
+/** Issue 14's targets: the first screen of rows painted within 200 ms, and the page's main thread under 1 % busy when idle. */
+const TARGET_MS = 200;
+const IDLE_TARGET_PERCENT = 1;
 
 /**
  * Runs in the page from its first moment: each time the number of rows changes, the next frame is
@@ -86,6 +88,7 @@ export async function benchAppFirstRender(): Promise<BenchRow[]> {
     const idle = await idleLoad(app.page);
     app.service.lock();
     const rows = paints[0]?.paintedRows ?? 0;
+    const busy = (idle.TaskDuration / (IDLE_MS / 1000)) * 100;
     const ms = median(paints.map((p) => p.paintedAt));
     const what = rows === ACCOUNT_COUNT ? `all ${ACCOUNT_COUNT.toLocaleString('en')} rows in the DOM` : `the first screen: ${String(rows)} rows (the list virtualises)`;
     return [
@@ -98,9 +101,9 @@ export async function benchAppFirstRender(): Promise<BenchRow[]> {
       },
       {
         name: `app: renderer main thread while idle, ${ACCOUNT_COUNT.toLocaleString('en')} accounts`,
-        figure: `${((idle.TaskDuration / (IDLE_MS / 1000)) * 100).toFixed(0)} % busy`,
-        peer: '',
-        ratio: '',
+        figure: `${busy.toFixed(1)} % busy`,
+        peer: `target < ${String(IDLE_TARGET_PERCENT)} %`,
+        ratio: `${(busy / IDLE_TARGET_PERCENT).toFixed(2)}×`,
         note: `CDP Performance.getMetrics over ${String(IDLE_MS / 1000)} s of real time with the list shown (from 2 s after its paint), no input: tasks ${inMs(idle.TaskDuration)}, script ${inMs(idle.ScriptDuration)}, style recalcs ${String(idle.RecalcStyleCount)} taking ${inMs(idle.RecalcStyleDuration)}, layouts ${String(idle.LayoutCount)} taking ${inMs(idle.LayoutDuration)}`,
       },
     ];
@@ -109,7 +112,8 @@ export async function benchAppFirstRender(): Promise<BenchRow[]> {
   }
 }
 
-const IDLE_MS = 5000;
+/** Long enough to take in the list's periodic work (rows entering their last seconds, code boundaries) about twice. */
+const IDLE_MS = 10_000;
 const inMs = (seconds: number) => `${(seconds * 1000).toFixed(0)} ms`;
 const METRICS = ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'RecalcStyleCount', 'LayoutDuration', 'LayoutCount'] as const;
 

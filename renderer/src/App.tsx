@@ -4,6 +4,7 @@ import { AccountsScreen } from './accounts/AccountsScreen.js';
 import { BackupFailureNotice } from './BackupFailureBanner.js';
 import { useActivityReports } from './activity.js';
 import { describeError } from './errors.js';
+import { callEarly } from './early.js';
 import { FirstRun } from './FirstRun.js';
 import { latchkey } from './latchkey.js';
 import { ManifestBanner } from './ManifestBanner.js';
@@ -16,8 +17,7 @@ export function App() {
   const [status, setStatus] = useState<VaultStatus | undefined>();
   const [failure, setFailure] = useState('');
   const refresh = useCallback(() => {
-    latchkey()
-      .call('vault.status', {})
+    callEarly('vault.status')
       .then((next) => {
         setFailure('');
         setStatus(next);

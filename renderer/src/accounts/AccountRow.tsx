@@ -1,4 +1,4 @@
-import { memo, type DragEvent, type KeyboardEvent } from 'react';
+import { memo, useEffect, type DragEvent, type KeyboardEvent } from 'react';
 import type { AccountView } from '../../../shared/vault-api.js';
 import { CountdownRing } from '../CountdownRing.js';
 import { IssuerIcon } from '../icons/IssuerIcon.js';
@@ -12,6 +12,8 @@ export interface RowActions {
   readonly dragStart: (account: AccountView) => void;
   readonly dragOver: (account: AccountView) => void;
   readonly drop: () => void;
+  /** Asks for the next code of a row entering its last seconds (the list batches the asks). */
+  readonly wantNextCode: (account: AccountView) => void;
 }
 
 interface RowProps {
@@ -28,6 +30,10 @@ interface RowProps {
  * seconds) re-renders only the rows whose "ending" state changed.
  */
 export const AccountRow = memo(function AccountRow({ account, ending, next, reorderable, dragging, actions }: RowProps) {
+  // Only rows on screen preview their next code, so only they ask for it.
+  useEffect(() => {
+    if (ending && next === undefined) actions.wantNextCode(account);
+  }, [ending, next, account, actions]);
   const name = displayName(account);
   const fullName = account.issuer === '' ? account.label : `${account.issuer} ${account.label}`.trim();
   const onHandleKey = (event: KeyboardEvent) => {

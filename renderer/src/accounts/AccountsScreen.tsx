@@ -25,7 +25,7 @@ function matchRank(account: AccountView, needle: string): number | undefined {
 /** The everyday screen: live codes, instant search, tags, reorder, add, details, settings, lock. */
 export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
   const live = useLiveAccounts(onLocked);
-  const { accounts, now, nextCodes, reload, replace } = live;
+  const { accounts, now, nextCodes, wantNextCode, reload, replace } = live;
   const [query, setQuery] = useState('');
   const [tag, setTag] = useState<string | undefined>();
   const [panel, setPanel] = useState<Panel>();
@@ -133,8 +133,9 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
         setDraggingId(undefined);
         if (order !== undefined) saveOrder(order);
       },
+      wantNextCode,
     }),
-    [accounts, copy, draggingId, replace, saveOrder],
+    [accounts, copy, draggingId, replace, saveOrder, wantNextCode],
   );
 
   async function lock() {

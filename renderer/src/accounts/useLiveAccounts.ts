@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AccountView } from '../../../shared/vault-api.js';
+import { callEarly } from '../early.js';
 import { errorCode } from '../errors.js';
 import { latchkey } from '../latchkey.js';
 
@@ -33,8 +34,13 @@ export interface LiveAccounts {
   readonly loaded: boolean;
   /** Milliseconds: what "ending" states are computed from. Moves only when something shown changes (see nextChangeAt). */
   readonly now: number;
-  /** The code after the current one, for rows in their last seconds. */
+  /** The code after the current one, for rows in their last seconds that asked for it. */
   readonly nextCodes: ReadonlyMap<string, string>;
+  /**
+   * Asks for `account`'s next code, once per window: called by the rows on screen as they enter their
+   * last seconds, and sent together (one request for all the rows of a render).
+   */
+  readonly wantNextCode: (account: AccountView) => void;
   readonly reload: () => void;
   readonly replace: (accounts: readonly AccountView[]) => void;
   /** Why the last fetch failed, when it was not the vault locking (that goes to onLocked). */
@@ -43,8 +49,8 @@ export interface LiveAccounts {
 
 /**
  * The listing and its clock. The list is fetched again only when some code's window has ended, and
- * the next codes only once per window, for the rows entering their last seconds: a quiet vault costs
- * one request per code boundary.
+ * the next codes only once per window, for the rows on screen entering their last seconds: a quiet
+ * vault costs one request per code boundary, and one for the rows shown that are ending.
  */
 export function useLiveAccounts(onLocked: () => void): LiveAccounts {
   const [accounts, setAccounts] = useState<readonly AccountView[]>([]);
@@ -52,6 +58,9 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
   const [now, setNow] = useState(() => Date.now());
   const [nextCodes, setNextCodes] = useState<ReadonlyMap<string, string>>(new Map());
   const asked = useRef(new Set<string>());
+  const wanted = useRef(new Set<string>());
+  // Counts the listings taken: next codes asked for before the latest one are for windows gone.
+  const generation = useRef(0);
   const [error, setError] = useState<unknown>();
   // When a past boundary last made us fetch: should main's clock lag the page's, the same old listing
   // comes back, and it is asked for again only every few seconds, never every tick, never not at all.
@@ -69,9 +78,9 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
   );
 
   const reload = useCallback(() => {
-    latchkey()
-      .call('accounts.list', {})
+    callEarly('accounts.list')
       .then(({ accounts: list }) => {
+        generation.current++;
         asked.current.clear();
         setError(undefined);
         setNextCodes(new Map());
@@ -101,17 +110,27 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
     }
   }, [now, nextBoundary, reload]);
 
-  useEffect(() => {
-    const ending = accounts.filter((a) => a.validUntil !== null && a.validUntil * 1000 - now <= ENDING_MS && a.validUntil * 1000 > now && !asked.current.has(a.id));
-    if (ending.length === 0) return;
-    for (const a of ending) asked.current.add(a.id);
-    latchkey()
-      .call('accounts.nextCodes', { ids: ending.map((a) => a.id) })
-      .then(({ codes }) => {
-        setNextCodes((previous) => new Map([...previous, ...codes.map((c) => [c.id, c.code] as const)]));
-      })
-      .catch(onFailure);
-  }, [accounts, now, onFailure]);
+  const wantNextCode = useCallback(
+    (account: AccountView) => {
+      if (account.validUntil === null || account.validUntil * 1000 <= Date.now() || asked.current.has(account.id)) return;
+      asked.current.add(account.id);
+      wanted.current.add(account.id);
+      if (wanted.current.size > 1) return;
+      queueMicrotask(() => {
+        const ids = [...wanted.current];
+        wanted.current.clear();
+        const listing = generation.current;
+        latchkey()
+          .call('accounts.nextCodes', { ids })
+          .then(({ codes }) => {
+            if (listing !== generation.current) return;
+            setNextCodes((previous) => new Map([...previous, ...codes.map((c) => [c.id, c.code] as const)]));
+          })
+          .catch(onFailure);
+      });
+    },
+    [onFailure],
+  );
 
   // No ticking clock: one timer, for the next moment the list must change (declared after the
   // effects above, so it sees the boundary fetch they may have just made).
@@ -130,5 +149,5 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
     setAccounts(list);
   }, []);
 
-  return { accounts, loaded, now, nextCodes, reload, replace, error };
+  return { accounts, loaded, now, nextCodes, wantNextCode, reload, replace, error };
 }
