@@ -10,6 +10,27 @@ export const ENDING_MS = 5000;
 const STALE_RETRY_MS = 5000;
 /** How soon a failed fetch is tried again, when it was due to a code's window ending. */
 const FAILED_RETRY_MS = 1000;
+/** More rows than the first screen shows (with the list's overscan), at the top of the list. */
+const FIRST_SCREEN_ROWS = 32;
+
+/**
+ * The next codes of the rows at the top of a list just opened that are in their last seconds: asked
+ * for before the list is first shown, so that no row grows (its next code appearing) just after.
+ * None when that fails: the rows then ask for them themselves.
+ */
+async function firstScreenNextCodes(list: readonly AccountView[]): Promise<readonly { id: string; code: string }[]> {
+  const now = Date.now();
+  const ids = list
+    .slice(0, FIRST_SCREEN_ROWS)
+    .filter((a) => a.validUntil !== null && a.validUntil * 1000 > now && a.validUntil * 1000 - now <= ENDING_MS)
+    .map((a) => a.id);
+  if (ids.length === 0) return [];
+  try {
+    return (await latchkey().call('accounts.nextCodes', { ids })).codes;
+  } catch {
+    return [];
+  }
+}
 
 /**
  * The next moment, after `now`, at which what the list shows changes: a row entering its last
@@ -78,12 +99,14 @@ export function useLiveAccounts(onLocked: () => void): LiveAccounts {
   );
 
   const reload = useCallback(() => {
+    const opening = generation.current === 0;
     callEarly('accounts.list')
-      .then(({ accounts: list }) => {
+      .then(({ accounts: list }) => (opening ? firstScreenNextCodes(list) : Promise.resolve([])).then((next) => ({ list, next })))
+      .then(({ list, next }) => {
         generation.current++;
-        asked.current.clear();
+        asked.current = new Set(next.map((c) => c.id));
         setError(undefined);
-        setNextCodes(new Map());
+        setNextCodes(new Map(next.map((c) => [c.id, c.code])));
         setAccounts(list);
         setNow(Date.now());
         setLoaded(true);
