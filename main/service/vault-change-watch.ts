@@ -17,7 +17,7 @@ export function watchVaultWrites(vaultPath: string, onWrite: () => void): () => 
   let watcher: FSWatcher;
   try {
     watcher = watch(dirname(vaultPath), { persistent: false }, (_event, name) => {
-      if (name === null || !names.has(name.toString())) return;
+      if (name === null || !names.has(name)) return;
       if (settle !== undefined) clearTimeout(settle);
       settle = setTimeout(() => {
         settle = undefined;
