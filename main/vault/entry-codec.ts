@@ -108,23 +108,21 @@ export function decodeMeta(id: string, bytes: Uint8Array): AccountMeta | null {
   } catch {
     return null;
   }
-  const common = {
-    id,
-    issuer: parsed.issuer,
-    label: parsed.label,
-    tags: parsed.tags,
-    createdAt: parsed.createdAt,
-    updatedAt: parsed.updatedAt,
-    ...(parsed.icon === undefined ? {} : { icon: parsed.icon }),
-  };
+  // Plain object literals, one shape per type: spreads here cost more than the JSON parse itself.
+  let meta: AccountMeta;
   switch (parsed.type) {
     case 'hotp':
-      return { ...common, type: 'hotp', algorithm: parsed.algorithm, digits: parsed.digits, counter: BigInt(parsed.counter ?? '0') };
+      meta = { id, type: 'hotp', issuer: parsed.issuer, label: parsed.label, algorithm: parsed.algorithm, digits: parsed.digits, counter: BigInt(parsed.counter ?? '0'), tags: parsed.tags, createdAt: parsed.createdAt, updatedAt: parsed.updatedAt };
+      break;
     case 'steam':
-      return { ...common, type: 'steam', algorithm: 'SHA1', digits: LIMITS.steamDigits, period: parsed.period ?? 30 };
+      meta = { id, type: 'steam', issuer: parsed.issuer, label: parsed.label, algorithm: 'SHA1', digits: LIMITS.steamDigits, period: parsed.period ?? 30, tags: parsed.tags, createdAt: parsed.createdAt, updatedAt: parsed.updatedAt };
+      break;
     case 'totp':
-      return { ...common, type: 'totp', algorithm: parsed.algorithm, digits: parsed.digits, period: parsed.period ?? 30 };
+      meta = { id, type: 'totp', issuer: parsed.issuer, label: parsed.label, algorithm: parsed.algorithm, digits: parsed.digits, period: parsed.period ?? 30, tags: parsed.tags, createdAt: parsed.createdAt, updatedAt: parsed.updatedAt };
+      break;
   }
+  if (parsed.icon !== undefined) (meta as { icon?: string }).icon = parsed.icon;
+  return meta;
 }
 
 export function decodeExtra(bytes: Uint8Array): EntryExtra | null {

@@ -35,11 +35,10 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
 
   return {
     'accounts.list': ({ query, at }) => {
-      const session = host.session();
-      const { accounts, damaged } = session.list();
-      const sheet = session.codesAt(at === undefined ? clock.now() : at * 1000);
+      // One read and one pass: metas, and each seed opened for its one code then zeroed.
+      const { accounts, codes, damaged } = host.session().listWithCodes(at === undefined ? clock.now() : at * 1000);
       const chosen = query === undefined ? accounts : matchAccounts(accounts, query);
-      return { accounts: chosen.map((meta) => accountView(meta, sheet.codes.get(meta.id))), damaged: [...damaged, ...sheet.damaged] };
+      return { accounts: chosen.map((meta) => accountView(meta, codes.get(meta.id))), damaged: [...damaged] };
     },
     'accounts.add': (request) => {
       let draft: AccountDraft;
