@@ -35,7 +35,8 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
   /** HOTP codes the user asked for, shown in their rows until the list is next fetched. */
   const [hotpShown, setHotpShown] = useState<ReadonlyMap<string, string>>(new Map());
   useEffect(() => {
-    setHotpShown(new Map());
+    // The same (empty) map when none is shown: no second render of the list after each fetch.
+    setHotpShown((shown) => (shown.size === 0 ? shown : new Map()));
   }, [accounts]);
   const dragOrder = useRef<string[] | undefined>(undefined);
 
