@@ -5,7 +5,8 @@ import { codeOnce } from '../otp/index.js';
 import { createVault } from './create-vault.js';
 import { encodeRowTuples } from './manifest.js';
 import { randomBytes } from './random.js';
-import { rowAssociatedData, rowAssociatedDataWriter } from './sealing.js';
+import { rowAssociatedData, rowAssociatedDataWriter, seal } from './sealing.js';
+import { loadSodium } from './sodium.js';
 import { memoisedKdf, tempVaultPath, testRuntime } from './test-support/test-runtime.js';
 import { unlockVault } from './unlock-vault.js';
 
@@ -105,6 +106,37 @@ describe('listing every account with its code in one pass', () => {
 });
 
 describe('the pieces the listing reuses', () => {
+  it.each(['native', 'wasm'] as const)('decrypt_into (%s) fills the scratch with the plaintext, and says false (zeroed) for a wrong AD, key, length or tag', async (backend) => {
+    const sodium = await loadSodium({ prefer: backend });
+    expect(sodium.backend).toBe(backend);
+    const key = randomBytes(32);
+    const seed = randomBytes(20);
+    const ad = randomBytes(59);
+    const sealed = seal(sodium, key, seed, ad);
+    const scratch = sodium.secureCopy(new Uint8Array(1024));
+    try {
+      const out = scratch.subarray(0, 20);
+      expect(sodium.crypto_aead_xchacha20poly1305_ietf_decrypt_into(out, sealed.ct, ad, sealed.nonce, key)).toBe(true);
+      expect(Array.from(out)).toEqual(Array.from(seed));
+      const otherAd = new Uint8Array(ad);
+      otherAd[0] = (otherAd[0] ?? 0) ^ 1;
+      const flipped = new Uint8Array(sealed.ct);
+      flipped[3] = (flipped[3] ?? 0) ^ 1;
+      for (const [ct, withAd, withKey, into] of [
+        [sealed.ct, otherAd, key, out],
+        [sealed.ct, ad, randomBytes(32), out],
+        [flipped, ad, key, out],
+        [sealed.ct, ad, key, scratch.subarray(0, 21)],
+      ] as const) {
+        into.set(seed.subarray(0, Math.min(into.length, seed.length)));
+        expect(sodium.crypto_aead_xchacha20poly1305_ietf_decrypt_into(into, ct, withAd, sealed.nonce, withKey)).toBe(false);
+        expect(into.every((byte) => byte === 0)).toBe(true);
+      }
+    } finally {
+      sodium.release(scratch);
+    }
+  });
+
   it('the reused AD buffer holds exactly rowAssociatedData’s bytes', () => {
     const vaultId = randomBytes(16);
     const adFor = rowAssociatedDataWriter(vaultId, 'entries');

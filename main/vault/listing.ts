@@ -44,6 +44,21 @@ export type MetaCache = Map<string, { rev: number; meta: AccountMeta }>;
  */
 export function listingPass(ctx: SealContext, rows: ListingRow[], cache: MetaCache, nowMs: number | undefined, split?: ListingSplit): ListingPass {
   rows.sort(byPositionThenId);
+  // Each seed is decrypted into this one buffer of secure memory (sodium_malloc'd with the native
+  // backend: guard pages, mlock), used for its HMAC and zeroed; the buffer is freed after the pass.
+  const scratch = ctx.sodium.secureCopy(new Uint8Array(SEED_SCRATCH_BYTES));
+  try {
+    return pass(ctx, rows, cache, nowMs, scratch, split);
+  } finally {
+    ctx.sodium.release(scratch);
+  }
+}
+
+/** Seeds are at most 1 KiB (importers refuse longer ones); a longer one is opened the ordinary way. */
+const SEED_SCRATCH_BYTES = 1024;
+const AEAD_TAG_BYTES = 16;
+
+function pass(ctx: SealContext, rows: ListingRow[], cache: MetaCache, nowMs: number | undefined, scratch: Uint8Array, split: ListingSplit | undefined): ListingPass {
   const adFor = rowAssociatedDataWriter(ctx.vaultId, 'entries');
   const accounts: AccountMeta[] = [];
   const codes = new Map<string, OtpCode>();
@@ -73,7 +88,7 @@ export function listingPass(ctx: SealContext, rows: ListingRow[], cache: MetaCac
     accounts.push(meta);
     if (nowMs === undefined) continue;
 
-    const seed = open(ctx.sodium, ctx.rowKey, { nonce: seedNonce, ct: seedCt }, adFor('seed', idBytes, rev));
+    const seed = openSeedInto(ctx, scratch, seedNonce, seedCt, adFor('seed', idBytes, rev));
     if (split !== undefined) clock = lap(split, 'seedOpenMs', clock);
     if (seed === null) {
       damaged.push({ id, field: 'seed' });
@@ -89,6 +104,13 @@ export function listingPass(ctx: SealContext, rows: ListingRow[], cache: MetaCac
   }
   for (const id of cache.keys()) if (!seen.has(id)) cache.delete(id);
   return { accounts, codes, damaged };
+}
+
+function openSeedInto(ctx: SealContext, scratch: Uint8Array, nonce: Uint8Array, ct: Uint8Array, ad: Uint8Array): Uint8Array | null {
+  const length = ct.length - AEAD_TAG_BYTES;
+  if (length < 0 || length > scratch.length) return open(ctx.sodium, ctx.rowKey, { nonce, ct }, ad);
+  const seed = scratch.subarray(0, length);
+  return ctx.sodium.crypto_aead_xchacha20poly1305_ietf_decrypt_into(seed, ct, ad, nonce, ctx.rowKey) ? seed : null;
 }
 
 function lap(split: ListingSplit, field: 'metaMs' | 'seedOpenMs' | 'codesMs', since: number): number {

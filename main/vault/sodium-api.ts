@@ -20,6 +20,11 @@ export interface Sodium {
   crypto_aead_xchacha20poly1305_ietf_encrypt(message: Uint8Array, ad: Uint8Array | null, secretNonce: null, nonce: Uint8Array, key: Uint8Array): Uint8Array;
   /** Throws when the ciphertext, nonce, key or associated data don't match. */
   crypto_aead_xchacha20poly1305_ietf_decrypt(secretNonce: null, ciphertext: Uint8Array, ad: Uint8Array | null, nonce: Uint8Array, key: Uint8Array): Uint8Array;
+  /**
+   * Decrypts into `out`, which must be exactly `ciphertext.length - 16` bytes (a secure scratch buffer,
+   * so a seed never lands in an ordinary array); false, with `out` zeroed, when it does not authenticate.
+   */
+  crypto_aead_xchacha20poly1305_ietf_decrypt_into(out: Uint8Array, ciphertext: Uint8Array, ad: Uint8Array | null, nonce: Uint8Array, key: Uint8Array): boolean;
   /** BLAKE2b; a string message is hashed as its UTF-8 bytes. */
   crypto_generichash(length: number, message: Uint8Array | string, key?: Uint8Array | null): Uint8Array;
   /** A subkey of `key`; with the native backend it lives in secure memory (free it with `release`). */

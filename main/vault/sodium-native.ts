@@ -76,6 +76,19 @@ export function nativeSodium(native: SodiumNativeAddon = sodiumNativeAddon()): S
       native.crypto_aead_xchacha20poly1305_ietf_decrypt(message, null, ciphertext, ad, nonce, key);
       return message;
     },
+    crypto_aead_xchacha20poly1305_ietf_decrypt_into(out, ciphertext, ad, nonce, key) {
+      if (ciphertext.length < abytes || out.length !== ciphertext.length - abytes || nonce.length !== native.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES) {
+        native.sodium_memzero(out);
+        return false;
+      }
+      try {
+        native.crypto_aead_xchacha20poly1305_ietf_decrypt(out, null, ciphertext, ad, nonce, key);
+        return true;
+      } catch {
+        native.sodium_memzero(out);
+        return false;
+      }
+    },
     crypto_generichash(length, message, key) {
       const output = new Uint8Array(length);
       const input = typeof message === 'string' ? encoder.encode(message) : message;

@@ -20,6 +20,20 @@ export async function wasmSodium(): Promise<Sodium> {
 
     crypto_aead_xchacha20poly1305_ietf_encrypt: (message, ad, secretNonce, nonce, key) => sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(message, ad, secretNonce, nonce, key),
     crypto_aead_xchacha20poly1305_ietf_decrypt: (secretNonce, ciphertext, ad, nonce, key) => sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(secretNonce, ciphertext, ad, nonce, key),
+    crypto_aead_xchacha20poly1305_ietf_decrypt_into: (out, ciphertext, ad, nonce, key) => {
+      let message: Uint8Array;
+      try {
+        message = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ciphertext, ad, nonce, key);
+      } catch {
+        sodium.memzero(out);
+        return false;
+      }
+      const fits = message.length === out.length;
+      if (fits) out.set(message);
+      else sodium.memzero(out);
+      sodium.memzero(message);
+      return fits;
+    },
     crypto_generichash: (length, message, key) => sodium.crypto_generichash(length, message, key ?? null),
     crypto_kdf_derive_from_key: (length, subkeyId, context, key) => sodium.crypto_kdf_derive_from_key(length, subkeyId, context, key),
     pad: (bytes, blockSize) => sodium.pad(bytes, blockSize),

@@ -528,7 +528,7 @@ export class VaultSession {
 
   private row(id: string): EntryRow {
     if (!/^[0-9a-f]{32}$/.test(id)) throw notFound(id);
-    const row = this.read(() => this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`).get(fromHex(id))) as EntryRow | undefined;
+    const row = this.read(() => this.statement(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`).get(fromHex(id))) as EntryRow | undefined;
     if (row === undefined) throw notFound(id);
     return row;
   }
