@@ -1,13 +1,11 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AccountView } from '../../../shared/vault-api.js';
-import { AddDialog } from '../add/AddDialog.js';
-import { DetailsDialog } from '../details/DetailsDialog.js';
 import { describeError } from '../errors.js';
 import { latchkey } from '../latchkey.js';
-import { SettingsDialog } from '../settings/SettingsDialog.js';
 import { displayName } from '../ui/format.js';
 import { AccountList } from './AccountList.js';
 import { AccountRow, type RowActions } from './AccountRow.js';
+import { AddDialog, DetailsDialog, preloadDialogs, SettingsDialog } from './dialogs.js';
 import { UndoBar, type PendingUndo } from './UndoBar.js';
 import { ENDING_MS, useLiveAccounts } from './useLiveAccounts.js';
 
@@ -26,6 +24,9 @@ function matchRank(account: AccountView, needle: string): number | undefined {
 export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
   const live = useLiveAccounts(onLocked);
   const { accounts, now, nextCodes, wantNextCode, reload, replace } = live;
+  useEffect(() => {
+    if (live.loaded) preloadDialogs();
+  }, [live.loaded]);
   const [query, setQuery] = useState('');
   const [tag, setTag] = useState<string | undefined>();
   const [panel, setPanel] = useState<Panel>();
@@ -236,26 +237,28 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
         }}
       />
       {undo !== undefined && <UndoBar pending={undo} onDone={undoDone} />}
-      {panel?.kind === 'add' && (
-        <AddDialog
-          onClose={() => { setPanel(undefined); }}
-          onAdded={(message) => {
-            setPanel(undefined);
-            setNotice(message);
-            reload();
-          }}
-        />
-      )}
-      {panel?.kind === 'settings' && <SettingsDialog onClose={() => { setPanel(undefined); }} />}
-      {open !== undefined && (
-        <DetailsDialog
-          account={open}
-          knownTags={allTags}
-          onClose={() => { setPanel(undefined); }}
-          onChanged={reload}
-          onRemoved={removed}
-        />
-      )}
+      <Suspense fallback={null}>
+        {panel?.kind === 'add' && (
+          <AddDialog
+            onClose={() => { setPanel(undefined); }}
+            onAdded={(message) => {
+              setPanel(undefined);
+              setNotice(message);
+              reload();
+            }}
+          />
+        )}
+        {panel?.kind === 'settings' && <SettingsDialog onClose={() => { setPanel(undefined); }} />}
+        {open !== undefined && (
+          <DetailsDialog
+            account={open}
+            knownTags={allTags}
+            onClose={() => { setPanel(undefined); }}
+            onChanged={reload}
+            onRemoved={removed}
+          />
+        )}
+      </Suspense>
     </main>
   );
 }
