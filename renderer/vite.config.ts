@@ -34,6 +34,7 @@ export default defineConfig({
   root: import.meta.dirname,
   base: './',
   plugins: [react(), preloadApp()],
-  // Loaded from local disk, never a network: the app is one chunk (icons included), fetched beside the entry.
+  // Loaded from local disk, never a network: the first screen is one chunk (icons included) fetched beside the
+  // entry; the dialogs are chunks of their own (accounts/dialogs.ts), fetched once the list is shown.
   build: { outDir: 'dist', emptyOutDir: true, modulePreload: false, sourcemap: false, chunkSizeWarningLimit: 800 },
 });
