@@ -22,6 +22,12 @@ const drafts: AccountDraft[] = [
   { type: 'hotp', algorithm: 'SHA1', digits: 6, counter: 5n, issuer: 'hotp', label: 'e', secret: randomBytes(20) },
 ];
 
+function draftAt(i: number): AccountDraft {
+  const draft = drafts[i];
+  if (draft === undefined) throw new Error(`no draft ${String(i)}`);
+  return { ...draft, secret: randomBytes(20) };
+}
+
 async function vaultWith(accounts: readonly AccountDraft[]) {
   const runtime = await testRuntime({ deriveKey: kdf });
   const path = tempVaultPath();
@@ -79,6 +85,31 @@ describe('listing every account with its code in one pass', () => {
     expect(listing.damaged.map((row) => row.field)).toEqual(['meta', 'meta']);
     expect(session.manifestTrusted).toBe(false);
     session.lock();
+  });
+
+  it('checks the manifest from the listing’s own rows: a row deleted by another process before the first listing is caught, and writes are refused', async () => {
+    const { path, runtime, session } = await vaultWith(drafts.slice(0, 3));
+    session.lock();
+    const reopened = await unlockVault(path, { password: PASSWORD }, runtime);
+    const db = new Database(path);
+    db.prepare('DELETE FROM entries WHERE rowid = (SELECT MIN(rowid) FROM entries)').run();
+    db.close();
+    expect(reopened.listWithCodes(AT).accounts).toHaveLength(2);
+    expect(reopened.manifestTrusted).toBe(false);
+    expect(() => reopened.add(draftAt(0))).toThrow(expect.objectContaining({ code: 'VAULT_INTEGRITY' }) as Error);
+    reopened.lock();
+  });
+
+  it('a fresh session trusts an untouched vault after its first listing, and still after a write of its own', async () => {
+    const { path, runtime, session } = await vaultWith(drafts.slice(0, 2));
+    session.lock();
+    const reopened = await unlockVault(path, { password: PASSWORD }, runtime);
+    reopened.listWithCodes(AT);
+    expect(reopened.manifestTrusted).toBe(true);
+    reopened.add(draftAt(2));
+    expect(reopened.listWithCodes(AT).accounts).toHaveLength(3);
+    expect(reopened.manifestTrusted).toBe(true);
+    reopened.lock();
   });
 
   it('names a seed that fails its check and lists the account without a code', async () => {

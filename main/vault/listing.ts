@@ -21,6 +21,8 @@ export interface ListedDamage {
 /** Where a listing's time went, in ms (the vault benchmark asks for it; costs a clock read per row). */
 export interface ListingSplit {
   sqlMs: number;
+  /** The manifest checked from the listing's own rows (first listing, or after another process wrote). */
+  manifestMs: number;
   metaMs: number;
   seedOpenMs: number;
   codesMs: number;

@@ -30,7 +30,7 @@ type Field = Uint8Array | string | number;
  * rolled-back row that would still open on its own. They are fixed width (table u8, id 16 B, rev u32,
  * position u64), sorted by table then id. Rolling back the whole file can't be seen offline.
  */
-export function computeManifestMac(sodium: Sodium, key: Uint8Array, revision: number, db: Db): Uint8Array {
+export function computeManifestMac(sodium: Sodium, key: Uint8Array, revision: number, db: Db, entries?: readonly EntryTuple[]): Uint8Array {
   const malformed = () => sodium.crypto_generichash(32, 'LK manifest: malformed', key);
   const meta = db.prepare('SELECT magic, format_version, vault_id FROM meta WHERE id = 1').raw().get() as [unknown, unknown, unknown] | undefined;
   if (meta === undefined) return malformed();
@@ -56,7 +56,8 @@ export function computeManifestMac(sodium: Sodium, key: Uint8Array, revision: nu
 
   const rows: [number, Uint8Array, number, number][] = [];
   for (const [table, sql] of TABLES) {
-    for (const [id, rev, position] of db.prepare(sql).raw().all() as [Uint8Array, number, number][]) {
+    const tuples = table === TABLE_CODE.entries && entries !== undefined ? entries : (db.prepare(sql).raw().all() as EntryTuple[]);
+    for (const [id, rev, position] of tuples) {
       if (!(id instanceof Uint8Array) || id.length !== 16) return malformed();
       rows.push([table, id, rev, position]);
     }
@@ -101,11 +102,18 @@ export function readManifest(db: Db): { revision: number; mac: Uint8Array } | un
   return db.prepare('SELECT revision, mac FROM manifest WHERE id = 1').get() as { revision: number; mac: Uint8Array } | undefined;
 }
 
-/** True when the stored MAC matches the file as it is now, by the rule of the file's own format. */
-export function manifestMatches(sodium: Sodium, key: Uint8Array, db: Db): boolean {
+/**
+ * True when the stored MAC matches the file as it is now, by the rule of the file's own format.
+ * `entries`: the (id, rev, position, …) of every entries row, already read in the same read
+ * transaction (the listing's rows), so the table is not scanned twice.
+ */
+export function manifestMatches(sodium: Sodium, key: Uint8Array, db: Db, entries?: readonly EntryTuple[]): boolean {
   const stored = readManifest(db);
-  return stored !== undefined && bytesEqual(computeManifestMac(sodium, key, stored.revision, db), stored.mac);
+  return stored !== undefined && bytesEqual(computeManifestMac(sodium, key, stored.revision, db, entries), stored.mac);
 }
+
+/** A row's id, rev and position first; any further columns (a listing's) are ignored. */
+type EntryTuple = readonly [Uint8Array, number, number, ...unknown[]];
 
 /**
  * Bumps the vault-wide revision and re-signs; called inside every write transaction, after the

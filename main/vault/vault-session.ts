@@ -95,8 +95,10 @@ export class VaultSession {
     this.opened = args.unlockedBy;
     this.header = header;
     this.keys = keys;
-    this.manifestOk = manifestMatches(args.runtime.sodium, keys.manifest, args.db);
-    this.manifestCheckedAt = args.db.pragma('data_version', { simple: true }) as number;
+    // Checked before anything relies on it (manifestTrusted, every write, verify), and by the first
+    // listing from the very rows it reads: the open does not scan the entries a second time.
+    this.manifestOk = false;
+    this.manifestCheckedAt = NOT_CHECKED;
   }
 
   static open(args: OpenArgs): VaultSession {
@@ -218,11 +220,32 @@ export class VaultSession {
     return this.withSeed(row, (seed) => createCodeGenerator(meta, seed).codeAt(nowMs));
   }
 
+  /**
+   * The listing's rows, read in one read transaction with the data_version they belong to: when the
+   * manifest was not yet checked at that version, it is checked from these same rows (their id, rev
+   * and position) instead of a second scan of the table.
+   */
   private listingPass(nowMs: number | undefined, split?: ListingSplit): ListingPass {
     const ctx = this.sealContext();
-    const started = split === undefined ? 0 : performance.now();
-    const rows = this.read(() => this.statement(LISTING_SQL, true).all()) as ListingRow[];
-    if (split !== undefined) split.sqlMs += performance.now() - started;
+    const manifestKey = this.unlockedKeys().manifest;
+    let started = split === undefined ? 0 : performance.now();
+    const rows = this.read(() =>
+      this.db.transaction(() => {
+        const read = this.statement(LISTING_SQL, true).all() as ListingRow[];
+        const version = this.db.pragma('data_version', { simple: true }) as number;
+        if (split !== undefined) {
+          const now = performance.now();
+          split.sqlMs += now - started;
+          started = now;
+        }
+        if (version !== this.manifestCheckedAt) {
+          this.manifestOk = manifestMatches(this.runtime.sodium, manifestKey, this.db, read);
+          this.manifestCheckedAt = version;
+        }
+        if (split !== undefined) split.manifestMs += performance.now() - started;
+        return read;
+      })(),
+    );
     return listingPass(ctx, rows, this.metaCache, nowMs, split);
   }
 
@@ -579,6 +602,9 @@ export class VaultSession {
     });
   }
 }
+
+/** No data_version is negative: the manifest is checked at the first need. */
+const NOT_CHECKED = -1;
 
 function integrity(id: string, field: string): VaultError {
   return new VaultError('VAULT_INTEGRITY', `an account of the vault fails its integrity check (${field})`, { table: 'entries', id, field });
