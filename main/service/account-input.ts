@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   accountDraftSchema,
+  cleanDisplayText,
   DEFAULTS,
   LIMITS,
   otpParamsSchema,
@@ -9,7 +10,6 @@ import {
 } from '../../shared/account.js';
 import { AccountInvalidError } from '../../shared/errors.js';
 import type { AccountDraftView, accountDraftInputSchema, otpParamsInputSchema } from '../../shared/wire.js';
-import { cleanDisplayText } from '../enroll/index.js';
 import { decodeBase32, describeBase32Problem, encodeBase32 } from '../otp/index.js';
 
 type OtpParamsInput = z.output<typeof otpParamsInputSchema>;

@@ -1,4 +1,8 @@
 import { channels, isChannel, type Channel } from '../../shared/api.js';
+import { backupChannels } from '../../shared/backup-api.js';
+import { enrollChannels } from '../../shared/enroll-api.js';
+import { exportChannels } from '../../shared/export-api.js';
+import { importChannels } from '../../shared/import-api.js';
 import { LatchkeyError } from '../../shared/errors.js';
 import type { EventListener, EventName, EventOf } from '../../shared/events.js';
 import type { ReplyEnvelope } from '../../shared/wire.js';
@@ -7,18 +11,13 @@ import type { HandlerDeps, HandlerTable } from './handler-types.js';
 import { AutoBackup, systemTimers, type Timers } from './backup/auto-backup.js';
 import type { ScreenCapture } from './capture.js';
 import { ClipboardGuard, type Clipboard } from './clipboard-guard.js';
-import { accountHandlers } from './handlers/accounts.js';
 import { autoBackupHandlers } from './handlers/auto-backup.js';
-import { backupHandlers } from './handlers/backup.js';
 import { codePreviewHandlers } from './handlers/code-preview.js';
 import { damagedRowHandlers } from './handlers/damaged-rows.js';
-import { enrollHandlers } from './handlers/enroll.js';
-import { exportHandlers } from './handlers/export.js';
-import { importHandlers } from './handlers/import.js';
-import { otpHandlers } from './handlers/otp.js';
+import type { AccountsChannel } from './handlers/accounts.js';
+import { lazyHandlers } from './lazy-handlers.js';
 import { passwordHandlers } from './handlers/password.js';
 import { settingsHandlers } from './handlers/settings.js';
-import { uriHandlers } from './handlers/uri.js';
 import { vaultHandlers } from './handlers/vault.js';
 import { IdleLock } from './idle-lock.js';
 import { defaultVaultPath } from './paths.js';
@@ -111,6 +110,21 @@ const CHANGES_ACCOUNTS: ReadonlySet<string> = new Set([
   'backup.restore',
 ]);
 
+/** The channels of handlers/accounts.ts (the compiler checks the list against its type). */
+const ACCOUNT_CHANNELS = {
+  'accounts.copyCode': true,
+  'accounts.list': true,
+  'accounts.add': true,
+  'accounts.update': true,
+  'accounts.remove': true,
+  'accounts.undoRemove': true,
+  'accounts.details': true,
+  'accounts.reorder': true,
+  'accounts.reveal': true,
+  'accounts.nextHotp': true,
+  'accounts.recoveryCodes': true,
+} as const satisfies Record<AccountsChannel, true>;
+
 export function createService(deps: ServiceDeps): Service {
   const host = new VaultHost({
     vaultPath: deps.vaultPath ?? defaultVaultPath(),
@@ -156,19 +170,24 @@ export function createService(deps: ServiceDeps): Service {
   autoBackup.onChange(() => {
     events.emit('backup.auto.changed', {});
   });
+  // Handler modules load on the first request of their channels (lazy-handlers.ts): a process loads
+  // what it uses. The accounts' start loading with an unlock, while its KDF leaves the thread idle.
+  const accounts = lazyHandlers(ACCOUNT_CHANNELS, async () => (await import('./handlers/accounts.js')).accountHandlers(host, deps.clock, clipboard, undo));
   const handlers: HandlerTable = {
-    ...otpHandlers(deps),
-    ...uriHandlers(),
+    ...lazyHandlers({ 'otp.code': true }, async () => (await import('./handlers/otp.js')).otpHandlers(deps)).handlers,
+    ...lazyHandlers({ 'uri.parse': true, 'uri.format': true }, async () => (await import('./handlers/uri.js')).uriHandlers()).handlers,
     ...vaultHandlers(host, deps.prompts),
-    ...accountHandlers(host, deps.clock, clipboard, undo),
+    ...accounts.handlers,
     ...codePreviewHandlers(host, deps.clock),
     ...damagedRowHandlers(host),
-    ...enrollHandlers(host, deps.capture, deps.prompts),
-    ...importHandlers(host),
+    // QR decoding (zxing, sharp), the import and export formats (protobuf, qrcode, libsodium.js) and
+    // backup files: printing a code needs none of them.
+    ...lazyHandlers(enrollChannels, async () => (await import('./handlers/enroll.js')).enrollHandlers(host, deps.capture, deps.prompts)).handlers,
+    ...lazyHandlers(importChannels, async () => (await import('./handlers/import.js')).importHandlers(host)).handlers,
     'op.cancel': ({ opId }) => ({ cancelled: operations.cancel(opId) }),
-    ...backupHandlers(host, deps.clock, app),
+    ...lazyHandlers(backupChannels, async () => (await import('./handlers/backup.js')).backupHandlers(host, deps.clock, app)).handlers,
     ...autoBackupHandlers(host, autoBackup, deps.prompts),
-    ...exportHandlers(host, deps.clock, app, deps.prompts),
+    ...lazyHandlers(exportChannels, async () => (await import('./handlers/export.js')).exportHandlers(host, deps.clock, app, deps.prompts)).handlers,
     ...settingsHandlers(settings, idleLock),
     ...passwordHandlers(),
   };
@@ -213,7 +232,14 @@ export function createService(deps: ServiceDeps): Service {
         // Before anything else: a request after a long idle (a late timer, a laptop waking) finds it locked.
         idleLock.lockIfIdle();
         if (!isChannel(channel)) throw new LatchkeyError('INVALID_REQUEST', 'unknown channel');
-        const value = await run(channel, payload);
+        const reply = run(channel, payload);
+        // After the unlock's first step, so its KDF has started: the modules load meanwhile.
+        if (channel === 'vault.unlock') {
+          setImmediate(() => {
+            accounts.preload();
+          });
+        }
+        const value = await reply;
         if (CHANGES_ACCOUNTS.has(channel)) {
           autoBackup.noteChange();
           events.emit('accounts.changed', { by: 'here' });

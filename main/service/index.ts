@@ -1,7 +1,7 @@
 export { createService } from './create-service.js';
 export type { LockPolicy, Service, ServiceDeps } from './create-service.js';
 export { defaultVaultPath } from './paths.js';
-export { FORMAT_IDS as IMPORT_FORMAT_IDS } from '../formats/index.js';
+export { IMPORT_FORMAT_IDS } from './import-format-ids.js';
 export type { Clock, HandlerTable } from './handler-types.js';
 export { systemClock } from './system-clock.js';
 export type { ScreenCapture } from './capture.js';

@@ -1,4 +1,6 @@
-import { Message, MessageType, sessionBus, type MessageBus } from 'dbus-next';
+import { createRequire } from 'node:module';
+import type * as DBus from 'dbus-next';
+import type { Message, MessageBus } from 'dbus-next';
 
 /**
  * SECURITY-NOTES §5 on Linux, where Electron's powerMonitor never reports `lock-screen`: the vault
@@ -41,6 +43,8 @@ const SCREENSAVER_INTERFACES = ['org.freedesktop.ScreenSaver', 'org.gnome.Screen
 const OBJECT_PATH = /^\/([A-Za-z0-9_]+(\/[A-Za-z0-9_]+)*)?$/;
 
 export function watchLinuxScreenLock(onLock: () => void, options: LinuxScreenLockOptions = {}): ScreenLockWatch {
+  // dbus-next loads with the watch (the app's, at start), not with the service: the CLI never needs it.
+  const { Message, MessageType, sessionBus } = createRequire(import.meta.url)('dbus-next') as typeof DBus;
   const timeoutMs = options.timeoutMs ?? 5000;
   const buses: MessageBus[] = [];
   let stopped = false;

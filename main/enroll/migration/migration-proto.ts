@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobuf from 'protobufjs';
 
 /**
  * The MigrationPayload type, parsed once from the .proto file that ships beside this module
@@ -9,8 +10,10 @@ let payloadType: protobuf.Type | undefined;
 
 export function migrationPayloadType(): protobuf.Type {
   if (payloadType === undefined) {
+    // Loaded with the schema, on the first export QR read or written: nothing else needs protobufjs.
+    const { parse } = createRequire(import.meta.url)('protobufjs') as typeof protobuf;
     const text = readFileSync(new URL('./google-migration.proto', import.meta.url), 'utf8');
-    payloadType = protobuf.parse(text, { keepCase: true }).root.lookupType('latchkey.migration.MigrationPayload');
+    payloadType = parse(text, { keepCase: true }).root.lookupType('latchkey.migration.MigrationPayload');
   }
   return payloadType;
 }

@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import { checkImage } from './image-check.js';
 import { QrError } from './qr-error.js';
 import { readQrCodes, type RgbaImage } from './zxing-reader.js';
@@ -19,6 +18,8 @@ export async function decodeQrImage(bytes: Uint8Array): Promise<string[]> {
 }
 
 async function webpPixels(bytes: Uint8Array): Promise<RgbaImage> {
+  // sharp (libvips) only for WebP, loaded then: zxing reads the other formats itself.
+  const { default: sharp } = await import('sharp');
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: 50_000_000 }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     return { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };

@@ -1,4 +1,5 @@
-import { imageSize } from 'image-size';
+import { createRequire } from 'node:module';
+import type * as ImageSizeModule from 'image-size';
 import { QrError } from './qr-error.js';
 
 /** SECURITY-NOTES §8: larger images are refused from their header, before any pixel is decoded. */
@@ -13,7 +14,11 @@ export interface ImageInfo {
   readonly height: number;
 }
 
+let imageSize: typeof ImageSizeModule.imageSize | undefined;
+
 export function checkImage(bytes: Uint8Array): ImageInfo {
+  // Loaded with the first image: a process that reads none (a CLI printing a code) never loads it.
+  imageSize ??= (createRequire(import.meta.url)('image-size') as typeof ImageSizeModule).imageSize;
   let size: { type?: string; width: number; height: number };
   try {
     size = imageSize(bytes);

@@ -7,8 +7,6 @@ import { LatchkeyError } from '../../../shared/errors.js';
 import { errnoCodeOf, ioErrorOf } from '../fs-words.js';
 import type { Clock } from '../handler-types.js';
 import type { VaultHost } from '../vault-host.js';
-import { leftOutWarning } from './backup-entries.js';
-import { createBackup, verifyBackup } from './backup-operations.js';
 
 /** Timers, injected so tests move time by hand. */
 export interface Timers {
@@ -182,6 +180,8 @@ export class AutoBackup {
       const file = join(settings.folder, `latchkey-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.lkbak`);
       try {
         const leftOut: string[] = [];
+        // The backup file's code loads with the first backup: most commands change nothing.
+        const [{ createBackup, verifyBackup }, { leftOutWarning }] = await Promise.all([import('./backup-operations.js'), import('./backup-entries.js')]);
         // Damaged accounts can't be copied: the backup holds the rest, and the failure names them.
         await createBackup(session, runtime, file, settings.password, this.app, false, { skipDamaged: true, leftOut });
         const verification = await verifyBackup(session, runtime, file, settings.password, now);

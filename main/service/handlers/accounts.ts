@@ -13,7 +13,7 @@ import type { VaultHost } from '../vault-host.js';
 import { qrMatrix } from '../qr-matrix.js';
 import { afterReauth } from '../reauth.js';
 
-type AccountsChannel =
+export type AccountsChannel =
   | 'accounts.copyCode'
   | 'accounts.list'
   | 'accounts.add'

@@ -1,0 +1,92 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { makeTempHome, spawnCli } from './test-support/spawn-cli.js';
+
+/**
+ * Issue 14, item 6: a command loads what it needs when it needs it. Printing a code needs no QR
+ * decoding (zxing-wasm, sharp, image-size), no Google export protobuf, no QR drawing, no import
+ * formats (libsodium.js for Ente and transfer blocks), no D-Bus and no password estimator; and
+ * `--version` loads no package at all. A module hook given to the real `latchkey` process logs
+ * every module it imports (as resolved) and every module it requires (as loaded: a bare
+ * require.resolve, such as the wasm fallback's path for its worker, loads nothing).
+ */
+const HEAVY = ['zxing-wasm', 'sharp', 'image-size', 'protobufjs', 'qrcode', 'dbus-next', 'libsodium-wrappers-sumo', '@zxcvbn-ts'];
+
+function probe(folder: string): { env: Record<string, string>; loaded: () => string[] } {
+  const log = join(folder, 'modules.log');
+  writeFileSync(log, '');
+  const hook = `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(${JSON.stringify(log)}, resolved.url + '\\n');
+  return resolved;
+}`;
+  const preload = join(folder, 'probe.mjs');
+  writeFileSync(
+    preload,
+    `import { appendFileSync } from 'node:fs';
+import Module, { register } from 'node:module';
+register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});
+const load = Module.prototype.load;
+Module.prototype.load = function (filename) {
+  appendFileSync(${JSON.stringify(log)}, filename + '\\n');
+  return load.call(this, filename);
+};
+`,
+  );
+  return {
+    env: { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` },
+    loaded: () => readFileSync(log, 'utf8').split('\n').filter((line) => line !== ''),
+  };
+}
+
+const packagesIn = (modules: readonly string[]) => [...new Set(modules.flatMap((module) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(module)?.[1] ?? []))].sort();
+const heavyIn = (modules: readonly string[]) => packagesIn(modules).filter((name) => HEAVY.some((heavy) => name === heavy || name.startsWith(`${heavy}/`)));
+
+describe('commands load only what they need', () => {
+  it('--version loads no package, and none of the service or the contract', async () => {
+    const home = makeTempHome();
+    const { env, loaded } = probe(mkdtempSync(join(tmpdir(), 'latchkey-modules-')));
+    const run = await spawnCli(['--version'], { home, env });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(packagesIn(loaded())).toEqual([]);
+    expect(loaded().filter((module) => /\/(service|vault|shared)\//.test(module))).toEqual([]);
+  });
+
+  it('code --secret, code QUERY and list load no QR, protobuf, format, D-Bus or estimator module', async () => {
+    const home = makeTempHome();
+    const folder = mkdtempSync(join(tmpdir(), 'latchkey-modules-'));
+    const password = join(folder, 'pw.txt');
+    writeFileSync(password, 'correct horse battery staple 7\n');
+    const vault = ['--password-file', password];
+    expect((await spawnCli(['init', '--kdf', '2,64', ...vault], { home })).code).toBe(0);
+    expect((await spawnCli(['add', '--secret', '-', '--issuer', 'GitHub', '--label', 'alice', ...vault], { home, stdin: 'JBSWY3DPEHPK3PXP\n' })).code).toBe(0);
+
+    const secret = probe(folder);
+    const fromSecret = await spawnCli(['code', '--secret', '-'], { home, env: secret.env, stdin: 'JBSWY3DPEHPK3PXP\n' });
+    expect(fromSecret).toMatchObject({ code: 0, stderr: '' });
+    expect(heavyIn(secret.loaded())).toEqual([]);
+
+    for (const args of [['code', 'github'], ['list']]) {
+      const { env, loaded } = probe(folder);
+      const run = await spawnCli([...args, ...vault], { home, env });
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      // The hook sees required packages too: the vault's native libsodium is one.
+      expect(packagesIn(loaded())).toContain('sodium-native');
+      expect(heavyIn(loaded())).toEqual([]);
+    }
+  });
+
+  it('the hook sees a heavy module when a command needs it (init judges the new password)', async () => {
+    const home = makeTempHome();
+    const folder = mkdtempSync(join(tmpdir(), 'latchkey-modules-'));
+    writeFileSync(join(folder, 'pw.txt'), 'correct horse battery staple 7\n');
+    const { env, loaded } = probe(folder);
+    expect((await spawnCli(['init', '--kdf', '2,64', '--password-file', join(folder, 'pw.txt')], { home, env })).code).toBe(0);
+    expect(heavyIn(loaded())).toContain('@zxcvbn-ts/core');
+  });
+});
