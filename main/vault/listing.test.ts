@@ -68,6 +68,20 @@ describe('listing every account with its code in one pass', () => {
     session.lock();
   });
 
+  it('after a cached listing, an account added by another connection is read by id and listed with its code', async () => {
+    const { path, runtime, session } = await vaultWith(drafts.slice(0, 2));
+    expect(session.listWithCodes(AT).accounts).toHaveLength(2);
+    const other = await unlockVault(path, { password: PASSWORD }, runtime);
+    const added = other.add(draftAt(2));
+    other.lock();
+    const again = session.listWithCodes(AT);
+    expect(again.accounts.map((account) => account.issuer)).toEqual(['sha1', 'sha256', 'sha512']);
+    expect(again.codes.get(added.id)?.code).toMatch(/^\d{10}$/);
+    expect(session.list().accounts).toHaveLength(3);
+    expect(session.manifestTrusted).toBe(true);
+    session.lock();
+  });
+
   it('still opens every meta against its row AD: a meta swapped between rows is damaged, even after a cached listing', async () => {
     const { path, session } = await vaultWith(drafts.slice(0, 2));
     expect(session.listWithCodes(AT).accounts).toHaveLength(2);

@@ -8,10 +8,16 @@ import type { SealContext } from './entry-rows.js';
 import { open, rowAssociatedDataWriter } from './sealing.js';
 
 /** One entries row as the listing statement returns it (raw mode: no object per row). */
-export type ListingRow = [id: Uint8Array, rev: number, position: number, metaNonce: Uint8Array, metaCt: Uint8Array, seedNonce: Uint8Array, seedCt: Uint8Array];
+export type ListingRow = [id: Uint8Array, rev: number, position: number, metaNonce: Uint8Array | null, metaCt: Uint8Array | null, seedNonce: Uint8Array | null, seedCt: Uint8Array | null];
 
-/** Only the columns a listing needs: no `extra_*` (notes and recovery codes are never listed). */
-export const LISTING_SQL = 'SELECT id, rev, position, meta_nonce, meta_ct, seed_nonce, seed_ct FROM entries';
+/**
+ * Only the columns a listing needs, never `extra_*` (notes and recovery codes are never listed):
+ * the sealed meta only while the session's cache is empty (afterwards the caller reads a missing or
+ * stale one by id, in the same read transaction), the sealed seed only when codes are asked for.
+ */
+export function listingSql(options: { metas: boolean; seeds: boolean }): string {
+  return `SELECT id, rev, position, ${options.metas ? 'meta_nonce, meta_ct' : 'NULL, NULL'}, ${options.seeds ? 'seed_nonce, seed_ct' : 'NULL, NULL'} FROM entries`;
+}
 
 export interface ListedDamage {
   readonly id: string;
@@ -77,7 +83,7 @@ function pass(ctx: SealContext, rows: ListingRow[], cache: MetaCache, nowMs: num
       meta = cached.meta;
       if (split !== undefined) split.metaCached++;
     } else {
-      const bytes = open(ctx.sodium, ctx.rowKey, { nonce: metaNonce, ct: metaCt }, adFor('meta', idBytes, rev));
+      const bytes = metaNonce === null || metaCt === null ? null : open(ctx.sodium, ctx.rowKey, { nonce: metaNonce, ct: metaCt }, adFor('meta', idBytes, rev));
       meta = bytes === null ? null : decodeMeta(id, bytes);
     }
     if (split !== undefined) clock = lap(split, 'metaMs', clock);
@@ -88,7 +94,7 @@ function pass(ctx: SealContext, rows: ListingRow[], cache: MetaCache, nowMs: num
     }
     cache.set(id, { rev, meta });
     accounts.push(meta);
-    if (nowMs === undefined) continue;
+    if (nowMs === undefined || seedNonce === null || seedCt === null) continue;
 
     const seed = openSeedInto(ctx, scratch, seedNonce, seedCt, adFor('seed', idBytes, rev));
     if (split !== undefined) clock = lap(split, 'seedOpenMs', clock);

@@ -13,7 +13,7 @@ import { FORMAT_VERSION, INSERT_SLOT_SQL } from './format.js';
 import { computeHeaderSum, type SlotRow } from './header.js';
 import type { KdfParams } from './kdf-params.js';
 import { deriveVaultKeys, zeroKeys, type VaultKeys } from './keys.js';
-import { LISTING_SQL, listingPass, type ListingPass, type ListingRow, type ListingSplit, type MetaCache } from './listing.js';
+import { listingPass, listingSql, type ListingPass, type ListingRow, type ListingSplit, type MetaCache } from './listing.js';
 import { manifestMatches, resignManifest } from './manifest.js';
 import { migrateVault } from './migrate.js';
 import { open, rowAssociatedData, seal } from './sealing.js';
@@ -231,7 +231,17 @@ export class VaultSession {
     let started = split === undefined ? 0 : performance.now();
     const rows = this.read(() =>
       this.db.transaction(() => {
-        const read = this.statement(LISTING_SQL, true).all() as ListingRow[];
+        const cached = this.metaCache.size > 0;
+        const read = this.statement(listingSql({ metas: !cached, seeds: nowMs !== undefined }), true).all() as ListingRow[];
+        // With metas cached, only a row missing from the cache or at another rev has its meta read.
+        if (cached) {
+          const readMeta = this.statement('SELECT meta_nonce, meta_ct FROM entries WHERE id = ?', true);
+          for (const row of read) {
+            if (this.metaCache.get(toHex(row[0]))?.rev === row[1]) continue;
+            const sealed = readMeta.get(row[0]) as [Uint8Array, Uint8Array] | undefined;
+            if (sealed !== undefined) [row[3], row[4]] = sealed;
+          }
+        }
         const version = this.db.pragma('data_version', { simple: true }) as number;
         if (split !== undefined) {
           const now = performance.now();
