@@ -93,7 +93,7 @@ async function benchLargeVault(dir: string): Promise<BenchRow[]> {
       figure: `${median(refreshTimes).toFixed(0)} ms`,
       peer: '',
       ratio: '',
-      note: 'metas from the session cache (same id and rev); seeds opened again, one HMAC each',
+      note: 'metas from the session cache (same id and rev: neither read nor opened); seeds read and opened again, one HMAC each',
     },
     { name: 'add one account (committed, fsynced)', figure: `${median(addTimes).toFixed(1)} ms`, peer: '', ratio: '', note: 'median of 41, synchronous=FULL, WAL' },
   ];
