@@ -1,6 +1,7 @@
 import { useState, type SyntheticEvent } from 'react';
-import { describeError, isCancelled } from './errors.js';
+import { describeError } from './errors.js';
 import { latchkey } from './latchkey.js';
+import { useSaveRecoveryKey } from './ui/save-recovery-key.js';
 import { PasswordStrength, usePasswordEstimate } from './ui/PasswordStrength.js';
 import { Progress } from './ui/Progress.js';
 
@@ -12,7 +13,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
   const [busy, setBusy] = useState(false);
   const [recoveryKey, setRecoveryKey] = useState<string | undefined>();
   const [vaultPath, setVaultPath] = useState('');
-  const [kept, setKept] = useState('');
+  const savedKey = useSaveRecoveryKey();
   const estimate = usePasswordEstimate(password);
 
   async function create(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
@@ -46,17 +47,6 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
     onDone();
   }
 
-  /** Main asks where (its own dialog) and writes a new file: the page names no path. */
-  async function saveKeyFile(key: string) {
-    setError('');
-    try {
-      const { file } = await latchkey().call('vault.saveRecoveryKey', { recoveryKey: key });
-      setKept(`Saved as ${file}: move it off this computer (a USB stick in a drawer, a password manager).`);
-    } catch (caught) {
-      if (!isCancelled(caught)) setError(describeError(caught));
-    }
-  }
-
   if (recoveryKey !== undefined) {
     return (
       <main className="screen centered">
@@ -69,14 +59,15 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
           ))}
         </output>
         <div className="row center">
-          <button type="button" onClick={() => void saveKeyFile(recoveryKey)}>
+          <button type="button" onClick={() => void savedKey.save(recoveryKey)}>
             Save as a file…
           </button>
           <button type="button" onClick={() => { window.print(); }}>
             Print
           </button>
         </div>
-        {kept !== '' && <p className="hint" role="status">{kept}</p>}
+        {savedKey.kept !== '' && <p className="hint" role="status">{savedKey.kept}</p>}
+        {savedKey.error !== '' && <p role="alert" className="error">{savedKey.error}</p>}
         {error !== '' && <p role="alert" className="error">{error}</p>}
         <p className="hint small">Vault file: {vaultPath}</p>
         <button type="button" className="primary" onClick={() => void acknowledge()} autoFocus>

@@ -1,6 +1,7 @@
 import { useState, type SyntheticEvent } from 'react';
-import { describeError, isCancelled } from './errors.js';
+import { describeError } from './errors.js';
 import { latchkey } from './latchkey.js';
+import { useSaveRecoveryKey } from './ui/save-recovery-key.js';
 import { Dialog } from './ui/Dialog.js';
 import { PasswordStrength, usePasswordEstimate } from './ui/PasswordStrength.js';
 import { Progress } from './ui/Progress.js';
@@ -16,7 +17,7 @@ export function RecoveryFollowUp({ onClose }: { onClose: () => void }) {
   const [step, setStep] = useState<'password' | 'key' | 'shown'>('password');
   const [recoveryKey, setRecoveryKey] = useState('');
   const [error, setError] = useState('');
-  const [kept, setKept] = useState('');
+  const savedKey = useSaveRecoveryKey();
   const [busy, setBusy] = useState(false);
   const estimate = usePasswordEstimate(step === 'password' ? password : '');
 
@@ -55,15 +56,6 @@ export function RecoveryFollowUp({ onClose }: { onClose: () => void }) {
     }
   }
 
-  async function saveKeyFile() {
-    setError('');
-    try {
-      const { file } = await latchkey().call('vault.saveRecoveryKey', { recoveryKey });
-      setKept(`Saved as ${file}: move it off this computer.`);
-    } catch (caught) {
-      if (!isCancelled(caught)) setError(describeError(caught));
-    }
-  }
 
   function close() {
     setPassword('');
@@ -120,9 +112,10 @@ export function RecoveryFollowUp({ onClose }: { onClose: () => void }) {
               <span key={i}>{i < all.length - 1 ? `${group}-` : group}</span>
             ))}
           </output>
-          {kept !== '' && <p className="hint" role="status">{kept}</p>}
+          {savedKey.kept !== '' && <p className="hint" role="status">{savedKey.kept}</p>}
+          {savedKey.error !== '' && <p role="alert" className="error">{savedKey.error}</p>}
           <div className="row">
-            <button type="button" onClick={() => void saveKeyFile()}>
+            <button type="button" onClick={() => void savedKey.save(recoveryKey)}>
               Save as a file…
             </button>
             <button type="button" className="primary" onClick={close}>
