@@ -38,6 +38,8 @@ describe('more ways in and out, in headless Chromium over the real service', () 
   it('a QR image pasted from the clipboard (Ctrl+V) is read', async () => {
     const app = await openUnlockedApp(browser);
     await app.page.getByRole('button', { name: 'Add', exact: true }).click();
+    // The dialog's code loads on first use: paste once it is there, as a user would.
+    await app.page.locator('.add-dialog').waitFor();
     const bytes = [...readFileSync(join(QR_FIXTURES, 'two-codes.png'))];
     await app.page.evaluate((data) => {
       const transfer = new DataTransfer();
