@@ -74,6 +74,11 @@ export const EXIT_CODES = {
   KEY_PIN_WRONG: 76,
   KEY_FULL: 77,
   KEY_UNSUPPORTED: 78,
+
+  KEY_PERMISSION_DENIED: 80,
+  KEY_WRITE_REJECTED: 81,
+  KEY_CREDENTIAL_EXISTS: 82,
+  KEY_SERVICE_UNAVAILABLE: 83,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof EXIT_CODES;
