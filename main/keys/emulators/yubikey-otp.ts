@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { EmulatedYubiKeyOtp, type Clock, type EmulatedYubiKeyOtpOptions, type EmulatorFault } from './yubikey-otp/device.js';
+import { factoryState, loadStateFile, saveStateFile, type EmulatorState, type RandomSource, type TouchPolicy } from './yubikey-otp/state.js';
+
+export { EmulatedYubiKeyOtp, TOUCH_TIMEOUT_MS, touchLevelOf } from './yubikey-otp/device.js';
+export type { Clock, EmulatorFault } from './yubikey-otp/device.js';
+export { factoryState, formatTouchPolicy, parseTouchPolicy, stateFromJson, stateToJson } from './yubikey-otp/state.js';
+export type { EmulatorState, RandomSource, SlotState, TouchPolicy } from './yubikey-otp/state.js';
+export type { DecodedFrame, CommandOutcome, RejectReason } from './yubikey-otp/commands.js';
+export { slotMode, type SlotMode } from './yubikey-otp/slot-config.js';
+
+export interface OpenEmulatedYubiKeyOtpOptions {
+  /** JSON file the key persists to (created 0600 on first change); absent = in memory only. */
+  readonly stateFile?: string;
+  /** The state to start from when there is no state file yet (default: a factory-fresh key). */
+  readonly initialState?: EmulatorState;
+  /** Overrides the touch policy kept in the state (and is saved with it on the next change). */
+  readonly touchPolicy?: TouchPolicy;
+  readonly clock?: Clock;
+  /** Bytes for a fresh key's serial and factory credential; inject one so tests reproduce. */
+  readonly random?: RandomSource;
+  readonly faults?: readonly EmulatorFault[];
+  readonly onFrame?: EmulatedYubiKeyOtpOptions['onFrame'];
+}
+
+/**
+ * Opens an emulated YubiKey 5 OTP interface. With `stateFile`, separate runs (CLI commands, the
+ * socket server) see the same key: the file is read here and rewritten, atomically, on every change.
+ * A new state file is written at once, so the key's serial is the same in the next run.
+ */
+export function openEmulatedYubiKeyOtp(options: OpenEmulatedYubiKeyOtpOptions = {}): EmulatedYubiKeyOtp {
+  const random = options.random ?? ((length: number) => new Uint8Array(randomBytes(length)));
+  const { stateFile } = options;
+  const loaded = stateFile === undefined ? null : loadStateFile(stateFile);
+  let state = loaded ?? options.initialState ?? factoryState(random);
+  if (options.touchPolicy !== undefined) state = { ...state, touchPolicy: options.touchPolicy };
+  if (stateFile !== undefined && (loaded === null || options.touchPolicy !== undefined)) saveStateFile(stateFile, state);
+  return new EmulatedYubiKeyOtp({
+    state,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
+    ...(options.onFrame === undefined ? {} : { onFrame: options.onFrame }),
+    ...(stateFile === undefined ? {} : { onChange: (next: EmulatorState) => { saveStateFile(stateFile, next); } }),
+  });
+}
