@@ -89,11 +89,11 @@ export class YubiOtpSession {
     return new DataView(data.buffer, data.byteOffset, SERIAL_SIZE).getUint32(0, false);
   }
 
-  programHotp(slot: OtpSlot, options: HotpSlotOptions, write: SlotWriteOptions = {}): Promise<OtpStatus> {
+  async programHotp(slot: OtpSlot, options: HotpSlotOptions, write: SlotWriteOptions = {}): Promise<OtpStatus> {
     return this.putConfiguration(slot, hotpConfiguration(options), write);
   }
 
-  programChallengeResponse(slot: OtpSlot, options: HmacSha1SlotOptions, write: SlotWriteOptions = {}): Promise<OtpStatus> {
+  async programChallengeResponse(slot: OtpSlot, options: HmacSha1SlotOptions, write: SlotWriteOptions = {}): Promise<OtpStatus> {
     return this.putConfiguration(slot, hmacSha1Configuration(options), write);
   }
 
