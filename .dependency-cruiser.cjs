@@ -46,6 +46,13 @@ module.exports = {
       to: { path: '^main/', pathNot: ['^main/vault/', '^main/otp/'] },
     },
     {
+      name: 'vault-through-index',
+      comment: "Outside main/vault only its index.ts: the session's keys, its test hooks and its row code stay inside.",
+      severity: 'error',
+      from: { pathNot: ['^main/vault/', TEST, '^bench/'] },
+      to: { path: '^main/vault/', pathNot: ['^main/vault/index\\.ts$', '^main/vault/test-support/'] },
+    },
+    {
       name: 'keys-layer',
       comment: 'Key drivers see the OTP engine and the HidDevice interface, nothing above them.',
       severity: 'error',

@@ -95,21 +95,6 @@ export interface Service {
   onEvent(listener: EventListener): () => void;
 }
 
-/** Channels that change accounts: each may be followed by an automatic backup. */
-const CHANGES_ACCOUNTS: ReadonlySet<string> = new Set([
-  'accounts.add',
-  'accounts.update',
-  'accounts.remove',
-  'accounts.removeDamaged',
-  'accounts.undoRemove',
-  'accounts.reorder',
-  'accounts.nextHotp',
-  'accounts.recoveryCodes',
-  'enroll.commit',
-  'import.commit',
-  'backup.restore',
-]);
-
 /** The channels of handlers/accounts.ts (the compiler checks the list against its type). */
 const ACCOUNT_CHANNELS = {
   'accounts.copyCode': true,
@@ -169,6 +154,17 @@ export function createService(deps: ServiceDeps): Service {
   const autoBackup = new AutoBackup(host, deps.clock, timers, app, deps.dailyBackups ?? true);
   autoBackup.onChange(() => {
     events.emit('backup.auto.changed', {});
+  });
+  // Every committed change to the accounts, whatever made it, is told once per transaction: the page
+  // refetches, and an automatic backup follows (the vault's write is done: a failure here is a bug).
+  host.onWrite((written) => {
+    if (!written.accounts) return;
+    try {
+      autoBackup.noteChange();
+    } catch (error) {
+      deps.onInternalError?.(error);
+    }
+    events.emit('accounts.changed', { by: 'here' });
   });
   // Handler modules load on the first request of their channels (lazy-handlers.ts): a process loads
   // what it uses. The accounts' start loading with an unlock, while its KDF leaves the thread idle.
@@ -239,12 +235,7 @@ export function createService(deps: ServiceDeps): Service {
             accounts.preload();
           });
         }
-        const value = await reply;
-        if (CHANGES_ACCOUNTS.has(channel)) {
-          autoBackup.noteChange();
-          events.emit('accounts.changed', { by: 'here' });
-        }
-        return { ok: true, value };
+        return { ok: true, value: await reply };
       } catch (error) {
         if (error instanceof LatchkeyError) return { ok: false, error: error.toInfo() };
         deps.onInternalError?.(error);

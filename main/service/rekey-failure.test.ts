@@ -8,8 +8,8 @@ import { createService } from './create-service.js';
 import { manualTimers } from './test-support/manual-timers.js';
 
 /**
- * rekey.ts locks the session itself when its transaction fails after the keys were swapped; it knows
- * nothing of the host. The failure is simulated here (a real one needs SQLite to fail at commit).
+ * A session locked under the host by a failed rekey (rekey.ts knows nothing of the host; today its
+ * transaction rolls back and keeps the old keys) must still lock the host. The failure is simulated here.
  */
 const failure = vi.hoisted(() => ({ lockFirst: true }));
 vi.mock('../vault/index.js', async (importOriginal) => {

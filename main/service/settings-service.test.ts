@@ -4,6 +4,7 @@ import { LatchkeyError } from '../../shared/errors.js';
 import { DEFAULT_SETTINGS, SETTINGS_LIMITS } from '../../shared/settings-api.js';
 import { createVault, KDF_FLOOR, unlockVault } from '../vault/index.js';
 import { memoisedKdf, tempVaultPath, testClock, testRuntime } from '../vault/test-support/test-runtime.js';
+import { testInternals } from '../vault/vault-session.js';
 import { createService, type ServiceDeps } from './create-service.js';
 import { settingsFromRecord, SettingsStore } from './settings-store.js';
 import { manualTimers } from './test-support/manual-timers.js';
@@ -66,7 +67,7 @@ describe('settings.get / settings.set', () => {
     const runtime = await testRuntime();
     await createVault(path, PASSWORD, runtime);
     const session = await unlockVault(path, { password: PASSWORD }, runtime);
-    session.putRecord('settings', { autoLockMinutes: 0, clipboardClearSeconds: 45, theme: 'neon', extra: true });
+    testInternals(session).putRecordJson('settings', { autoLockMinutes: 0, clipboardClearSeconds: 45, theme: 'neon', extra: true });
     const host = new VaultHost({ vaultPath: path, clock: runtime.clock });
     host.adopt(session);
     expect(new SettingsStore(host).current()).toEqual({ autoLockMinutes: 5, clipboardClearSeconds: 45, theme: 'system' });

@@ -1,10 +1,6 @@
-import { LatchkeyError } from '../../shared/errors.js';
-import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../shared/settings-api.js';
-import type { VaultSession } from '../vault/index.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings-api.js';
+import { RECORD_KINDS, type VaultSession } from '../vault/index.js';
 import type { VaultHost } from './vault-host.js';
-
-const RECORD = 'settings';
-const FIELDS = Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[];
 
 /**
  * The app's preferences, sealed in the vault (so they need it unlocked). Read once per unlock and
@@ -33,7 +29,9 @@ export class SettingsStore {
     const session = this.host.session();
     const given = Object.fromEntries(Object.entries(patch as Record<string, unknown>).filter(([, value]) => value !== undefined));
     const settings = settingsFromRecord({ ...this.current(), ...given });
-    session.putRecord(RECORD, settings);
+    session.transaction((tx) => {
+      tx.records.put('settings', settings);
+    });
     this.cached = { session, settings };
     for (const listener of this.listeners) listener(settings);
     return settings;
@@ -44,24 +42,15 @@ export class SettingsStore {
   }
 }
 
+/**
+ * A record that is absent, or fails its integrity check, gives the defaults rather than an unusable
+ * vault; the next settings.set writes a sound record over it.
+ */
 function readSettings(session: VaultSession): Settings {
-  try {
-    return settingsFromRecord(session.getRecord(RECORD));
-  } catch (error) {
-    // A record that fails its integrity check gives the defaults rather than an unusable vault;
-    // the next settings.set writes a sound record over it.
-    if (error instanceof LatchkeyError && error.code === 'VAULT_INTEGRITY') return { ...DEFAULT_SETTINGS };
-    throw error;
-  }
+  return session.records.get('settings') ?? { ...DEFAULT_SETTINGS };
 }
 
 /** Field by field: one bad stored value (an older range, a hand edit) falls back alone to its default. */
 export function settingsFromRecord(stored: unknown): Settings {
-  const record = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
-  const settings = { ...DEFAULT_SETTINGS };
-  for (const field of FIELDS) {
-    const parsed = settingsSchema.shape[field].safeParse(record[field]);
-    if (parsed.success) Object.assign(settings, { [field]: parsed.data });
-  }
-  return settings;
+  return RECORD_KINDS.settings.parse(stored);
 }

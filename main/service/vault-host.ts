@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { LatchkeyError } from '../../shared/errors.js';
 import type { VaultStatus } from '../../shared/vault-api.js';
-import { createVaultKdf, loadSodium, type DeriveKey, type SodiumBackend, type KdfParams, type VaultRuntime, type VaultSession } from '../vault/index.js';
+import { createVaultKdf, loadSodium, type DeriveKey, type SodiumBackend, type KdfParams, type VaultRuntime, type VaultSession, type VaultWrite } from '../vault/index.js';
 import type { Clock } from './handler-types.js';
 
 export interface VaultHostOptions {
@@ -26,6 +26,7 @@ export class VaultHost {
   private readonly options: VaultHostOptions;
   private readonly lockListeners: (() => void)[] = [];
   private readonly unlockListeners: (() => void)[] = [];
+  private readonly writeListeners: ((written: VaultWrite) => void)[] = [];
 
   constructor(options: VaultHostOptions) {
     this.options = options;
@@ -76,6 +77,9 @@ export class VaultHost {
   adopt(session: VaultSession): void {
     this.lock();
     this.current = session;
+    session.onWrite((written) => {
+      for (const listener of this.writeListeners) listener(written);
+    });
     try {
       for (const listener of this.unlockListeners) listener();
     } catch (error) {
@@ -107,6 +111,14 @@ export class VaultHost {
 
   onUnlock(listener: () => void): void {
     this.unlockListeners.push(listener);
+  }
+
+  /**
+   * Told once after each committed write of this process's session, whichever door or module made
+   * it (session.onWrite); another process's commits are not told here (vault-change-watch.ts).
+   */
+  onWrite(listener: (written: VaultWrite) => void): void {
+    this.writeListeners.push(listener);
   }
 
   status(): VaultStatus {

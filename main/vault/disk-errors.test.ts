@@ -7,6 +7,7 @@ import { LatchkeyError } from '../../shared/errors.js';
 import { createVault } from './create-vault.js';
 import { tempVaultPath, testRuntime } from './test-support/test-runtime.js';
 import { unlockVault } from './unlock-vault.js';
+import { testInternals } from './vault-session.js';
 import { mapSqliteError } from './vault-file.js';
 
 /**
@@ -45,7 +46,7 @@ describe('SQLite errors of the disk', () => {
     const session = await unlockVault(path, { password: PASSWORD }, runtime);
     session.add(account(1));
     // A page limit on this connection is what a full disk looks like to SQLite: SQLITE_FULL on the next growth.
-    const { db } = session.internals();
+    const { db } = testInternals(session);
     db.pragma(`max_page_count = ${String(db.pragma('page_count', { simple: true }))}`);
     let error: unknown;
     for (let n = 2; n < 200 && error === undefined; n++) {

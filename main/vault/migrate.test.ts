@@ -8,6 +8,7 @@ import { FORMAT_VERSION } from './format.js';
 import { readSlotRows, rewriteHeaderSum } from './test-support/slot-rows.js';
 import { memoisedKdf, testRuntime } from './test-support/test-runtime.js';
 import { unlockVault } from './unlock-vault.js';
+import { testInternals } from './vault-session.js';
 import { inspectVaultFile } from './vault-file.js';
 
 /**
@@ -76,7 +77,7 @@ describe('a format-1 vault (made before the manifest covered slots)', () => {
       for (const [id, code] of Object.entries(CODES)) expect(session.code(id, AT).code).toBe(code);
       expect(session.nextHotp(HOTP_ID, { peek: true }).code).toBe('379099');
       expect(session.extra('6a1c6d35497b91718a4da63180f598fa')).toMatchObject({ note: 'fixture note' });
-      expect(session.getRecord('fixture')).toEqual({ made: 'format 1' });
+      expect(testInternals(session).recordJson('fixture')).toEqual({ made: 'format 1' });
       expect(session.verify()).toEqual({ rows: 4, damaged: [], manifest: 'ok' });
       expect(session.slots().map((slot) => slot.kind).sort()).toEqual(['password', 'recovery']);
       // Writes work, and are signed by the new rule.

@@ -12,6 +12,7 @@ import { randomBytes } from './random.js';
 import { loadSodium, SODIUM_BACKEND_ENV, type Sodium, type SodiumBackend } from './sodium.js';
 import { memoisedKdf, tempVaultPath, testClock, testRuntime } from './test-support/test-runtime.js';
 import { unlockVault } from './unlock-vault.js';
+import { testInternals } from './vault-session.js';
 
 /**
  * The two libsodium backends (SECURITY-NOTES §0) write the same format: a vault or a backup made by one
@@ -50,12 +51,14 @@ describe.each<[SodiumBackend, SodiumBackend]>([
     const { recoveryKey } = await createVault(path, PASSWORD, await runtimeFor(writer));
     const session = await unlockVault(path, { password: PASSWORD }, await runtimeFor(writer));
     session.addMany([draft('first'), draft('second')]);
-    session.putRecord('settings', { theme: 'dark' });
+    session.transaction((tx) => {
+      tx.records.put('settings', { autoLockMinutes: 5, clipboardClearSeconds: 30, theme: 'dark' });
+    });
     session.lock();
     const written = await codesOf(path, writer);
 
     const other = await unlockVault(path, { password: PASSWORD }, await runtimeFor(reader));
-    expect(other.getRecord('settings')).toEqual({ theme: 'dark' });
+    expect(other.records.get('settings')).toMatchObject({ theme: 'dark' });
     other.add(draft('third'));
     other.lock();
     const read = await codesOf(path, reader);
@@ -128,7 +131,7 @@ describe("what a lock leaves in libsodium.js's wasm heap (SECURITY-NOTES §0)", 
       const seed = new Uint8Array(account.secret);
       session.add(account);
       expect(session.codesAt(AT).codes.size).toBe(1);
-      const rowKey = new Uint8Array(session.internals().keys.rows); // a JS copy, outside the wasm heap
+      const rowKey = new Uint8Array(testInternals(session).keys.rows); // a JS copy, outside the wasm heap
       session.lock();
       left[backend] = { rowKey: copiesOf(rowKey), seed: copiesOf(seed) };
     }

@@ -14,6 +14,7 @@ import { computeHeaderSum, type SlotRow } from './header.js';
 import { rewriteHeaderSum } from './test-support/slot-rows.js';
 import { memoisedKdf, tempVaultPath, testRuntime } from './test-support/test-runtime.js';
 import { unlockVault } from './unlock-vault.js';
+import { testInternals } from './vault-session.js';
 import { rekeyVault } from './rekey.js';
 import { wrapMasterKey } from './slots.js';
 import { inspectVaultFile } from './vault-file.js';
@@ -42,7 +43,7 @@ beforeAll(async () => {
   const session = await unlockVault(original, { password: PASSWORD }, runtime);
   ids = [1, 2, 3].map((n) => session.add({ ...draft(n), ...(n === 1 ? { note: 'in the safe' } : {}) }).id);
   const second = await deriveNewPasswordKey(runtime, 'a second password');
-  extraSlot = wrapMasterKey(runtime.sodium, inspectVaultFile(runtime.sodium, original).meta.vaultId, session.internals().keys.master, second.kek, {
+  extraSlot = wrapMasterKey(runtime.sodium, inspectVaultFile(runtime.sodium, original).meta.vaultId, testInternals(session).keys.master, second.kek, {
     kind: 'password',
     kdf: { params: second.params, salt: second.salt },
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from './random.js';
-import type { Account, AccountDraft } from '../../shared/account.js';
+import type { Account } from '../../shared/account.js';
 import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
 import { createCodeGenerator, type OtpCode } from '../otp/index.js';
@@ -7,22 +7,28 @@ import { bytesEqual, concatBytes, fromHex, toHex, utf8 } from './bytes.js';
 import { assertMayAttempt, clearFailures, recordFailure, retryAfterMs } from './attempts.js';
 import { derivePasswordKey, deriveNewPasswordKey } from './derive-password-key.js';
 import { readOnlyFolderProblem } from './disk-problem.js';
-import { withoutSecrets, type AccountMeta, type EntryExtra } from './entry-codec.js';
-import { INSERT_ENTRY_SQL, openExtra, openMeta, openSeed, REPLACE_ENTRY_SQL, sealEntry, type EntryRow, type SealContext } from './entry-rows.js';
-import { FORMAT_VERSION, INSERT_SLOT_SQL } from './format.js';
-import { computeHeaderSum, type SlotRow } from './header.js';
+import type { AccountMeta, EntryExtra } from './entry-codec.js';
+import { openExtra, openMeta, openSeed, type EntryRow, type SealContext } from './entry-rows.js';
+import { duplicateKeysOf, integrity, notFound, type AccountPatch, type AddNewResult, type NewAccount } from './entry-store.js';
+import { FORMAT_VERSION } from './format.js';
+import type { SlotRow } from './header.js';
 import type { KdfParams } from './kdf-params.js';
 import { deriveVaultKeys, zeroKeys, type VaultKeys } from './keys.js';
 import { listingPass, listingSql, type ListingPass, type ListingRow, type ListingSplit, type MetaCache } from './listing.js';
 import { manifestMatches, resignManifest } from './manifest.js';
 import { migrateVault } from './migrate.js';
-import { open, rowAssociatedData, seal } from './sealing.js';
+import { openRecordJson, readRecord, writeRecord } from './record-rows.js';
+import type { RecordReader } from './records.js';
 import { assertAcceptablePassword } from './password.js';
 import { formatRecoveryKey, recoveryKek } from './recovery-key.js';
 import type { VaultRuntime } from './runtime.js';
 import { unwrapMasterKey, wrapMasterKey } from './slots.js';
 import { readCheckedHeader, withSqliteErrors, type Db, type VaultHeader } from './vault-file.js';
 import { VaultError } from './vault-error.js';
+import { slotInfos, Transaction, type SlotInfo, type VaultTransaction, type VaultWrite } from './vault-transaction.js';
+
+export type { AccountPatch, AddNewResult, NewAccount } from './entry-store.js';
+export type { SlotInfo, VaultTransaction, VaultWrite } from './vault-transaction.js';
 
 export interface DamagedRow {
   readonly table: 'entries';
@@ -54,14 +60,6 @@ export interface VerifyReport {
   readonly manifest: 'ok' | 'mismatch';
 }
 
-export interface SlotInfo {
-  readonly id: string;
-  readonly kind: SlotRow['kind'];
-  readonly kdf?: KdfParams;
-}
-
-export type AccountPatch = Partial<Pick<Account, 'issuer' | 'label' | 'tags' | 'icon' | 'note' | 'recoveryCodes'>>;
-
 interface OpenArgs {
   readonly db: Db;
   readonly path: string;
@@ -73,13 +71,19 @@ interface OpenArgs {
 
 const ENTRY_COLUMNS = 'id, rev, position, meta_nonce, meta_ct, seed_nonce, seed_ct, extra_nonce, extra_ct';
 
-/** An unlocked vault: the master key and subkeys live here, and nowhere else, until lock(). */
+/**
+ * An unlocked vault: the master key and subkeys live here, and nowhere else, until lock(). Reads are
+ * methods; every write is a `transaction(tx => …)` (vault-transaction.ts), whose `tx` offers
+ * operations on entries, slots and typed records, never the keys. Each committed one is told once
+ * to `onWrite` listeners.
+ */
 export class VaultSession {
   readonly path: string;
   /** How it was opened; a recovery session that has set a new password counts as a password one from then on. */
   private opened: 'password' | 'recovery';
   private readonly db: Db;
-  private readonly runtime: VaultRuntime;
+  /** libsodium, the KDF and the clock the session works with (no key: those stay private). */
+  readonly runtime: VaultRuntime;
   private header: VaultHeader;
   private keys: VaultKeys | undefined;
   private manifestOk: boolean;
@@ -87,6 +91,17 @@ export class VaultSession {
   private manifestCheckedAt: number;
   private readonly metaCache: MetaCache = new Map();
   private readonly statements = new Map<string, Statement>();
+  /** The transaction running now: a transaction begun inside it joins it (one commit, one write told). */
+  private active: Transaction | undefined;
+  private readonly writeListeners = new Set<(written: VaultWrite) => void>();
+  /** Reads sealed records by kind, typed by their schemas (records.ts); writes go through a transaction. */
+  readonly records: RecordReader = {
+    read: (kind) => this.read(() => readRecord(this.sealContext(), this.db, kind)),
+    get: (kind) => {
+      const read = this.records.read(kind);
+      return read.state === 'ok' ? read.value : undefined;
+    },
+  };
 
   private constructor(args: OpenArgs, header: VaultHeader, keys: VaultKeys) {
     this.db = args.db;
@@ -99,6 +114,16 @@ export class VaultSession {
     // listing from the very rows it reads: the open does not scan the entries a second time.
     this.manifestOk = false;
     this.manifestCheckedAt = NOT_CHECKED;
+    TEST_INTERNALS.set(this, () => ({
+      db: this.db,
+      keys: this.unlockedKeys(),
+      recordJson: (name) => this.read(() => openRecordJson(this.sealContext(), this.db, name)),
+      putRecordJson: (name, value) => {
+        this.transaction(() => {
+          writeRecord(this.sealContext(), this.db, name, value);
+        });
+      },
+    }));
   }
 
   static open(args: OpenArgs): VaultSession {
@@ -168,15 +193,64 @@ export class VaultSession {
     this.keys = undefined;
     this.metaCache.clear();
     this.statements.clear();
+    this.writeListeners.clear();
     this.db.close();
   }
 
   slots(): SlotInfo[] {
-    return this.header.slots.map((slot) => ({
-      id: toHex(slot.slotId),
-      kind: slot.kind,
-      ...(slot.kdf === 'none' ? {} : { kdf: { ops: slot.ops, mem: slot.mem } }),
-    }));
+    return slotInfos(this.header.slots);
+  }
+
+  /**
+   * Runs `work` as ONE write: an immediate SQLite transaction, re-signed by the manifest at its
+   * commit. A throw anywhere rolls all of it back, and nothing is told. After the commit, each
+   * `onWrite` listener is told once what changed. A transaction begun inside `work` (a shorthand such
+   * as `add`) joins this one. `work` must not be async: SQLite's transaction ends when it returns.
+   */
+  transaction<T>(work: (tx: VaultTransaction) => T): T {
+    if (this.active !== undefined) return work(this.active);
+    const tx = new Transaction({
+      db: this.db,
+      seal: this.sealContext(),
+      header: this.header,
+      now: () => this.runtime.clock.now(),
+      metaCache: this.metaCache,
+      duplicateKey: (type, secret) => this.duplicateKey(type, secret),
+    });
+    let result: T | undefined;
+    this.active = tx;
+    try {
+      // Signed with the keys the vault will have after the commit: a rekey's new ones.
+      this.write(() => (result = work(tx)), { signWith: () => tx.newKeys?.manifest });
+    } catch (error) {
+      if (tx.newKeys !== undefined) zeroKeys(this.runtime.sodium, tx.newKeys);
+      throw error;
+    } finally {
+      this.active = undefined;
+    }
+    this.header = tx.header;
+    if (tx.newKeys !== undefined) {
+      zeroKeys(this.runtime.sodium, this.unlockedKeys());
+      this.keys = tx.newKeys;
+      this.metaCache.clear();
+    }
+    const written = tx.written();
+    // With secure_delete on, the checkpoint overwrites an old wrapped key instead of leaving it in a free page.
+    if (written?.slots === true) this.read(() => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+    if (written !== undefined) for (const listener of [...this.writeListeners]) listener(written);
+    return result as T;
+  }
+
+  /**
+   * Told once after each committed transaction that changed something (never for a rollback, nor
+   * for another process's commits: those only show in `dataVersion`). Returns the way to stop.
+   * A listener must not throw: the write it hears of has happened.
+   */
+  onWrite(listener: (written: VaultWrite) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => {
+      this.writeListeners.delete(listener);
+    };
   }
 
   list(): Listing {
@@ -273,79 +347,15 @@ export class VaultSession {
 
   /**
    * Keys that identify each stored account by type and secret (a keyed hash, never the secret), to
-   * judge duplicates when importing: labels differ too often between apps to be used.
+   * judge duplicates when previewing an import: labels differ too often between apps to be used.
    */
   duplicateKeys(): Set<string> {
-    const ctx = this.sealContext();
-    const keys = new Set<string>();
-    const rows = this.read(() => this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries`).all()) as EntryRow[];
-    for (const row of rows) {
-      const meta = openMeta(ctx, row, toHex(row.id));
-      const seed = openSeed(ctx, row);
-      if (meta === null || seed === null) continue;
-      keys.add(this.duplicateKey(meta.type, seed));
-      this.runtime.sodium.memzero(seed);
-    }
-    return keys;
+    return this.read(() => duplicateKeysOf(this.db, this.sealContext(), (type, secret) => this.duplicateKey(type, secret)));
   }
 
   duplicateKey(type: Account['type'], secret: Uint8Array): string {
     const { sodium } = this.runtime;
     return toHex(sodium.crypto_generichash(16, concatBytes([utf8(type), Uint8Array.of(0), secret]), this.unlockedKeys().manifest));
-  }
-
-  /**
-   * Restores accounts in ONE transaction while `pull` streams them in: 'replace' empties the vault
-   * first, 'merge' skips accounts already present (same type and secret). Any throw rolls it all back.
-   */
-  restore(mode: 'merge' | 'replace', pull: (add: (account: AccountDraft & AccountPatch) => void) => void): { added: number; skipped: number; removed: number } {
-    const counts = { added: 0, skipped: 0, removed: 0 };
-    const known = mode === 'merge' ? this.duplicateKeys() : new Set<string>();
-    this.write(() => {
-      if (mode === 'replace') counts.removed = this.db.prepare('DELETE FROM entries').run().changes;
-      const insert = this.db.prepare(INSERT_ENTRY_SQL);
-      const ctx = this.sealContext();
-      const now = this.runtime.clock.now();
-      let position = (this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS next FROM entries').get() as { next: number }).next;
-      pull((draft) => {
-        const key = this.duplicateKey(draft.type, draft.secret);
-        if (known.has(key)) {
-          counts.skipped++;
-          return;
-        }
-        known.add(key);
-        const idBytes = randomBytes(16);
-        const account: Account = { createdAt: now, updatedAt: now, ...draft, id: toHex(idBytes), tags: draft.tags ?? [] };
-        insert.run(sealEntry(ctx, idBytes, 1, position++, account));
-        counts.added++;
-      });
-    });
-    this.metaCache.clear();
-    return counts;
-  }
-
-  /** A small sealed record kept in the vault (e.g. the last backup verification), by kind. */
-  putRecord(kind: string, value: unknown): void {
-    const id = this.recordId(kind);
-    this.write(() => {
-      const current = this.db.prepare('SELECT rev FROM records WHERE id = ?').get(id) as { rev: number } | undefined;
-      const rev = (current?.rev ?? 0) + 1;
-      const sealed = seal(this.runtime.sodium, this.unlockedKeys().rows, utf8(JSON.stringify(value)), rowAssociatedData(this.header.meta.vaultId, 'records', 'record', id, rev));
-      this.db.prepare('INSERT INTO records (id, rev, nonce, ct) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, nonce = excluded.nonce, ct = excluded.ct').run(id, rev, sealed.nonce, sealed.ct);
-    });
-  }
-
-  getRecord(kind: string): unknown {
-    const id = this.recordId(kind);
-    const row = this.read(() => this.db.prepare('SELECT rev, nonce, ct FROM records WHERE id = ?').get(id)) as { rev: number; nonce: Uint8Array; ct: Uint8Array } | undefined;
-    if (row === undefined) return undefined;
-    const bytes = open(this.runtime.sodium, this.unlockedKeys().rows, row, rowAssociatedData(this.header.meta.vaultId, 'records', 'record', id, row.rev));
-    if (bytes === null) throw new VaultError('VAULT_INTEGRITY', 'a record of the vault fails its integrity check', { table: 'records', field: 'record' });
-    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-  }
-
-  private recordId(kind: string): Uint8Array {
-    return this.runtime.sodium.crypto_generichash(16, utf8(`LK record ${kind}`), null);
   }
 
   /** Runs `use` with the seed of an account, then zeroes it. For reveal and export only. */
@@ -359,72 +369,46 @@ export class VaultSession {
     return extra;
   }
 
-  add(draft: AccountDraft & AccountPatch): AccountMeta {
-    const [added] = this.addMany([draft]);
+  /** Shorthands for one-step transactions: each is `transaction((tx) => tx.entries.…)`. */
+  add(account: NewAccount): AccountMeta {
+    const [added] = this.addMany([account]);
     if (added === undefined) throw new Error('addMany returned nothing');
     return added;
   }
 
-  /** Adds accounts at the end of the list, all in one transaction (imports, restores). */
-  addMany(drafts: readonly (AccountDraft & AccountPatch)[]): AccountMeta[] {
-    const now = this.runtime.clock.now();
-    const accounts = drafts.map((draft): [Uint8Array, Account] => {
-      const idBytes = randomBytes(16);
-      return [idBytes, { ...draft, id: toHex(idBytes), tags: draft.tags ?? [], createdAt: now, updatedAt: now }];
-    });
-    this.write(() => {
-      const { next } = this.db.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS next FROM entries').get() as { next: number };
-      const insert = this.db.prepare(INSERT_ENTRY_SQL);
-      const ctx = this.sealContext();
-      accounts.forEach(([idBytes, account], offset) => insert.run(sealEntry(ctx, idBytes, 1, next + offset, account)));
-    });
-    return accounts.map(([, account]) => withoutSecrets(account));
+  /** Adds accounts at the end of the list, all in one transaction. */
+  addMany(accounts: readonly NewAccount[]): AccountMeta[] {
+    return this.transaction((tx) => tx.entries.add(accounts));
+  }
+
+  /** The accounts not stored yet, in one transaction (tx.entries.addNew). */
+  addNew(accounts: readonly NewAccount[], options: { readonly includeDuplicates: boolean }): AddNewResult {
+    return this.transaction((tx) => tx.entries.addNew(accounts, options));
   }
 
   update(id: string, patch: AccountPatch): AccountMeta {
-    return this.rewrite(id, (account) => ({ ...account, ...patch, updatedAt: this.runtime.clock.now() }));
+    return this.transaction((tx) => tx.entries.update(id, patch));
   }
 
   remove(id: string): void {
-    this.write(() => {
-      const { changes } = this.db.prepare('DELETE FROM entries WHERE id = ?').run(fromHex(id));
-      if (changes === 0) throw notFound(id);
+    this.transaction((tx) => {
+      tx.entries.remove(id);
     });
-    this.metaCache.delete(id);
   }
 
   /** Puts the given ids first, in that order; accounts not named keep their relative order after them. */
   reorder(ids: readonly string[]): void {
-    this.write(() => {
-      const current = (this.db.prepare('SELECT id FROM entries ORDER BY position, id').all() as { id: Uint8Array }[]).map((row) => toHex(row.id));
-      for (const id of ids) if (!current.includes(id)) throw notFound(id);
-      const order = [...new Set(ids), ...current.filter((id) => !ids.includes(id))];
-      const setPosition = this.db.prepare('UPDATE entries SET position = ? WHERE id = ?');
-      order.forEach((id, position) => setPosition.run(position, fromHex(id)));
+    this.transaction((tx) => {
+      tx.entries.reorder(ids);
     });
   }
 
-  /** The HOTP code at the stored counter, and the counter advanced, in one immediate transaction. */
+  /** The HOTP code at the stored counter, and the counter advanced (unless peeking), in one immediate transaction. */
   nextHotp(id: string, options: { peek: boolean }): { code: string; counter: bigint } {
-    let result: { code: string; counter: bigint } | undefined;
-    const compute = (account: Account): string => {
-      if (account.type !== 'hotp') throw new VaultError('NOT_FOUND', 'that account is not a HOTP account', { id });
-      return createCodeGenerator(account, account.secret).codeAt(0).code;
-    };
-    if (options.peek) {
-      const meta = this.account(id);
-      return this.withSecret(id, (secret) => {
-        const account = { ...meta, secret } as Account;
-        return { code: compute(account), counter: account.type === 'hotp' ? account.counter : 0n };
-      });
-    }
-    this.rewrite(id, (account) => {
-      if (account.type !== 'hotp') return account;
-      result = { code: compute(account), counter: account.counter };
-      return { ...account, counter: account.counter + 1n };
-    });
-    if (result === undefined) throw new VaultError('NOT_FOUND', 'that account is not a HOTP account', { id });
-    return result;
+    if (!options.peek) return this.transaction((tx) => tx.entries.nextHotp(id));
+    const meta = this.account(id);
+    if (meta.type !== 'hotp') throw new VaultError('NOT_FOUND', 'that account is not a HOTP account', { id });
+    return this.withSecret(id, (secret) => ({ code: createCodeGenerator(meta, secret).codeAt(0).code, counter: meta.counter }));
   }
 
   /** Re-authentication for reveal and password change, rate-limited like unlock (SECURITY-NOTES §6). */
@@ -454,7 +438,7 @@ export class VaultSession {
     const key = await deriveNewPasswordKey(this.runtime, next);
     const slot = wrapMasterKey(this.runtime.sodium, this.header.meta.vaultId, keys.master, key.kek, { kind: 'password', kdf: { params: key.params, salt: key.salt } });
     this.runtime.sodium.memzero(key.kek);
-    this.replaceSlots(['password', 'password+yubikey', 'keyring'], [slot]);
+    this.replaceSlots(['password', 'password+yubikey', 'keyring'], slot);
     // The recovery key's one use is setting a new password: a later change needs that one.
     this.opened = 'password';
     return key.params;
@@ -470,7 +454,7 @@ export class VaultSession {
     const secret = randomBytes(32);
     const kek = recoveryKek(sodium, secret);
     const slot = wrapMasterKey(sodium, this.header.meta.vaultId, this.unlockedKeys().master, kek, { kind: 'recovery' });
-    this.replaceSlots(['recovery'], [slot]);
+    this.replaceSlots(['recovery'], slot);
     const text = formatRecoveryKey(sodium, secret);
     sodium.memzero(secret);
     sodium.memzero(kek);
@@ -505,58 +489,10 @@ export class VaultSession {
     return this.read(() => this.db.pragma('data_version', { simple: true })) as number;
   }
 
-  /** Full rekey is in rekey.ts; it needs these internals. */
-  internals(): { db: Db; runtime: VaultRuntime; keys: VaultKeys; header: VaultHeader; write: (work: () => void) => void; swapKeys: (keys: VaultKeys, header: VaultHeader) => void } {
-    return {
-      db: this.db,
-      runtime: this.runtime,
-      keys: this.unlockedKeys(),
-      header: this.header,
-      write: (work) => {
-        this.write(work);
-      },
-      swapKeys: (keys, header) => {
-        zeroKeys(this.runtime.sodium, this.unlockedKeys());
-        this.keys = keys;
-        this.header = header;
-        this.metaCache.clear();
-      },
-    };
-  }
-
-  private rewrite(id: string, change: (account: Account) => Account): AccountMeta {
-    let updated: AccountMeta | undefined;
-    this.write(() => {
-      const row = this.row(id);
-      const ctx = this.sealContext();
-      const meta = openMeta(ctx, row, id);
-      const extra = openExtra(ctx, row);
-      if (meta === null) throw integrity(id, 'meta');
-      if (extra === null) throw integrity(id, 'extra');
-      this.withSeed(row, (secret) => {
-        const next = change({ ...meta, ...extra, secret });
-        this.db.prepare(REPLACE_ENTRY_SQL).run(sealEntry(ctx, row.id, row.rev + 1, row.position, next));
-        updated = withoutSecrets(next);
-      });
+  private replaceSlots(kinds: readonly SlotRow['kind'][], slot: SlotRow): void {
+    this.transaction((tx) => {
+      tx.slots.replace(kinds, [slot]);
     });
-    if (updated === undefined) throw notFound(id);
-    return updated;
-  }
-
-  private replaceSlots(kinds: readonly SlotRow['kind'][], added: readonly SlotRow[]): void {
-    const { sodium } = this.runtime;
-    this.write(() => {
-      const remove = this.db.prepare('DELETE FROM slots WHERE kind = ?');
-      for (const kind of kinds) remove.run(kind);
-      const insert = this.db.prepare(INSERT_SLOT_SQL);
-      for (const slot of added) insert.run(slot);
-      const slots = [...this.header.slots.filter((slot) => !kinds.includes(slot.kind)), ...added];
-      const headerSum = computeHeaderSum(sodium, this.header.meta, slots);
-      this.db.prepare('UPDATE meta SET header_sum = ? WHERE id = 1').run(headerSum);
-      this.header = { meta: { ...this.header.meta, headerSum }, slots };
-    });
-    // With secure_delete on, the checkpoint overwrites the old wrapped key instead of leaving it in a free page.
-    this.read(() => this.db.pragma('wal_checkpoint(TRUNCATE)'));
   }
 
   private row(id: string): EntryRow {
@@ -591,7 +527,7 @@ export class VaultSession {
   }
 
   /** One immediate transaction per logical change, re-signing the manifest inside it. */
-  private write(work: () => void, options: { allowUntrusted?: boolean } = {}): void {
+  private write(work: () => void, options: { allowUntrusted?: boolean; signWith?: () => Uint8Array | undefined } = {}): void {
     this.unlockedKeys();
     if (this.db.readonly) throw readOnlyVault(this.path, 'nothing was changed');
     withSqliteErrors(this.path, () => {
@@ -605,8 +541,7 @@ export class VaultSession {
             });
           }
           work();
-          // Read the keys after the work: a rekey swaps them inside it.
-          resignManifest(this.runtime.sodium, this.unlockedKeys().manifest, this.db);
+          resignManifest(this.runtime.sodium, options.signWith?.() ?? this.unlockedKeys().manifest, this.db);
         })
         .immediate();
     });
@@ -616,16 +551,29 @@ export class VaultSession {
 /** No data_version is negative: the manifest is checked at the first need. */
 const NOT_CHECKED = -1;
 
-function integrity(id: string, field: string): VaultError {
-  return new VaultError('VAULT_INTEGRITY', `an account of the vault fails its integrity check (${field})`, { table: 'entries', id, field });
-}
-
 /** The session reads a copy of a vault whose folder may not be written (vault-file.ts): every write is refused. */
 function readOnlyVault(path: string, consequence: string): VaultError {
   const problem = readOnlyFolderProblem(path);
   return new VaultError('IO_ERROR', `${problem.words}, so the vault can only be read; ${consequence}: ${path}`, { path, reason: problem.reason });
 }
 
-function notFound(id: string): VaultError {
-  return new VaultError('NOT_FOUND', 'no account with that id', { id });
+interface TestInternals {
+  readonly db: Db;
+  readonly keys: VaultKeys;
+  recordJson(name: string): unknown;
+  putRecordJson(name: string, value: unknown): void;
+}
+
+/** Filled by each session's constructor; read only by testInternals, which index.ts does not export. */
+const TEST_INTERNALS = new WeakMap<VaultSession, () => TestInternals>();
+
+/**
+ * For the vault's own tests only (outside main/vault the dependency rules allow index.ts alone, which
+ * does not export this): the open file and the keys, to fill a disk, corrupt a row or check a key is
+ * gone, and a record's stored JSON whatever its kind or shape.
+ */
+export function testInternals(session: VaultSession): TestInternals {
+  const internals = TEST_INTERNALS.get(session);
+  if (internals === undefined) throw new Error('not a VaultSession');
+  return internals();
 }

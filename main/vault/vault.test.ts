@@ -7,6 +7,7 @@ import { createVault } from './create-vault.js';
 import { rekeyVault } from './rekey.js';
 import { tempVaultPath, testRuntime } from './test-support/test-runtime.js';
 import { unlockVault } from './unlock-vault.js';
+import { testInternals } from './vault-session.js';
 
 const PASSWORD = 'correct horse battery';
 const RFC_KEY = new Uint8Array(Buffer.from('3132333435363738393031323334353637383930', 'hex'));
@@ -86,7 +87,7 @@ describe('a vault on a real SQLite file with real libsodium', () => {
 
   it('forgets its keys on lock: zeroed (and freed, with native libsodium), and every call then says VAULT_LOCKED', async () => {
     const session = await unlockVault(path, { password: PASSWORD }, runtime);
-    const { keys } = session.internals();
+    const { keys } = testInternals(session);
     expect(keys.master.some((byte) => byte !== 0)).toBe(true);
     for (const key of [keys.master, keys.rows, keys.manifest]) expect(runtime.sodium.isSecure(key)).toBe(runtime.sodium.backend === 'native');
     session.lock();
@@ -138,7 +139,10 @@ describe('a vault on a real SQLite file with real libsodium', () => {
     const password = 'a brand new passphrase';
     const session = await unlockVault(path, { password }, runtime);
     const before = session.list().accounts.map((a) => a.id);
-    session.putRecord('settings', { theme: 'dark' });
+    const settings = { autoLockMinutes: 7, clipboardClearSeconds: 30, theme: 'dark' } as const;
+    session.transaction((tx) => {
+      tx.records.put('settings', settings);
+    });
     const { recoveryKey: fresh } = await rekeyVault(session, password);
     expect(fresh).not.toBe(recoveryKey);
     expect(session.list().accounts.map((a) => a.id)).toEqual(before);
@@ -146,7 +150,7 @@ describe('a vault on a real SQLite file with real libsodium', () => {
     await expectCode(unlockVault(path, { recoveryKey }, runtime), 'VAULT_WRONG_PASSWORD');
     const reopened = await unlockVault(path, { recoveryKey: fresh }, runtime);
     expect(reopened.verify()).toMatchObject({ damaged: [], manifest: 'ok' });
-    expect(reopened.getRecord('settings')).toEqual({ theme: 'dark' });
+    expect(reopened.records.get('settings')).toEqual(settings);
     reopened.lock();
   });
 });

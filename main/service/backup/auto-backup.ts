@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
-import { autoBackupFailureSchema as failureSchema, type AutoBackupFailure, type AutoBackupStatus } from '../../../shared/backup-api.js';
+import type { AutoBackupFailure, AutoBackupStatus } from '../../../shared/backup-api.js';
 import { LatchkeyError } from '../../../shared/errors.js';
+import type { RecordValue } from '../../vault/index.js';
 import { errnoCodeOf, ioErrorOf } from '../fs-words.js';
 import type { Clock } from '../handler-types.js';
 import type { VaultHost } from '../vault-host.js';
@@ -23,15 +23,10 @@ export const systemTimers: Timers = {
 
 export const DEBOUNCE_MS = 60_000;
 export const DAY_MS = 24 * 60 * 60 * 1000;
-const SETTINGS = 'auto-backup-settings';
-const LAST = 'auto-backup-last';
-/** The last failure, sealed like the rest, so a later process (every CLI command is one) sees it too. */
-const FAILURE = 'auto-backup-failure';
 const FILE_NAME = /^latchkey-\d{8}T\d{6}Z\.lkbak$/;
 
-/** Kept sealed in the vault (the backup password too: it is only as safe as the vault, by design). */
-const settingsSchema = z.object({ folder: z.string(), password: z.string(), keep: z.number().int() });
-const lastSchema = z.object({ at: z.number().int(), file: z.string(), verified: z.boolean() });
+/** Kept sealed in the vault (records.ts): the folder, the backup password and how many to keep. */
+type AutoBackupSettings = RecordValue<'auto-backup-settings'>;
 
 /**
  * mkdir -p, one level at a time: Node's own recursive mkdir never returns on some paths (under /proc
@@ -102,23 +97,26 @@ export class AutoBackup {
    * IO_ERROR and nothing changes. A new folder starts a new history: the last backup and the last
    * failure (both about the old folder) are forgotten.
    */
-  configure(settings: z.infer<typeof settingsSchema>): AutoBackupStatus {
+  configure(settings: AutoBackupSettings): AutoBackupStatus {
     prepareBackupFolder(settings.folder);
-    const session = this.host.session();
     const previous = this.settings();
-    session.putRecord(SETTINGS, settings);
-    if (previous?.folder !== settings.folder) {
-      session.putRecord(LAST, null);
-      session.putRecord(FAILURE, null);
-      this.unsealedFailure = null;
-    }
+    this.host.session().transaction((tx) => {
+      tx.records.put('auto-backup-settings', settings);
+      if (previous?.folder !== settings.folder) {
+        tx.records.clear('auto-backup-last');
+        tx.records.clear('auto-backup-failure');
+      }
+    });
+    if (previous?.folder !== settings.folder) this.unsealedFailure = null;
     this.scheduleDaily();
     this.changed();
     return this.status();
   }
 
   disable(): AutoBackupStatus {
-    this.host.session().putRecord(SETTINGS, null);
+    this.host.session().transaction((tx) => {
+      tx.records.clear('auto-backup-settings');
+    });
     this.cancel();
     this.changed();
     return this.status();
@@ -186,7 +184,9 @@ export class AutoBackup {
         await createBackup(session, runtime, file, settings.password, this.app, false, { skipDamaged: true, leftOut });
         const verification = await verifyBackup(session, runtime, file, settings.password, now);
         const verified = verification.onlyInBackup.length === 0 && verification.onlyInVault.length === 0 && verification.differing.length === 0;
-        session.putRecord(LAST, { at: Math.floor(now / 1000), file, verified });
+        session.transaction((tx) => {
+          tx.records.put('auto-backup-last', { at: Math.floor(now / 1000), file, verified });
+        });
         this.prune(settings.folder, settings.keep);
         if (!verified) failure = new LatchkeyError('BACKUP_INTEGRITY', `${file} does not match the vault after writing it`);
         else if (leftOut.length > 0) failure = new LatchkeyError('VAULT_INTEGRITY', `${file} ${leftOutWarning(leftOut)}; remove them by id (latchkey remove ID)`, { table: 'entries', ids: leftOut.join(',') });
@@ -205,7 +205,10 @@ export class AutoBackup {
     const entry: AutoBackupFailure | null = failure === undefined ? null : { at: Math.floor(now / 1000), folder, reason: failure.message, code: failure.code };
     this.unsealedFailure = null;
     try {
-      this.host.session().putRecord(FAILURE, entry);
+      this.host.session().transaction((tx) => {
+        if (entry === null) tx.records.clear('auto-backup-failure');
+        else tx.records.put('auto-backup-failure', entry);
+      });
     } catch {
       this.unsealedFailure = entry;
     }
@@ -213,13 +216,13 @@ export class AutoBackup {
 
   status(): AutoBackupStatus {
     const settings = this.settings();
-    const last = lastSchema.safeParse(this.host.session().getRecord(LAST));
+    const last = this.host.session().records.get('auto-backup-last') ?? null;
     const lastFailure = this.unsealedFailure ?? this.sealedFailure();
     return {
       enabled: settings !== undefined,
       ...(settings === undefined ? {} : { folder: settings.folder, keep: settings.keep }),
       pending: this.pending,
-      last: last.success ? last.data : null,
+      last,
       lastFailure,
       lastError: lastFailure?.reason ?? null,
     };
@@ -227,17 +230,15 @@ export class AutoBackup {
 
   private sealedFailure(): AutoBackupFailure | null {
     try {
-      const parsed = failureSchema.safeParse(this.host.session().getRecord(FAILURE));
-      return parsed.success ? parsed.data : null;
+      return this.host.session().records.get('auto-backup-failure') ?? null;
     } catch {
       return null;
     }
   }
 
-  private settings(): z.infer<typeof settingsSchema> | undefined {
+  private settings(): AutoBackupSettings | undefined {
     try {
-      const parsed = settingsSchema.safeParse(this.host.session().getRecord(SETTINGS));
-      return parsed.success ? parsed.data : undefined;
+      return this.host.session().records.get('auto-backup-settings');
     } catch {
       return undefined;
     }
@@ -249,14 +250,13 @@ export class AutoBackup {
     this.dailyTimer = undefined;
     if (!this.daily || this.settings() === undefined) return;
     // Runs inside the unlock: a last-backup record that cannot be read means a backup is due now.
-    let stored: unknown;
+    let last: RecordValue<'auto-backup-last'> | undefined;
     try {
-      stored = this.host.session().getRecord(LAST);
+      last = this.host.session().records.get('auto-backup-last');
     } catch {
-      stored = undefined;
+      last = undefined;
     }
-    const last = lastSchema.safeParse(stored);
-    const due = last.success ? last.data.at * 1000 + DAY_MS : this.clock.now();
+    const due = last === undefined ? this.clock.now() : last.at * 1000 + DAY_MS;
     this.dailyTimer = this.timers.setTimeout(() => {
       void this.run();
     }, Math.max(0, due - this.clock.now()));

@@ -1,11 +1,9 @@
 import type { BackupVerification } from '../../../shared/backup-api.js';
 import { createCodeGenerator } from '../../otp/index.js';
-import { KDF_DEFAULT, passwordBytes, type VaultRuntime, type VaultSession } from '../../vault/index.js';
+import { KDF_DEFAULT, passwordBytes, type NewAccount, type VaultRuntime, type VaultSession } from '../../vault/index.js';
 import { LatchkeyError } from '../../../shared/errors.js';
 import { accountOfEntry, backupEntriesOf, type DamagedRowPolicy } from './backup-entries.js';
 import { openBackupFile, readEntries, writeBackupFile } from './backup-file.js';
-
-export const VERIFICATION_RECORD = 'backup-verification';
 
 function backupCrypto(runtime: VaultRuntime) {
   return { sodium: runtime.sodium, deriveKey: runtime.deriveKey, kdf: runtime.kdf === 'calibrate' ? KDF_DEFAULT : runtime.kdf };
@@ -59,16 +57,26 @@ export async function verifyBackup(session: VaultSession, runtime: VaultRuntime,
     onlyInVault: [...vault].filter(([key]) => !seen.has(key)).map(([, twin]) => twin.name),
     ...result,
   };
-  session.putRecord(VERIFICATION_RECORD, verification);
+  session.transaction((tx) => {
+    tx.records.put('backup-verification', verification);
+  });
   return verification;
 }
 
-export function restoreBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, mode: 'merge' | 'replace') {
-  return openBackupFile(path, passwordBytes(password), backupCrypto(runtime)).then((opened) =>
-    session.restore(mode, (add) => {
-      readEntries(opened, (entry) => {
-        add(accountOfEntry(entry));
-      });
-    }),
-  );
+/**
+ * Restores a backup in ONE transaction: 'replace' empties the vault first, 'merge' skips accounts
+ * already present (same type and secret); a repeat within the backup is skipped either way. Any throw
+ * (a damaged chunk, a full disk) rolls it all back.
+ */
+export async function restoreBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, mode: 'merge' | 'replace') {
+  const opened = await openBackupFile(path, passwordBytes(password), backupCrypto(runtime));
+  return session.transaction((tx) => {
+    const removed = mode === 'replace' ? tx.entries.removeAll() : 0;
+    const accounts: NewAccount[] = [];
+    readEntries(opened, (entry) => {
+      accounts.push(accountOfEntry(entry));
+    });
+    const { added, skipped } = tx.entries.addNew(accounts, { includeDuplicates: false });
+    return { added: added.length, skipped: skipped.length, removed };
+  });
 }

@@ -46,17 +46,19 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
       if ('uri' in request) ({ draft, warnings } = draftFromUri(request));
       else draft = accountDraftFromInput(request.account);
       if (draft.issuer === '' && draft.label === '') throw new AccountInvalidError('label', 'the account needs a name: give an issuer or a label');
-      const session = host.session();
-      if (request.onDuplicate === 'refuse' && session.duplicateKeys().has(session.duplicateKey(draft.type, draft.secret))) {
-        throw new LatchkeyError('ACCOUNT_DUPLICATE', 'an account with the same secret and type is already in the vault');
-      }
       const recoveryCodes = request.recoveryCodes?.map((code) => ({ code, used: false }));
-      const meta = session.add({
+      const account = {
         ...draft,
         ...(request.tags === undefined ? {} : { tags: request.tags }),
         ...(request.icon === undefined ? {} : { icon: request.icon }),
         ...(request.note === undefined ? {} : { note: request.note }),
         ...(recoveryCodes === undefined ? {} : { recoveryCodes }),
+      };
+      // Judged and added in one transaction: a duplicate refused writes nothing.
+      const meta = host.session().transaction((tx) => {
+        const [added] = tx.entries.addNew([account], { includeDuplicates: request.onDuplicate !== 'refuse' }).added;
+        if (added === undefined) throw new LatchkeyError('ACCOUNT_DUPLICATE', 'an account with the same secret and type is already in the vault');
+        return added;
       });
       return { account: viewOf(meta.id), warnings: [...warnings] };
     },

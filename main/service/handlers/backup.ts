@@ -1,6 +1,5 @@
-import { backupVerificationSchema } from '../../../shared/backup-api.js';
 import { UsageError } from '../../../shared/errors.js';
-import { createBackup, restoreBackup, VERIFICATION_RECORD, verifyBackup } from '../backup/backup-operations.js';
+import { createBackup, restoreBackup, verifyBackup } from '../backup/backup-operations.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
 import { assertStrongPassword } from '../password-policy.js';
 import { afterReauth } from '../reauth.js';
@@ -26,9 +25,6 @@ export function backupHandlers(host: VaultHost, clock: Clock, app: string): Hand
       if (vaultPassword === undefined) throw new UsageError('restoring with replace empties the vault: give the vault password again (vaultPassword)');
       return afterReauth(host, vaultPassword, restore);
     },
-    'backup.lastVerification': () => {
-      const record = backupVerificationSchema.safeParse(host.session().getRecord(VERIFICATION_RECORD));
-      return { verification: record.success ? record.data : null };
-    },
+    'backup.lastVerification': () => ({ verification: host.session().records.get('backup-verification') ?? null }),
   };
 }

@@ -72,23 +72,14 @@ export function enrollHandlers(host: VaultHost, capture: ScreenCapture | undefin
       return decodeImages(await capture.capture(), 'screen', showSecrets);
     },
     'enroll.commit': ({ ids, includeDuplicates }) => {
-      const session = host.session();
-      const known = includeDuplicates ? new Set<string>() : session.duplicateKeys();
-      const chosen: AccountDraft[] = [];
-      const skipped: string[] = [];
-      for (const id of ids) {
+      const drafts = ids.map((id) => {
         const draft = pending.get(id);
         if (draft === undefined) throw new LatchkeyError('NOT_FOUND', 'that scanned account is no longer pending; scan again', { id });
-        const key = session.duplicateKey(draft.type, draft.secret);
-        if (known.has(key)) skipped.push(id);
-        else {
-          known.add(key);
-          chosen.push(draft);
-        }
-      }
-      const added = session.addMany(chosen).map((account) => account.id);
+        return draft;
+      });
+      const { added, skipped } = host.session().addNew(drafts, { includeDuplicates });
       for (const id of ids) pending.delete(id);
-      return { added, skipped };
+      return { added: added.map((account) => account.id), skipped: skipped.map((index) => ids[index] ?? '') };
     },
   };
 }

@@ -58,17 +58,9 @@ export function importHandlers(host: VaultHost): HandlersFor<ImportChannel> {
     'import.commit': ({ previewId, includeDuplicates }) => {
       const accounts = previews.get(previewId);
       if (accounts === undefined) throw new LatchkeyError('NOT_FOUND', 'that import preview is gone; preview the file again');
-      const session = host.session();
-      const known = includeDuplicates ? new Set<string>() : session.duplicateKeys();
-      const chosen = accounts.filter((account) => {
-        const key = session.duplicateKey(account.type, account.secret);
-        if (known.has(key)) return false;
-        known.add(key);
-        return true;
-      });
-      const added = session.addMany(chosen).map((account) => account.id);
+      const { added, skipped } = host.session().addNew(accounts, { includeDuplicates });
       previews.delete(previewId);
-      return { added, skipped: accounts.length - chosen.length };
+      return { added: added.map((account) => account.id), skipped: skipped.length };
     },
   };
 }

@@ -88,8 +88,8 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
         try {
           return await rekeyVault(session, password);
         } catch (error) {
-          // A rekey that failed after swapping keys locks the session itself (rekey.ts): the host's
-          // lock listeners (idle timer, clipboard, undo, the doors) must still hear of it.
+          // A failed rekey rolls back whole and the session keeps its old keys (rekey.ts); a session
+          // that still ends up locked must reach the host's lock listeners (idle timer, clipboard, undo, the doors).
           if (session.isLocked) host.lock();
           throw error;
         }

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { autoBackupFailureSchema, backupVerificationSchema } from '../../shared/backup-api.js';
+import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../shared/settings-api.js';
+
+/**
+ * Field by field: one bad stored value (an older range, a hand edit) falls back alone to its
+ * default, and a value that is no object at all gives the defaults. Settings never fail to read.
+ */
+const settingsRecord = z.unknown().transform((stored): Settings => {
+  const record = typeof stored === 'object' && stored !== null ? (stored as Record<string, unknown>) : {};
+  const settings = { ...DEFAULT_SETTINGS };
+  for (const field of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
+    const parsed = settingsSchema.shape[field].safeParse(record[field]);
+    if (parsed.success) Object.assign(settings, { [field]: parsed.data });
+  }
+  return settings;
+});
+
+/** A YubiKey OTP slot we wrote: the key can't be read back, so this record is what says what is on it. */
+const keySlotWrite = z.object({
+  /** The vault account whose secret went into the slot; absent for a slot not tied to one (a challenge-response secret made for unlock). */
+  accountId: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+  kind: z.enum(['hotp', 'challenge-response']),
+  /** Unix seconds, like every other time in the records. */
+  writtenAt: z.number().int(),
+  /** Whether the slot was written to ask for a touch before it answers. */
+  touch: z.boolean(),
+});
+
+/**
+ * Every kind of sealed record the vault keeps, by the name its row id is derived from, with the
+ * schema a stored value must pass to be read back (`records.get` gives it typed, or undefined).
+ * A record is written whole; a new kind is a new name here, and needs no format change.
+ */
+export const RECORD_KINDS = {
+  /** The app's preferences (settings-api.ts). */
+  settings: settingsRecord,
+  /** Automatic backups: on when present (the backup password too: it is only as safe as the vault, by design). */
+  'auto-backup-settings': z.object({ folder: z.string(), password: z.string(), keep: z.number().int() }),
+  /** The last automatic backup written (unix seconds). */
+  'auto-backup-last': z.object({ at: z.number().int(), file: z.string(), verified: z.boolean() }),
+  /** The last automatic backup that failed, so a later process (every CLI command is one) sees it too. */
+  'auto-backup-failure': autoBackupFailureSchema,
+  /** The last `backup verify` (by hand or after an automatic backup). */
+  'backup-verification': backupVerificationSchema,
+  /**
+   * What was written to which hardware key: by key serial (decimal), then by YubiKey OTP slot.
+   * Sync state (the inventory of OATH keys, a resumable plan) comes as its own kind with the sync work.
+   */
+  'key-writes': z.record(z.string().regex(/^\d{1,10}$/), z.partialRecord(z.enum(['1', '2']), keySlotWrite)),
+} as const satisfies Record<string, z.ZodType>;
+
+export type RecordKind = keyof typeof RECORD_KINDS;
+export type RecordValue<K extends RecordKind> = z.output<(typeof RECORD_KINDS)[K]>;
+export type KeyWrites = RecordValue<'key-writes'>;
+
+/**
+ * What reading a record found. `misshapen` is a value that opened but fails its kind's schema (a
+ * record written by another version, a bug): a typed outcome, never a throw.
+ */
+export type RecordRead<T> =
+  | { readonly state: 'absent' }
+  | { readonly state: 'ok'; readonly value: T }
+  | { readonly state: 'damaged' }
+  | { readonly state: 'misshapen'; readonly problem: string };
+
+/** Reads records: outside a transaction from `session.records`, inside one from `tx.records`. */
+export interface RecordReader {
+  /** The value when one is stored and passes its schema; undefined otherwise (`read` says which). */
+  get<K extends RecordKind>(kind: K): RecordValue<K> | undefined;
+  read<K extends RecordKind>(kind: K): RecordRead<RecordValue<K>>;
+}
+
+/** Writes records, inside a transaction (`tx.records`). */
+export interface RecordStore extends RecordReader {
+  /** Stores `value` (checked against its schema: a wrong shape is a bug, thrown before anything is written). */
+  put<K extends RecordKind>(kind: K, value: RecordValue<K>): void;
+  /**
+   * Forgets the value: a sealed null at the next revision, not a deleted row, so an older copy of the
+   * row can't be put back and still pass the manifest.
+   */
+  clear(kind: RecordKind): void;
+}
+
+/** The stored JSON, judged by its kind's schema; a stored null (a cleared record) is absent. */
+export function judgeRecord<K extends RecordKind>(kind: K, stored: unknown): RecordRead<RecordValue<K>> {
+  if (stored === null) return { state: 'absent' };
+  const parsed = RECORD_KINDS[kind].safeParse(stored);
+  if (!parsed.success) return { state: 'misshapen', problem: `the ${kind} record does not have the expected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+  return { state: 'ok', value: parsed.data as RecordValue<K> };
+}
+
+/** A value about to be stored, checked by its kind's schema (what comes back out is what goes in). */
+export function checkedRecord<K extends RecordKind>(kind: K, value: RecordValue<K>): RecordValue<K> {
+  return RECORD_KINDS[kind].parse(value) as RecordValue<K>;
+}
