@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../shared/client.js';
 import type { EventName } from '../../shared/events.js';
+import { REPO_ROOT } from '../test-support/facts.js';
 import { KDF_FLOOR } from '../vault/index.js';
 import { memoisedKdf, tempVaultPath, testClock } from '../vault/test-support/test-runtime.js';
 import { createService } from './create-service.js';
@@ -31,6 +34,39 @@ describe('events for the page', () => {
       ['settings.changed', {}],
       ['vault.locked', {}],
     ]);
+  });
+
+  it('one user action that writes is one accounts.changed, whichever door or handler made it; one that writes nothing is none', async () => {
+    const { client, seen } = serviceOn(tempVaultPath(), false);
+    await client.call('vault.create', { password: PASSWORD });
+    await client.call('vault.unlock', { password: PASSWORD });
+    const changes = () => seen.filter(([name]) => name === 'accounts.changed').length;
+    const fileBase64 = readFileSync(join(REPO_ROOT, 'main/formats/otpauth-list/fixtures/golden.txt')).toString('base64');
+
+    const preview = await client.call('import.preview', { fileBase64 });
+    expect((await client.call('import.commit', { previewId: preview.previewId })).added).toHaveLength(12);
+    expect(changes()).toBe(1);
+
+    // Every account is a duplicate now: nothing is written, nothing is told.
+    const again = await client.call('import.preview', { fileBase64 });
+    expect(await client.call('import.commit', { previewId: again.previewId })).toMatchObject({ added: [], skipped: 12 });
+    expect(changes()).toBe(1);
+
+    // A duplicate refused is judged inside the write: nothing is written, nothing is told.
+    const twin = 'otpauth://totp/Twin:x?secret=MFRGGZDFMZTWQ2LK&issuer=Twin';
+    await client.call('accounts.add', { uri: twin, onDuplicate: 'refuse' });
+    expect(changes()).toBe(2);
+    await expect(client.call('accounts.add', { uri: twin, onDuplicate: 'refuse' })).rejects.toMatchObject({ code: 'ACCOUNT_DUPLICATE' });
+    expect(changes()).toBe(2);
+    const [first] = (await client.call('accounts.list', {})).accounts;
+
+    // Settings and reads change no account.
+    await client.call('settings.set', { theme: 'light' });
+    await client.call('accounts.details', { id: first?.id ?? '' });
+    expect(changes()).toBe(2);
+    await client.call('accounts.reorder', { ids: [first?.id ?? ''] });
+    expect(changes()).toBe(3);
+    await client.call('vault.lock', {});
   });
 
   it('another process’s commit is told as accounts.changed elsewhere; our own writes and an idle vault wake nothing', async () => {
