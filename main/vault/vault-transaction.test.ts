@@ -143,11 +143,11 @@ describe('typed records', () => {
   it('put refuses a value of the wrong shape before anything is written', async () => {
     const { session, told } = await unlocked();
     const wrong = { at: 1, file: 'x' } as unknown as { at: number; file: string; verified: boolean };
-    expect(() =>
+    expect(() => {
       session.transaction((tx) => {
         tx.records.put('auto-backup-last', wrong);
-      }),
-    ).toThrow();
+      });
+    }).toThrow();
     expect(session.records.read('auto-backup-last')).toEqual({ state: 'absent' });
     expect(told).toEqual([]);
     session.lock();
@@ -161,7 +161,7 @@ describe('addNew', () => {
     session.add(draft('stored', stored));
     told.length = 0;
     const fresh = randomBytes(20);
-    const result = session.addNew([draft('same secret', stored), draft('new', fresh), draft('new again', fresh), { ...draft('other type', stored), type: 'steam', digits: 5 }], {
+    const result = session.addNew([draft('same secret', stored), draft('new', fresh), draft('new again', fresh), { type: 'steam', algorithm: 'SHA1', digits: 5, period: 30, issuer: 'Tx', label: 'other type', secret: stored }], {
       includeDuplicates: false,
     });
     expect(result.added.map((account) => account.label)).toEqual(['new', 'other type']);
