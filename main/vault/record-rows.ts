@@ -6,8 +6,9 @@ import type { Sodium } from './sodium.js';
 import type { Db } from './vault-file.js';
 import { VaultError } from './vault-error.js';
 
-/** A record whose seal fails: told apart from any JSON value. */
+/** A record whose seal fails, and one that opens to no JSON: told apart from any JSON value. */
 const DAMAGED: unique symbol = Symbol('damaged record');
+const NOT_JSON: unique symbol = Symbol('record not JSON');
 
 interface RecordRow {
   readonly id: Uint8Array;
@@ -21,7 +22,7 @@ export function recordId(sodium: Sodium, name: string): Uint8Array {
   return sodium.crypto_generichash(16, utf8(`LK record ${name}`), null);
 }
 
-/** The stored JSON of a record, by name; undefined when there is no row, null when it fails to open. */
+/** The stored JSON of a record, by name; undefined when there is no row, DAMAGED or NOT_JSON when it can't be read. */
 export function openRecordJson(ctx: SealContext, db: Db, name: string): unknown {
   const id = recordId(ctx.sodium, name);
   const row = db.prepare('SELECT id, rev, nonce, ct FROM records WHERE id = ?').get(id) as RecordRow | undefined;
@@ -30,6 +31,8 @@ export function openRecordJson(ctx: SealContext, db: Db, name: string): unknown 
   if (bytes === null) return DAMAGED;
   try {
     return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+  } catch {
+    return NOT_JSON;
   } finally {
     ctx.sodium.memzero(bytes);
   }
@@ -39,6 +42,7 @@ export function readRecord<K extends RecordKind>(ctx: SealContext, db: Db, kind:
   const stored = openRecordJson(ctx, db, kind);
   if (stored === undefined) return { state: 'absent' };
   if (stored === DAMAGED) return { state: 'damaged' };
+  if (stored === NOT_JSON) return { state: 'misshapen', problem: `the ${kind} record is not JSON` };
   return judgeRecord(kind, stored);
 }
 
