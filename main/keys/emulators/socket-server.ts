@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, unlinkSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { HidDevice } from '../hid/hid-device.js';
 
 /**
@@ -27,7 +27,7 @@ export interface EmulatorSocketServer {
 }
 
 export async function serveOnUnixSocket(socketPath: string, key: ServedKey): Promise<EmulatorSocketServer> {
-  removeStaleSocket(socketPath);
+  await removeStaleSocket(socketPath);
   const connections = new Set<Socket>();
   let queue = Promise.resolve();
   const server: Server = createServer((socket) => {
@@ -95,9 +95,18 @@ async function handle(key: ServedKey, request: Buffer): Promise<Uint8Array> {
   }
 }
 
-/** A socket left by a killed server would make listen fail; any other file is not ours to remove. */
-function removeStaleSocket(socketPath: string): void {
+/** A socket left by a killed server would make listen fail; a live one, or any other file, is not ours to remove. */
+async function removeStaleSocket(socketPath: string): Promise<void> {
   if (!existsSync(socketPath)) return;
   if (!lstatSync(socketPath).isSocket()) throw new Error(`${socketPath} exists and is not a socket`);
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = connect(socketPath);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => { resolve(false); });
+  });
+  if (live) throw new Error(`${socketPath} is in use by another server`);
   unlinkSync(socketPath);
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { EmulatedYubiKeyOtp, type Clock, type EmulatedYubiKeyOtpOptions, type EmulatorFault } from './yubikey-otp/device.js';
 import { factoryState, loadStateFile, saveStateFile, type EmulatorState, type RandomSource, type TouchPolicy } from './yubikey-otp/state.js';
 
-export { EmulatedYubiKeyOtp, TOUCH_TIMEOUT_MS, touchLevelOf } from './yubikey-otp/device.js';
+export { EmulatedYubiKeyOtp, TOUCH_TIMEOUT_MS } from './yubikey-otp/device.js';
+export { touchLevelOf } from './yubikey-otp/reports.js';
 export type { Clock, EmulatorFault } from './yubikey-otp/device.js';
 export { factoryState, formatTouchPolicy, parseTouchPolicy, stateFromJson, stateToJson } from './yubikey-otp/state.js';
 export type { EmulatorState, RandomSource, SlotState, TouchPolicy } from './yubikey-otp/state.js';

@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { REPO_ROOT } from '../../test-support/facts.js';
 import { DEBIAN_PYTHON, peerAvailable, pythonHas } from '../../test-support/python-peer.js';
 import type { ReportCaptureJson } from './report-capture.js';
 import { frameReports, hex, transact, unhex } from './test-support/otp-host.js';
+import { saveArtifact, YUBIKIT_DRIVER } from './test-support/yubikit-capture.js';
 import { openEmulatedYubiKeyOtp } from './yubikey-otp.js';
 
 /**
@@ -16,7 +17,6 @@ import { openEmulatedYubiKeyOtp } from './yubikey-otp.js';
  * Under CI=true a missing yubikit fails this test; elsewhere it is skipped.
  */
 const available = peerAvailable('yubikit');
-const DRIVER = join(REPO_ROOT, 'main', 'keys', 'emulators', 'yubikit_driver.py');
 
 const challengeResult = z.union([
   z.object({ rejected: z.literal(true) }),
@@ -71,7 +71,7 @@ function startServer(args: string[]): Promise<{ child: ChildProcess; exited: Pro
 
 function runDriver(socketPath: string): Promise<DriverOutput> {
   return new Promise((resolve, reject) => {
-    execFile(DEBIAN_PYTHON, [DRIVER, socketPath], { timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(DEBIAN_PYTHON, [YUBIKIT_DRIVER, socketPath], { timeout: 120_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`yubikit driver failed: ${error.message}\n${stderr}`));
       else resolve(driverOutput.parse(JSON.parse(stdout)));
     });
@@ -205,10 +205,7 @@ describe.skipIf(!available)('Yubico yubikit drives the socket emulator', () => {
       }
       return { ...step, command: frame.command, hostReports: frame.hostReports, outcome: frame.outcome };
     });
-    const artifacts = process.env['LATCHKEY_ARTIFACTS_DIR'] ?? join(tmpdir(), 'latchkey-artifacts');
-    mkdirSync(artifacts, { recursive: true });
-    const artifact = join(artifacts, 'yubikit-otp-reports.json');
-    writeFileSync(artifact, `${JSON.stringify({ source: 'yubikit (Debian python3-ykman) via the socket emulator', keys: driver.keys, frames: rows, conversation: capture.conversation }, null, 2)}\n`);
+    const artifact = saveArtifact('yubikit-otp-reports', { source: 'yubikit (Debian python3-ykman) via the socket emulator', keys: driver.keys, frames: rows, conversation: capture.conversation });
     console.log(`yubikit's reports for fresh random keys: ${artifact}`);
   });
 });

@@ -1,11 +1,12 @@
 """Drives Latchkey's emulated YubiKey OTP interface with Yubico's own yubikit.
 
 Run with Debian's /usr/bin/python3 (python3-ykman ships yubikit):
-    yubikit_driver.py SOCKET
+    yubikit_driver.py SOCKET          the scenario below, with fresh random keys
+    yubikit_driver.py SOCKET --ops    the operations listed as JSON on stdin (see run_ops)
 It speaks the emulator's socket protocol (main/keys/emulators/socket-server.ts) through an
-OtpConnection subclass, runs a YubiOtpSession through status, serial, HMAC-SHA1 and HOTP
-programming, challenge-responses checked against Python's hmac, access codes, update, delete and
-swap, and prints one JSON object: what yubikit saw, and every frame it sent, in order.
+OtpConnection subclass. The scenario runs a YubiOtpSession through status, serial, HMAC-SHA1 and
+HOTP programming, challenge-responses checked against Python's hmac, access codes, update, delete
+and swap, and prints one JSON object: what yubikit saw, and every frame it sent, in order.
 """
 
 import hashlib
@@ -78,8 +79,56 @@ def hotp_code(key, counter, digits):
     return str(code % 10**digits).rjust(digits, "0")
 
 
-def main(path):
-    conn = SocketOtpConnection(path)
+def optional_hex(value):
+    return bytes.fromhex(value) if value else None
+
+
+def run_ops(conn, ops):
+    """One yubikit call per operation; prints a result per operation (each sends one frame, but status)."""
+    session = YubiOtpSession(conn)
+    results = []
+    for op in ops:
+        kind, slot = op["op"], SLOT(op.get("slot", 1))
+        acc, cur = optional_hex(op.get("accessCode")), optional_hex(op.get("currentAccessCode"))
+        result = {"op": kind, "result": "ok"}
+        try:
+            if kind == "status":
+                state = session.get_config_state()
+                result.update(
+                    version=".".join(str(part) for part in session.version),
+                    pgmSeq=conn.receive()[4],
+                    configured=[state.is_configured(SLOT.ONE), state.is_configured(SLOT.TWO)],
+                    touch=[state.is_touch_triggered(SLOT.ONE), state.is_touch_triggered(SLOT.TWO)],
+                )
+            elif kind == "serial":
+                result["serial"] = session.get_serial()
+            elif kind == "put-hmac":
+                config = HmacSha1SlotConfiguration(bytes.fromhex(op["key"]))
+                config = config.require_touch(op.get("touch", False)).lt64(op.get("lt64", True))
+                session.put_configuration(slot, config, acc, cur)
+            elif kind == "put-hotp":
+                config = HotpSlotConfiguration(bytes.fromhex(op["key"]))
+                config = config.digits8(op.get("digits", 6) == 8).imf(op.get("imf", 0))
+                session.put_configuration(slot, config, acc, cur)
+            elif kind == "update":
+                config = UpdateConfiguration().append_cr(op.get("appendCr", True))
+                session.update_configuration(slot, config, acc, cur)
+            elif kind == "delete":
+                session.delete_slot(slot, cur)
+            elif kind == "swap":
+                session.swap_slots()
+            elif kind == "challenge":
+                result["response"] = session.calculate_hmac_sha1(slot, bytes.fromhex(op["challenge"])).hex()
+            else:
+                raise ValueError(f"unknown operation {kind}")
+        except CommandRejectedError:
+            result["result"] = "rejected"
+        results.append(result)
+    session.close()
+    print(json.dumps(results))
+
+
+def scenario(conn):
     session = YubiOtpSession(conn)
     frames = []  # one entry per frame yubikit sends, in order
     out = {"frames": frames}
@@ -202,4 +251,8 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    connection = SocketOtpConnection(sys.argv[1])
+    if sys.argv[2:] == ["--ops"]:
+        run_ops(connection, json.load(sys.stdin))
+    else:
+        scenario(connection)

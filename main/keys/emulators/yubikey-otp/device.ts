@@ -1,28 +1,20 @@
-import { createHmac } from 'node:crypto';
 import { LatchkeyError } from '../../../../shared/errors.js';
+import type { KeyClock } from '../../clock.js';
 import type { HidDescriptor, HidDevice } from '../../hid/hid-device.js';
 import { decodeFrame, executeFrame, FRAME_SIZE, type DecodedFrame, type CommandOutcome, type RejectReason } from './commands.js';
-import { EXT, hmacKey, hotpDigits, isTouchTriggered, slotMode } from './slot-config.js';
+import { hotpCode, slotMode } from './slot-config.js';
+import { LAST_PART, REPORT_SIZE, PART_SIZE, RESP_TIMEOUT_WAIT_FLAG, responseParts, SEQUENCE_MASK, SLOT_WRITE_FLAG, statusReport } from './reports.js';
 import type { EmulatorState } from './state.js';
 
-/** Byte 7 of a report (sheet §2.1). */
-const SLOT_WRITE_FLAG = 0x80;
-const RESP_PENDING_FLAG = 0x40;
-const RESP_TIMEOUT_WAIT_FLAG = 0x20;
-const SEQUENCE_MASK = 0x1f;
-const LAST_PART = 9;
-const REPORT_SIZE = 8;
-const PART_SIZE = 7;
 /** `DEFAULT_CHAL_TIMEOUT` (sheet §7). */
 export const TOUCH_TIMEOUT_MS = 15_000;
 
-export interface Clock {
-  now(): number;
-}
+/** The emulator only reads the time; the drivers' `KeyClock` (a manual one in tests) fits. */
+export type Clock = Pick<KeyClock, 'now'>;
 
 /**
  * Faults the emulated key can show, as a real one does:
- * - `unplug-after`: the first `reports` feature-report calls work, then the key is gone;
+ * - `unplug-after`: the first `reports` calls (reads and writes alike) work, then the key is gone;
  * - `never-answer`: the next complete frame is never consumed (`stay-busy`: reads show the
  *   write flag forever) or every call from now on never settles until close/unplug (`hang`);
  * - `corrupt-response`: one bit of the next response part 0 is flipped, so the host's CRC fails;
@@ -39,7 +31,7 @@ export interface EmulatedYubiKeyOtpOptions {
   readonly clock?: Clock;
   /** Called after every change of the state (a successful write, a typed HOTP code). */
   readonly onChange?: (state: EmulatorState) => void;
-  /** Called with every complete frame the key decoded, before it acts on it. */
+  /** Called with every complete frame the key decoded and what it did (null: never answered). */
   readonly onFrame?: (frame: DecodedFrame, outcome: CommandOutcome | null) => void;
   readonly faults?: readonly EmulatorFault[];
 }
@@ -129,9 +121,9 @@ export class EmulatedYubiKeyOtp implements HidDevice {
     throw new LatchkeyError('KEY_PROTOCOL', 'the YubiKey OTP interface takes feature reports only');
   }
 
-  /** Keystrokes are not emulated, so no input report ever arrives. */
+  /** Keystrokes are not emulated, so no input report ever arrives (not even under `hang`: read never blocks). */
   async read(_timeoutMs: number): Promise<Uint8Array | null> {
-    await this.enter();
+    await this.enter({ mayHang: false });
     return null;
   }
 
@@ -145,8 +137,9 @@ export class EmulatedYubiKeyOtp implements HidDevice {
    * press, which types slot 1 (returned, for an OATH-HOTP slot; its counter advances).
    */
   touch(): string | null {
-    if (this.mode.kind === 'touch-wait') {
-      this.mode.touched = true;
+    const waiting = this.mode.kind === 'busy' ? this.mode.then : this.mode;
+    if (waiting.kind === 'touch-wait') {
+      waiting.touched = true;
       return null;
     }
     return this.typeOtp(1);
@@ -157,13 +150,14 @@ export class EmulatedYubiKeyOtp implements HidDevice {
     const config = this.state.slots[slot === 1 ? 0 : 1];
     if (config === null || slotMode(config) !== 'oath-hotp') return null;
     const counter = config.counter ?? 0;
-    const code = hotp(hmacKey(config), counter, hotpDigits(config));
+    const code = hotpCode(config, counter);
     config.counter = counter + 1;
     this.onChange(this.snapshot());
     return code;
   }
 
-  private enter(): Promise<void> {
+  /** Every call counts towards `unplug-after`; feature-report calls may hang under `never-answer: hang`. */
+  private enter({ mayHang } = { mayHang: true }): Promise<void> {
     if (this.gone !== null) return Promise.reject(goneError(this.gone));
     const unplugAfter = this.faults.find((f) => f.kind === 'unplug-after');
     if (unplugAfter !== undefined && this.reportCalls >= unplugAfter.reports) {
@@ -171,7 +165,7 @@ export class EmulatedYubiKeyOtp implements HidDevice {
       return Promise.reject(goneError('unplugged'));
     }
     this.reportCalls++;
-    if (this.faults.some((f) => f.kind === 'never-answer' && f.mode === 'hang')) {
+    if (mayHang && this.faults.some((f) => f.kind === 'never-answer' && f.mode === 'hang')) {
       return new Promise((_resolve, reject) => this.hanging.add(reject));
     }
     return Promise.resolve();
@@ -292,16 +286,8 @@ export class EmulatedYubiKeyOtp implements HidDevice {
     }
   }
 
-  /** Response data cut into 7-byte parts flagged 0x40|n; the padding is zeros (open question 2). */
   private responding(data: Uint8Array): Mode {
-    const partCount = Math.ceil(data.length / PART_SIZE);
-    const parts: Uint8Array[] = [];
-    for (let n = 0; n < partCount; n++) {
-      const report = new Uint8Array(REPORT_SIZE);
-      report.set(data.subarray(n * PART_SIZE, (n + 1) * PART_SIZE));
-      report[PART_SIZE] = RESP_PENDING_FLAG | n;
-      parts.push(report);
-    }
+    const parts = responseParts(data);
     const first = parts[0];
     if (first !== undefined && this.takeFault('corrupt-response')) {
       const corrupted = Uint8Array.from(first);
@@ -312,9 +298,7 @@ export class EmulatedYubiKeyOtp implements HidDevice {
   }
 
   private status(flags: number): Uint8Array {
-    const [major, minor, build] = this.state.firmware;
-    const touchLevel = touchLevelOf(this.state);
-    return Uint8Array.of(0, major, minor, build, this.state.pgmSeq, touchLevel & 0xff, touchLevel >>> 8, flags);
+    return statusReport(this.state, flags);
   }
 
   /** Removes a one-shot fault; true when it was armed. */
@@ -326,30 +310,8 @@ export class EmulatedYubiKeyOtp implements HidDevice {
   }
 }
 
-/** touchLevel bits (sheet §2.2): valid 0x01/0x02, touch-triggered 0x04/0x08, LED inverted 0x10. */
-export function touchLevelOf(state: EmulatorState): number {
-  let level = 0;
-  state.slots.forEach((slot, index) => {
-    if (slot === null) return;
-    level |= index === 0 ? 0x01 : 0x02;
-    if (isTouchTriggered(slot)) level |= index === 0 ? 0x04 : 0x08;
-    if ((slot.extFlags & EXT.LED_INV) !== 0) level |= 0x10;
-  });
-  return level;
-}
-
 function goneError(why: 'unplugged' | 'closed'): LatchkeyError {
   return why === 'unplugged'
     ? new LatchkeyError('KEY_UNPLUGGED', 'The YubiKey was unplugged.')
     : new LatchkeyError('KEY_UNPLUGGED', 'The YubiKey connection is closed.');
-}
-
-/** RFC 4226: what the key would type for an OATH-HOTP slot. */
-function hotp(key: Buffer, counter: number, digits: 6 | 8): string {
-  const message = Buffer.alloc(8);
-  message.writeBigUInt64BE(BigInt(counter));
-  const mac = createHmac('sha1', key).update(message).digest();
-  const offset = (mac[mac.length - 1] ?? 0) & 0x0f;
-  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 10 ** digits).padStart(digits, '0');
 }

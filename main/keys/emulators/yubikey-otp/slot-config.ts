@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { CRC_OK_RESIDUAL, crc16 } from './crc16.js';
 
 /**
@@ -91,4 +92,14 @@ export function hotpDigits(slot: SlotConfig): 6 | 8 {
 
 export function hasAccessCode(slot: SlotConfig): boolean {
   return slot.accessCode !== NO_ACCESS_CODE;
+}
+
+/** RFC 4226: the code an OATH-HOTP slot types at `counter`. */
+export function hotpCode(slot: SlotConfig, counter: number): string {
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac('sha1', hmacKey(slot)).update(message).digest();
+  const offset = (mac[mac.length - 1] ?? 0) & 0x0f;
+  const digits = hotpDigits(slot);
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits).padStart(digits, '0');
 }
