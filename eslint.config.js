@@ -25,6 +25,33 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: false, project: './tsconfig.dom.json', tsconfigRootDir: import.meta.dirname } },
   },
   {
+    // The renderer reaches main only through its data layer (renderer/src/data/), which handles a lock,
+    // errors and refreshes in one place: no other folder touches window.latchkey or the layer's core.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    ignores: ['renderer/src/data/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        // window.latchkey, globalThis.latchkey, self.latchkey, and any other way of naming it.
+        { selector: "MemberExpression[property.name='latchkey']", message: 'Reach main through renderer/src/data/ (a query or a mutation).' },
+      ],
+      'no-restricted-globals': ['error', { name: 'latchkey', message: 'Reach main through renderer/src/data/ (a query or a mutation).' }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/data/client', '**/data/client.js', '**/data/store', '**/data/store.js', '**/data/app-store', '**/data/app-store.js'],
+              allowTypeImports: true,
+              message: 'Only renderer/src/data/ holds the client and the store: use its queries, mutations and hooks.',
+            },
+            { group: ['**/shared/client', '**/shared/client.js'], allowTypeImports: true, message: 'The client is built by the preload; the page reaches it through renderer/src/data/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'bench/**', 'e2e/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },

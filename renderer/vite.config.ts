@@ -35,6 +35,6 @@ export default defineConfig({
   base: './',
   plugins: [react(), preloadApp()],
   // Loaded from local disk, never a network: the first screen is one chunk (icons included) fetched beside the
-  // entry; the dialogs are chunks of their own (accounts/dialogs.ts), fetched once the list is shown.
+  // entry; the panels are chunks of their own (app/panels.tsx), fetched once the list is shown.
   build: { outDir: 'dist', emptyOutDir: true, modulePreload: false, sourcemap: false, chunkSizeWarningLimit: 800 },
 });

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
 import type { AutoBackupStatus } from '../../shared/backup-api.js';
-import { latchkey } from './latchkey.js';
+import { autoBackupStatus } from './data/backup.js';
+import { useQuery } from './data/hooks.js';
 import './manifest-banner.css';
 
 function when(unixSeconds: number): string {
@@ -30,28 +30,7 @@ export function BackupFailureBanner({ status }: { status: AutoBackupStatus | und
   );
 }
 
-/** The automatic-backup status, asked again when main says it changed, when another process wrote the vault, and on focus. */
-export function useAutoBackupStatus(): AutoBackupStatus | undefined {
-  const [status, setStatus] = useState<AutoBackupStatus | undefined>();
-  const refresh = useCallback(() => {
-    latchkey()
-      .call('backup.auto.status', {})
-      .then(setStatus)
-      .catch(() => undefined);
-  }, []);
-  useEffect(() => {
-    refresh();
-    const stops = [latchkey().on('backup.auto.changed', refresh), latchkey().on('accounts.changed', refresh)];
-    window.addEventListener('focus', refresh);
-    return () => {
-      stops.forEach((stop) => { stop(); });
-      window.removeEventListener('focus', refresh);
-    };
-  }, [refresh]);
-  return status;
-}
-
-/** The banner, following the status on its own: what the main screen shows above the accounts. */
+/** The banner, following the automatic-backup status on its own: what the main screen shows above the accounts. */
 export function BackupFailureNotice() {
-  return <BackupFailureBanner status={useAutoBackupStatus()} />;
+  return <BackupFailureBanner status={useQuery(autoBackupStatus, undefined).data} />;
 }

@@ -1,16 +1,18 @@
 import { useState, type SyntheticEvent } from 'react';
-import { describeError } from './errors.js';
-import { latchkey } from './latchkey.js';
+import { dispatch } from './app/app-state.js';
+import { refreshQuery, runMutation, useMutation } from './data/hooks.js';
+import { createVault, unlockVault, vaultStatus } from './data/vault.js';
+import { ErrorAlert } from './ui/ErrorAlert.js';
 import { useSaveRecoveryKey } from './ui/save-recovery-key.js';
 import { PasswordStrength, usePasswordEstimate } from './ui/PasswordStrength.js';
 import { Progress } from './ui/Progress.js';
 
 /** Create the vault, then show the recovery key once. */
-export function FirstRun({ onDone }: { onDone: () => void }) {
+export function FirstRun() {
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const mutations = useMutation();
+  const { busy, error } = mutations;
   const [recoveryKey, setRecoveryKey] = useState<string | undefined>();
   const [vaultPath, setVaultPath] = useState('');
   const savedKey = useSaveRecoveryKey();
@@ -19,32 +21,26 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
   async function create(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
     if (password !== repeat) {
-      setError('The two passwords differ.');
+      mutations.fail('The two passwords differ.');
       return;
     }
-    setBusy(true);
-    setError('');
-    try {
-      // Not unlocked yet: an idle lock (and the page reload it brings) must not take the key off screen.
-      const created = await latchkey().call('vault.create', { password });
-      setVaultPath(created.path);
-      setRecoveryKey(created.recoveryKey);
-    } catch (caught) {
-      setError(describeError(caught));
-    } finally {
-      setBusy(false);
-    }
+    // Not unlocked yet: an idle lock (and the page reload it brings) must not take the key off screen;
+    // nor may a status read meanwhile (on focus, after "Save as a file…") say "locked" and show the lock screen.
+    dispatch({ type: 'vault-created' });
+    const created = await mutations.run(createVault, { password });
+    if (created.ok) {
+      setVaultPath(created.value.path);
+      setRecoveryKey(created.value.recoveryKey);
+    } else dispatch({ type: 'first-run-done' });
   }
 
   async function acknowledge() {
-    try {
-      await latchkey().call('vault.unlock', { password });
-    } catch {
-      // Should the unlock fail (it can't with the password just set), the unlock screen asks again.
-    }
+    // Should the unlock fail (it can't with the password just set), the unlock screen asks again.
+    await runMutation(unlockVault, { password });
     setPassword('');
     setRepeat('');
-    onDone();
+    dispatch({ type: 'first-run-done' });
+    refreshQuery(vaultStatus, undefined);
   }
 
   if (recoveryKey !== undefined) {
@@ -68,7 +64,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
         </div>
         {savedKey.kept !== '' && <p className="hint" role="status">{savedKey.kept}</p>}
         {savedKey.error !== '' && <p role="alert" className="error">{savedKey.error}</p>}
-        {error !== '' && <p role="alert" className="error">{error}</p>}
+        <ErrorAlert error={error} />
         <p className="hint small">Vault file: {vaultPath}</p>
         <button type="button" className="primary" onClick={() => void acknowledge()} autoFocus>
           I have written it down
@@ -93,7 +89,7 @@ export function FirstRun({ onDone }: { onDone: () => void }) {
           Repeat it
           <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
         </label>
-        {error !== '' && <p role="alert" className="error">{error}</p>}
+        <ErrorAlert error={error} />
         {busy && (
           <Progress>Measuring this computer and deriving the key (a few seconds)…</Progress>
         )}

@@ -1,6 +1,8 @@
 import { useState, type SyntheticEvent } from 'react';
-import { describeError } from './errors.js';
-import { latchkey } from './latchkey.js';
+import type { PanelProps } from './app/panel-props.js';
+import { useMutation } from './data/hooks.js';
+import { changePassword, issueRecoveryKey } from './data/vault.js';
+import { ErrorAlert } from './ui/ErrorAlert.js';
 import { useSaveRecoveryKey } from './ui/save-recovery-key.js';
 import { Dialog } from './ui/Dialog.js';
 import { PasswordStrength, usePasswordEstimate } from './ui/PasswordStrength.js';
@@ -9,53 +11,39 @@ import { Progress } from './ui/Progress.js';
 /**
  * After an unlock with the recovery key: set a new password (the old one is not needed, as the
  * service allows only in a recovery session), then issue a new recovery key, since the one just
- * typed has been seen. Each step may be skipped.
+ * typed has been seen. Each step may be skipped. A panel, opened by the app's state on such an unlock.
  */
-export function RecoveryFollowUp({ onClose }: { onClose: () => void }) {
+export function RecoveryFollowUp({ close: onClose }: PanelProps) {
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [step, setStep] = useState<'password' | 'key' | 'shown'>('password');
   const [recoveryKey, setRecoveryKey] = useState('');
-  const [error, setError] = useState('');
+  const mutations = useMutation();
+  const { busy, error } = mutations;
   const savedKey = useSaveRecoveryKey();
-  const [busy, setBusy] = useState(false);
   const estimate = usePasswordEstimate(step === 'password' ? password : '');
 
   async function setNewPassword(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
     if (password !== repeat) {
-      setError('The two passwords differ.');
+      mutations.fail('The two passwords differ.');
       return;
     }
-    setBusy(true);
-    setError('');
-    try {
-      await latchkey().call('vault.changePassword', { next: password });
+    if ((await mutations.run(changePassword, password)).ok) {
       setRepeat('');
       setStep('key');
-    } catch (caught) {
-      setError(describeError(caught));
-    } finally {
-      setBusy(false);
     }
   }
 
   async function issueKey() {
-    setBusy(true);
-    setError('');
-    try {
-      // The password set a moment ago is the re-authentication the service asks for.
-      const issued = await latchkey().call('vault.recoveryKey', { password });
-      setRecoveryKey(issued.recoveryKey);
+    // The password set a moment ago is the re-authentication the service asks for.
+    const issued = await mutations.run(issueRecoveryKey, password);
+    if (issued.ok) {
+      setRecoveryKey(issued.value.recoveryKey);
       setPassword('');
       setStep('shown');
-    } catch (caught) {
-      setError(describeError(caught));
-    } finally {
-      setBusy(false);
     }
   }
-
 
   function close() {
     setPassword('');
@@ -124,7 +112,7 @@ export function RecoveryFollowUp({ onClose }: { onClose: () => void }) {
           </div>
         </div>
       )}
-      {error !== '' && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert error={error} />
     </Dialog>
   );
 }

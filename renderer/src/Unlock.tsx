@@ -1,44 +1,40 @@
 import { useState, type SyntheticEvent } from 'react';
-import { describeError, errorCode } from './errors.js';
-import { latchkey } from './latchkey.js';
+import { localError } from './data/data-error.js';
+import { refreshQuery, useMutation } from './data/hooks.js';
+import { useLongOperation } from './data/operation.js';
+import { unlockVault, vaultStatus } from './data/vault.js';
+import { ErrorAlert } from './ui/ErrorAlert.js';
 import { OperationProgress, Progress } from './ui/Progress.js';
-import { useLongOperation } from './ui/operation.js';
 
 /** The lock screen: the password, or (on request) the recovery key shown once at first run. */
-export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
+export function Unlock() {
   const [password, setPassword] = useState('');
   const [recoveryKey, setRecoveryKey] = useState('');
   const [useRecovery, setUseRecovery] = useState(false);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const mutations = useMutation();
   const operation = useLongOperation();
 
   async function unlock(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      if (useRecovery) await latchkey().call('vault.unlock', { recoveryKey });
-      // The password's key derivation takes about a second: a bar, and Cancel.
-      else await operation.run('Deriving the key from your password (about a second)…', (opId) => latchkey().call('vault.unlock', { password, opId }));
-      onUnlocked();
-    } catch (caught) {
-      if (errorCode(caught) === 'CANCELLED') return;
-      // The service's own words tell a typo (the key's check characters) from a key of another vault.
-      setError(useRecovery && errorCode(caught) === 'VAULT_WRONG_PASSWORD' ? asSentence((caught as Error).message) : describeError(caught));
-      setPassword('');
-    } finally {
-      setBusy(false);
-    }
+    const result = useRecovery
+      ? await mutations.run(unlockVault, { recoveryKey })
+      : // The password's key derivation takes about a second: a bar, and Cancel.
+        await operation.run('Deriving the key from your password (about a second)…', (opId) => mutations.run(unlockVault, { password, opId }));
+    // Main's vault.unlocked event moves the app on; the status is read again here too, in case it is late.
+    if (result.ok) refreshQuery(vaultStatus, undefined);
+    else if (result.error.code !== 'CANCELLED') setPassword('');
   }
 
   function switchTo(recovery: boolean) {
     setUseRecovery(recovery);
-    setError('');
+    mutations.clearError();
     setPassword('');
     setRecoveryKey('');
   }
 
+  // The service's own words tell a typo (the key's check characters) from a key of another vault.
+  const error = useRecovery && mutations.error?.code === 'VAULT_WRONG_PASSWORD' ? localError(asSentence(mutations.error.message)) : mutations.error;
+  const { busy } = mutations;
   const value = useRecovery ? recoveryKey : password;
   return (
     <main className="screen centered">
@@ -72,7 +68,7 @@ export function Unlock({ onUnlocked }: { onUnlocked: () => void }) {
             <input type="password" autoFocus autoComplete="current-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
           </label>
         )}
-        {error !== '' && <p role="alert" className="error">{error}</p>}
+        <ErrorAlert error={error} />
         {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
         {busy && useRecovery && <Progress>Opening the vault with the recovery key…</Progress>}
         <button type="submit" className="primary" disabled={busy || value.trim() === ''}>

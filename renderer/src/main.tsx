@@ -1,3 +1,3 @@
-import { sendEarlyRequests } from './early.js';
+import { sendEarlyRequests } from './data/early.js';
 sendEarlyRequests();
 void import('./start.js');

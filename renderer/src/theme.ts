@@ -1,4 +1,6 @@
+import { useEffect } from 'react';
 import type { Theme } from '../../shared/settings-api.js';
+import { useSettings } from './data/settings.js';
 
 const KEY = 'latchkey.theme';
 
@@ -24,4 +26,15 @@ export function applyStoredTheme(): void {
     return;
   }
   if (stored === 'light' || stored === 'dark') document.documentElement.dataset.theme = stored;
+}
+
+/**
+ * The one place the theme is applied while unlocked: from the settings store, whenever the settings
+ * change (in the settings dialog, or by the CLI through `settings.changed`).
+ */
+export function useSettingsTheme(): void {
+  const theme = useSettings().settings?.theme;
+  useEffect(() => {
+    if (theme !== undefined) applyTheme(theme);
+  }, [theme]);
 }

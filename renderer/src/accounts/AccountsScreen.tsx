@@ -1,15 +1,15 @@
-import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AccountView } from '../../../shared/vault-api.js';
-import { describeError } from '../errors.js';
-import { latchkey } from '../latchkey.js';
+import { notify, openPanel, useAppState } from '../app/app-state.js';
+import { preloadPanels } from '../app/panels.js';
+import { copyCode, reorderAccounts } from '../data/accounts.js';
+import { refreshQuery, runMutation } from '../data/hooks.js';
+import { lockVault, vaultStatus } from '../data/vault.js';
 import { displayName } from '../ui/format.js';
 import { AccountList } from './AccountList.js';
 import { AccountRow, type RowActions } from './AccountRow.js';
-import { AddDialog, DetailsDialog, preloadDialogs, SettingsDialog } from './dialogs.js';
-import { UndoBar, type PendingUndo } from './UndoBar.js';
+import { UndoBar } from './UndoBar.js';
 import { ENDING_MS, useLiveAccounts } from './useLiveAccounts.js';
-
-type Panel = { kind: 'add' } | { kind: 'settings' } | { kind: 'details'; id: string } | undefined;
 
 /** 0: the name starts with the query; 1: a word does; 2: it is somewhere; undefined: no match. */
 function matchRank(account: AccountView, needle: string): number | undefined {
@@ -21,24 +21,22 @@ function matchRank(account: AccountView, needle: string): number | undefined {
 }
 
 /** The everyday screen: live codes, instant search, tags, reorder, add, details, settings, lock. */
-export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
-  const live = useLiveAccounts(onLocked);
+export function AccountsScreen() {
+  const live = useLiveAccounts();
   const { accounts, now, nextCodes, wantNextCode, reload, replace } = live;
   useEffect(() => {
-    if (live.loaded) preloadDialogs();
+    if (live.loaded) preloadPanels();
   }, [live.loaded]);
+  const { notice, undo } = useAppState();
   const [query, setQuery] = useState('');
   const [tag, setTag] = useState<string | undefined>();
-  const [panel, setPanel] = useState<Panel>();
-  const [notice, setNotice] = useState('');
-  const [undo, setUndo] = useState<PendingUndo | undefined>();
   const [draggingId, setDraggingId] = useState<string | undefined>();
-  /** HOTP codes the user asked for, shown in their rows until the list is next fetched. */
+  /**
+   * HOTP codes the user asked for, shown in their rows as long as they stay on the clipboard. Not
+   * cleared when the list is read again: making the code advances the counter, a write that main
+   * tells as accounts.changed, which would otherwise take the code off screen as soon as it is shown.
+   */
   const [hotpShown, setHotpShown] = useState<ReadonlyMap<string, string>>(new Map());
-  useEffect(() => {
-    // The same (empty) map when none is shown: no second render of the list after each fetch.
-    setHotpShown((shown) => (shown.size === 0 ? shown : new Map()));
-  }, [accounts]);
   const dragOrder = useRef<string[] | undefined>(undefined);
 
   const allTags = useMemo(() => [...new Set(accounts.flatMap((a) => a.tags))].sort((a, b) => a.localeCompare(b)), [accounts]);
@@ -57,27 +55,27 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
 
   const copy = useCallback(
     (account: AccountView) => {
-      latchkey()
-        .call('accounts.copyCode', { id: account.id })
-        .then(({ copied, clearsAt, hotpCode }) => {
-          const wait = clearsAt === null ? '' : `; the clipboard clears in ${String(Math.max(1, clearsAt - Math.floor(Date.now() / 1000)))} s`;
-          setNotice(copied ? `Copied the ${displayName(account)} code${wait}.` : 'Copying is not available here.');
-          if (hotpCode !== null) {
-            setHotpShown((shown) => new Map(shown).set(account.id, hotpCode));
-            // Shown no longer than it stays on the clipboard.
-            const hideIn = clearsAt === null ? 30_000 : Math.max(1000, clearsAt * 1000 - Date.now());
-            setTimeout(() => {
-              setHotpShown((shown) => {
-                const next = new Map(shown);
-                next.delete(account.id);
-                return next;
-              });
-            }, hideIn);
-          }
-        })
-        .catch((error: unknown) => {
-          setNotice(describeError(error));
-        });
+      void runMutation(copyCode, account.id).then((result) => {
+        if (!result.ok) {
+          notify(result.error.text);
+          return;
+        }
+        const { copied, clearsAt, hotpCode } = result.value;
+        const wait = clearsAt === null ? '' : `; the clipboard clears in ${String(Math.max(1, clearsAt - Math.floor(Date.now() / 1000)))} s`;
+        notify(copied ? `Copied the ${displayName(account)} code${wait}.` : 'Copying is not available here.');
+        if (hotpCode !== null) {
+          setHotpShown((shown) => new Map(shown).set(account.id, hotpCode));
+          // Shown no longer than it stays on the clipboard.
+          const hideIn = clearsAt === null ? 30_000 : Math.max(1000, clearsAt * 1000 - Date.now());
+          setTimeout(() => {
+            setHotpShown((shown) => {
+              const next = new Map(shown);
+              next.delete(account.id);
+              return next;
+            });
+          }, hideIn);
+        }
+      });
     },
     [],
   );
@@ -86,12 +84,11 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
     (ids: string[]) => {
       const byId = new Map(accounts.map((a) => [a.id, a]));
       replace(ids.flatMap((id) => byId.get(id) ?? []));
-      latchkey()
-        .call('accounts.reorder', { ids })
-        .catch((error: unknown) => {
-          setNotice(describeError(error));
-          reload();
-        });
+      void runMutation(reorderAccounts, ids).then((result) => {
+        if (result.ok) return;
+        notify(result.error.text);
+        reload();
+      });
     },
     [accounts, replace, reload],
   );
@@ -100,7 +97,7 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
     () => ({
       copy,
       open: (account) => {
-        setPanel({ kind: 'details', id: account.id });
+        openPanel('details', { id: account.id });
       },
       move: (account, by) => {
         const ids = accounts.map((a) => a.id);
@@ -110,7 +107,7 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
         ids.splice(from, 1);
         ids.splice(to, 0, account.id);
         saveOrder(ids);
-        setNotice(`Moved ${displayName(account)} to place ${String(to + 1)} of ${String(ids.length)}.`);
+        notify(`Moved ${displayName(account)} to place ${String(to + 1)} of ${String(ids.length)}.`);
         // Keep the keyboard on the handle of the row that moved.
         requestAnimationFrame(() => {
           document.querySelector<HTMLButtonElement>(`li[data-id="${account.id}"] .handle`)?.focus();
@@ -140,30 +137,12 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
     [accounts, copy, draggingId, replace, saveOrder, wantNextCode],
   );
 
-  async function lock() {
-    await latchkey().call('vault.lock', {});
-    onLocked();
+  function lock() {
+    // Main's vault.locked event takes the app to the lock screen; the status read is the fail-safe.
+    void runMutation(lockVault, undefined).then(() => {
+      refreshQuery(vaultStatus, undefined);
+    });
   }
-
-  const removed = useCallback(
-    (pending: PendingUndo) => {
-      setPanel(undefined);
-      setUndo(pending);
-      reload();
-    },
-    [reload],
-  );
-
-  const undoDone = useCallback(
-    (message?: string) => {
-      setUndo(undefined);
-      if (message !== undefined) setNotice(message);
-      reload();
-    },
-    [reload],
-  );
-
-  const open = panel?.kind === 'details' ? accounts.find((a) => a.id === panel.id) : undefined;
 
   return (
     <main className="screen accounts-screen">
@@ -183,13 +162,13 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
             if (e.key === 'Enter' && first !== undefined) copy(first);
           }}
         />
-        <button type="button" className="primary" onClick={() => { setPanel({ kind: 'add' }); }}>
+        <button type="button" className="primary" onClick={() => { openPanel('add', {}); }}>
           Add
         </button>
-        <button type="button" className="icon-button" aria-label="Settings" title="Settings" onClick={() => { setPanel({ kind: 'settings' }); }}>
+        <button type="button" className="icon-button" aria-label="Settings" title="Settings" onClick={() => { openPanel('settings', {}); }}>
           <span aria-hidden="true">⚙</span>
         </button>
-        <button type="button" onClick={() => void lock()}>
+        <button type="button" onClick={lock}>
           Lock
         </button>
       </header>
@@ -210,7 +189,7 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
       </p>
       {live.error !== undefined && (
         <p className="error" role="alert">
-          The codes could not be refreshed: {describeError(live.error)}
+          The codes could not be refreshed: {live.error.text}
         </p>
       )}
       {live.loaded && accounts.length === 0 && (
@@ -236,29 +215,7 @@ export function AccountsScreen({ onLocked }: { onLocked: () => void }) {
           );
         }}
       />
-      {undo !== undefined && <UndoBar pending={undo} onDone={undoDone} />}
-      <Suspense fallback={null}>
-        {panel?.kind === 'add' && (
-          <AddDialog
-            onClose={() => { setPanel(undefined); }}
-            onAdded={(message) => {
-              setPanel(undefined);
-              setNotice(message);
-              reload();
-            }}
-          />
-        )}
-        {panel?.kind === 'settings' && <SettingsDialog onClose={() => { setPanel(undefined); }} />}
-        {open !== undefined && (
-          <DetailsDialog
-            account={open}
-            knownTags={allTags}
-            onClose={() => { setPanel(undefined); }}
-            onChanged={reload}
-            onRemoved={removed}
-          />
-        )}
-      </Suspense>
+      {undo !== undefined && <UndoBar pending={undo} />}
     </main>
   );
 }

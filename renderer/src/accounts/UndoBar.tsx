@@ -1,36 +1,28 @@
-import { useEffect, useState } from 'react';
-import { describeError } from '../errors.js';
-import { latchkey } from '../latchkey.js';
+import { useEffect } from 'react';
+import { dispatch, type PendingUndo } from '../app/app-state.js';
+import { undoRemove } from '../data/accounts.js';
+import { useMutation } from '../data/hooks.js';
 
-export interface PendingUndo {
-  readonly id: string;
-  readonly name: string;
-  /** Unix seconds, from main: after this the removal can't be undone. */
-  readonly until: number;
+function done(notice?: string): void {
+  dispatch(notice === undefined ? { type: 'undo-done' } : { type: 'undo-done', notice });
 }
 
 /** "Removed X. Undo" until main forgets the removed account. */
-export function UndoBar({ pending, onDone }: { pending: PendingUndo; onDone: (message?: string) => void }) {
-  const [busy, setBusy] = useState(false);
+export function UndoBar({ pending }: { pending: PendingUndo }) {
+  const { run, busy } = useMutation();
   useEffect(() => {
     const timer = setTimeout(() => {
-      onDone();
+      done();
     }, Math.max(0, pending.until * 1000 - Date.now()));
     return () => {
       clearTimeout(timer);
     };
-  }, [pending, onDone]);
+  }, [pending]);
 
   function undo() {
-    setBusy(true);
-    latchkey()
-      .call('accounts.undoRemove', { id: pending.id })
-      .then(() => {
-        onDone(`Restored ${pending.name}.`);
-      })
-      .catch((error: unknown) => {
-        onDone(describeError(error));
-      });
+    void run(undoRemove, pending.id).then((result) => {
+      done(result.ok ? `Restored ${pending.name}.` : result.error.text);
+    });
   }
 
   return (

@@ -1,8 +1,11 @@
 import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type SyntheticEvent } from 'react';
 import type { EnrollResult } from '../../../shared/enroll-api.js';
-import { describeError } from '../errors.js';
-import { latchkey } from '../latchkey.js';
+import type { PanelProps } from '../app/panel-props.js';
+import { addAccount } from '../data/accounts.js';
+import { captureScreen, decodeImage, decodeText } from '../data/enroll.js';
+import { useMutation, type Result } from '../data/hooks.js';
 import { Dialog } from '../ui/Dialog.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { fileToBase64 } from '../ui/files.js';
 import { Candidates } from './Candidates.js';
 import { ImportPanel } from './ImportPanel.js';
@@ -15,43 +18,48 @@ type Way = 'scan' | 'manual' | 'import';
  * Every way in: scan the screen, drop/choose/paste a QR image, paste a link (otpauth:// or a Google
  * Authenticator export), type a secret, or import another app's export. Scans are confirmed first.
  */
-export function AddDialog({ onClose, onAdded }: { onClose: () => void; onAdded: (message: string) => void }) {
+export function AddDialog({ close: onClose, closeWithNotice }: PanelProps) {
   const [way, setWay] = useState<Way>('scan');
   const [found, setFound] = useState<EnrollResult | undefined>();
-  const [error, setError] = useState('');
+  const mutations = useMutation();
+  const { error, clearError } = mutations;
   const [busy, setBusy] = useState('');
   const [dropping, setDropping] = useState(false);
   const [uri, setUri] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
 
-  function decoded(result: Promise<EnrollResult>) {
-    setError('');
+  /** Said in the list's notice once the dialog has closed (the list itself follows main's accounts.changed). */
+  const onAdded = closeWithNotice;
+
+  function decoded(result: Promise<Result<EnrollResult>>) {
     setFound(undefined);
     result
-      .then((value) => {
-        if (value.candidates.length === 0 && value.invalid.length === 0 && value.batches.length === 0) setError('No account found in that.');
+      .then((read) => {
+        setBusy('');
+        if (!read.ok) return;
+        const value = read.value;
+        if (value.candidates.length === 0 && value.invalid.length === 0 && value.batches.length === 0) mutations.fail('No account found in that.');
         else setFound(value);
       })
-      .catch((caught: unknown) => {
-        setError(describeError(caught));
-      })
-      .finally(() => {
+      .catch(() => {
+        // Only the page's own reading of a file can throw here (main's failures come back as results).
         setBusy('');
+        mutations.fail('That file could not be read.');
       });
   }
 
   function readImage(file: File, source: string) {
     if (!file.type.startsWith('image/')) {
-      setError(`${file.name === '' ? 'That' : `“${file.name}”`} is not an image. Drop a screenshot or photo of the QR code.`);
+      mutations.fail(`${file.name === '' ? 'That' : `“${file.name}”`} is not an image. Drop a screenshot or photo of the QR code.`);
       return;
     }
     setBusy('Reading the QR code…');
-    decoded(fileToBase64(file).then((imageBase64) => latchkey().call('enroll.decodeImage', { imageBase64, source })));
+    decoded(fileToBase64(file).then((imageBase64) => mutations.run(decodeImage, { imageBase64, source })));
   }
 
   function scanScreen() {
     setBusy('Looking for a QR code on the screen…');
-    decoded(latchkey().call('enroll.captureScreen', {}));
+    decoded(mutations.run(captureScreen, undefined));
   }
 
   function onDrop(event: DragEvent) {
@@ -74,26 +82,25 @@ export function AddDialog({ onClose, onAdded }: { onClose: () => void; onAdded: 
   async function addUri(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
     const text = uri.trim();
-    setError('');
+    clearError();
     if (!/^otpauth:\/\/totp|^otpauth:\/\/hotp/i.test(text)) {
       // A Google export link, several links, or an LKX1 transfer: confirm what was found first.
       setBusy('Reading…');
-      decoded(latchkey().call('enroll.decodeText', { text, source: 'pasted text' }));
+      decoded(mutations.run(decodeText, { text, source: 'pasted text' }));
       return;
     }
-    try {
-      const { account, warnings } = await latchkey().call('accounts.add', { uri: text });
+    const added = await mutations.run(addAccount, { uri: text });
+    if (added.ok) {
+      const { account, warnings } = added.value;
       const name = account.issuer === '' ? account.label : account.issuer;
       onAdded(`Added ${name}.${warnings.length > 0 ? ` ${warnings.join(' ')}` : ''}`);
-    } catch (caught) {
-      setError(describeError(caught));
     }
   }
 
   useEffect(() => {
-    setError('');
+    clearError();
     setFound(undefined);
-  }, [way]);
+  }, [way, clearError]);
 
   return (
     <Dialog title="Add account" onClose={onClose} wide>
@@ -158,7 +165,7 @@ export function AddDialog({ onClose, onAdded }: { onClose: () => void; onAdded: 
             {busy !== '' && (
               <Progress>{busy}</Progress>
             )}
-            {error !== '' && <p role="alert" className="error">{error}</p>}
+            <ErrorAlert error={error} />
             {found !== undefined && <Candidates found={found} onAdded={onAdded} />}
           </div>
         )}

@@ -1,29 +1,22 @@
 import { useState } from 'react';
 import type { EnrollResult } from '../../../shared/enroll-api.js';
-import { describeError } from '../errors.js';
-import { latchkey } from '../latchkey.js';
+import { commitCandidates } from '../data/enroll.js';
+import { useMutation } from '../data/hooks.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { displayName } from '../ui/format.js';
 
 /** What a scan or paste found, to confirm before anything is written. Duplicates start unticked. */
 export function Candidates({ found, onAdded }: { found: EnrollResult; onAdded: (message: string) => void }) {
   const [chosen, setChosen] = useState(() => new Set(found.candidates.filter((c) => !c.duplicate).map((c) => c.id)));
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { run, busy, error } = useMutation();
 
-  function commit() {
-    setBusy(true);
-    setError('');
+  async function commit() {
     const ids = found.candidates.filter((c) => chosen.has(c.id)).map((c) => c.id);
-    latchkey()
-      .call('enroll.commit', { ids, includeDuplicates: found.candidates.some((c) => c.duplicate && chosen.has(c.id)) })
-      .then(({ added, skipped }) => {
-        const skippedText = skipped.length === 0 ? '' : ` ${String(skipped.length)} already in the vault ${skipped.length === 1 ? 'was' : 'were'} skipped.`;
-        onAdded(`Added ${String(added.length)} ${added.length === 1 ? 'account' : 'accounts'}.${skippedText}`);
-      })
-      .catch((caught: unknown) => {
-        setError(describeError(caught));
-        setBusy(false);
-      });
+    const result = await run(commitCandidates, { ids, includeDuplicates: found.candidates.some((c) => c.duplicate && chosen.has(c.id)) });
+    if (!result.ok) return;
+    const { added, skipped } = result.value;
+    const skippedText = skipped.length === 0 ? '' : ` ${String(skipped.length)} already in the vault ${skipped.length === 1 ? 'was' : 'were'} skipped.`;
+    onAdded(`Added ${String(added.length)} ${added.length === 1 ? 'account' : 'accounts'}.${skippedText}`);
   }
 
   return (
@@ -69,9 +62,9 @@ export function Candidates({ found, onAdded }: { found: EnrollResult; onAdded: (
           </li>
         ))}
       </ul>
-      {error !== '' && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert error={error} />
       {found.candidates.length > 0 && (
-        <button type="button" className="primary" disabled={busy || chosen.size === 0} onClick={commit}>
+        <button type="button" className="primary" disabled={busy || chosen.size === 0} onClick={() => void commit()}>
           Add {String(chosen.size)} {chosen.size === 1 ? 'account' : 'accounts'}
         </button>
       )}

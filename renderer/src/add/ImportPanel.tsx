@@ -1,37 +1,30 @@
-import { useEffect, useState, type SyntheticEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { ImportPreview } from '../../../shared/import-api.js';
-import { describeError, errorCode } from '../errors.js';
-import { latchkey } from '../latchkey.js';
+import { commitImport, importFormats, previewImport } from '../data/enroll.js';
+import { useMutation, useQuery } from '../data/hooks.js';
+import { useLongOperation } from '../data/operation.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { displayName } from '../ui/format.js';
 import { fileToBase64 } from '../ui/files.js';
 import { OperationProgress, Progress } from '../ui/Progress.js';
-import { useLongOperation } from '../ui/operation.js';
 
 /** Another app's export: read (with its password if it has one), previewed, then added in one go. */
 export function ImportPanel({ onAdded }: { onAdded: (message: string) => void }) {
-  const [formats, setFormats] = useState<readonly string[]>([]);
+  // When the formats can't be read, the hint names them itself.
+  const formats = useQuery(importFormats, undefined).data?.formats.map((f) => f.name) ?? [];
   const [file, setFile] = useState<File | undefined>();
   const [password, setPassword] = useState('');
   const [needsPassword, setNeedsPassword] = useState(false);
   const [preview, setPreview] = useState<ImportPreview | undefined>();
   const [includeDuplicates, setIncludeDuplicates] = useState(false);
   const [busy, setBusy] = useState('');
-  const [error, setError] = useState('');
+  const mutations = useMutation();
   const operation = useLongOperation();
-
-  useEffect(() => {
-    latchkey()
-      .call('import.formats', {})
-      .then(({ formats: list }) => {
-        setFormats(list.map((f) => f.name));
-      })
-      .catch(() => undefined); // the hint then names the formats itself
-  }, []);
 
   async function read(event?: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event?.preventDefault();
     if (file === undefined) return;
-    setError('');
+    mutations.clearError();
     setPreview(undefined);
     // The export's own key derivation (scrypt, Argon2id, PBKDF2) can take seconds: main reports the
     // stages, and Cancel stops it with nothing written.
@@ -39,15 +32,17 @@ export function ImportPanel({ onAdded }: { onAdded: (message: string) => void })
     try {
       const fileBase64 = await fileToBase64(file);
       const request = { fileBase64, fileName: file.name, ...(password === '' ? {} : { password }) };
-      setPreview(await operation.run('Reading the export…', (opId) => latchkey().call('import.preview', { ...request, opId })));
-      setNeedsPassword(false);
-      setPassword('');
-    } catch (caught) {
-      if (errorCode(caught) === 'IMPORT_WRONG_PASSWORD' && password === '') {
+      const result = await operation.run('Reading the export…', (opId) => mutations.run(previewImport, { ...request, opId }));
+      if (result.ok) {
+        setPreview(result.value);
+        setNeedsPassword(false);
+        setPassword('');
+      } else if (result.error.code === 'IMPORT_WRONG_PASSWORD' && password === '') {
         setNeedsPassword(true);
-        setError('This export is encrypted. Enter the password you gave it in the other app.');
-      } else if (errorCode(caught) === 'CANCELLED') setError('Stopped: nothing was imported.');
-      else setError(describeError(caught));
+        mutations.fail('This export is encrypted. Enter the password you gave it in the other app.');
+      } else if (result.error.code === 'CANCELLED') mutations.fail('Stopped: nothing was imported.');
+    } catch {
+      mutations.fail('That file could not be read.');
     } finally {
       setBusy('');
     }
@@ -56,13 +51,11 @@ export function ImportPanel({ onAdded }: { onAdded: (message: string) => void })
   async function commit() {
     if (preview === undefined) return;
     setBusy('Adding the accounts…');
-    try {
-      const { added, skipped } = await latchkey().call('import.commit', { previewId: preview.previewId, includeDuplicates });
+    const result = await mutations.run(commitImport, { previewId: preview.previewId, includeDuplicates });
+    if (result.ok) {
+      const { added, skipped } = result.value;
       onAdded(`Imported ${String(added.length)} ${added.length === 1 ? 'account' : 'accounts'} from ${preview.formatName}${skipped > 0 ? `; ${String(skipped)} already in the vault skipped` : ''}.`);
-    } catch (caught) {
-      setError(describeError(caught));
-      setBusy('');
-    }
+    } else setBusy('');
   }
 
   const duplicates = preview?.accounts.filter((a) => a.duplicate).length ?? 0;
@@ -78,7 +71,7 @@ export function ImportPanel({ onAdded }: { onAdded: (message: string) => void })
             setPreview(undefined);
             setNeedsPassword(false);
             setPassword('');
-            setError('');
+            mutations.clearError();
           }}
         />
       </label>
@@ -97,7 +90,7 @@ export function ImportPanel({ onAdded }: { onAdded: (message: string) => void })
       {busy !== '' && busy !== 'reading' && (
         <Progress>{busy}</Progress>
       )}
-      {error !== '' && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert error={mutations.error} />
       {preview !== undefined && (
         <section aria-label="Import preview" className="stack wide">
           <p>

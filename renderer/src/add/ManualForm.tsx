@@ -1,6 +1,6 @@
 import { useState, type ChangeEvent, type InputHTMLAttributes, type SyntheticEvent } from 'react';
-import { describeError, errorField } from '../errors.js';
-import { latchkey } from '../latchkey.js';
+import { addAccount } from '../data/accounts.js';
+import { runMutation } from '../data/hooks.js';
 
 type FieldName = 'issuer' | 'label' | 'secret' | 'type' | 'algorithm' | 'digits' | 'period' | 'counter';
 type Errors = Partial<Record<FieldName | 'form', string>>;
@@ -61,25 +61,26 @@ export function ManualForm({ onAdded }: { onAdded: (message: string) => void }) 
       return;
     }
     const type = form.type as 'totp' | 'hotp' | 'steam';
-    try {
-      const { account } = await latchkey().call('accounts.add', {
-        account: {
-          type,
-          issuer: form.issuer.trim(),
-          label: form.label.trim(),
-          secretBase32: form.secret.replace(/[\s-]/g, '').toUpperCase(),
-          ...(type === 'steam' ? {} : { algorithm: form.algorithm, digits: Number(form.digits) }),
-          ...(type === 'hotp' ? { counter: form.counter } : { period: Number(form.period) }),
-        },
-      });
+    const added = await runMutation(addAccount, {
+      account: {
+        type,
+        issuer: form.issuer.trim(),
+        label: form.label.trim(),
+        secretBase32: form.secret.replace(/[\s-]/g, '').toUpperCase(),
+        ...(type === 'steam' ? {} : { algorithm: form.algorithm, digits: Number(form.digits) }),
+        ...(type === 'hotp' ? { counter: form.counter } : { period: Number(form.period) }),
+      },
+    });
+    if (added.ok) {
+      const { account } = added.value;
       onAdded(`Added ${account.issuer === '' ? account.label : account.issuer}.`);
-    } catch (caught) {
-      const field = errorField(caught);
-      // The fields that have a message slot; anything else is said under the form.
-      const known: readonly string[] = ['issuer', 'label', 'secret', 'digits', 'period', 'counter'];
-      setErrors(field !== undefined && known.includes(field) ? { [field]: describeError(caught) } : { form: describeError(caught) });
-      focusFirstInvalid();
+      return;
     }
+    const { field, text } = added.error;
+    // The fields that have a message slot; anything else is said under the form.
+    const known: readonly string[] = ['issuer', 'label', 'secret', 'digits', 'period', 'counter'];
+    setErrors(field !== undefined && known.includes(field) ? { [field]: text } : { form: text });
+    focusFirstInvalid();
   }
 
   return (

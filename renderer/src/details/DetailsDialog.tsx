@@ -1,9 +1,10 @@
-import { useEffect, useState, type SyntheticEvent } from 'react';
+import { useMemo, useState, type SyntheticEvent } from 'react';
 import type { AccountView } from '../../../shared/vault-api.js';
-import type { PendingUndo } from '../accounts/UndoBar.js';
-import { describeError } from '../errors.js';
-import { latchkey } from '../latchkey.js';
+import type { PanelProps, PendingUndo } from '../app/panel-props.js';
+import { accountDetails, accountListing, removeAccount, updateAccount } from '../data/accounts.js';
+import { useMutation, useQuery } from '../data/hooks.js';
 import { Dialog } from '../ui/Dialog.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { IssuerIcon } from '../icons/IssuerIcon.js';
 import { displayName } from '../ui/format.js';
 import { RecoveryCodes } from './RecoveryCodes.js';
@@ -13,58 +14,47 @@ function parseTags(text: string): string[] {
   return [...new Set(text.split(',').map((tag) => tag.trim()).filter((tag) => tag !== ''))];
 }
 
+/** The details panel: the account as the listing has it (closed when it is gone from the list). */
+export function DetailsDialog({ params, close, closeWithUndo }: PanelProps<{ id: string }>) {
+  const accounts = useQuery(accountListing, undefined).data?.accounts;
+  const account = accounts?.find((a) => a.id === params.id);
+  const knownTags = useMemo(() => [...new Set(accounts?.flatMap((a) => a.tags))].sort((a, b) => a.localeCompare(b)), [accounts]);
+  if (account === undefined) return null;
+  return <AccountDetails account={account} knownTags={knownTags} onClose={close} onRemoved={closeWithUndo} />;
+}
+
 /** One account: edit its names, tags and note; its recovery codes; reveal; delete (with undo). */
-export function DetailsDialog({
+function AccountDetails({
   account,
   knownTags,
   onClose,
-  onChanged,
   onRemoved,
 }: {
   account: AccountView;
   knownTags: readonly string[];
   onClose: () => void;
-  onChanged: () => void;
   onRemoved: (pending: PendingUndo) => void;
 }) {
   const [issuer, setIssuer] = useState(account.issuer);
   const [label, setLabel] = useState(account.label);
   const [tags, setTags] = useState(account.tags.join(', '));
+  const stored = useQuery(accountDetails, account.id);
   const [note, setNote] = useState<string | undefined>();
+  // The note as main has it, until the user edits it.
+  if (note === undefined && stored.data !== undefined) setNote(stored.data.note);
   const [status, setStatus] = useState('');
-  const [error, setError] = useState('');
+  const mutations = useMutation();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
-
-  useEffect(() => {
-    latchkey()
-      .call('accounts.details', { id: account.id })
-      .then((details) => {
-        setNote(details.note);
-      })
-      .catch((caught: unknown) => {
-        setError(describeError(caught));
-      });
-  }, [account.id]);
 
   async function save(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
-    setError('');
-    try {
-      await latchkey().call('accounts.update', { id: account.id, patch: { issuer: issuer.trim(), label: label.trim(), tags: parseTags(tags), ...(note === undefined ? {} : { note }) } });
-      setStatus('Saved.');
-      onChanged();
-    } catch (caught) {
-      setError(describeError(caught));
-    }
+    const saved = await mutations.run(updateAccount, { id: account.id, patch: { issuer: issuer.trim(), label: label.trim(), tags: parseTags(tags), ...(note === undefined ? {} : { note }) } });
+    if (saved.ok) setStatus('Saved.');
   }
 
   async function remove() {
-    try {
-      const { undoUntil } = await latchkey().call('accounts.remove', { id: account.id });
-      onRemoved({ id: account.id, name: displayName(account), until: undoUntil ?? Math.floor(Date.now() / 1000) });
-    } catch (caught) {
-      setError(describeError(caught));
-    }
+    const removed = await mutations.run(removeAccount, account.id);
+    if (removed.ok) onRemoved({ id: account.id, name: displayName(account), until: removed.value.undoUntil ?? Math.floor(Date.now() / 1000) });
   }
 
   const kind = account.type === 'hotp' ? 'Counter-based (HOTP)' : account.type === 'steam' ? 'Steam Guard' : 'Time-based (TOTP)';
@@ -110,7 +100,7 @@ export function DetailsDialog({
             {status}
           </span>
         </div>
-        {error !== '' && <p role="alert" className="error">{error}</p>}
+        <ErrorAlert error={mutations.error ?? stored.error} />
       </form>
       <RecoveryCodes accountId={account.id} />
       <RevealSecret accountId={account.id} name={displayName(account)} />

@@ -1,6 +1,7 @@
 import { useState, type SyntheticEvent } from 'react';
-import { describeError } from '../errors.js';
-import { latchkey } from '../latchkey.js';
+import { recoveryCodes } from '../data/accounts.js';
+import { useMutation } from '../data/hooks.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
 
 interface Code {
   readonly code: string;
@@ -16,35 +17,30 @@ export function RecoveryCodes({ accountId }: { accountId: string }) {
   const [codes, setCodes] = useState<readonly Code[] | undefined>();
   const [vaultPassword, setVaultPassword] = useState('');
   const [adding, setAdding] = useState('');
-  const [error, setError] = useState('');
+  const { run, error } = useMutation();
 
-  function run(request: Promise<unknown>, next: () => void) {
-    setError('');
-    request.then(next).catch((caught: unknown) => { setError(describeError(caught)); });
-  }
-
-  function show(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+  async function show(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
-    const request = latchkey().call('accounts.recoveryCodes', { id: accountId, action: 'list', vaultPassword });
+    const request = run(recoveryCodes, { id: accountId, action: 'list', vaultPassword });
     setVaultPassword('');
-    setError('');
-    request.then(({ codes: list = [] }) => { setCodes(list); }).catch((caught: unknown) => { setError(describeError(caught)); });
+    const listed = await request;
+    if (listed.ok) setCodes(listed.value.codes ?? []);
   }
 
-  function add(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+  async function add(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
     const list = adding.split(/[\s,]+/).filter((code) => code !== '');
     if (list.length === 0) return;
-    run(latchkey().call('accounts.recoveryCodes', { id: accountId, action: 'add', codes: list }), () => {
-      setCodes((current) => [...(current ?? []), ...list.map((code) => ({ code, used: false }))]);
-    });
     setAdding('');
+    if ((await run(recoveryCodes, { id: accountId, action: 'add', codes: list })).ok) {
+      setCodes((current) => [...(current ?? []), ...list.map((code) => ({ code, used: false }))]);
+    }
   }
 
-  function markUsed(code: string) {
-    run(latchkey().call('accounts.recoveryCodes', { id: accountId, action: 'markUsed', code }), () => {
+  async function markUsed(code: string) {
+    if ((await run(recoveryCodes, { id: accountId, action: 'markUsed', code })).ok) {
       setCodes((current) => current?.map((entry) => (entry.code === code ? { ...entry, used: true } : entry)));
-    });
+    }
   }
 
   const unused = codes?.filter((c) => !c.used).length ?? 0;
@@ -52,7 +48,7 @@ export function RecoveryCodes({ accountId }: { accountId: string }) {
     <section className="section" aria-label="Recovery codes">
       <h3>Recovery codes</h3>
       {codes === undefined ? (
-        <form className="row" onSubmit={show}>
+        <form className="row" onSubmit={(event) => void show(event)}>
           <input type="password" aria-label="Password to show the codes" placeholder="Vault password" autoComplete="current-password" value={vaultPassword} onChange={(e) => { setVaultPassword(e.target.value); }} />
           <button type="submit" disabled={vaultPassword === ''}>
             Show recovery codes
@@ -68,14 +64,14 @@ export function RecoveryCodes({ accountId }: { accountId: string }) {
                 {entry.used ? (
                   <span className="hint">used</span>
                 ) : (
-                  <button type="button" className="small" onClick={() => { markUsed(entry.code); }}>
+                  <button type="button" className="small" onClick={() => void markUsed(entry.code)}>
                     Mark used
                   </button>
                 )}
               </li>
             ))}
           </ul>
-          <form className="row" onSubmit={add}>
+          <form className="row" onSubmit={(event) => void add(event)}>
             <input type="text" aria-label="New recovery codes" placeholder="Paste codes, separated by spaces" value={adding} onChange={(e) => { setAdding(e.target.value); }} spellCheck={false} />
             <button type="submit" disabled={adding.trim() === ''}>
               Add codes
@@ -83,7 +79,7 @@ export function RecoveryCodes({ accountId }: { accountId: string }) {
           </form>
         </>
       )}
-      {error !== '' && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert error={error} />
     </section>
   );
 }

@@ -1,30 +1,23 @@
 import { useState, type SyntheticEvent } from 'react';
 import type { QrMatrix } from '../../../shared/vault-api.js';
-import { describeError } from '../errors.js';
-import { latchkey } from '../latchkey.js';
+import { revealSecret } from '../data/accounts.js';
+import { useMutation } from '../data/hooks.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { QrCode } from '../ui/QrCode.js';
 
 /** The secret and a QR code for a phone, only after the vault password is typed again. */
 export function RevealSecret({ accountId, name }: { accountId: string; name: string }) {
   const [asking, setAsking] = useState(false);
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const { run, busy, error } = useMutation();
   const [revealed, setRevealed] = useState<{ secretBase32: string; qr: QrMatrix } | undefined>();
 
   async function reveal(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
-    setBusy(true);
-    setError('');
-    try {
-      const { secretBase32, qr } = await latchkey().call('accounts.reveal', { id: accountId, password });
-      setRevealed({ secretBase32, qr });
-    } catch (caught) {
-      setError(describeError(caught));
-    } finally {
-      setPassword('');
-      setBusy(false);
-    }
+    const request = run(revealSecret, { id: accountId, password });
+    setPassword('');
+    const result = await request;
+    if (result.ok) setRevealed({ secretBase32: result.value.secretBase32, qr: result.value.qr });
   }
 
   return (
@@ -55,7 +48,7 @@ export function RevealSecret({ accountId, name }: { accountId: string; name: str
           Reveal secret and QR code…
         </button>
       )}
-      {error !== '' && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert error={error} />
     </section>
   );
 }

@@ -1,7 +1,8 @@
-import { useEffect, useState, type SyntheticEvent } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { AutoBackupStatus } from '../../../shared/backup-api.js';
-import { describeError, isCancelled } from '../errors.js';
-import { latchkey } from '../latchkey.js';
+import { autoBackupStatus, disableAutoBackup, enableAutoBackup, runAutoBackup } from '../data/backup.js';
+import { refreshQuery, setQueryData, useMutation, useQuery, type Result } from '../data/hooks.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { PasswordStrength, usePasswordEstimate } from '../ui/PasswordStrength.js';
 
 function when(unixSeconds: number): string {
@@ -10,47 +11,38 @@ function when(unixSeconds: number): string {
 
 /** Automatic encrypted backups to a folder (off by default), and a backup written now. */
 export function BackupSettings() {
-  const [status, setStatus] = useState<AutoBackupStatus | undefined>();
+  const { data: status, error: statusError } = useQuery(autoBackupStatus, undefined);
+  const mutations = useMutation();
+  const { busy } = mutations;
   const [password, setPassword] = useState('');
   const [vaultPassword, setVaultPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [keep, setKeep] = useState('10');
   const [message, setMessage] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const estimate = usePasswordEstimate(password);
 
-  useEffect(() => {
-    latchkey().call('backup.auto.status', {}).then(setStatus).catch((caught: unknown) => { setError(describeError(caught)); });
-  }, []);
-
-  async function run(work: () => Promise<AutoBackupStatus>, done: string) {
-    setBusy(true);
-    setError('');
+  async function run(work: Promise<Result<AutoBackupStatus>>, done: string) {
     setMessage('');
-    try {
-      const next = await work();
-      setStatus(next);
+    const result = await work;
+    if (result.ok) {
+      setQueryData(autoBackupStatus, undefined, result.value);
       // A failed backup is said by the status itself (lastError), never followed by "done".
-      setMessage(next.lastError === null ? done : '');
-    } catch (caught) {
-      if (!isCancelled(caught)) setError(describeError(caught));
+      setMessage(result.value.lastError === null ? done : '');
+    } else {
       // A backup that failed is recorded too (lastFailure): show the status as it now is.
-      latchkey().call('backup.auto.status', {}).then(setStatus).catch(() => undefined);
-    } finally {
-      setBusy(false);
+      refreshQuery(autoBackupStatus, undefined);
     }
   }
 
   function configure(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
     if (password !== repeat) {
-      setError('The two backup passwords differ.');
+      mutations.fail('The two backup passwords differ.');
       return;
     }
     // Main asks for the folder in its own dialog, then writes (and verifies) the first backup at
     // once, so a folder that can't be written shows up here, not in a day.
-    void run(() => latchkey().call('backup.auto.enable', { password, vaultPassword, keep: Number(keep) }), 'Automatic backups are on; the first one was written and verified.');
+    void run(mutations.run(enableAutoBackup, { password, vaultPassword, keep: Number(keep) }), 'Automatic backups are on; the first one was written and verified.');
     setPassword('');
     setRepeat('');
     setVaultPassword('');
@@ -71,10 +63,10 @@ export function BackupSettings() {
             </p>
           )}
           <div className="row">
-            <button type="button" disabled={busy} onClick={() => void run(() => latchkey().call('backup.auto.run', {}), 'Backed up and verified.')}>
+            <button type="button" disabled={busy} onClick={() => void run(mutations.run(runAutoBackup, undefined), 'Backed up and verified.')}>
               Back up now
             </button>
-            <button type="button" disabled={busy} onClick={() => void run(() => latchkey().call('backup.auto.disable', {}), 'Automatic backups are off.')}>
+            <button type="button" disabled={busy} onClick={() => void run(mutations.run(disableAutoBackup, undefined), 'Automatic backups are off.')}>
               Turn off
             </button>
           </div>
@@ -113,7 +105,7 @@ export function BackupSettings() {
         </form>
       )}
       {message !== '' && <p role="status" className="hint">{message}</p>}
-      {error !== '' && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert error={mutations.error ?? statusError} />
     </section>
   );
 }

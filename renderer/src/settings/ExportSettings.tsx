@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { PlaintextExportFormat } from '../../../shared/export-api.js';
-import { describeError, isCancelled } from '../errors.js';
-import { latchkey } from '../latchkey.js';
+import { saveExport } from '../data/backup.js';
+import { useMutation } from '../data/hooks.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
 
 const FORMATS: Record<PlaintextExportFormat, string> = {
   'otpauth-list': 'otpauth:// links, one per line (text)',
@@ -18,19 +19,15 @@ export function ExportSettings() {
   const [typed, setTyped] = useState('');
   const [vaultPassword, setVaultPassword] = useState('');
   const [message, setMessage] = useState('');
-  const [error, setError] = useState('');
+  const mutations = useMutation();
 
   async function exportNow() {
-    setError('');
-    try {
-      // Main asks where to save (its own dialog) and writes the file: no secret comes back to the page.
-      const { files, accounts, warnings } = await latchkey().call('export.save', { format, confirmPlaintext: true, vaultPassword });
+    const saved = await mutations.run(saveExport, { format, confirmPlaintext: true, vaultPassword });
+    setVaultPassword('');
+    if (saved.ok) {
+      const { files, accounts, warnings } = saved.value;
       setMessage(`${String(accounts)} ${accounts === 1 ? 'account' : 'accounts'} saved as ${files.join(', ')}. It is not encrypted: delete it as soon as the other app has read it.${warnings.length > 0 ? ` ${warnings.join(' ')}` : ''}`);
       setTyped('');
-    } catch (caught) {
-      if (!isCancelled(caught)) setError(describeError(caught));
-    } finally {
-      setVaultPassword('');
     }
   }
 
@@ -62,7 +59,7 @@ export function ExportSettings() {
         Export unencrypted file…
       </button>
       {message !== '' && <p role="status" className="hint">{message}</p>}
-      {error !== '' && <p role="alert" className="error">{error}</p>}
+      <ErrorAlert error={mutations.error} />
     </section>
   );
 }

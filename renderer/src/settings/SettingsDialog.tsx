@@ -1,9 +1,8 @@
-import { useEffect, useState } from 'react';
-import { THEMES, type Settings } from '../../../shared/settings-api.js';
-import { describeError } from '../errors.js';
-import { latchkey } from '../latchkey.js';
-import { applyTheme } from '../theme.js';
+import { THEMES } from '../../../shared/settings-api.js';
+import type { PanelProps } from '../app/panel-props.js';
+import { useSettings } from '../data/settings.js';
 import { Dialog } from '../ui/Dialog.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { BackupSettings } from './BackupSettings.js';
 import { ExportSettings } from './ExportSettings.js';
 
@@ -11,40 +10,20 @@ const AUTO_LOCK_MINUTES = [1, 2, 5, 10, 15, 30, 60];
 const CLIPBOARD_SECONDS = [10, 20, 30, 45, 60, 120];
 const THEME_NAMES = { system: 'Follow the system', light: 'Light', dark: 'Dark' } as const;
 
-/** Auto-lock, clipboard delay and theme; each change is saved at once. */
-export function SettingsDialog({ onClose }: { onClose: () => void }) {
-  const [settings, setSettings] = useState<Settings | undefined>();
-  const [status, setStatus] = useState('');
-  const [error, setError] = useState('');
-
-  useEffect(() => {
-    latchkey().call('settings.get', {}).then(setSettings).catch((caught: unknown) => { setError(describeError(caught)); });
-  }, []);
-
-  function change(patch: Partial<Settings>) {
-    setError('');
-    // Shown at once; main's answer (the stored settings) replaces it, or the error puts it back.
-    const before = settings;
-    if (before !== undefined) setSettings({ ...before, ...patch });
-    latchkey()
-      .call('settings.set', patch)
-      .then((saved) => {
-        setSettings(saved);
-        applyTheme(saved.theme);
-        setStatus('Saved.');
-      })
-      .catch((caught: unknown) => {
-        setSettings(before);
-        setError(describeError(caught));
-      });
-  }
+/** Auto-lock, clipboard delay and theme; each change is saved at once (the settings store, data/settings.ts). */
+export function SettingsDialog({ close: onClose }: PanelProps) {
+  const { settings, error, saved, change } = useSettings();
 
   return (
     <Dialog title="Settings" onClose={onClose} wide>
       {settings === undefined ? (
-        <p aria-busy="true" className="hint">
-          Loading…
-        </p>
+        error === undefined ? (
+          <p aria-busy="true" className="hint">
+            Loading…
+          </p>
+        ) : (
+          <ErrorAlert error={error} />
+        )
       ) : (
         <div className="stack wide">
           <label>
@@ -77,9 +56,9 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           </fieldset>
           <p className="hint">The vault also locks when the computer sleeps or the screen locks. A code is also cleared from the clipboard when it expires, and on lock.</p>
           <p role="status" className="hint">
-            {status}
+            {saved ? 'Saved.' : ''}
           </p>
-          {error !== '' && <p role="alert" className="error">{error}</p>}
+          <ErrorAlert error={error} />
           <BackupSettings />
           <ExportSettings />
         </div>

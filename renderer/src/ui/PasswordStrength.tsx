@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { PasswordEstimate } from '../../../shared/password-api.js';
-import { latchkey } from '../latchkey.js';
+import { runMutation } from '../data/hooks.js';
+import { estimatePassword } from '../data/vault.js';
 
 const WORDS = ['very weak', 'weak', 'fair', 'good', 'strong'] as const;
 
@@ -17,12 +18,9 @@ export function usePasswordEstimate(password: string): PasswordEstimate | undefi
     }
     let current = true;
     const timer = window.setTimeout(() => {
-      latchkey()
-        .call('password.estimate', { password })
-        .then((next) => {
-          if (current) setEstimate(next);
-        })
-        .catch(() => undefined);
+      void runMutation(estimatePassword, password).then((result) => {
+        if (current && result.ok) setEstimate(result.value);
+      });
     }, 120);
     return () => {
       current = false;

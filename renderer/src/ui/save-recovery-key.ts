@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
-import { describeError, isCancelled } from '../errors.js';
-import { latchkey } from '../latchkey.js';
+import { useMutation } from '../data/hooks.js';
+import { saveRecoveryKey } from '../data/vault.js';
 
 /**
  * "Save as a file…" for a recovery key: main asks where (its own dialog) and writes a new 0600 file;
@@ -8,15 +8,13 @@ import { latchkey } from '../latchkey.js';
  */
 export function useSaveRecoveryKey(): { kept: string; error: string; save: (recoveryKey: string) => Promise<void> } {
   const [kept, setKept] = useState('');
-  const [error, setError] = useState('');
-  const save = useCallback(async (recoveryKey: string) => {
-    setError('');
-    try {
-      const { file } = await latchkey().call('vault.saveRecoveryKey', { recoveryKey });
-      setKept(`Saved as ${file}: move it off this computer (a USB stick in a drawer, a password manager).`);
-    } catch (caught) {
-      if (!isCancelled(caught)) setError(describeError(caught));
-    }
-  }, []);
-  return { kept, error, save };
+  const { run, error } = useMutation();
+  const save = useCallback(
+    async (recoveryKey: string) => {
+      const saved = await run(saveRecoveryKey, recoveryKey);
+      if (saved.ok) setKept(`Saved as ${saved.value.file}: move it off this computer (a USB stick in a drawer, a password manager).`);
+    },
+    [run],
+  );
+  return { kept, error: error?.text ?? '', save };
 }

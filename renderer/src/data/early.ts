@@ -1,5 +1,5 @@
-import type { ReplyOf } from '../../shared/api.js';
-import { latchkey } from './latchkey.js';
+import type { ReplyOf } from '../../../shared/api.js';
+import { latchkey } from './client.js';
 
 /** What the first screen needs: asked for as soon as the page runs, before React and the screens have loaded. */
 type EarlyChannel = 'vault.status' | 'accounts.list';

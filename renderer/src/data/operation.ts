@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { latchkey } from '../latchkey.js';
+import { latchkey } from './client.js';
+import { appData } from './app-store.js';
+import { cancelOperation } from './vault.js';
 
 export interface OperationState {
   readonly stage: string;
@@ -50,7 +52,7 @@ export function useLongOperation(): LongOperation {
 
   const cancel = useCallback(() => {
     const opId = current.current;
-    if (opId !== undefined) latchkey().call('op.cancel', { opId }).catch(() => undefined);
+    if (opId !== undefined) void appData.run(cancelOperation, opId);
   }, []);
 
   return { state, run, cancel };
