@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LatchkeyError } from '../../../shared/errors.js';
-import { EmulatedYubiKeyOtp, openEmulatedYubiKeyOtp, type EmulatorState } from './yubikey-otp.js';
+import { createEmulatedYubiKeyOtpBackend, EmulatedYubiKeyOtp, openEmulatedYubiKeyOtp, type EmulatorState } from './yubikey-otp.js';
 import { configStruct, configurePayload, crc16, frameReports, hex, hmacConfig, transact, unhex } from './test-support/otp-host.js';
 
 const KEY = unhex('303132333435363738393a3b3c3d3e3f40414243');
@@ -305,5 +305,32 @@ describe('the state file', () => {
     const file = join(dir, 'key.json');
     writeFileSync(file, '{"format":"something else"}');
     expect(() => openEmulatedYubiKeyOtp({ stateFile: file })).toThrow(/not a YubiKey OTP emulator state/);
+  });
+
+  it('a state file that cannot be written is an IO_ERROR naming the file', () => {
+    dir = mkdtempSync(join(tmpdir(), 'latchkey-ykotp-'));
+    const file = join(dir, 'missing-folder', 'key.json');
+    expect(() => openEmulatedYubiKeyOtp({ stateFile: file })).toThrow(expect.objectContaining({ code: 'IO_ERROR', message: expect.stringContaining(file) as unknown }));
+  });
+});
+
+describe('the emulated key as a HID backend', () => {
+  it('lists the key until it is unplugged; each open is a new connection to the same key', async () => {
+    const backend = createEmulatedYubiKeyOtpBackend({ random: seeded });
+    const [descriptor] = await backend.devices();
+    expect(descriptor).toMatchObject({ vendorId: 0x1050, productId: 0x0407, usagePage: 1, usage: 6 });
+    if (descriptor === undefined) throw new Error('no device');
+    const first = await backend.open(descriptor);
+    await transact(first, 0x03, configurePayload(hmacConfig(KEY)));
+    await first.close();
+    expect(((await rejection(first.getFeatureReport(8))) as LatchkeyError).code).toBe('KEY_UNPLUGGED');
+    const second = await backend.open(descriptor);
+    expect(hex(await second.getFeatureReport(8))).toBe('0005040302070000');
+    backend.unplug();
+    expect(((await rejection(second.getFeatureReport(8))) as LatchkeyError).code).toBe('KEY_UNPLUGGED');
+    expect(await backend.devices()).toEqual([]);
+    expect(((await rejection(backend.open(descriptor))) as LatchkeyError).code).toBe('KEY_NOT_FOUND');
+    backend.plugIn();
+    expect(hex(await (await backend.open(descriptor)).getFeatureReport(8))).toBe('0005040302070000');
   });
 });

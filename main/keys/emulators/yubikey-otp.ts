@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { EmulatedYubiKeyOtp, type Clock, type EmulatedYubiKeyOtpOptions, type EmulatorFault } from './yubikey-otp/device.js';
+import type { HidBackend } from '../hid/hid-device.js';
+import { LatchkeyError } from '../../../shared/errors.js';
+import { EmulatedYubiKeyOtp, emulatedDescriptor, type Clock, type EmulatedYubiKeyOtpOptions, type EmulatorFault } from './yubikey-otp/device.js';
 import { factoryState, loadStateFile, saveStateFile, type EmulatorState, type RandomSource, type TouchPolicy } from './yubikey-otp/state.js';
 
 export { EmulatedYubiKeyOtp, TOUCH_TIMEOUT_MS } from './yubikey-otp/device.js';
@@ -43,4 +45,50 @@ export function openEmulatedYubiKeyOtp(options: OpenEmulatedYubiKeyOtpOptions = 
     ...(options.onFrame === undefined ? {} : { onFrame: options.onFrame }),
     ...(stateFile === undefined ? {} : { onChange: (next: EmulatorState) => { saveStateFile(stateFile, next); } }),
   });
+}
+
+/**
+ * The emulated key as discovery sees a plugged-in key: `devices()` lists it (until `unplug()`),
+ * each `open()` gives a fresh connection to the same key, so closing and reopening keeps its state
+ * (in memory, and in `stateFile` when given). `current` is the last connection opened, for tests
+ * that touch the key or inject faults.
+ */
+export interface EmulatedYubiKeyOtpBackend extends HidBackend {
+  readonly current: EmulatedYubiKeyOtp | null;
+  unplug(): void;
+  plugIn(): void;
+}
+
+export function createEmulatedYubiKeyOtpBackend(options: OpenEmulatedYubiKeyOtpOptions = {}): EmulatedYubiKeyOtpBackend {
+  let latest = openEmulatedYubiKeyOtp(options).snapshot();
+  let current: EmulatedYubiKeyOtp | null = null;
+  let plugged = true;
+  const { stateFile } = options;
+  return {
+    get current() {
+      return current;
+    },
+    devices: () => Promise.resolve(plugged ? [emulatedDescriptor(latest.serial)] : []),
+    open: () => {
+      if (!plugged) return Promise.reject(new LatchkeyError('KEY_NOT_FOUND', 'The emulated YubiKey is not plugged in.'));
+      current = new EmulatedYubiKeyOtp({
+        state: latest,
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+        ...(options.faults === undefined ? {} : { faults: options.faults }),
+        ...(options.onFrame === undefined ? {} : { onFrame: options.onFrame }),
+        onChange: (next) => {
+          latest = next;
+          if (stateFile !== undefined) saveStateFile(stateFile, next);
+        },
+      });
+      return Promise.resolve(current);
+    },
+    unplug: () => {
+      plugged = false;
+      current?.unplug();
+    },
+    plugIn: () => {
+      plugged = true;
+    },
+  };
 }

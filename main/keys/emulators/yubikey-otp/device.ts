@@ -72,17 +72,7 @@ export class EmulatedYubiKeyOtp implements HidDevice {
     this.onChange = options.onChange ?? (() => undefined);
     this.onFrame = options.onFrame;
     this.faults = [...(options.faults ?? [])];
-    this.descriptor = {
-      vendorId: 0x1050,
-      productId: 0x0407,
-      serialNumber: undefined,
-      interfaceNumber: 0,
-      usagePage: 0x0001,
-      usage: 0x0006,
-      path: `emulator:yubikey-otp:${String(this.state.serial)}`,
-      product: 'YubiKey OTP+FIDO+CCID',
-      manufacturer: 'Yubico',
-    };
+    this.descriptor = emulatedDescriptor(this.state.serial);
   }
 
   /** A copy of what the key holds now (secrets included: it is an emulator). */
@@ -314,4 +304,19 @@ function goneError(why: 'unplugged' | 'closed'): LatchkeyError {
   return why === 'unplugged'
     ? new LatchkeyError('KEY_UNPLUGGED', 'The YubiKey was unplugged.')
     : new LatchkeyError('KEY_UNPLUGGED', 'The YubiKey connection is closed.');
+}
+
+/** What HID discovery would report for a YubiKey 5 (OTP+FIDO+CCID) OTP interface. */
+export function emulatedDescriptor(serial: number): HidDescriptor {
+  return {
+    vendorId: 0x1050,
+    productId: 0x0407,
+    serialNumber: undefined,
+    interfaceNumber: 0,
+    usagePage: 0x0001,
+    usage: 0x0006,
+    path: `emulator:yubikey-otp:${String(serial)}`,
+    product: 'YubiKey OTP+FIDO+CCID',
+    manufacturer: 'Yubico',
+  };
 }

@@ -150,13 +150,28 @@ export function stateFromJson(text: string, source: string): EmulatorState {
 
 export function loadStateFile(path: string): EmulatorState | null {
   if (!existsSync(path)) return null;
-  return stateFromJson(readFileSync(path, 'utf8'), path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw ioError('read', path, error);
+  }
+  return stateFromJson(text, path);
 }
 
 /** Temp file in the same folder, then rename: a reader never sees half a state. */
 export function saveStateFile(path: string, state: EmulatorState): void {
   const temp = join(dirname(path), `.${basename(path)}.${String(process.pid)}.tmp`);
-  writeFileSync(temp, stateToJson(state), { mode: 0o600 });
-  chmodSync(temp, 0o600);
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, stateToJson(state), { mode: 0o600 });
+    chmodSync(temp, 0o600);
+    renameSync(temp, path);
+  } catch (error) {
+    throw ioError('write', path, error);
+  }
+}
+
+function ioError(verb: string, path: string, error: unknown): LatchkeyError {
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'unknown';
+  return new LatchkeyError('IO_ERROR', `cannot ${verb} the emulator state ${path} (${code})`);
 }
