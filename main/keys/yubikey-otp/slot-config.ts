@@ -75,6 +75,7 @@ export function slotHmacKey(key: Uint8Array): Uint8Array {
 }
 
 interface ConfigFields {
+  readonly fixedSize?: number;
   readonly key?: Uint8Array;
   readonly imfBlock?: number;
   readonly accessCode: Uint8Array;
@@ -95,6 +96,7 @@ function buildConfig(fields: ConfigFields): Uint8Array {
     config[OFFSET.uid + 5] = fields.imfBlock & 0xff;
   }
   config.set(fields.accessCode, OFFSET.accCode);
+  config[OFFSET.fixedSize] = fields.fixedSize ?? 0;
   config[OFFSET.ext] = fields.ext;
   config[OFFSET.tkt] = fields.tkt;
   config[OFFSET.cfg] = fields.cfg;
@@ -160,6 +162,9 @@ export function updateConfiguration(options: UpdateSlotOptions = {}): SlotConfig
     kind: 'update',
     minFirmware: { major: 2, minor: 3, build: 0 },
     bytes: buildConfig({
+      // yubikit's update carries 16 zero bytes of `fixed` and says so in fixedSize; the key keeps the
+      // slot's own fixed part either way. We send what yubikit sends, byte for byte.
+      fixedSize: 16,
       accessCode: checkAccessCode(options.accessCode),
       ext: keyboard.ext & UPDATE_MASK.ext,
       tkt: keyboard.tkt & UPDATE_MASK.tkt,
