@@ -32,7 +32,7 @@ print(json.dumps(blake2b(b"LK pw+yk v1" + bytes.fromhex(d['r']), digest_size=32,
     const response = randomBytes(20);
     const kek = hex(passwordYubiKeyKek(sodium, passwordKey, response));
     const otherResponse = response.slice();
-    otherResponse[19] ^= 1;
+    otherResponse.set([(response[19] ?? 0) ^ 1], 19);
     expect(hex(passwordYubiKeyKek(sodium, passwordKey, otherResponse))).not.toBe(kek);
     expect(hex(passwordYubiKeyKek(sodium, randomBytes(32), response))).not.toBe(kek);
   });
