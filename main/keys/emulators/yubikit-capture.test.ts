@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { readVectors } from '../../test-support/facts.js';
@@ -81,5 +81,26 @@ describe.skipIf(!peerAvailable('yubikit'))('yubikit reports captured through the
     expect(capture.state.slots[0]).toBeNull();
     expect(capture.state.slots[1]).toMatchObject({ key: hmacKey.slice(0, 32), cfgFlags: 0x2e });
     saveArtifact('yubikit-otp-ops', { ops, frames: capture.frames, results: capture.results });
+  });
+
+  it('a touch sent over the socket (0x03) answers the wait yubikit is polling', async () => {
+    const key = randomBytes(20);
+    const challenge = randomBytes(12);
+    const capture = await captureYubikitReports(
+      [
+        { op: 'put-hmac', slot: 2, key: key.toString('hex'), touch: true },
+        { op: 'challenge', slot: 2, challenge: challenge.toString('hex'), touchAfterMs: 400 },
+      ],
+      { initialState: factoryKey(), touchPolicy: { kind: 'never' } },
+    );
+    expect(capture.results[1]).toMatchObject({
+      result: 'ok',
+      touchPrompted: true,
+      response: createHmac('sha1', key).update(challenge).digest('hex'),
+    });
+    // yubikit polled the wait flag (0x20 | seconds left) before the touch came.
+    const waits = capture.conversation.filter(([direction, report]) => direction === 'GET' && (Number.parseInt(report.slice(14), 16) & 0xe0) === 0x20);
+    expect(waits.length).toBeGreaterThan(0);
+    expect(waits[0]?.[1]).toBe('000504030207002f');
   });
 });

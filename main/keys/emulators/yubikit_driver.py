@@ -16,6 +16,7 @@ import os
 import socket
 import struct
 import sys
+import threading
 
 from yubikit.core.otp import CommandRejectedError, OtpConnection
 from yubikit.yubiotp import (
@@ -83,7 +84,20 @@ def optional_hex(value):
     return bytes.fromhex(value) if value else None
 
 
-def run_ops(conn, ops):
+def press_later(path, seconds):
+    """Touches the key from a second connection while yubikit waits on the first one."""
+
+    def press():
+        button = SocketOtpConnection(path)
+        button.touch()
+        button.close()
+
+    timer = threading.Timer(seconds, press)
+    timer.start()
+    return timer
+
+
+def run_ops(conn, path, ops):
     """One yubikit call per operation; prints a result per operation (each sends one frame, but status)."""
     session = YubiOtpSession(conn)
     results = []
@@ -118,7 +132,12 @@ def run_ops(conn, ops):
             elif kind == "swap":
                 session.swap_slots()
             elif kind == "challenge":
-                result["response"] = session.calculate_hmac_sha1(slot, bytes.fromhex(op["challenge"])).hex()
+                prompts = []
+                timer = press_later(path, op["touchAfterMs"] / 1000) if "touchAfterMs" in op else None
+                response = session.calculate_hmac_sha1(slot, bytes.fromhex(op["challenge"]), on_keepalive=prompts.append)
+                if timer:
+                    timer.join()
+                result.update(response=response.hex(), touchPrompted=STATUS_UPNEEDED in prompts)
             else:
                 raise ValueError(f"unknown operation {kind}")
         except CommandRejectedError:
@@ -253,6 +272,6 @@ def scenario(conn):
 if __name__ == "__main__":
     connection = SocketOtpConnection(sys.argv[1])
     if sys.argv[2:] == ["--ops"]:
-        run_ops(connection, json.load(sys.stdin))
+        run_ops(connection, sys.argv[1], json.load(sys.stdin))
     else:
         scenario(connection)

@@ -7,7 +7,7 @@ import { REPO_ROOT } from '../../../test-support/facts.js';
 import { DEBIAN_PYTHON } from '../../../test-support/python-peer.js';
 import { ReportCapture, type ReportCaptureJson } from '../report-capture.js';
 import { serveOnUnixSocket } from '../socket-server.js';
-import { openEmulatedYubiKeyOtp, type EmulatorState } from '../yubikey-otp.js';
+import { openEmulatedYubiKeyOtp, type EmulatorState, type TouchPolicy } from '../yubikey-otp.js';
 
 /**
  * The reports Yubico's yubikit sends for given operations, captured through the socket emulator:
@@ -21,7 +21,8 @@ export type YubikitOp =
   | { readonly op: 'update'; readonly slot: 1 | 2; readonly appendCr?: boolean; readonly accessCode?: string; readonly currentAccessCode?: string }
   | { readonly op: 'delete'; readonly slot: 1 | 2; readonly currentAccessCode?: string }
   | { readonly op: 'swap' }
-  | { readonly op: 'challenge'; readonly slot: 1 | 2; readonly challenge: string };
+  /** `touchAfterMs`: a second connection sends a touch (0x03) that long after the challenge starts. */
+  | { readonly op: 'challenge'; readonly slot: 1 | 2; readonly challenge: string; readonly touchAfterMs?: number };
 
 const resultSchema = z.array(z.object({ op: z.string(), result: z.enum(['ok', 'rejected']) }).loose());
 
@@ -34,11 +35,14 @@ export interface YubikitCaptureResult extends ReportCaptureJson {
 
 export const YUBIKIT_DRIVER = join(REPO_ROOT, 'main', 'keys', 'emulators', 'yubikit_driver.py');
 
-export async function captureYubikitReports(ops: readonly YubikitOp[], options: { initialState?: EmulatorState } = {}): Promise<YubikitCaptureResult> {
+export async function captureYubikitReports(
+  ops: readonly YubikitOp[],
+  options: { initialState?: EmulatorState; touchPolicy?: TouchPolicy } = {},
+): Promise<YubikitCaptureResult> {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-yubikit-'));
   const capture = new ReportCapture();
   const key = openEmulatedYubiKeyOtp({
-    touchPolicy: { kind: 'auto' },
+    touchPolicy: options.touchPolicy ?? { kind: 'auto' },
     onFrame: capture.onFrame,
     ...(options.initialState === undefined ? {} : { initialState: options.initialState }),
   });
