@@ -52,63 +52,37 @@ export function parseEmulatorSpec(value: string): EmulatorSpec {
 
 export function createDevices(options: DevicesOptions = {}): Devices {
   const specs = (options.emulators ?? []).map(parseEmulatorSpec);
-  return specs.length > 0 ? emulatedDevices(specs) : realDevices(options.backend ?? createNodeHidBackend());
-}
-
-function realDevices(backend: HidBackend): Devices {
+  const emulated = specs.length > 0;
+  const backend = emulated ? emulatorBackend(specs) : (options.backend ?? createNodeHidBackend());
   const watcher = new HidWatcher({ backend, filter: isYubiKeyOtpInterface });
   return {
     async yubiKeyOtp() {
       const found = (await backend.devices()).filter(isYubiKeyOtpInterface);
-      return found.map((descriptor) => ({ descriptor, emulated: false, open: () => backend.open(descriptor) }));
+      return found.map((descriptor) => ({ descriptor, emulated, open: () => backend.open(descriptor) }));
     },
     watchYubiKeyOtp: (listener) => watcher.subscribe(listener),
   };
 }
 
-function emulatedDevices(specs: readonly EmulatorSpec[]): Devices {
-  const otpSpecs = specs.filter((spec) => spec.kind === 'yubikey-otp');
-  // One emulated key per spec for the life of the process: its state lives in it (and in its file).
-  let keys: Promise<HidDevice[]> | undefined;
-  const load = () => (keys ??= openEmulators(otpSpecs));
+/**
+ * The emulators asked for, as one HidBackend: one emulated key per `yubikey-otp` spec, kept for the
+ * life of the process (its state lives in it, and in its state file), each open a new connection.
+ */
+function emulatorBackend(specs: readonly EmulatorSpec[]): HidBackend {
+  let backends: Promise<HidBackend[]> | undefined;
+  const load = () =>
+    (backends ??= import('../keys/emulators/yubikey-otp.js').then(({ createEmulatedYubiKeyOtpBackend }) =>
+      specs
+        .filter((spec) => spec.kind === 'yubikey-otp')
+        .map((spec) => createEmulatedYubiKeyOtpBackend(spec.stateFile === undefined ? {} : { stateFile: spec.stateFile })),
+    ));
   return {
-    async yubiKeyOtp() {
-      return (await load()).map((key) => ({ descriptor: key.descriptor, emulated: true, open: () => Promise.resolve(borrowed(key)) }));
-    },
-    watchYubiKeyOtp: (listener) => {
-      let active = true;
-      void load().then((found) => {
-        if (active) for (const key of found) listener({ kind: 'added', descriptor: key.descriptor });
-      });
-      return () => {
-        active = false;
-      };
-    },
-  };
-}
-
-async function openEmulators(specs: readonly EmulatorSpec[]): Promise<HidDevice[]> {
-  if (specs.length === 0) return [];
-  const { openEmulatedYubiKeyOtp } = await import('../keys/emulators/yubikey-otp.js');
-  return specs.map((spec) => openEmulatedYubiKeyOtp(spec.stateFile === undefined ? {} : { stateFile: spec.stateFile }));
-}
-
-/** The shared emulated key behind a handle whose close() ends only this use, not the key. */
-function borrowed(key: HidDevice): HidDevice {
-  let closed = false;
-  const live = () => {
-    if (closed) throw new LatchkeyError('KEY_UNPLUGGED', 'the key was closed');
-    return key;
-  };
-  return {
-    descriptor: key.descriptor,
-    sendFeatureReport: async (report) => live().sendFeatureReport(report),
-    getFeatureReport: async (length) => live().getFeatureReport(length),
-    write: async (report) => live().write(report),
-    read: async (timeoutMs) => live().read(timeoutMs),
-    close: () => {
-      closed = true;
-      return Promise.resolve();
+    devices: async () => (await Promise.all((await load()).map((backend) => backend.devices()))).flat(),
+    open: async (descriptor) => {
+      for (const backend of await load()) {
+        if ((await backend.devices()).some((listed) => listed.path === descriptor.path)) return backend.open(descriptor);
+      }
+      throw new LatchkeyError('KEY_NOT_FOUND', 'that emulated key is not plugged in');
     },
   };
 }
