@@ -136,6 +136,8 @@ describe.skipIf(!available)('Yubico yubikit drives the socket emulator', () => {
     expect(driver.afterDelete.slot2).toEqual({ rejected: true });
     expect(driver.afterDelete.state.configured).toEqual([true, false]);
     expect(driver.wrongCode).toEqual({ reprogram: 'rejected', reprogramWithoutCode: 'rejected', delete: 'rejected' });
+    // Rejected writes leave pgmSeq where five writes (two puts, swap, delete, put) took it.
+    expect(driver.pgmSeqAfterWrongCodes).toBe(driver.initialPgmSeq + 5);
     expect(driver.final.state).toEqual({ configured: [true, true], touch: [true, false] });
     expect(ok(driver.final.slot2)).toMatchObject({ matchesPythonHmac: true });
   });
