@@ -80,6 +80,12 @@ describe.skipIf(!peerAvailable('yubikit'))('yubikit reports captured through the
     for (const frame of capture.frames) expect(frame.hostReports).toEqual(frameReports(frame.command, unhex(frame.payloadHex)).map(hex));
     expect(capture.state.slots[0]).toBeNull();
     expect(capture.state.slots[1]).toMatchObject({ key: hmacKey.slice(0, 32), cfgFlags: 0x2e });
+    // yubikit's report counts against this emulator (sheet §2.5): one GET for pgmSeq, one ready check
+    // per part, then for a write busy + status; for a challenge busy, one touch wait (policy auto),
+    // 4 response parts, the wrap, and a reset SET.
+    const parts = (index: number) => capture.frames[index]?.hostReports.length ?? 0;
+    expect(capture.results[0]?.['reports']).toEqual({ set: parts(0), get: 1 + parts(0) + 2 });
+    expect(capture.results[2]?.['reports']).toEqual({ set: parts(2) + 1, get: 1 + parts(2) + 1 + 1 + 4 + 1 });
     saveArtifact('yubikit-otp-ops', { ops, frames: capture.frames, results: capture.results });
   });
 

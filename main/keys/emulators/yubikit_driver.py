@@ -37,6 +37,7 @@ class SocketOtpConnection(OtpConnection):
     def __init__(self, path):
         self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._sock.connect(path)
+        self.sent = self.received = 0  # feature reports, for the report counts per operation
 
     def _exchange(self, request, answer_length):
         self._sock.sendall(request)
@@ -51,10 +52,12 @@ class SocketOtpConnection(OtpConnection):
     def send(self, data):
         if len(data) != 8:
             raise ValueError("a feature report is 8 bytes")
+        self.sent += 1
         if self._exchange(WRITE_FEATURE + data, 1) != b"\0":
             raise OSError("emulator refused a feature report")
 
     def receive(self):
+        self.received += 1
         return self._exchange(READ_FEATURE, 8)
 
     def touch(self):
@@ -105,6 +108,7 @@ def run_ops(conn, path, ops):
         kind, slot = op["op"], SLOT(op.get("slot", 1))
         acc, cur = optional_hex(op.get("accessCode")), optional_hex(op.get("currentAccessCode"))
         result = {"op": kind, "result": "ok"}
+        before = (conn.sent, conn.received)
         try:
             if kind == "status":
                 state = session.get_config_state()
@@ -142,6 +146,7 @@ def run_ops(conn, path, ops):
                 raise ValueError(f"unknown operation {kind}")
         except CommandRejectedError:
             result["result"] = "rejected"
+        result["reports"] = {"set": conn.sent - before[0], "get": conn.received - before[1]}
         results.append(result)
     session.close()
     print(json.dumps(results))

@@ -27,7 +27,10 @@ export type YubikitOp =
 const resultSchema = z.array(z.object({ op: z.string(), result: z.enum(['ok', 'rejected']) }).loose());
 
 export interface YubikitCaptureResult extends ReportCaptureJson {
-  /** One per operation: `result` ok|rejected, plus serial / response / status fields. */
+  /**
+   * One per operation: `result` ok|rejected, `reports` {set, get} (how many feature reports yubikit
+   * needed against this emulator, for the bench), plus serial / response / status fields.
+   */
   readonly results: readonly z.infer<typeof resultSchema>[number][];
   /** The emulated key's state afterwards. */
   readonly state: EmulatorState;
