@@ -34,6 +34,8 @@ const ACCESS_CODE = 'a1b2c3d4e5f6';
 const seeded = (length: number) => new Uint8Array(length).map((_, i) => i + 1);
 const factoryKey = (): EmulatorState => factoryState(seeded);
 
+if (!peerAvailable('yubikit')) it.skip('skipped: Yubico yubikit is not installed for /usr/bin/python3 (apt install python3-ykman)');
+
 describe.skipIf(!peerAvailable('yubikit'))('yubikit reports captured through the emulator', () => {
   it("reproduce the vectors' host reports", async () => {
     const challenges = Object.values(vectors.e_hmac_challenges_slot2.cases).filter((c) => c.feature_reports_sent !== undefined);

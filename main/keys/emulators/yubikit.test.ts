@@ -80,6 +80,8 @@ function runDriver(socketPath: string): Promise<DriverOutput> {
 
 const ok = (r: z.infer<typeof challengeResult>) => ('rejected' in r ? null : r);
 
+if (!peerAvailable('yubikit')) it.skip('skipped: Yubico yubikit is not installed for /usr/bin/python3 (apt install python3-ykman)');
+
 describe.skipIf(!available)('Yubico yubikit drives the socket emulator', () => {
   let dir = '';
   let stateFile = '';
