@@ -11,6 +11,7 @@ import { autoBackupChannels, backupChannels } from './backup-api.js';
 import { enrollChannels } from './enroll-api.js';
 import { exportChannels } from './export-api.js';
 import { importChannels } from './import-api.js';
+import { keysChannels } from './keys-api.js';
 import { passwordChannels } from './password-api.js';
 import { settingsChannels } from './settings-api.js';
 import { vaultChannels } from './vault-api.js';
@@ -56,6 +57,7 @@ export const channels = {
   ...exportChannels,
   ...settingsChannels,
   ...passwordChannels,
+  ...keysChannels,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type Channel = keyof typeof channels;

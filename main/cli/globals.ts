@@ -9,6 +9,8 @@ export interface GlobalOptions {
   readonly json: boolean;
   readonly yes: boolean;
   readonly emulator: readonly string[];
+  /** `--key SERIAL`: which security key, when several are plugged in. */
+  readonly key?: string;
   readonly trace: boolean;
 }
 
@@ -25,6 +27,7 @@ export function addGlobalOptions(program: Command): Command {
         .argParser((value: string, previous: string[]) => [...previous, value])
         .default([]),
     )
+    .option('--key <serial>', 'the security key to use, by serial number, when several are plugged in')
     .option('--trace', 'print every HID report, and stack traces of internal errors, on stderr', false);
 }
 
@@ -38,6 +41,7 @@ export function globalOptionsOf(command: Command): GlobalOptions {
     json: all.json === true,
     yes: all.yes === true,
     emulator: all.emulator ?? [],
+    ...(all.key === undefined ? {} : { key: all.key }),
     trace: all.trace === true,
   };
 }

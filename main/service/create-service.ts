@@ -3,6 +3,7 @@ import { backupChannels } from '../../shared/backup-api.js';
 import { enrollChannels } from '../../shared/enroll-api.js';
 import { exportChannels } from '../../shared/export-api.js';
 import { importChannels } from '../../shared/import-api.js';
+import { keysChannels } from '../../shared/keys-api.js';
 import { LatchkeyError } from '../../shared/errors.js';
 import type { EventListener, EventName, EventOf } from '../../shared/events.js';
 import type { ReplyEnvelope } from '../../shared/wire.js';
@@ -15,6 +16,7 @@ import { autoBackupHandlers } from './handlers/auto-backup.js';
 import { codePreviewHandlers } from './handlers/code-preview.js';
 import { damagedRowHandlers } from './handlers/damaged-rows.js';
 import type { AccountsChannel } from './handlers/accounts.js';
+import type { KeysDeps } from './handlers/keys.js';
 import { lazyHandlers } from './lazy-handlers.js';
 import { passwordHandlers } from './handlers/password.js';
 import { settingsHandlers } from './handlers/settings.js';
@@ -74,6 +76,8 @@ export interface ServiceDeps extends HandlerDeps {
    * process (the CLI) commits to it: on for the app, off for the short-lived CLI.
    */
   readonly watchOtherWriters?: boolean;
+  /** Hardware keys: the CLI's `--emulator` values and `--trace` sink, or the devices themselves (tests). */
+  readonly keys?: Omit<KeysDeps, 'host' | 'clock'>;
 }
 
 export interface Service {
@@ -186,6 +190,8 @@ export function createService(deps: ServiceDeps): Service {
     ...lazyHandlers(exportChannels, async () => (await import('./handlers/export.js')).exportHandlers(host, deps.clock, app, deps.prompts)).handlers,
     ...settingsHandlers(settings, idleLock),
     ...passwordHandlers(),
+    // The HID layer, the YubiKey driver and node-hid load with the first keys request.
+    ...lazyHandlers(keysChannels, async () => (await import('./handlers/keys.js')).keysHandlers({ ...deps.keys, host, clock: deps.clock })).handlers,
   };
 
   async function run(channel: Channel, payload: unknown): Promise<unknown> {

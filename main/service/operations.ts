@@ -8,7 +8,8 @@ import type { EventOf } from '../../shared/events.js';
  */
 export interface Operation {
   readonly signal: AbortSignal;
-  progress(stage: string, fraction?: number): void;
+  /** `detail` says whether the user must touch a key now, and which key (by serial), for the page's prompt. */
+  progress(stage: string, fraction?: number, detail?: ProgressDetail): void;
   /** Throws CANCELLED once the user has cancelled. */
   throwIfCancelled(): void;
   /** Resolves with `work`, or rejects with CANCELLED as soon as the user cancels (the work's result is dropped). */
@@ -16,6 +17,7 @@ export interface Operation {
 }
 
 type Progress = EventOf<'op.progress'>;
+export type ProgressDetail = Pick<Progress, 'needsTouch' | 'key' | 'accountId'>;
 
 export const cancelledError = () => new LatchkeyError('CANCELLED', 'cancelled; nothing was changed');
 
@@ -41,9 +43,9 @@ export class Operations {
     const { signal } = controller;
     return {
       signal,
-      progress: (stage, fraction) => {
+      progress: (stage, fraction, detail = {}) => {
         if (opId === undefined) this.untracked?.(stage);
-        else this.emit({ opId, stage, ...(fraction === undefined ? {} : { fraction: Math.min(1, Math.max(0, fraction)) }) });
+        else this.emit({ opId, stage, ...(fraction === undefined ? {} : { fraction: Math.min(1, Math.max(0, fraction)) }), ...detail });
       },
       throwIfCancelled: () => {
         if (signal.aborted) throw cancelledError();

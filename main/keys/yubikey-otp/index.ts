@@ -9,5 +9,5 @@ export {
   type OtpSlotState,
   type OtpStatus,
 } from './model.js';
-export { hmacLt64Message, padChallenge, type HmacSha1SlotOptions, type HotpSlotOptions, type UpdateSlotOptions } from './slot-config.js';
+export { IMF_MAX, hmacLt64Message, padChallenge, type HmacSha1SlotOptions, type HotpSlotOptions, type UpdateSlotOptions } from './slot-config.js';
 export type { OtpTimeouts } from './protocol.js';

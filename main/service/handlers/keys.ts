@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import type { keysChannels } from '../../../shared/keys-api.js';
+import { LatchkeyError } from '../../../shared/errors.js';
+import { overwriteWarning, type OtpOperationOptions, type OtpSessionOptions, type OtpSlot, type OtpStatus } from '../../keys/yubikey-otp/index.js';
+import type { KeyWrites, VaultSession } from '../../vault/index.js';
+import { createDevices, type Devices } from '../devices.js';
+import type { Clock, HandlersFor } from '../handler-types.js';
+import type { Operation } from '../operations.js';
+import { afterReauth } from '../reauth.js';
+import type { VaultHost } from '../vault-host.js';
+import { KeyConnector, type OpenKey } from './keys-connect.js';
+import { hotpSlotPlan } from './keys-hotp.js';
+import { updateKeyWrites, withSlotCleared, withSlotsSwapped, withSlotWritten, type SlotWrite } from './keys-record.js';
+
+export type KeysChannel = keyof typeof keysChannels;
+
+export interface KeysDeps {
+  readonly host: VaultHost;
+  readonly clock: Clock;
+  /** Where keys are found; by default real ones, or the emulators named by `emulators`. */
+  readonly devices?: Devices;
+  /** The CLI's `--emulator` values. */
+  readonly emulators?: readonly string[];
+  /** One line per HID report (the CLI's --trace). */
+  readonly trace?: (line: string) => void;
+  /** The driver's clock and timeouts (tests); the real ones by default. */
+  readonly session?: Omit<OtpSessionOptions, 'trace'>;
+}
+
+/** A generated challenge-response key: 20 bytes, the most a slot holds. */
+const GENERATED_KEY_BYTES = 20;
+const TOUCH_STAGE = 'Touch your YubiKey…';
+
+const hexBytes = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'));
+const toHex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+const unixSeconds = (clock: Clock) => Math.floor(clock.now() / 1000);
+
+export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
+  const { host, clock } = deps;
+  let devices = deps.devices;
+  const keys = new KeyConnector(() => (devices ??= createDevices(deps.emulators === undefined ? {} : { emulators: deps.emulators })), {
+    ...deps.session,
+    ...(deps.trace === undefined ? {} : { trace: deps.trace }),
+  });
+
+  /**
+   * The vault session a write will record into, asked for before the key is touched: a locked vault
+   * is VAULT_LOCKED with the key unchanged, not a key changed and a record that can't follow.
+   */
+  const recordingSession = (updateRecord: boolean): VaultSession | undefined => (updateRecord ? host.session() : undefined);
+
+  /** Notes a confirmed write in the record, when asked to and the key has a serial to file it under. */
+  const record = (session: VaultSession | undefined, key: OpenKey, change: (writes: KeyWrites, serial: number) => KeyWrites): boolean => {
+    const { serial } = key.summary;
+    if (session === undefined || serial === null) return false;
+    session.transaction((tx) => {
+      updateKeyWrites(tx.records, (writes) => change(writes, serial));
+    });
+    return true;
+  };
+
+  return {
+    'keys.list': async () => ({ keys: await keys.list() }),
+
+    'keys.status': async ({ serial, includeRecord }) => {
+      const session = includeRecord ? host.session() : undefined;
+      return keys.withKey(serial, async (key) => {
+        const status = await key.session.status();
+        const written = session === undefined || key.summary.serial === null ? undefined : session.records.get('key-writes')?.[String(key.summary.serial)];
+        return {
+          key: key.summary,
+          pgmSeq: status.pgmSeq,
+          slots: status.slots.map((state) => {
+            const write = written?.[state.slot === 1 ? '1' : '2'];
+            return {
+              slot: state.slot,
+              configured: state.configured ?? null,
+              touchTriggered: state.touchTriggered ?? null,
+              ...(write === undefined ? {} : { written: describeWrite(session, write) }),
+            };
+          }),
+          recordRead: session !== undefined,
+        };
+      });
+    },
+
+    'keys.program': async (request, operation) => {
+      const { credential, slot } = request;
+      const session = recordingSession(request.updateRecord);
+      const write = {
+        overwrite: request.overwrite,
+        signal: operation.signal,
+        ...(request.accessCode === undefined ? {} : { currentAccessCode: hexBytes(request.accessCode) }),
+      };
+      const newAccessCode = request.newAccessCode === undefined ? {} : { accessCode: hexBytes(request.newAccessCode) };
+      if (credential.kind === 'hotp') {
+        // The account's secret leaves the vault (onto the key): the vault password again, as for every copy.
+        return afterReauth(host, credential.vaultPassword, async (vault) => {
+          const account = vault.account(credential.accountId);
+          const plan = hotpSlotPlan(account);
+          const secret = vault.withSecret(credential.accountId, (seed) => Uint8Array.from(seed));
+          try {
+            return await keys.withKey(request.serial, async (key) => {
+              const status = await key.session.programHotp(slot, { key: secret, ...plan, ...newAccessCode }, write);
+              const recorded = record(session, key, (writes, serial) =>
+                withSlotWritten(writes, serial, slot, { accountId: account.id, kind: 'hotp', writtenAt: unixSeconds(clock), touch: true }),
+              );
+              return { key: key.summary, slot, pgmSeq: status.pgmSeq, recorded, kind: 'hotp' as const, counter: String(plan.initialMovingFactor) };
+            });
+          } finally {
+            secret.fill(0);
+          }
+        });
+      }
+      const { keyHex } = credential;
+      const generated = keyHex === undefined;
+      const secret = keyHex === undefined ? new Uint8Array(randomBytes(GENERATED_KEY_BYTES)) : hexBytes(keyHex);
+      try {
+        return await keys.withKey(request.serial, async (key) => {
+          const options = { key: secret, requireTouch: credential.touch, ...newAccessCode };
+          const status = await key.session.programChallengeResponse(slot, options, write);
+          const recorded = record(session, key, (writes, serial) =>
+            withSlotWritten(writes, serial, slot, { kind: 'challenge-response', writtenAt: unixSeconds(clock), touch: credential.touch }),
+          );
+          return {
+            key: key.summary,
+            slot,
+            pgmSeq: status.pgmSeq,
+            recorded,
+            kind: 'challenge-response' as const,
+            // Shown once, so the user can program a backup key with it; Latchkey keeps no copy.
+            ...(generated ? { generatedKeyHex: toHex(secret) } : {}),
+          };
+        });
+      } finally {
+        secret.fill(0);
+      }
+    },
+
+    'keys.challenge': ({ serial, slot, challengeHex }, operation) =>
+      keys.withKey(serial, async (key) => {
+        // The driver honours the cancel itself: it tells the key to stop waiting for the touch.
+        const response = await key.session.calculateHmacSha1(slot, hexBytes(challengeHex), touchOptions(operation, key));
+        return { key: key.summary, responseHex: toHex(response) };
+      }),
+
+    'keys.delete': async (request, operation) => {
+      const { slot } = request;
+      const session = recordingSession(request.updateRecord);
+      return keys.withKey(request.serial, async (key) => {
+        if (!request.confirmed) refuseIfProgrammed(await key.session.status(), slot);
+        const status = await key.session.deleteSlot(slot, {
+          signal: operation.signal,
+          ...(request.accessCode === undefined ? {} : { currentAccessCode: hexBytes(request.accessCode) }),
+        });
+        const recorded = record(session, key, (writes, serial) => withSlotCleared(writes, serial, slot));
+        return { key: key.summary, slot, pgmSeq: status.pgmSeq, recorded };
+      });
+    },
+
+    'keys.swap': async (request, operation) => {
+      const session = recordingSession(request.updateRecord);
+      return keys.withKey(request.serial, async (key) => {
+        const status = await key.session.swapSlots({ signal: operation.signal });
+        const recorded = record(session, key, (writes, serial) => withSlotsSwapped(writes, serial));
+        return { key: key.summary, pgmSeq: status.pgmSeq, recorded };
+      });
+    },
+  };
+}
+
+/** The driver's touch wait as one `op.progress` naming the key (the CLI prints its stage once). */
+function touchOptions(operation: Operation, key: OpenKey): OtpOperationOptions {
+  return {
+    signal: operation.signal,
+    onProgress: () => {
+      operation.progress(TOUCH_STAGE, undefined, { needsTouch: true, ...(key.summary.serial === null ? {} : { key: String(key.summary.serial) }) });
+    },
+  };
+}
+
+/** KEY_CREDENTIAL_EXISTS with the slot's warning (slot 1: maybe Yubico's factory credential) before an unconfirmed delete. */
+function refuseIfProgrammed(status: OtpStatus, slot: OtpSlot): void {
+  const warning = overwriteWarning(status, slot);
+  if (warning !== null) {
+    throw new LatchkeyError('KEY_CREDENTIAL_EXISTS', `${warning} Nothing was deleted; delete only when asked to.`, { slot, factoryCredential: slot === 1 });
+  }
+}
+
+/** A record entry as the status shows it, with the account's names while it is still in the vault. */
+function describeWrite(session: VaultSession | undefined, write: SlotWrite) {
+  let account: { issuer: string; label: string } | undefined;
+  if (session !== undefined && write.accountId !== undefined) {
+    try {
+      const meta = session.account(write.accountId);
+      account = { issuer: meta.issuer, label: meta.label };
+    } catch {
+      account = undefined; // removed (or damaged) since: the record still says what was written
+    }
+  }
+  return { ...write, ...(account === undefined ? {} : { account }) };
+}
