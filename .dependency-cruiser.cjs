@@ -66,6 +66,13 @@ module.exports = {
       to: { path: NODE_MODULE('node-hid') },
     },
     {
+      name: 'smartcard-only-in-pcsc',
+      comment: 'The optional PC/SC addon stays behind keys/pcsc/ (loaded there on first use; absent where it did not build).',
+      severity: 'error',
+      from: { pathNot: '^main/keys/pcsc/' },
+      to: { path: NODE_MODULE('smartcard') },
+    },
+    {
       name: 'emulators-only-from-tests-and-devices',
       severity: 'error',
       from: { pathNot: ['^main/keys/emulators/', '^main/service/devices\\.ts$', '^e2e/', '^bench/', TEST] },
