@@ -99,7 +99,11 @@ describe('CTAPHID framing: any message round-trips', () => {
         const mixed: Uint8Array[] = [];
         let f = 0;
         mine.forEach((report, index) => {
-          if ((seed >> index) & 1 && f < foreign.length) mixed.push(foreign[f++] as Uint8Array);
+          const theirPacket = foreign[f];
+          if (((seed >> index) & 1) === 1 && theirPacket !== undefined) {
+            mixed.push(theirPacket);
+            f++;
+          }
           mixed.push(report);
         });
         const results = feedAll(new MessageReassembler(CID), mixed);
