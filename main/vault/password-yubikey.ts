@@ -13,12 +13,25 @@ export const YUBIKEY_RESPONSE_BYTES = 20;
 const DOMAIN = new TextEncoder().encode('LK pw+yk v1');
 
 /**
- * Answers a slot's challenge with the HMAC-SHA1 responses of the plugged-in key's challenge-response
- * slots, one at a time (each may cost a touch, so the vault stops asking once one opens the slot).
- * The vault knows nothing of keys: the service implements this over the YubiKey OTP session.
+ * One challenge-response slot of one plugged-in key, as the vault sees it: something that answers a
+ * challenge (maybe after a touch). `serial` and `slot` only name it (in the record of which vault
+ * slot belongs to which key, and in messages); the vault never talks to a key itself.
+ */
+export interface YubiKeyAnswerer {
+  /** The key's serial number, or null when the key hides it. */
+  readonly serial: number | null;
+  readonly slot: 1 | 2;
+  /** The 20-byte HMAC-SHA1 response; null when this slot turns out not to do challenge-response. */
+  respond(challenge: Uint8Array): Promise<Uint8Array | null>;
+}
+
+/**
+ * The plugged-in keys' challenge-response slots, one at a time in the order to try them (each answer
+ * may cost a touch, so the vault stops asking once one opens the slot). No answerer at all means no
+ * key is present. The vault knows nothing of keys: the service implements this over the YubiKey OTP session.
  */
 export interface YubiKeyResponder {
-  responses(challenge: Uint8Array): AsyncIterable<Uint8Array>;
+  answerers(): AsyncIterable<YubiKeyAnswerer>;
 }
 
 /** A fresh challenge for a new slot, and at every password change (a recorded response goes stale). */

@@ -48,6 +48,14 @@ export const RECORD_KINDS = {
    * Sync state (the inventory of OATH keys, a resumable plan) comes as its own kind with the sync work.
    */
   'key-writes': z.record(z.string().regex(/^\d{1,10}$/), z.partialRecord(z.enum(['1', '2']), keySlotWrite)),
+  /**
+   * Which key answers each password+YubiKey slot, by vault slot id (hex): its serial (null when the key
+   * hides it) and challenge-response slot. A password change re-challenges each slot on that key.
+   */
+  'yubikey-unlock-slots': z.record(
+    z.string().regex(/^[0-9a-f]{32}$/),
+    z.object({ serial: z.number().int().min(0).nullable(), slot: z.union([z.literal(1), z.literal(2)]), addedAt: z.number().int() }),
+  ),
 } as const satisfies Record<string, z.ZodType>;
 
 export type RecordKind = keyof typeof RECORD_KINDS;

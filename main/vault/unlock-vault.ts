@@ -1,7 +1,7 @@
 import { toHex } from './bytes.js';
-import { derivePasswordKey } from './derive-password-key.js';
 import type { SlotRow } from './header.js';
-import { assertKdfParamsInBox } from './kdf-params.js';
+import { openPasswordSlots, wrongPasswordWords } from './password-slots.js';
+import type { YubiKeyResponder } from './password-yubikey.js';
 import { assertMayAttempt, clearFailures, recordFailure, retryAfterMs } from './attempts.js';
 import { parseRecoveryKey, recoveryKek } from './recovery-key.js';
 import type { VaultRuntime } from './runtime.js';
@@ -10,7 +10,11 @@ import { inspectVaultFile, openDatabase } from './vault-file.js';
 import { VaultError } from './vault-error.js';
 import { VaultSession } from './vault-session.js';
 
-export type Credential = { readonly password: string } | { readonly recoveryKey: string };
+/**
+ * What opens a vault: its password (with the plugged keys, for a vault whose only password slots are
+ * password+YubiKey ones), or the recovery key. A YubiKey never opens a vault alone.
+ */
+export type Credential = { readonly password: string; readonly yubikey?: YubiKeyResponder } | { readonly recoveryKey: string };
 
 /**
  * Unlocks a vault. Every check before the key is known runs on a read-only handle, and a failed
@@ -22,11 +26,12 @@ export async function unlockVault(path: string, credential: Credential, runtime:
   const vaultIdHex = toHex(header.meta.vaultId);
   assertMayAttempt(path, vaultIdHex, clock.now());
 
-  const master = 'password' in credential ? await openWithPassword(runtime, header.meta.vaultId, header.slots, credential.password) : openWithRecoveryKey(runtime, header.meta.vaultId, header.slots, credential.recoveryKey);
+  // A vault that needs its key while none is plugged in throws KEY_NOT_FOUND here: not a wrong attempt.
+  const master = 'password' in credential ? await openWithPassword(runtime, header.meta.vaultId, header.slots, credential) : openWithRecoveryKey(runtime, header.meta.vaultId, header.slots, credential.recoveryKey);
   if (master === null) {
     const record = recordFailure(path, vaultIdHex, clock.now());
     const retry = retryAfterMs(record, clock.now());
-    const what = 'password' in credential ? 'wrong password' : 'that recovery key does not open this vault';
+    const what = 'password' in credential ? wrongPasswordWords(header.slots) : 'that recovery key does not open this vault';
     throw new VaultError('VAULT_WRONG_PASSWORD', retry > 0 ? `${what}; wait ${String(Math.ceil(retry / 1000))} s before the next try` : what, {
       failures: record.failures,
       retryAfterMs: retry,
@@ -44,21 +49,11 @@ export async function unlockVault(path: string, credential: Credential, runtime:
   }
 }
 
-async function openWithPassword(runtime: VaultRuntime, vaultId: Uint8Array, slots: readonly SlotRow[], password: string): Promise<Uint8Array | null> {
-  const passwordSlots = slots.filter((slot) => slot.kind === 'password');
-  if (passwordSlots.length === 0) throw new VaultError('VAULT_NO_MATCHING_SLOT', 'this vault has no password slot');
-  // Every slot's parameters are checked before any KDF runs: a crafted slot must not start one.
-  for (const slot of passwordSlots) assertKdfParamsInBox({ ops: slot.ops, mem: slot.mem });
-  for (const slot of passwordSlots) {
-    const kek = await derivePasswordKey(runtime, password, slot.salt, { ops: slot.ops, mem: slot.mem });
-    try {
-      const master = unwrapMasterKey(runtime.sodium, vaultId, slot, kek);
-      if (master !== null) return master;
-    } finally {
-      runtime.sodium.memzero(kek);
-    }
-  }
-  return null;
+async function openWithPassword(runtime: VaultRuntime, vaultId: Uint8Array, slots: readonly SlotRow[], credential: { readonly password: string; readonly yubikey?: YubiKeyResponder }): Promise<Uint8Array | null> {
+  const opening = await openPasswordSlots(runtime, vaultId, slots, credential.password, credential.yubikey);
+  if (opening === null) return null;
+  runtime.sodium.memzero(opening.passwordKey);
+  return opening.master;
 }
 
 function openWithRecoveryKey(runtime: VaultRuntime, vaultId: Uint8Array, slots: readonly SlotRow[], text: string): Uint8Array | null {

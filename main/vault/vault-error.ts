@@ -2,7 +2,7 @@ import { LatchkeyError, type ErrorCode, type ErrorDetails } from '../../shared/e
 
 export type VaultErrorCode = Extract<
   ErrorCode,
-  `VAULT_${string}` | 'KDF_PARAMS_OUT_OF_RANGE' | 'PASSWORD_REJECTED' | 'NOT_FOUND' | 'IO_ERROR'
+  `VAULT_${string}` | 'KDF_PARAMS_OUT_OF_RANGE' | 'PASSWORD_REJECTED' | 'NOT_FOUND' | 'IO_ERROR' | 'KEY_NOT_FOUND' | 'USAGE'
 >;
 
 /** A vault failure. Messages name the problem and the file, never a secret, label or ciphertext. */

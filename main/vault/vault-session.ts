@@ -5,7 +5,10 @@ import type { Statement } from 'better-sqlite3';
 import { createCodeGenerator, type OtpCode } from '../otp/index.js';
 import { bytesEqual, concatBytes, fromHex, toHex, utf8 } from './bytes.js';
 import { assertMayAttempt, clearFailures, recordFailure, retryAfterMs } from './attempts.js';
-import { derivePasswordKey, deriveNewPasswordKey } from './derive-password-key.js';
+import { deriveNewPasswordKey } from './derive-password-key.js';
+import { openPasswordSlots, wrongPasswordWords, type PasswordOpening } from './password-slots.js';
+import type { YubiKeyAnswerer, YubiKeyResponder } from './password-yubikey.js';
+import { answersFor, assertWayIn, makeYubiKeySlot, type YubiKeyUnlockSlots } from './yubikey-slots.js';
 import { readOnlyFolderProblem } from './disk-problem.js';
 import type { AccountMeta, EntryExtra } from './entry-codec.js';
 import { openExtra, openMeta, openSeed, type EntryRow, type SealContext } from './entry-rows.js';
@@ -22,7 +25,7 @@ import type { RecordReader } from './records.js';
 import { assertAcceptablePassword } from './password.js';
 import { formatRecoveryKey, recoveryKek } from './recovery-key.js';
 import type { VaultRuntime } from './runtime.js';
-import { unwrapMasterKey, wrapMasterKey } from './slots.js';
+import { wrapMasterKey } from './slots.js';
 import { readCheckedHeader, withSqliteErrors, type Db, type VaultHeader } from './vault-file.js';
 import { VaultError } from './vault-error.js';
 import { slotInfos, Transaction, type SlotInfo, type VaultTransaction, type VaultWrite } from './vault-transaction.js';
@@ -58,6 +61,15 @@ export interface VerifyReport {
   readonly rows: number;
   readonly damaged: readonly DamagedRow[];
   readonly manifest: 'ok' | 'mismatch';
+}
+
+/** What a password change did: the new KDF parameters, and what became of the password+YubiKey slots. */
+export interface PasswordChange {
+  readonly kdf: KdfParams;
+  /** Key slots re-made under a fresh challenge (a touch each). */
+  readonly rechallenged: number;
+  /** Ids of the key slots removed because their key was not plugged in (only when asked for). */
+  readonly droppedKeySlots: readonly string[];
 }
 
 interface OpenArgs {
@@ -198,7 +210,12 @@ export class VaultSession {
   }
 
   slots(): SlotInfo[] {
-    return slotInfos(this.header.slots);
+    return slotInfos(this.header.slots, this.keySlotsRecord());
+  }
+
+  /** Which key answers each password+YubiKey slot (a sealed record); empty when none was recorded or it fails to open. */
+  private keySlotsRecord(): YubiKeyUnlockSlots {
+    return this.records.get('yubikey-unlock-slots') ?? {};
   }
 
   /**
@@ -411,37 +428,146 @@ export class VaultSession {
     return this.withSecret(id, (secret) => ({ code: createCodeGenerator(meta, secret).codeAt(0).code, counter: meta.counter }));
   }
 
-  /** Re-authentication for reveal and password change, rate-limited like unlock (SECURITY-NOTES §6). */
-  async reauthenticate(password: string): Promise<void> {
-    const { clock } = this.runtime;
-    assertMayAttempt(this.path, this.vaultIdHex, clock.now());
-    const keys = this.unlockedKeys();
-    for (const slot of this.header.slots.filter((s) => s.kind === 'password')) {
-      const kek = await derivePasswordKey(this.runtime, password, slot.salt, { ops: slot.ops, mem: slot.mem });
-      const master = unwrapMasterKey(this.runtime.sodium, this.header.meta.vaultId, slot, kek);
-      this.runtime.sodium.memzero(kek);
-      const matches = master !== null && bytesEqual(master, keys.master);
-      if (master !== null) this.runtime.sodium.memzero(master);
-      if (matches) {
-        clearFailures(this.path, this.vaultIdHex);
-        return;
-      }
-    }
-    const record = recordFailure(this.path, this.vaultIdHex, clock.now());
-    throw new VaultError('VAULT_WRONG_PASSWORD', 'wrong password', { failures: record.failures, retryAfterMs: retryAfterMs(record, clock.now()) });
+  /**
+   * Re-authentication for reveal, exports and password change, rate-limited like unlock
+   * (SECURITY-NOTES §6). On a vault whose password alone opens no slot, a plugged key answers too
+   * (a touch); no key there is KEY_NOT_FOUND, not a wrong attempt.
+   */
+  async reauthenticate(password: string, yubikey?: YubiKeyResponder): Promise<void> {
+    const opening = await this.verifyPassword(password, yubikey);
+    this.runtime.sodium.memzero(opening.passwordKey);
   }
 
-  /** Rewraps the master key under a new password; rows are untouched. Yubikey and keyring slots go. */
-  async changePassword(next: string): Promise<KdfParams> {
-    assertAcceptablePassword(next);
+  /** The password checked against this vault's own master key; counted as an unlock attempt. */
+  private async verifyPassword(password: string, yubikey: YubiKeyResponder | undefined): Promise<PasswordOpening> {
+    const { clock, sodium } = this.runtime;
+    assertMayAttempt(this.path, this.vaultIdHex, clock.now());
     const keys = this.unlockedKeys();
+    const opening = await openPasswordSlots(this.runtime, this.header.meta.vaultId, this.header.slots, password, yubikey);
+    const matches = opening !== null && bytesEqual(opening.master, keys.master);
+    if (opening !== null) sodium.memzero(opening.master);
+    if (matches) {
+      clearFailures(this.path, this.vaultIdHex);
+      return opening;
+    }
+    if (opening !== null) sodium.memzero(opening.passwordKey);
+    const record = recordFailure(this.path, this.vaultIdHex, clock.now());
+    throw new VaultError('VAULT_WRONG_PASSWORD', wrongPasswordWords(this.header.slots), { failures: record.failures, retryAfterMs: retryAfterMs(record, clock.now()) });
+  }
+
+  /**
+   * Adds a password+YubiKey slot (SECURITY-NOTES §1) answered by `answerer` (the new key's
+   * challenge-response slot, a touch if it wants one), after the password again (`yubikey` answers
+   * for a vault whose password alone opens nothing). It reuses the Argon2id salt and parameters of
+   * the slot the password opened, so unlock runs the KDF once. With `removePasswordSlot`, the plain
+   * password slots go in the same transaction; refused without a recovery slot.
+   */
+  async addYubiKeySlot(request: {
+    readonly password: string;
+    readonly yubikey?: YubiKeyResponder;
+    readonly answerer: YubiKeyAnswerer;
+    readonly removePasswordSlot: boolean;
+  }): Promise<{ readonly slotId: string; readonly passwordSlotRemoved: boolean }> {
+    const refused = 'the plain password slot was not removed';
+    if (request.removePasswordSlot) assertWayIn(this.header.slots.filter((slot) => slot.kind !== 'password').concat(PLACEHOLDER_KEY_SLOT), refused);
+    const { sodium } = this.runtime;
+    const opening = await this.verifyPassword(request.password, request.yubikey);
+    let row: SlotRow;
+    try {
+      row = await makeYubiKeySlot(sodium, this.header.meta.vaultId, this.unlockedKeys().master, { passwordKey: opening.passwordKey, params: { ops: opening.slot.ops, mem: opening.slot.mem }, salt: opening.slot.salt }, request.answerer);
+    } finally {
+      sodium.memzero(opening.passwordKey);
+    }
+    const slotId = toHex(row.slotId);
+    this.transaction((tx) => {
+      tx.slots.replace(request.removePasswordSlot ? ['password'] : [], [row]);
+      tx.records.put('yubikey-unlock-slots', {
+        ...this.keySlotsRecord(),
+        [slotId]: { serial: request.answerer.serial, slot: request.answerer.slot, addedAt: Math.floor(this.runtime.clock.now() / 1000) },
+      });
+    });
+    return { slotId, passwordSlotRemoved: request.removePasswordSlot };
+  }
+
+  /**
+   * Removes one key slot; never the last way in (assertWayIn). The caller has checked the password
+   * again (the service's re-authentication).
+   */
+  removeSlot(slotId: string): SlotInfo {
+    const slot = this.header.slots.find((candidate) => toHex(candidate.slotId) === slotId);
+    if (slot === undefined) throw new VaultError('NOT_FOUND', `no key slot ${slotId} in this vault (see \`latchkey vault slots\`)`, { slotId });
+    const [removed] = this.slots().filter((info) => info.id === slotId);
+    assertWayIn(
+      this.header.slots.filter((candidate) => candidate !== slot),
+      'the slot was not removed',
+    );
+    this.transaction((tx) => {
+      tx.slots.remove([slotId]);
+      if (slot.kind === 'password+yubikey') {
+        const record = this.keySlotsRecord();
+        tx.records.put('yubikey-unlock-slots', Object.fromEntries(Object.entries(record).filter(([id]) => id !== slotId)));
+      }
+    });
+    return removed ?? { id: slotId, kind: slot.kind };
+  }
+
+  /**
+   * Rewraps the master key under a new password; rows are untouched. Each password+YubiKey slot is
+   * re-made under a fresh challenge on the key recorded for it (a touch each): a recorded response
+   * goes stale (SECURITY-NOTES §1). A slot whose key is not plugged in stops the change
+   * (KEY_NOT_FOUND naming the slots, before any KDF) unless `dropMissingKeySlots`; then it is removed.
+   * The keyring slots go. A plain password slot is written when the vault had one, or when no key
+   * slot is left (a new password must open something).
+   */
+  async changePassword(next: string, options: { readonly yubikey?: YubiKeyResponder; readonly dropMissingKeySlots?: boolean } = {}): Promise<PasswordChange> {
+    assertAcceptablePassword(next);
+    const { sodium } = this.runtime;
+    const keys = this.unlockedKeys();
+    const vaultId = this.header.meta.vaultId;
+    const keySlots = this.header.slots.filter((slot) => slot.kind === 'password+yubikey');
+    const record = this.keySlotsRecord();
+    const present = async (): Promise<Set<SlotRow>> => {
+      const found = new Set<SlotRow>();
+      if (keySlots.length === 0 || options.yubikey === undefined) return found;
+      for await (const answerer of options.yubikey.answerers()) for (const slot of keySlots) if (answersFor(record, slot, answerer)) found.add(slot);
+      return found;
+    };
+    const missingOf = (found: Set<SlotRow>) => keySlots.filter((slot) => !found.has(slot)).map((slot) => toHex(slot.slotId));
+    const missingBefore = missingOf(await present());
+    if (missingBefore.length > 0 && options.dropMissingKeySlots !== true) throw missingKeys(missingBefore);
+
     const key = await deriveNewPasswordKey(this.runtime, next);
-    const slot = wrapMasterKey(this.runtime.sodium, this.header.meta.vaultId, keys.master, key.kek, { kind: 'password', kdf: { params: key.params, salt: key.salt } });
-    this.runtime.sodium.memzero(key.kek);
-    this.replaceSlots(['password', 'password+yubikey', 'keyring'], slot);
-    // The recovery key's one use is setting a new password: a later change needs that one.
-    this.opened = 'password';
-    return key.params;
+    const rows: SlotRow[] = [];
+    const newRecord: YubiKeyUnlockSlots = {};
+    try {
+      const remade = new Set<SlotRow>();
+      if (keySlots.length > missingBefore.length && options.yubikey !== undefined) {
+        for await (const answerer of options.yubikey.answerers()) {
+          for (const slot of keySlots) {
+            if (remade.has(slot) || !answersFor(record, slot, answerer)) continue;
+            const row = await makeYubiKeySlot(sodium, vaultId, keys.master, { passwordKey: key.kek, params: key.params, salt: key.salt }, answerer);
+            rows.push(row);
+            remade.add(slot);
+            const entry = record[toHex(slot.slotId)];
+            if (entry !== undefined) newRecord[toHex(row.slotId)] = entry;
+          }
+        }
+      }
+      // A key unplugged between the check and its touch: the same rule as one never plugged in.
+      const missing = missingOf(remade);
+      if (missing.length > missingBefore.length && options.dropMissingKeySlots !== true) throw missingKeys(missing);
+      const hadPlain = this.header.slots.some((slot) => slot.kind === 'password');
+      if (hadPlain || rows.length === 0) rows.push(wrapMasterKey(sodium, vaultId, keys.master, key.kek, { kind: 'password', kdf: { params: key.params, salt: key.salt } }));
+      this.transaction((tx) => {
+        tx.slots.replace(['password', 'password+yubikey', 'keyring'], rows);
+        if (keySlots.length > 0) tx.records.put('yubikey-unlock-slots', newRecord);
+      });
+      // The recovery key's one use is setting a new password: a later change needs that one.
+      this.opened = 'password';
+      return { kdf: key.params, rechallenged: remade.size, droppedKeySlots: missing };
+    } finally {
+      sodium.memzero(key.kek);
+    }
   }
 
   get unlockedBy(): 'password' | 'recovery' {
@@ -546,6 +672,30 @@ export class VaultSession {
         .immediate();
     });
   }
+}
+
+/**
+ * Stands for the slot being added when judging what would be left: removing the plain password slot
+ * while adding a key slot leaves a password+YubiKey one.
+ */
+const PLACEHOLDER_KEY_SLOT: SlotRow = {
+  slotId: new Uint8Array(16),
+  kind: 'password+yubikey',
+  kdf: 'argon2id13',
+  ops: 0,
+  mem: 0,
+  salt: new Uint8Array(0),
+  challenge: new Uint8Array(0),
+  nonce: new Uint8Array(0),
+  wrappedMk: new Uint8Array(0),
+};
+
+function missingKeys(slotIds: readonly string[]): VaultError {
+  return new VaultError(
+    'KEY_NOT_FOUND',
+    `the YubiKey of ${slotIds.length === 1 ? 'key slot' : 'key slots'} ${slotIds.join(', ')} is not plugged in: plug it in to keep ${slotIds.length === 1 ? 'that slot' : 'those slots'} (a touch each), or confirm that ${slotIds.length === 1 ? 'it' : 'they'} may be removed; nothing was changed`,
+    { slots: slotIds.join(',') },
+  );
 }
 
 /** No data_version is negative: the manifest is checked at the first need. */

@@ -16,6 +16,8 @@ export interface SlotInfo {
   readonly id: string;
   readonly kind: SlotRow['kind'];
   readonly kdf?: KdfParams;
+  /** For a password+YubiKey slot: the key that answers it (serial null when the key hides it), when recorded. */
+  readonly key?: { readonly serial: number | null; readonly slot: 1 | 2 };
 }
 
 /** The key slots, as a transaction changes them (`tx.slots`). Slots hold wrapped keys only. */
@@ -23,6 +25,8 @@ export interface SlotStore {
   list(): SlotInfo[];
   /** Removes every slot of the given kinds and adds `added`; the header sum follows. */
   replace(kinds: readonly SlotRow['kind'][], added: readonly SlotRow[]): void;
+  /** Removes the slots with these ids (hex); the header sum follows. */
+  remove(ids: readonly string[]): void;
 }
 
 /**
@@ -80,6 +84,9 @@ export class Transaction implements VaultTransaction {
       replace: (kinds, added) => {
         this.replaceSlots(kinds, added);
       },
+      remove: (ids) => {
+        this.removeSlots(ids);
+      },
     };
     const { db, seal } = ctx;
     this.records = {
@@ -128,13 +135,24 @@ export class Transaction implements VaultTransaction {
     return { accounts: this.accountsChanged, records: [...this.recordsWritten], slots: this.slotsChanged };
   }
 
+  private removeSlots(ids: readonly string[]): void {
+    const { db } = this.ctx;
+    const remove = db.prepare('DELETE FROM slots WHERE slot_id = ?');
+    for (const slot of this.header.slots) if (ids.includes(toHex(slot.slotId))) remove.run(slot.slotId);
+    this.rewriteHeader(this.header.slots.filter((slot) => !ids.includes(toHex(slot.slotId))));
+  }
+
   private replaceSlots(kinds: readonly SlotRow['kind'][], added: readonly SlotRow[]): void {
-    const { db, seal } = this.ctx;
+    const { db } = this.ctx;
     const remove = db.prepare('DELETE FROM slots WHERE kind = ?');
     for (const kind of new Set(kinds)) remove.run(kind);
     const insert = db.prepare(INSERT_SLOT_SQL);
     for (const slot of added) insert.run(slot);
-    const slots = [...this.header.slots.filter((slot) => !kinds.includes(slot.kind)), ...added];
+    this.rewriteHeader([...this.header.slots.filter((slot) => !kinds.includes(slot.kind)), ...added]);
+  }
+
+  private rewriteHeader(slots: SlotRow[]): void {
+    const { db, seal } = this.ctx;
     const headerSum = computeHeaderSum(seal.sodium, this.header.meta, slots);
     db.prepare('UPDATE meta SET header_sum = ? WHERE id = 1').run(headerSum);
     this.header = { meta: { ...this.header.meta, headerSum }, slots };
@@ -142,10 +160,16 @@ export class Transaction implements VaultTransaction {
   }
 }
 
-export function slotInfos(slots: readonly SlotRow[]): SlotInfo[] {
-  return slots.map((slot) => ({
-    id: toHex(slot.slotId),
-    kind: slot.kind,
-    ...(slot.kdf === 'none' ? {} : { kdf: { ops: slot.ops, mem: slot.mem } }),
-  }));
+/** `keys`: which key answers each password+YubiKey slot, by slot id (the sealed record), when known. */
+export function slotInfos(slots: readonly SlotRow[], keys: Readonly<Record<string, { readonly serial: number | null; readonly slot: 1 | 2 }>> = {}): SlotInfo[] {
+  return slots.map((slot) => {
+    const id = toHex(slot.slotId);
+    const key = slot.kind === 'password+yubikey' ? keys[id] : undefined;
+    return {
+      id,
+      kind: slot.kind,
+      ...(slot.kdf === 'none' ? {} : { kdf: { ops: slot.ops, mem: slot.mem } }),
+      ...(key === undefined ? {} : { key: { serial: key.serial, slot: key.slot } }),
+    };
+  });
 }

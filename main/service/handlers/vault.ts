@@ -60,7 +60,7 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
           if (current === undefined) throw new LatchkeyError('USAGE', 'give the current password to change it');
           await session.reauthenticate(current);
         }
-        return { kdf: await session.changePassword(next) };
+        return { kdf: (await session.changePassword(next)).kdf };
       }),
     'vault.verify': ({ acceptCurrentRows, vaultPassword }) => {
       const verify = (session: VaultSession) => {

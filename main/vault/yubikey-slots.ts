@@ -1,0 +1,59 @@
+import { toHex } from './bytes.js';
+import type { SlotRow } from './header.js';
+import type { KdfParams } from './kdf-params.js';
+import { newYubiKeyChallenge, passwordYubiKeyKek, type YubiKeyAnswerer } from './password-yubikey.js';
+import type { RecordValue } from './records.js';
+import { wrapMasterKey } from './slots.js';
+import type { Sodium } from './sodium.js';
+import { VaultError } from './vault-error.js';
+
+export type YubiKeyUnlockSlots = RecordValue<'yubikey-unlock-slots'>;
+
+/** The password's Argon2id inputs a new password+YubiKey slot is made with, and their output. */
+export interface PasswordKeyInputs {
+  readonly passwordKey: Uint8Array;
+  readonly params: KdfParams;
+  readonly salt: Uint8Array;
+}
+
+/**
+ * A password+YubiKey slot under a fresh challenge (SECURITY-NOTES §1): the answerer is asked once
+ * (a touch, if its slot wants one), and its response is mixed into the password's key, never stored.
+ */
+export async function makeYubiKeySlot(sodium: Sodium, vaultId: Uint8Array, master: Uint8Array, password: PasswordKeyInputs, answerer: YubiKeyAnswerer): Promise<SlotRow> {
+  const challenge = newYubiKeyChallenge();
+  const response = await answerer.respond(challenge);
+  if (response === null) {
+    throw new VaultError('NOT_FOUND', `slot ${String(answerer.slot)} of the key does not answer challenges: program it for HMAC-SHA1 challenge-response first`, {
+      slot: answerer.slot,
+    });
+  }
+  const kek = passwordYubiKeyKek(sodium, password.passwordKey, response);
+  sodium.memzero(response);
+  try {
+    return wrapMasterKey(sodium, vaultId, master, kek, { kind: 'password+yubikey', kdf: { params: password.params, salt: password.salt }, challenge });
+  } finally {
+    sodium.memzero(kek);
+  }
+}
+
+/**
+ * Refuses a set of slots that would lock the user out (SECURITY-NOTES §1): a password-type slot is
+ * required, and when the only password slots need a YubiKey, a recovery slot too (losing the key
+ * must never lose the vault).
+ */
+export function assertWayIn(slots: readonly SlotRow[], refused: string): void {
+  const plain = slots.some((slot) => slot.kind === 'password');
+  const keyed = slots.some((slot) => slot.kind === 'password+yubikey');
+  const recovery = slots.some((slot) => slot.kind === 'recovery');
+  if (!plain && !keyed) throw new VaultError('USAGE', `${refused}: the vault would have no password slot left`);
+  if (!plain && !recovery) {
+    throw new VaultError('USAGE', `${refused}: without a plain password slot, the recovery key is the way in when the YubiKey is lost, and this vault has none (issue one with \`latchkey vault recovery-key\`)`);
+  }
+}
+
+/** Whether this answerer is the key slot recorded for a vault slot. */
+export function answersFor(record: YubiKeyUnlockSlots, slot: SlotRow, answerer: YubiKeyAnswerer): boolean {
+  const entry = record[toHex(slot.slotId)];
+  return entry?.serial === answerer.serial && entry.slot === answerer.slot;
+}
