@@ -17,6 +17,11 @@ export interface CliIo {
   readonly interactive: boolean;
   /** Asks on stderr; with `hidden`, what is typed is not echoed (passwords). */
   prompt(question: string, options?: { hidden?: boolean }): Promise<string>;
+  /**
+   * Ctrl-C while a command waits on something it can cancel (a key's touch): `listener` runs instead
+   * of the process ending; returns the way to stop listening. Optional: without it Ctrl-C just ends.
+   */
+  onInterrupt?(listener: () => void): () => void;
 }
 
 export function processIo(): CliIo {
@@ -34,6 +39,12 @@ export function processIo(): CliIo {
     env: process.env,
     interactive: process.stdin.isTTY && process.stderr.isTTY,
     prompt: (question, options = {}) => promptTerminal(question, options.hidden === true),
+    onInterrupt: (listener) => {
+      process.on('SIGINT', listener);
+      return () => {
+        process.off('SIGINT', listener);
+      };
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { registerCode } from './commands/code.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
+import { registerKeys } from './commands/keys/register-keys.js';
 import { registerList } from './commands/list.js';
 import { registerRemove } from './commands/remove.js';
 import { registerScan } from './commands/scan.js';
@@ -54,6 +55,7 @@ Examples:
   registerVault(program, context);
   registerBackup(program, context);
   registerUri(program, context);
+  registerKeys(program, context);
   describeEveryCommand(program);
   return program;
 }

@@ -1,7 +1,7 @@
 import { CommanderError, type Command } from 'commander';
 import { createClient } from '../../shared/client.js';
 import { exitCodeFor, LatchkeyError } from '../../shared/errors.js';
-import { commandScreenCapture, createService, defaultVaultPath, systemClock, type Clock, type Service, type UserPrompts } from '../service/index.js';
+import { commandScreenCapture, createService, defaultVaultPath, systemClock, type Clock, type Devices, type Service, type UserPrompts } from '../service/index.js';
 import { connectionFor, globalOptionsOf, type Connection } from './context.js';
 import type { CliIo } from './io.js';
 import { NotedError } from './noted-error.js';
@@ -20,6 +20,8 @@ const CLI_PROMPTS: UserPrompts = {
 
 export interface CliOptions {
   readonly clock?: Clock;
+  /** Where security keys are found instead of node-hid or `--emulator` (tests: a key with a fault). */
+  readonly keyDevices?: Devices;
 }
 
 /** Runs one CLI invocation in-process and returns its exit code. Never throws. */
@@ -43,6 +45,17 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
       onInternalError: (error) => {
         internalError = error;
       },
+      keys: {
+        emulators: globals.emulator,
+        // --trace: every HID report, as sent and received, one line each.
+        ...(globals.trace ? { trace: (line: string) => { io.writeErr(`${line}\n`); } } : {}),
+        ...(options.keyDevices === undefined ? {} : { devices: options.keyDevices }),
+      },
+    });
+    // A command that names its operation (so Ctrl-C can cancel it) hears its progress as events: the
+    // same one line on stderr as the stages of unnamed ones ("Touch your YubiKey…").
+    service.onEvent((name, payload) => {
+      if (name === 'op.progress' && !globals.json) io.writeErr(`latchkey: ${(payload as { stage: string }).stage}\n`);
     });
     services.push(service);
     return connectionFor(

@@ -5,6 +5,7 @@ export { IMPORT_FORMAT_IDS } from './import-format-ids.js';
 export type { Clock, HandlerTable } from './handler-types.js';
 export { systemClock } from './system-clock.js';
 export type { ScreenCapture } from './capture.js';
+export type { Devices } from './devices.js';
 export { commandScreenCapture, readClipboard } from './desktop-tools.js';
 export type { ClipboardContent } from './desktop-tools.js';
 export type { Clipboard } from './clipboard-guard.js';
