@@ -51,6 +51,13 @@ describe('the renderer door', () => {
       'backup.restore',
       'backup.verify',
       'export.create',
+      // CLI-only until the app has a keys panel (a later issue).
+      'keys.challenge',
+      'keys.delete',
+      'keys.list',
+      'keys.program',
+      'keys.status',
+      'keys.swap',
       'otp.code',
       'uri.format',
       'uri.parse',
