@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../shared/errors.js';
 import { createEmulatedYubiKeyOtpBackend, openEmulatedYubiKeyOtp } from '../keys/emulators/yubikey-otp.js';
 import { createDevices } from '../service/devices.js';
+import type { CliIo } from './io.js';
+import { runCli } from './run-cli.js';
 import { inProcessCli } from './test-support/in-process.js';
 import type { CliRun } from './test-support/spawn-cli.js';
 
@@ -18,6 +20,8 @@ const HMAC_KEY = '303132333435363738393a3b3c3d3e3f40414243';
 
 interface Setup {
   readonly run: (args: readonly string[], options?: Parameters<ReturnType<typeof inProcessCli>['run']>[1]) => Promise<CliRun>;
+  /** Without the filter: every stderr line. */
+  readonly runRaw: Setup['run'];
   readonly home: string;
   readonly vault: readonly string[];
   readonly stateFile: (name: string) => string;
@@ -41,7 +45,7 @@ async function setup(options: { vault: boolean } = { vault: true }): Promise<Set
     await add(['--secret', '-', '--type', 'hotp', '--counter', '5', '--issuer', 'Odd', '--label', 'counter'], 'JBSWY3DPEHPK3PXP');
     await add(['--secret', '-', '--issuer', 'Mail', '--label', 'me']);
   }
-  return { run, home: cli.home, vault, stateFile: (name) => join(cli.home, `${name}.json`) };
+  return { run, runRaw: cli.run, home: cli.home, vault, stateFile: (name) => join(cli.home, `${name}.json`) };
 }
 
 const emulator = (file: string) => ['--emulator', `yubikey-otp:${file}`];
@@ -248,5 +252,51 @@ describe('without a vault', () => {
     expect(json(status)).toMatchObject({ recordRead: false, slots: [{ configured: true }, { configured: true }] });
     const hotp = await s.run(['keys', 'program', '2', '--hotp', 'bank', '--yes', ...emulator(file)]);
     expect(hotp.code).toBe(EXIT_CODES.VAULT_NOT_FOUND);
+  });
+});
+
+describe('a touch slot', () => {
+  /** The emulated key's touch policy, as its state file keeps it. */
+  const setTouchPolicy = (file: string, policy: string) => {
+    writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), touchPolicy: policy }));
+  };
+
+  it('keys challenge says "Touch your YubiKey…" once on stderr, then prints the response', async () => {
+    const s = await setup({ vault: false });
+    const file = s.stateFile('key');
+    expect((await s.run(['keys', 'program', '2', '--challenge-response', '--hmac-key', HMAC_KEY, '--touch', ...emulator(file)])).code).toBe(0);
+    setTouchPolicy(file, 'after:150');
+    const answered = await s.runRaw(['keys', 'challenge', '2', '0102', ...emulator(file)]);
+    expect(answered).toEqual({ code: 0, stdout: `${hmac(HMAC_KEY, Buffer.from('0102', 'hex'))}\n`, stderr: 'latchkey: Touch your YubiKey…\n' });
+  });
+
+  it('Ctrl-C while it waits for the touch: CANCELLED (exit 7)', async () => {
+    const s = await setup({ vault: false });
+    const file = s.stateFile('key');
+    expect((await s.run(['keys', 'program', '2', '--challenge-response', '--hmac-key', HMAC_KEY, '--touch', ...emulator(file)])).code).toBe(0);
+    setTouchPolicy(file, 'never');
+    let interrupt: (() => void) | undefined;
+    let stderr = '';
+    const io: CliIo = {
+      writeOut: () => undefined,
+      writeErr: (text) => {
+        stderr += text;
+        // The user presses Ctrl-C once asked to touch.
+        if (text.includes('Touch your YubiKey')) interrupt?.();
+      },
+      readStdin: () => Promise.resolve(''),
+      env: { LATCHKEY_HOME: join(s.home, 'latchkey') },
+      interactive: false,
+      prompt: () => Promise.reject(new Error('no terminal in this test')),
+      onInterrupt: (listener) => {
+        interrupt = listener;
+        return () => {
+          interrupt = undefined;
+        };
+      },
+    };
+    const code = await runCli(['keys', 'challenge', '2', '0102', ...emulator(file)], io);
+    expect(code).toBe(EXIT_CODES.CANCELLED);
+    expect(stderr).toBe('latchkey: Touch your YubiKey…\nlatchkey: CANCELLED: cancelled; the key was told to stop waiting\n');
   });
 });
