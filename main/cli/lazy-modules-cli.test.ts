@@ -13,7 +13,9 @@ import { makeTempHome, spawnCli } from './test-support/spawn-cli.js';
  * every module it imports (as resolved) and every module it requires (as loaded: a bare
  * require.resolve, such as the wasm fallback's path for its worker, loads nothing).
  */
-const HEAVY = ['zxing-wasm', 'sharp', 'image-size', 'protobufjs', 'qrcode', 'dbus-next', 'libsodium-wrappers-sumo', '@zxcvbn-ts'];
+const HEAVY = ['zxing-wasm', 'sharp', 'image-size', 'protobufjs', 'qrcode', 'dbus-next', 'libsodium-wrappers-sumo', '@zxcvbn-ts', 'node-hid'];
+/** The HID layer, the key drivers and their emulators: only `latchkey keys …` needs them. */
+const keyModulesIn = (modules: readonly string[]) => modules.filter((module) => /\/main\/(keys\/|service\/(devices|handlers\/keys))/.test(module));
 
 function probe(folder: string): { env: Record<string, string>; loaded: () => string[] } {
   const log = join(folder, 'modules.log');
@@ -78,7 +80,17 @@ describe('commands load only what they need', () => {
       // The hook sees required packages too: the vault's native libsodium is one.
       expect(packagesIn(loaded())).toContain('sodium-native');
       expect(heavyIn(loaded())).toEqual([]);
+      expect(keyModulesIn(loaded())).toEqual([]);
     }
+  });
+
+  it('keys list loads the HID layer and the YubiKey driver (and no vault password is asked)', async () => {
+    const home = makeTempHome();
+    const folder = mkdtempSync(join(tmpdir(), 'latchkey-modules-'));
+    const { env, loaded } = probe(folder);
+    const run = await spawnCli(['keys', 'list', '--emulator', `yubikey-otp:${join(folder, 'key.json')}`], { home, env });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(keyModulesIn(loaded()).some((module) => module.includes('/keys/yubikey-otp/session.js'))).toBe(true);
   });
 
   it('the hook sees a heavy module when a command needs it (init judges the new password)', async () => {
