@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { LIMITS } from './account.js';
+import { keySerialSchema, otpSlotSchema } from './keys-api.js';
 import { accountDraftInputSchema, accountDraftViewSchema, unixSecondsSchema, opIdSchema, vaultPasswordSchema as vaultPassword } from './wire.js';
 
 /** Request and reply shapes of the vault and account channels. */
 const password = z.string().min(1).max(1024);
 const accountId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'id must be 32 hex characters' });
 const kdfView = z.object({ ops: z.number().int(), mem: z.number().int() });
+const slotId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'a slot id is 32 hex characters (see `latchkey vault slots`)' });
+/** A key slot; a password+YubiKey one names the key that answers it (serial null when the key hides it). */
+const slotView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  kdf: kdfView.optional(),
+  key: z.object({ serial: keySerialSchema.nullable(), slot: otpSlotSchema }).optional(),
+});
 
 export const vaultStatusSchema = z.object({
   path: z.string(),
@@ -63,9 +72,35 @@ export const vaultChannels = {
     reply: vaultStatusSchema,
   },
   'vault.lock': { request: z.object({}), reply: vaultStatusSchema },
+  /**
+   * Each password+YubiKey slot is re-made under a fresh challenge on its key (a touch each: `opId`
+   * hears the waits). A slot whose key is not plugged in is KEY_NOT_FOUND (details.slots), nothing
+   * changed, unless `dropMissingKeySlots`: then it is removed.
+   */
   'vault.changePassword': {
-    request: z.object({ current: password.optional(), next: password }),
-    reply: z.object({ kdf: kdfView }),
+    request: z.object({ current: password.optional(), next: password, dropMissingKeySlots: z.boolean().default(false), opId: opIdSchema.optional() }),
+    reply: z.object({ kdf: kdfView, rechallenged: z.number().int(), droppedKeySlots: z.array(z.string()) }),
+  },
+  /**
+   * Adds a password+YubiKey slot answered by a challenge-response slot of the key (`serial` when
+   * several are plugged in; `slot`, else 2 then 1), after the vault password again; a touch if the
+   * slot wants one. `removePasswordSlot` removes the plain password slot too (refused without a
+   * recovery slot: the recovery key is the way in when the key is lost).
+   */
+  'vault.addKeySlot': {
+    request: z.object({
+      password,
+      serial: keySerialSchema.optional(),
+      slot: otpSlotSchema.optional(),
+      removePasswordSlot: z.boolean().default(false),
+      opId: opIdSchema.optional(),
+    }),
+    reply: z.object({ slot: slotView, passwordSlotRemoved: z.boolean(), recoverySlot: z.boolean(), slots: z.array(slotView) }),
+  },
+  /** Removes a key slot after the vault password again; never the last way in (USAGE says why). */
+  'vault.removeSlot': {
+    request: z.object({ password, slotId, opId: opIdSchema.optional() }),
+    reply: z.object({ removed: slotView, slots: z.array(slotView) }),
   },
   'vault.verify': {
     /** Accepting (re-signing) rows that disagree with the manifest needs the vault password again. */
@@ -84,7 +119,7 @@ export const vaultChannels = {
   'vault.rekey': { request: z.object({ password }), reply: z.object({ recoveryKey: z.string() }) },
   'vault.slots': {
     request: z.object({}),
-    reply: z.object({ slots: z.array(z.object({ id: z.string(), kind: z.string(), kdf: kdfView.optional() })) }),
+    reply: z.object({ slots: z.array(slotView) }),
   },
   'accounts.list': {
     request: z.object({

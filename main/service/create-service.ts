@@ -17,10 +17,12 @@ import { codePreviewHandlers } from './handlers/code-preview.js';
 import { damagedRowHandlers } from './handlers/damaged-rows.js';
 import type { AccountsChannel } from './handlers/accounts.js';
 import type { KeysDeps } from './handlers/keys.js';
+import { KeyResponders } from './key-responders.js';
 import { lazyHandlers } from './lazy-handlers.js';
 import { passwordHandlers } from './handlers/password.js';
 import { settingsHandlers } from './handlers/settings.js';
 import { vaultHandlers } from './handlers/vault.js';
+import { vaultKeySlotHandlers } from './handlers/vault-key-slots.js';
 import { IdleLock } from './idle-lock.js';
 import { defaultVaultPath } from './paths.js';
 import { RemovalUndo } from './removal-undo.js';
@@ -115,7 +117,10 @@ const ACCOUNT_CHANNELS = {
 } as const satisfies Record<AccountsChannel, true>;
 
 export function createService(deps: ServiceDeps): Service {
+  // The plugged YubiKeys, loaded only when a key is first needed (a vault with password+YubiKey slots, the keys channels).
+  const keyResponders = new KeyResponders(deps.keys, deps.onProgress);
   const host = new VaultHost({
+    keys: keyResponders,
     vaultPath: deps.vaultPath ?? defaultVaultPath(),
     clock: deps.clock,
     ...(deps.kdf === undefined ? {} : { kdf: deps.kdf }),
@@ -177,6 +182,7 @@ export function createService(deps: ServiceDeps): Service {
     ...lazyHandlers({ 'otp.code': true }, async () => (await import('./handlers/otp.js')).otpHandlers(deps)).handlers,
     ...lazyHandlers({ 'uri.parse': true, 'uri.format': true }, async () => (await import('./handlers/uri.js')).uriHandlers()).handlers,
     ...vaultHandlers(host, deps.prompts),
+    ...vaultKeySlotHandlers(host),
     ...accounts.handlers,
     ...codePreviewHandlers(host, deps.clock),
     ...damagedRowHandlers(host),
@@ -191,7 +197,7 @@ export function createService(deps: ServiceDeps): Service {
     ...settingsHandlers(settings, idleLock),
     ...passwordHandlers(),
     // The HID layer, the YubiKey driver and node-hid load with the first keys request.
-    ...lazyHandlers(keysChannels, async () => (await import('./handlers/keys.js')).keysHandlers({ ...deps.keys, host, clock: deps.clock })).handlers,
+    ...lazyHandlers(keysChannels, async () => (await import('./handlers/keys.js')).keysHandlers({ ...deps.keys, devices: await keyResponders.devices(), host, clock: deps.clock })).handlers,
   };
 
   async function run(channel: Channel, payload: unknown): Promise<unknown> {

@@ -1,15 +1,22 @@
 import type { VaultSession } from '../vault/index.js';
+import type { Operation } from './operations.js';
 import type { VaultHost } from './vault-host.js';
 
 /**
  * Runs `work` only after the vault password has been given again (SECURITY-NOTES §9.7: every call
  * that yields secrets or makes a copy of them). The check shares unlock's attempt counter and wait,
- * and runs in the host's one-at-a-time queue, before anything is read or written.
+ * and runs in the host's one-at-a-time queue, before anything is read or written. On a vault whose
+ * password alone opens no slot, a plugged key answers too (a touch, told to `operation` when given).
  */
-export function afterReauth<T>(host: VaultHost, vaultPassword: string, work: (session: VaultSession) => Promise<T> | T): Promise<T> {
+export function afterReauth<T>(
+  host: VaultHost,
+  vaultPassword: string,
+  work: (session: VaultSession) => Promise<T> | T,
+  operation?: Pick<Operation, 'signal' | 'progress'>,
+): Promise<T> {
   return host.serialized(async () => {
     const session = host.session();
-    await session.reauthenticate(vaultPassword);
+    await session.reauthenticate(vaultPassword, host.yubikey(operation));
     return work(session);
   });
 }

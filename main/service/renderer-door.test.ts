@@ -61,7 +61,10 @@ describe('the renderer door', () => {
       'otp.code',
       'uri.format',
       'uri.parse',
+      // Key slots are added and removed from the CLI until the app has a keys panel.
+      'vault.addKeySlot',
       'vault.rekey',
+      'vault.removeSlot',
       'vault.slots',
       'vault.verify',
     ]);

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { LatchkeyError } from '../../shared/errors.js';
 import type { VaultStatus } from '../../shared/vault-api.js';
-import { createVaultKdf, loadSodium, type DeriveKey, type SodiumBackend, type KdfParams, type VaultRuntime, type VaultSession, type VaultWrite } from '../vault/index.js';
+import { createVaultKdf, loadSodium, type DeriveKey, type SodiumBackend, type KdfParams, type VaultRuntime, type VaultSession, type VaultWrite, type YubiKeyResponder } from '../vault/index.js';
 import type { Clock } from './handler-types.js';
+import type { Devices } from './devices.js';
+import type { KeyChoice, KeyResponders } from './key-responders.js';
+import type { Operation } from './operations.js';
 
 export interface VaultHostOptions {
   readonly vaultPath: string;
@@ -10,6 +13,8 @@ export interface VaultHostOptions {
   readonly kdf?: KdfParams | 'calibrate';
   readonly deriveKey?: DeriveKey;
   readonly busyTimeoutMs?: number;
+  /** The plugged YubiKeys, for a vault whose password alone opens no slot (password+YubiKey slots). */
+  readonly keys?: KeyResponders;
 }
 
 /**
@@ -45,6 +50,20 @@ export class VaultHost {
       };
     });
     return this.runtimePromise;
+  }
+
+  /**
+   * The plugged keys as the vault's responder for one request (asked only when the vault needs its
+   * key); undefined when this service has no keys.
+   */
+  yubikey(operation?: Pick<Operation, 'signal' | 'progress'>, choice?: KeyChoice): YubiKeyResponder | undefined {
+    return this.options.keys?.forRequest(operation, choice);
+  }
+
+  /** Where the keys are found (loaded on first use); undefined when this service has no keys. */
+  get keyDevices(): (() => Promise<Devices>) | undefined {
+    const keys = this.options.keys;
+    return keys === undefined ? undefined : () => keys.devices();
   }
 
   /** Runs password work (unlock, re-authentication, KDF) strictly one at a time. */

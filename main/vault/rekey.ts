@@ -4,6 +4,7 @@ import { deriveNewPasswordKey } from './derive-password-key.js';
 import { deriveVaultKeys } from './keys.js';
 import { formatRecoveryKey, recoveryKek } from './recovery-key.js';
 import { wrapMasterKey } from './slots.js';
+import type { YubiKeyResponder } from './password-yubikey.js';
 import type { VaultSession } from './vault-session.js';
 
 /**
@@ -12,8 +13,10 @@ import type { VaultSession } from './vault-session.js';
  * Every other slot is removed. A row that fails to open stops the rekey: nothing is ever dropped, and
  * the session keeps its old keys, which still open the unchanged file.
  */
-export async function rekeyVault(session: VaultSession, password: string): Promise<{ recoveryKey: string }> {
-  await session.reauthenticate(password);
+export async function rekeyVault(session: VaultSession, password: string, yubikey?: YubiKeyResponder): Promise<{ recoveryKey: string }> {
+  // On a vault whose password alone opens nothing, the key answers this check; its slots do not
+  // survive the rekey (a plain password slot is written), and can be added again afterwards.
+  await session.reauthenticate(password, yubikey);
   const { sodium } = session.runtime;
   const vaultId = fromHex(session.vaultIdHex);
   const passwordKey = await deriveNewPasswordKey(session.runtime, password);

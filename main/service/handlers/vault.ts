@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
-import { createVault, rekeyVault, unlockVault, type KdfParams, type VaultSession } from '../../vault/index.js';
+import { createVault, rekeyVault, unlockVault, type KdfParams, type VaultSession, type YubiKeyResponder } from '../../vault/index.js';
 import type { HandlersFor } from '../handler-types.js';
 import { assertStrongPassword } from '../password-policy.js';
 import { afterReauth } from '../reauth.js';
@@ -37,7 +37,9 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
     'vault.unlock': (credential, operation) =>
       host.serialized(async () => {
         // No stage to report: the caller knows it is deriving the key; it can still cancel.
-        const unlocking = unlockVault(host.path, credential, await host.runtime());
+        // A vault whose only password slots need the key asks the plugged keys (a touch: op.progress {needsTouch}).
+        const withKey = 'password' in credential ? { password: credential.password, ...optionalKey(host.yubikey(operation)) } : credential;
+        const unlocking = unlockVault(host.path, withKey, await host.runtime());
         try {
           host.adopt(await operation.race(unlocking));
         } catch (error) {
@@ -51,16 +53,19 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
       host.lock();
       return host.status();
     },
-    'vault.changePassword': ({ current, next }) =>
+    'vault.changePassword': ({ current, next, dropMissingKeySlots }, operation) =>
       host.serialized(async () => {
         const session = host.session();
         // A weak new password is refused before the current one is even checked (no KDF, no count).
         await assertStrongPassword(next, 'vault');
+        const yubikey = host.yubikey(operation);
         if (session.unlockedBy === 'password') {
           if (current === undefined) throw new LatchkeyError('USAGE', 'give the current password to change it');
-          await session.reauthenticate(current);
+          await session.reauthenticate(current, yubikey);
         }
-        return { kdf: (await session.changePassword(next)).kdf };
+        // Each password+YubiKey slot is re-challenged on its key (a touch each), or named and kept unless dropping is asked for.
+        const change = await session.changePassword(next, { ...optionalKey(yubikey), dropMissingKeySlots });
+        return { kdf: change.kdf, rechallenged: change.rechallenged, droppedKeySlots: [...change.droppedKeySlots] };
       }),
     'vault.verify': ({ acceptCurrentRows, vaultPassword }) => {
       const verify = (session: VaultSession) => {
@@ -86,7 +91,7 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
       host.serialized(async () => {
         const session = host.session();
         try {
-          return await rekeyVault(session, password);
+          return await rekeyVault(session, password, host.yubikey());
         } catch (error) {
           // A failed rekey rolls back whole and the session keeps its old keys (rekey.ts); a session
           // that still ends up locked must reach the host's lock listeners (idle timer, clipboard, undo, the doors).
@@ -96,4 +101,8 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
       }),
     'vault.slots': () => ({ slots: host.session().slots().map((slot) => ({ ...slot })) }),
   };
+}
+
+function optionalKey(yubikey: YubiKeyResponder | undefined): { yubikey?: YubiKeyResponder } {
+  return yubikey === undefined ? {} : { yubikey };
 }
