@@ -8,6 +8,7 @@ import { createDevices } from '../service/devices.js';
 import type { CliIo } from './io.js';
 import { runCli } from './run-cli.js';
 import { inProcessCli } from './test-support/in-process.js';
+import { scriptedIo } from './test-support/scripted-io.js';
 import type { CliRun } from './test-support/spawn-cli.js';
 
 /**
@@ -298,5 +299,26 @@ describe('a touch slot', () => {
     const code = await runCli(['keys', 'challenge', '2', '0102', ...emulator(file)], io);
     expect(code).toBe(EXIT_CODES.CANCELLED);
     expect(stderr).toBe('latchkey: Touch your YubiKey…\nlatchkey: CANCELLED: cancelled; the key was told to stop waiting\n');
+  });
+});
+
+describe('at a terminal', () => {
+  it('overwriting a programmed slot is asked, with its warning: "n" leaves the key as it was, "y" writes', async () => {
+    const s = await setup({ vault: false });
+    const file = s.stateFile('key');
+    const args = ['keys', 'program', '1', '--challenge-response', '--hmac-key', HMAC_KEY, ...emulator(file)];
+    const env = { LATCHKEY_HOME: join(s.home, 'latchkey') };
+    keyState(file); // a factory-fresh key, slot 1 holding Yubico's credential
+    const before = readFileSync(file, 'utf8');
+
+    const no = scriptedIo({ answers: ['n'], env });
+    expect(await runCli(args, no.io)).toBe(EXIT_CODES.CANCELLED);
+    expect(no.asked).toEqual(['Overwrite it? [y/N] ']);
+    expect(no.err()).toMatch(/^latchkey: Slot 1 is programmed\. On a new YubiKey it holds Yubico's factory OTP credential, which cannot be restored .*\n/);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+
+    const yes = scriptedIo({ answers: ['y'], env });
+    expect(await runCli(args, yes.io)).toBe(0);
+    expect(keyState(file).slots[0]?.key).toBe(HMAC_KEY.slice(0, 32));
   });
 });
