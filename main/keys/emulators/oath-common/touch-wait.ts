@@ -7,7 +7,8 @@ import type { TouchPolicy } from '../yubikey-otp/state.js';
  * The policy is asked again at every step, so a policy changed in the state file while the key
  * waits is obeyed (that is how a test touches a key a socket is serving).
  */
-export type TouchOutcome = 'touched' | 'timeout';
+/** `cancelled`: the wait was ended from outside (CTAPHID CANCEL, power off, unplug). */
+export type TouchOutcome = 'touched' | 'timeout' | 'cancelled';
 
 /** How often a waiting key looks at its policy again (real time only: a manual clock skips it). */
 const POLL_MS = 50;
@@ -58,7 +59,7 @@ export class TouchWaiter {
         const touchAt = policy.kind === 'after' && policy.ms > elapsed ? policy.ms : Number.POSITIVE_INFINITY;
         const step = Math.min(POLL_MS, timeoutMs - elapsed, nextTick - elapsed, touchAt - elapsed);
         await clock.sleep(Math.max(1, step), pending.wake.signal);
-        if (pending.wake.signal.aborted && !pending.touched) return 'timeout';
+        if (pending.wake.signal.aborted && !pending.touched) return 'cancelled';
       }
     } finally {
       this.pending = null;

@@ -208,7 +208,7 @@ async function calculate(apdu: CommandApdu, ctx: AppletContext): Promise<AppletR
   if (name?.tag !== TAG.NAME || challenge?.tag !== TAG.CHALLENGE || tlvs?.length !== 2) return fail(SW.WRONG_DATA);
   const credential = ctx.state.credentials.find((c) => c.idHex === Buffer.from(name.value).toString('hex'));
   if (credential === undefined) return fail(SW.NO_SUCH_OBJECT);
-  if (credential.touch && (await ctx.touch()) === 'timeout') return fail(SW.SECURITY_NOT_SATISFIED);
+  if (credential.touch && (await ctx.touch()) !== 'touched') return fail(SW.SECURITY_NOT_SATISFIED);
   let message = challenge.value;
   let changed = false;
   if (credential.type === 'HOTP') {
