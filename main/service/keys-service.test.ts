@@ -1,8 +1,10 @@
+import Database from 'better-sqlite3';
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createClient, type LatchkeyClient } from '../../shared/client.js';
 import { createEmulatedYubiKeyOtpBackend, type EmulatedYubiKeyOtpBackend, type TouchPolicy } from '../keys/emulators/yubikey-otp.js';
-import { KDF_FLOOR } from '../vault/index.js';
+import { KDF_FLOOR, loadSodium } from '../vault/index.js';
+import { rewriteHeaderSum } from '../vault/test-support/slot-rows.js';
 import { memoisedKdf, tempVaultPath, testClock } from '../vault/test-support/test-runtime.js';
 import { createService, type Service } from './create-service.js';
 import { createDevices } from './devices.js';
@@ -25,10 +27,10 @@ interface Setup {
   readonly accountId: string;
 }
 
-async function setup(touchPolicy: TouchPolicy = { kind: 'auto' }): Promise<Setup> {
+async function setup(touchPolicy: TouchPolicy = { kind: 'auto' }, vaultPath = tempVaultPath()): Promise<Setup> {
   const key = createEmulatedYubiKeyOtpBackend({ touchPolicy });
   const clock = testClock();
-  const service = createService({ clock, vaultPath: tempVaultPath(), kdf: KDF_FLOOR, deriveKey: memoisedKdf(), keys: { devices: createDevices({ backend: key }) } });
+  const service = createService({ clock, vaultPath, kdf: KDF_FLOOR, deriveKey: memoisedKdf(), keys: { devices: createDevices({ backend: key }) } });
   const client = createClient((channel, payload) => service.dispatch(channel, payload));
   await client.call('vault.create', { password: PASSWORD });
   await client.call('vault.unlock', { password: PASSWORD });
@@ -84,6 +86,24 @@ describe('keys service: the key-writes record', () => {
     expect(await pgmSeqOf(key)).toBe(before);
     // Without the record, the key alone is worked on.
     expect(await client.call('keys.program', { slot: 2, updateRecord: false, credential: { kind: 'challenge-response', keyHex: HMAC_KEY } })).toMatchObject({ recorded: false });
+  });
+
+  it('a vault whose manifest does not match saves nothing: VAULT_INTEGRITY before the key is touched', async () => {
+    const vaultPath = tempVaultPath();
+    const { client, key } = await setup({ kind: 'auto' }, vaultPath);
+    await client.call('vault.lock', {});
+    const db = new Database(vaultPath);
+    // A slot removed outside Latchkey, the header's checksum made to match: only the manifest can tell.
+    db.prepare("DELETE FROM slots WHERE kind = 'recovery'").run();
+    rewriteHeaderSum(await loadSodium(), db);
+    db.close();
+    await client.call('vault.unlock', { password: PASSWORD });
+    const before = await pgmSeqOf(key);
+    await expect(client.call('keys.program', { slot: 2, credential: { kind: 'challenge-response', keyHex: HMAC_KEY } })).rejects.toMatchObject({
+      code: 'VAULT_INTEGRITY',
+      message: expect.stringContaining('the key was not changed') as unknown,
+    });
+    expect(await pgmSeqOf(key)).toBe(before);
   });
 
   it('an unconfirmed delete of a programmed slot is KEY_CREDENTIAL_EXISTS (slot 1: the factory credential) and changes nothing', async () => {

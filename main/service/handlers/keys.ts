@@ -47,15 +47,31 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
    * The vault session a write will record into, asked for before the key is touched: a locked vault
    * is VAULT_LOCKED with the key unchanged, not a key changed and a record that can't follow.
    */
-  const recordingSession = (updateRecord: boolean): VaultSession | undefined => (updateRecord ? host.session() : undefined);
+  const recordingSession = (updateRecord: boolean): VaultSession | undefined => {
+    if (!updateRecord) return undefined;
+    const session = host.session();
+    // Such a vault saves nothing until it is verified: found out now, not after the key has changed.
+    if (!session.manifestTrusted) {
+      throw new LatchkeyError('VAULT_INTEGRITY', "the vault saves nothing until its manifest is checked (`latchkey vault verify`), so what is written to a key could not be recorded; the key was not changed", {
+        part: 'manifest',
+      });
+    }
+    return session;
+  };
 
   /** Notes a confirmed write in the record, when asked to and the key has a serial to file it under. */
   const record = (session: VaultSession | undefined, key: OpenKey, change: (writes: KeyWrites, serial: number) => KeyWrites): boolean => {
     const { serial } = key.summary;
     if (session === undefined || serial === null) return false;
-    session.transaction((tx) => {
-      updateKeyWrites(tx.records, (writes) => change(writes, serial));
-    });
+    try {
+      session.transaction((tx) => {
+        updateKeyWrites(tx.records, (writes) => change(writes, serial));
+      });
+    } catch (error) {
+      // A full disk, say: the key's change stands, and the user must know the record missed it.
+      if (!(error instanceof LatchkeyError)) throw error;
+      throw new LatchkeyError(error.code, `the key was changed, but the vault's record of it could not be written: ${error.message}`, error.details);
+    }
     return true;
   };
 
