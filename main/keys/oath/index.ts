@@ -1,0 +1,19 @@
+export { OathSession, type CalculateOptions, type OathSessionOptions, type PutOptions } from './session.js';
+export { nitrokey3Dialect, yubikeyDialect, type OathDialect, type OathOperation } from './dialects.js';
+export {
+  formatVersion,
+  versionAtLeast,
+  type NewOathCredential,
+  type OathAlgorithm,
+  type OathCalculation,
+  type OathCode,
+  type OathCredential,
+  type OathKeyInfo,
+  type OathOperationOptions,
+  type OathProgress,
+  type OathType,
+  type OathVersion,
+} from './model.js';
+export { formatCredentialId, parseCredentialId, type CredentialName } from './credential-id.js';
+export { DEFAULT_OATH_TIMEOUTS, type OathTimeouts } from './runner.js';
+export type { ApduTransmitOptions, ApduTransport, KeepaliveStatus } from '../apdu.js';

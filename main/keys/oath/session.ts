@@ -1,0 +1,398 @@
+import { randomBytes } from 'node:crypto';
+import { LatchkeyError } from '../../../shared/errors.js';
+import type { ApduTransport } from '../apdu.js';
+import { systemKeyClock, type KeyClock } from '../clock.js';
+import { CHALLENGE_SIZE, deriveAccessKey, deviceIdForSalt, hmacSha1, sameMac } from './access-key.js';
+import { hotpCode, totpChallenge, totpCode, truncateHmac } from './codes.js';
+import { DEFAULT_PERIOD, INS, OATH_AID, OATH_TYPE, SW, TAG } from './constants.js';
+import { formatCredentialId } from './credential-id.js';
+import type { OathDialect } from './dialects.js';
+import { describeCredential, parseCalculateAll, parseList, typeAlgorithmByte } from './listing.js';
+import type { OathCalculation, OathCode, OathCredential, OathKeyInfo, OathOperationOptions, NewOathCredential, OathVersion } from './model.js';
+import { OathProtocol } from './protocol.js';
+import { DEFAULT_OATH_TIMEOUTS, OathCommandRunner, type OathTimeouts } from './runner.js';
+import { secretForKey } from './secret.js';
+import { concatBytes, findTlv, parseTlvs, tlv } from './tlv.js';
+
+export interface OathSessionOptions {
+  readonly clock?: KeyClock;
+  /** One line per APDU, `> hex` / `< hex`; PUT, SET CODE, VALIDATE and PIN commands show lengths only. */
+  readonly trace?: (line: string) => void;
+  /** Host challenges for VALIDATE and SET CODE; random unless a test replays the vectors. */
+  readonly random?: (size: number) => Uint8Array;
+  readonly timeouts?: Partial<OathTimeouts>;
+}
+
+export interface CalculateOptions extends OathOperationOptions {
+  /** Unix seconds; the clock's time when omitted. */
+  readonly time?: number;
+  /** NK3: VERIFY PIN right before (it authorises one command only). */
+  readonly pin?: string;
+  /** Ask for the full HMAC (P2 = 00) and truncate on the host (YubiKey only). */
+  readonly full?: boolean;
+}
+
+export interface PutOptions extends OathOperationOptions {
+  /** When the key already holds the name: refuse with KEY_CREDENTIAL_EXISTS (default), or replace it. */
+  readonly ifExists?: 'refuse' | 'overwrite';
+}
+
+const DIGITS_MIN = 6;
+const DIGITS_MAX = 8;
+const U32_MAX = 0xffffffff;
+const PIN_BYTES_MAX = 127;
+/** P2 of CALCULATE: 01 asks for the 31-bit truncated value, 00 for the whole HMAC. */
+const TRUNCATED = 0x01;
+const FULL = 0x00;
+
+const invalid = (field: string, message: string) => new LatchkeyError('ACCOUNT_INVALID', message, { field });
+const unsupported = (message: string) => new LatchkeyError('KEY_UNSUPPORTED', message);
+
+/**
+ * One YKOATH session over an APDU transport: the YubiKey OATH applet or the Nitrokey 3 Secrets App,
+ * told apart only by the dialect. It never owns the transport and keeps no secret after a call
+ * (the SELECT challenge is not one; access keys and PINs live only for the call that uses them).
+ */
+export class OathSession {
+  private selected!: { info: OathKeyInfo; challenge: Uint8Array | undefined };
+
+  private readonly runner: OathCommandRunner;
+
+  private constructor(
+    protocol: OathProtocol,
+    readonly dialect: OathDialect,
+    private readonly clock: KeyClock,
+    timeouts: OathTimeouts,
+    private readonly random: (size: number) => Uint8Array,
+  ) {
+    this.runner = new OathCommandRunner(protocol, dialect, clock, timeouts, () => this.info.capacity);
+  }
+
+  /** SELECTs the OATH application and reads what it says about the key. */
+  static async open(transport: ApduTransport, dialect: OathDialect, options: OathSessionOptions = {}): Promise<OathSession> {
+    const session = new OathSession(
+      new OathProtocol(transport, dialect.apduForm, options.trace),
+      dialect,
+      options.clock ?? systemKeyClock,
+      { ...DEFAULT_OATH_TIMEOUTS, ...options.timeouts },
+      options.random ?? ((size) => new Uint8Array(randomBytes(size))),
+    );
+    await session.select();
+    return session;
+  }
+
+  get info(): OathKeyInfo {
+    return this.selected.info;
+  }
+
+  // ─── Credentials ───────────────────────────────────────────────────────────────────────────
+
+  /** The OTP credentials on the key, in its storage order. `pin` (NK3) also shows PIN-encrypted ones. */
+  async list(options: OathOperationOptions & { readonly pin?: string } = {}): Promise<OathCredential[]> {
+    return (await this.listAll(options)).filter((credential) => credential !== undefined);
+  }
+
+  /** Writes a credential. Everything this key cannot hold is refused before anything is sent. */
+  async put(input: NewOathCredential, options: PutOptions = {}): Promise<OathCredential> {
+    const { id, key, touch } = this.prepare(input);
+    // A key that refuses duplicates itself needs no listing unless we must delete first to overwrite.
+    const overwrite = options.ifExists === 'overwrite';
+    if (this.dialect.refusesDuplicatePut(this.version) ? overwrite : !overwrite) await this.makeRoom(id, options);
+    const data = concatBytes(tlv(TAG.NAME, id), tlv(TAG.KEY, key), this.dialect.putTail(input.type, touch, input.counter ?? 0));
+    try {
+      await this.runner.run({ ins: INS.PUT, data, sensitive: true }, { ...options, operation: 'put', touch: this.dialect.needsTouch('put', touch, input.type) });
+    } catch (error) {
+      throw afterUnplug(error, 'while it was writing the credential: it may or may not hold it now, list the key to find out');
+    } finally {
+      key.fill(0);
+    }
+    return describeCredential(id, input.type, { algorithm: input.algorithm, digits: input.digits, touch, pinProtected: false });
+  }
+
+  async delete(credential: OathCredential, options: OathOperationOptions = {}): Promise<void> {
+    await this.runner.run({ ins: INS.DELETE, data: tlv(TAG.NAME, credential.id) }, { ...options, operation: 'delete', touch: this.dialect.needsTouch('delete', credential.touch, credential.type) });
+  }
+
+  /** Gives a credential a new issuer and account; a TOTP period stays in the new id. */
+  async rename(credential: OathCredential, to: { readonly issuer?: string; readonly account: string }, options: OathOperationOptions = {}): Promise<OathCredential> {
+    const command = this.dialect.rename(this.version);
+    if ('unsupported' in command) throw unsupported(command.unsupported);
+    const id = formatCredentialId(credential.type, { issuer: to.issuer, account: to.account, period: credential.period }, this.dialect.idByteLimit);
+    await this.runner.run(
+      { ins: command.ins, data: concatBytes(tlv(TAG.NAME, credential.id), tlv(TAG.NAME, id)) },
+      { ...options, operation: 'rename', touch: this.dialect.needsTouch('rename', credential.touch, credential.type) },
+    );
+    return { ...describeCredential(id, credential.type, credential), algorithm: credential.algorithm, digits: credential.digits };
+  }
+
+  /**
+   * One code, computed on the key. A HOTP calculation uses up a counter value even when the answer
+   * is lost, so call it only when the user asks for the code (trap 14).
+   */
+  async calculate(credential: OathCredential, options: CalculateOptions = {}): Promise<OathCode> {
+    if (credential.type === 'totp' && credential.period < 1) throw unsupported('this credential’s name gives a period of 0 seconds; no code can be computed for it');
+    if (credential.algorithm !== undefined) {
+      const refusal = this.dialect.refuseCredential(credential.type, credential.algorithm, false, this.version);
+      if (refusal !== null) throw unsupported(refusal);
+    }
+    if (options.full === true && !this.dialect.hasFullResponse) throw unsupported(`the ${this.dialect.product} only answers truncated codes`);
+    if (options.pin !== undefined) await this.verifyPin(options.pin, options);
+    const time = options.time ?? this.clock.now() / 1000;
+    const challenge = credential.type === 'totp' ? totpChallenge(time, credential.period) : this.dialect.hotpChallenge;
+    const touch = credential.pinProtected === true ? false : this.dialect.needsTouch('calculate', credential.touch, credential.type);
+    const data = await this.runner.run(
+      { ins: INS.CALCULATE, p2: options.full === true ? FULL : TRUNCATED, data: concatBytes(tlv(TAG.NAME, credential.id), tlv(TAG.CHALLENGE, challenge)) },
+      { ...options, operation: 'calculate', touch },
+    );
+    const [answer, ...rest] = parseTlvs(data, this.dialect.responseLengths);
+    if (answer === undefined || rest.length > 0 || answer.value.length < 5 || (answer.tag !== TAG.TRUNCATED && answer.tag !== TAG.RESPONSE)) {
+      throw new LatchkeyError('KEY_PROTOCOL', 'the key’s CALCULATE answer is not one 75 or 76 value');
+    }
+    const digits = answer.value[0] ?? 0;
+    const body = answer.value.subarray(1);
+    const value = answer.tag === TAG.TRUNCATED ? new DataView(body.buffer, body.byteOffset, 4).getUint32(0, false) : truncateHmac(body);
+    return credential.type === 'totp' ? totpCode(value, digits, time, credential.period) : hotpCode(value, digits, time);
+  }
+
+  /**
+   * Codes for every credential that can be computed without a touch or a counter: CALCULATE ALL
+   * where the key has it (then every TOTP whose period is not 30 s again on its own: the key used
+   * the 30-s step, trap 10), else LIST and one CALCULATE each (NK3).
+   */
+  async calculateAll(options: CalculateOptions = {}): Promise<OathCalculation[]> {
+    const time = options.time ?? this.clock.now() / 1000;
+    const perCredential = { ...options, time };
+    if (!this.dialect.hasCalculateAll) {
+      const out: OathCalculation[] = [];
+      for (const credential of await this.list(options)) out.push(await this.calculateListed(credential, perCredential));
+      return out;
+    }
+    const data = await this.runner.run(
+      { ins: INS.CALCULATE_ALL, p2: TRUNCATED, data: tlv(TAG.CHALLENGE, totpChallenge(time, DEFAULT_PERIOD)) },
+      { ...options, operation: 'calculate-all', touch: false },
+    );
+    const out: OathCalculation[] = [];
+    for (const entry of parseCalculateAll(data, this.dialect)) {
+      const digits = entry.value[0] ?? 0;
+      const type = entry.tag === TAG.HOTP ? 'hotp' : 'totp';
+      const credential = describeCredential(entry.id, type, { digits, touch: entry.tag === TAG.TOUCH ? true : type === 'totp' ? false : undefined });
+      if (entry.tag === TAG.HOTP || entry.tag === TAG.TOUCH) out.push({ credential, code: null, notComputed: type === 'hotp' ? 'hotp' : 'touch' });
+      else if (credential.period !== DEFAULT_PERIOD) out.push(await this.calculateListed(credential, perCredential));
+      else {
+        const body = entry.value.subarray(1);
+        const value = entry.tag === TAG.TRUNCATED ? new DataView(body.buffer, body.byteOffset, 4).getUint32(0, false) : truncateHmac(body);
+        out.push({ credential, code: totpCode(value, digits, time, DEFAULT_PERIOD) });
+      }
+    }
+    return out;
+  }
+
+  /** Erases every credential and the password or PIN, then SELECTs again (a YubiKey gets a new salt: trap 20). */
+  async reset(options: OathOperationOptions = {}): Promise<OathKeyInfo> {
+    await this.runner.run({ ins: INS.RESET, p1: 0xde, p2: 0xad }, { ...options, operation: 'reset', touch: this.dialect.needsTouch('reset', undefined, undefined) });
+    return this.select();
+  }
+
+  // ─── YubiKey access password ───────────────────────────────────────────────────────────────
+
+  /** The 16-byte access key for a password on this key (password-equivalent: keep it sealed). */
+  deriveAccessKey(password: string): Uint8Array {
+    this.requireAuth('password');
+    const salt = this.info.salt;
+    if (salt === undefined) throw new LatchkeyError('KEY_PROTOCOL', 'the key gave no salt to derive its access key from');
+    return deriveAccessKey(password, salt);
+  }
+
+  /**
+   * VALIDATE: proves we know the password, and checks the key's proof that it does too (mutual:
+   * trap 19). A wrong password is KEY_PIN_WRONG; the SELECT challenge stays usable for a retry.
+   */
+  async unlock(secret: { readonly password: string } | { readonly accessKey: Uint8Array }, options: OathOperationOptions = {}): Promise<void> {
+    this.requireAuth('password');
+    const challenge = this.selected.challenge;
+    if (challenge === undefined) throw new LatchkeyError('INVALID_REQUEST', 'this YubiKey has no access password to unlock');
+    const key = 'accessKey' in secret ? Uint8Array.from(secret.accessKey) : this.deriveAccessKey(secret.password);
+    try {
+      const ours = this.random(CHALLENGE_SIZE);
+      const data = await this.runner.run(
+        { ins: INS.VALIDATE, data: concatBytes(tlv(TAG.RESPONSE, hmacSha1(key, challenge)), tlv(TAG.CHALLENGE, ours)), sensitive: true },
+        { ...options, operation: 'validate', touch: false },
+      );
+      const proof = findTlv(parseTlvs(data, this.dialect.responseLengths), TAG.RESPONSE);
+      if (proof === undefined || !sameMac(proof, hmacSha1(key, ours))) {
+        throw new LatchkeyError('KEY_PROTOCOL', 'the key accepted the password but could not prove it knows it: this is not the key the password was set on');
+      }
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  /** SET CODE: sets (or with null removes) the access password. Needs an unlocked key when one is set. */
+  async setPassword(password: string | null, options: OathOperationOptions = {}): Promise<void> {
+    this.requireAuth('password');
+    if (password === null) {
+      await this.runner.run({ ins: INS.SET_CODE, data: tlv(TAG.KEY, new Uint8Array(0)) }, { ...options, operation: 'set-code', touch: false });
+      this.selected = { ...this.selected, info: { ...this.info, hasPassword: false } };
+      return;
+    }
+    if (password.length === 0) throw new LatchkeyError('INVALID_REQUEST', 'an empty access password cannot be set; remove the password instead');
+    const key = this.deriveAccessKey(password);
+    try {
+      const challenge = this.random(CHALLENGE_SIZE);
+      const data = concatBytes(tlv(TAG.KEY, concatBytes(Uint8Array.of(OATH_TYPE.totp | 0x01), key)), tlv(TAG.CHALLENGE, challenge), tlv(TAG.RESPONSE, hmacSha1(key, challenge)));
+      await this.runner.run({ ins: INS.SET_CODE, data, sensitive: true }, { ...options, operation: 'set-code', touch: false });
+    } finally {
+      key.fill(0);
+    }
+    this.selected = { ...this.selected, info: { ...this.info, hasPassword: true } };
+  }
+
+  // ─── Nitrokey 3 PIN ───────────────────────────────────────────────────────────────────────
+
+  /**
+   * VERIFY PIN. It authorises only the next command, so a caller verifies right before the command
+   * that needs it (`list`/`calculate` do this when given `pin`). A wrong PIN is KEY_PIN_WRONG with
+   * the attempts the key has left, read back from SELECT.
+   */
+  async verifyPin(pin: string, options: OathOperationOptions = {}): Promise<void> {
+    this.requirePinSet();
+    await this.pinCommand({ ins: INS.VERIFY_PIN, data: tlv(TAG.PIN, pinBytes(pin)), sensitive: true }, 'verify-pin', options);
+  }
+
+  async setPin(pin: string, options: OathOperationOptions = {}): Promise<void> {
+    this.requireAuth('pin');
+    if (this.info.hasPin) throw new LatchkeyError('INVALID_REQUEST', 'this Nitrokey 3 already has a PIN: change it instead');
+    await this.pinCommand({ ins: INS.SET_PIN, data: tlv(TAG.PIN, pinBytes(pin)), sensitive: true }, 'set-pin', options);
+    await this.select();
+  }
+
+  async changePin(currentPin: string, newPin: string, options: OathOperationOptions = {}): Promise<void> {
+    this.requirePinSet();
+    const data = concatBytes(tlv(TAG.PIN, pinBytes(currentPin)), tlv(TAG.NEW_PIN, pinBytes(newPin)));
+    await this.pinCommand({ ins: INS.CHANGE_PIN, data, sensitive: true }, 'change-pin', options);
+    await this.select();
+  }
+
+  // ─── Internals ────────────────────────────────────────────────────────────────────────────
+
+  private get version(): OathVersion {
+    return this.info.version;
+  }
+
+  private async select(): Promise<OathKeyInfo> {
+    const data = await this.runner.run({ ins: INS.SELECT, p1: 0x04, data: OATH_AID }, { operation: 'select', touch: false });
+    const tlvs = parseTlvs(data, this.dialect.responseLengths);
+    const version = findTlv(tlvs, TAG.VERSION);
+    if (version?.length !== 3) throw new LatchkeyError('KEY_PROTOCOL', 'the key’s SELECT answer has no version');
+    const salt = findTlv(tlvs, TAG.NAME);
+    const attempts = findTlv(tlvs, TAG.PIN_ATTEMPTS);
+    const serial = findTlv(tlvs, TAG.SERIAL);
+    const parsed = { major: version[0] ?? 0, minor: version[1] ?? 0, patch: version[2] ?? 0 };
+    const challenge = findTlv(tlvs, TAG.CHALLENGE);
+    const info: OathKeyInfo = {
+      version: parsed,
+      salt,
+      deviceId: salt === undefined ? undefined : deviceIdForSalt(salt),
+      serial: serial?.length === 4 ? new DataView(serial.buffer, serial.byteOffset, 4).getUint32(0, false) : undefined,
+      hasPassword: challenge !== undefined,
+      hasPin: attempts !== undefined,
+      pinAttemptsRemaining: attempts?.[0],
+      capacity: this.dialect.capacity(parsed),
+    };
+    this.selected = { info, challenge };
+    return info;
+  }
+
+  private async listAll(options: OathOperationOptions & { readonly pin?: string }): Promise<(OathCredential | undefined)[]> {
+    if (options.pin !== undefined) await this.verifyPin(options.pin, options);
+    const data = await this.runner.run({ ins: INS.LIST, data: this.dialect.listRequest(this.version) }, { ...options, operation: 'list', touch: false });
+    return parseList(data, this.dialect, this.version).map((entry) => entry.credential);
+  }
+
+  /** Checks a new credential against this key and builds its id and key TLV value (type|algo, digits, secret). */
+  private prepare(input: NewOathCredential): { id: Uint8Array; key: Uint8Array; touch: boolean } {
+    const touch = input.touch === true;
+    if (!Number.isInteger(input.digits) || input.digits < DIGITS_MIN || input.digits > DIGITS_MAX) throw invalid('digits', 'a key stores codes of 6, 7 or 8 digits');
+    if (input.type === 'totp' && input.counter !== undefined) throw invalid('counter', 'a TOTP credential has no counter');
+    if (input.type === 'hotp' && input.period !== undefined) throw invalid('period', 'a HOTP credential has no period');
+    const counter = input.counter ?? 0;
+    if (!Number.isInteger(counter) || counter < 0 || counter > U32_MAX) throw invalid('counter', 'the counter must be a whole number from 0 to 4294967295');
+    const refusal = this.dialect.refuseCredential(input.type, input.algorithm, touch, this.version);
+    if (refusal !== null) throw unsupported(refusal);
+    const id = formatCredentialId(input.type, { issuer: input.issuer, account: input.account, period: input.period ?? DEFAULT_PERIOD }, this.dialect.idByteLimit);
+    const secret = secretForKey(input.secret, input.algorithm, this.dialect.secretMinLength);
+    const key = concatBytes(Uint8Array.of(typeAlgorithmByte(input.type, input.algorithm), input.digits), secret);
+    secret.fill(0);
+    return { id, key, touch };
+  }
+
+  /**
+   * Before a PUT: a key that overwrites silently (YubiKey) is listed so an existing name is refused
+   * unless asked, and a full key is told as KEY_FULL; on a key that refuses duplicates (NK3),
+   * overwriting means DELETE first.
+   */
+  private async makeRoom(id: Uint8Array, options: PutOptions): Promise<void> {
+    const listed = await this.listAll(options);
+    const existing = listed.find((credential) => credential !== undefined && sameBytes(credential.id, id));
+    if (existing !== undefined) {
+      if (options.ifExists !== 'overwrite') throw new LatchkeyError('KEY_CREDENTIAL_EXISTS', 'the key already holds a credential with that name; nothing was written');
+      await this.delete(existing, options);
+      return;
+    }
+    if (listed.length >= this.info.capacity) {
+      throw new LatchkeyError('KEY_FULL', `the ${this.dialect.product} is full (it holds at most ${String(this.info.capacity)} credentials): delete one first`, { capacity: this.info.capacity });
+    }
+  }
+
+  private async calculateListed(credential: OathCredential, options: CalculateOptions): Promise<OathCalculation> {
+    if (credential.type === 'hotp') return { credential, code: null, notComputed: 'hotp' };
+    if (credential.pinProtected === true) return { credential, code: null, notComputed: 'pin' };
+    // A touch (or a possible one) would block the whole listing: such codes are asked for one by one.
+    if (this.dialect.needsTouch('calculate', credential.touch, credential.type) !== false) return { credential, code: null, notComputed: 'touch' };
+    const { pin: _pin, ...rest } = options;
+    return { credential, code: await this.calculate(credential, rest) };
+  }
+
+  private async pinCommand(command: Parameters<OathCommandRunner['run']>[0], operation: 'verify-pin' | 'set-pin' | 'change-pin', options: OathOperationOptions): Promise<void> {
+    const started = this.clock.now();
+    const reply = await this.runner.exchange(command, { ...options, operation, touch: this.dialect.needsTouch(operation, undefined, undefined) });
+    if (reply.sw === SW.VERIFY_FAILED) {
+      const left = (await this.select()).pinAttemptsRemaining ?? null;
+      throw new LatchkeyError(
+        'KEY_PIN_WRONG',
+        left === 0 ? 'wrong PIN; the PIN is now blocked: only a reset, which erases every credential, makes the key usable again' : `wrong PIN${left === null ? '' : `; ${String(left)} attempts left`}`,
+        { kind: 'pin', attemptsRemaining: left, sw: '6300' },
+      );
+    }
+    if (reply.sw !== SW.OK) throw this.runner.failure(reply.sw, operation, this.dialect.needsTouch(operation, undefined, undefined), this.clock.now() - started);
+  }
+
+  private requireAuth(kind: 'password' | 'pin'): void {
+    if (this.dialect.authKind !== kind) {
+      throw unsupported(kind === 'password' ? `the ${this.dialect.product} has a PIN, not an access password` : `the ${this.dialect.product} has an access password, not a PIN`);
+    }
+  }
+
+  private requirePinSet(): void {
+    this.requireAuth('pin');
+    if (!this.info.hasPin) throw new LatchkeyError('INVALID_REQUEST', 'this Nitrokey 3 has no PIN yet: set one first');
+    if (this.info.pinAttemptsRemaining === 0) {
+      throw new LatchkeyError('KEY_PIN_WRONG', 'the PIN is blocked: only a reset, which erases every credential, makes the key usable again', { kind: 'pin', attemptsRemaining: 0 });
+    }
+  }
+}
+
+function pinBytes(pin: string): Uint8Array {
+  const bytes = new TextEncoder().encode(pin);
+  if (bytes.length === 0 || bytes.length > PIN_BYTES_MAX) throw new LatchkeyError('INVALID_REQUEST', `a PIN is 1 to ${String(PIN_BYTES_MAX)} bytes`);
+  return bytes;
+}
+
+function afterUnplug(error: unknown, what: string): unknown {
+  if (error instanceof LatchkeyError && error.code === 'KEY_UNPLUGGED') return new LatchkeyError('KEY_UNPLUGGED', `the key was unplugged ${what}`, { ...error.details, outcome: 'unknown' });
+  return error;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, index) => byte === b[index]);
+}
