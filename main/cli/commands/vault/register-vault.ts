@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import { LatchkeyError } from '../../../../shared/errors.js';
-import { offerNewRecoveryKey, type CliContext } from '../../context.js';
+import { offerNewRecoveryKey, type CliContext, type Connection } from '../../context.js';
 import { readNewSecret } from '../../credential-source.js';
 import { autoBackupLines } from '../backup/register-backup.js';
 import { plural, printResult } from '../../output.js';
+import { keyWords, registerKeySlotCommands } from './key-slots.js';
 
 const MiB = 1024 * 1024;
+
+/** A password+YubiKey slot's key, after its KDF. */
+const keyText = (slot: Parameters<typeof keyWords>[0]) => (slot.key === undefined ? '' : `  ${keyWords(slot)}`);
 
 /** How the vault is kept (README "The vault"; SECURITY-NOTES). */
 const VAULT_BACKEND = { storage: 'SQLite (one file)', cipher: 'XChaCha20-Poly1305 (libsodium)', kdf: 'Argon2id' } as const;
@@ -57,7 +61,7 @@ Examples:
           `Accounts:  ${String(report.accounts)}${damagedIds.length === 0 ? '' : `; ${plural(damagedIds.length, 'damaged account')}: ${damagedIds.join(', ')} (see \`latchkey vault verify\`)`}`,
           `Manifest:  ${report.manifest === 'ok' ? 'ok' : 'MISMATCH: rows or slots changed outside Latchkey; check with `latchkey vault verify`'}`,
           `Slots:     ${plural(slots.length, 'slot')}`,
-          ...slots.map((slot) => `  ${slot.kind.padEnd(17)} ${slot.id}${slot.kdf === undefined ? '' : `  ${kdfText(slot.kdf)}`}`),
+          ...slots.map((slot) => `  ${slot.kind.padEnd(17)} ${slot.id}${slot.kdf === undefined ? '' : `  ${kdfText(slot.kdf)}`}${keyText(slot)}`),
           ...autoBackupLines(autoBackup),
           verification === null
             ? 'Last verified backup: none.'
@@ -77,7 +81,9 @@ The current password comes from the usual sources (--password-file …); the new
 --new-password-file or is asked twice. Only the key slot is rewritten; accounts are untouched.
 Forgot the password? Unlock with the recovery key instead (--recovery-key-file, or Enter at the
 password prompt): then the old password is not needed. The new one needs 8 characters or more and
-must not be easy to guess (PASSWORD_REJECTED says why).
+must not be easy to guess (PASSWORD_REJECTED says why). Each password+YubiKey slot is re-made
+under a fresh challenge on its key (touch it when asked); a slot whose key is not plugged in stops
+the change (KEY_NOT_FOUND naming it) unless you confirm its removal (--yes, or at the prompt).
 
 Examples:
   $ latchkey vault passwd --password-file old.txt --new-password-file new.txt
@@ -90,12 +96,37 @@ Examples:
       const byRecovery = connection.unlockedBy() === 'recovery';
       const current = byRecovery ? undefined : await connection.vaultPassword();
       const next = await readNewSecret(options.newPasswordFile, io, connection.client, 'vault', '--new-password-file');
-      const { kdf } = await connection.client.call('vault.changePassword', { ...(current === undefined ? {} : { current }), next });
-      printResult(io, connection.globals.json, { kdf }, () => `Password changed (Argon2id, ${String(kdf.ops)} passes, ${String(kdf.mem / MiB)} MiB).`);
+      const change = await changePasswordKeepingKeySlots(connection, { ...(current === undefined ? {} : { current }), next });
+      const { kdf } = change;
+      printResult(io, connection.globals.json, change, () =>
+        [
+          `Password changed (Argon2id, ${String(kdf.ops)} passes, ${String(kdf.mem / MiB)} MiB).`,
+          ...(change.rechallenged === 0 ? [] : [`${plural(change.rechallenged, 'password+YubiKey slot')} re-made under a fresh challenge.`]),
+          ...(change.droppedKeySlots.length === 0 ? [] : [`Removed ${plural(change.droppedKeySlots.length, 'password+YubiKey slot')} whose key was not plugged in: ${change.droppedKeySlots.join(', ')} (add the key again with 'latchkey vault add-key-slot').`]),
+        ].join('\n'),
+      );
       if (!byRecovery) return;
       if (io.interactive && !connection.globals.json) await offerNewRecoveryKey(io, connection.client, next);
       else io.writeErr("latchkey: warning: the recovery key you used still works; issue a new one with 'latchkey vault recovery-key'\n");
     });
+
+  /**
+   * A password change re-challenges each password+YubiKey slot on its key (a touch each). A slot
+   * whose key is not plugged in is removed only when the user says so: --yes, or a question at a
+   * terminal naming the slots; otherwise KEY_NOT_FOUND, nothing changed.
+   */
+  async function changePasswordKeepingKeySlots(connection: Connection, request: { current?: string; next: string }) {
+    const { client, globals } = connection;
+    try {
+      return await client.call('vault.changePassword', { ...request, dropMissingKeySlots: globals.yes });
+    } catch (error) {
+      const slots = error instanceof LatchkeyError && error.code === 'KEY_NOT_FOUND' ? error.details?.['slots'] : undefined;
+      if (typeof slots !== 'string' || !io.interactive) throw error;
+      const answer = await io.prompt(`The YubiKey of password+YubiKey slot(s) ${slots} is not plugged in. Remove those slots and change the password anyway? [y/N] `);
+      if (!/^y(es)?$/i.test(answer.trim())) throw error;
+      return client.call('vault.changePassword', { ...request, dropMissingKeySlots: true });
+    }
+  }
 
   vault
     .command('verify')
@@ -128,9 +159,11 @@ Examples:
       await connection.unlock();
       const { slots } = await connection.client.call('vault.slots', {});
       printResult(io, connection.globals.json, slots, () =>
-        slots.map((slot) => `${slot.kind.padEnd(17)} ${slot.id}${slot.kdf === undefined ? '' : `  Argon2id ${String(slot.kdf.ops)} passes, ${String(slot.kdf.mem / MiB)} MiB`}`).join('\n'),
+        slots.map((slot) => `${slot.kind.padEnd(17)} ${slot.id}${slot.kdf === undefined ? '' : `  Argon2id ${String(slot.kdf.ops)} passes, ${String(slot.kdf.mem / MiB)} MiB`}${keyText(slot)}`).join('\n'),
       );
     });
+
+  registerKeySlotCommands(vault, context);
 
   vault
     .command('recovery-key')

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../shared/errors.js';
+import { createEmulatedYubiKeyOtpBackend } from '../keys/emulators/yubikey-otp.js';
+import { YubiOtpSession } from '../keys/yubikey-otp/index.js';
+import { inProcessCli } from './test-support/in-process.js';
+import type { CliRun } from './test-support/spawn-cli.js';
+
+/**
+ * Issue 15, item 5, from a shell's point of view: `vault add-key-slot`, unlock with the key in every
+ * command (`--emulator` reaches the unlock), a password change that re-challenges, `vault
+ * remove-slot`, and the recovery key when the key is gone. Each command is a separate run on the
+ * emulated key's state file.
+ */
+const PASSWORD = 'a long vault password for the yubikey';
+const TOUCH_LINE = 'latchkey: Touch your YubiKey…\n';
+
+/** An HMAC-SHA1 challenge-response slot 2 (touch required), programmed through our driver into the key's state file. */
+async function keyWithChallengeResponse(stateFile: string): Promise<number> {
+  const backend = createEmulatedYubiKeyOtpBackend({ stateFile, touchPolicy: { kind: 'auto' } });
+  const [descriptor] = await backend.devices();
+  if (descriptor === undefined) throw new Error('no emulated key');
+  const device = await backend.open(descriptor);
+  try {
+    const session = await YubiOtpSession.open(device);
+    await session.programChallengeResponse(2, { key: new Uint8Array(randomBytes(20)), requireTouch: true });
+    return await session.serial();
+  } finally {
+    await device.close();
+  }
+}
+
+/** A key with no challenge-response slot (a fresh one: slot 1 holds Yubico's OTP credential only). */
+async function plainKey(stateFile: string): Promise<void> {
+  await createEmulatedYubiKeyOtpBackend({ stateFile, touchPolicy: { kind: 'auto' } }).devices();
+}
+
+interface SlotJson {
+  id: string;
+  kind: string;
+  key?: { serial: number | null; slot: number };
+}
+
+describe('latchkey vault add-key-slot / remove-slot and unlocking with an emulated YubiKey', () => {
+  const cli = inProcessCli();
+  const passwordFile = join(cli.home, 'password.txt');
+  const newPasswordFile = join(cli.home, 'new-password.txt');
+  const recoveryFile = join(cli.home, 'recovery.txt');
+  const keyFile = join(cli.home, 'key.json');
+  const otherKeyFile = join(cli.home, 'other-key.json');
+  const vault = ['--password-file', passwordFile];
+  const withKey = ['--emulator', `yubikey-otp:${keyFile}`];
+  const withOtherKey = ['--emulator', `yubikey-otp:${otherKeyFile}`];
+  let serial: number;
+  const run = (args: readonly string[]): Promise<CliRun> => cli.run(args);
+  const slotsOf = async (args: readonly string[]) => (JSON.parse((await run(['vault', 'slots', '--json', ...args])).stdout) as SlotJson[]).map((slot) => slot.kind).sort();
+
+  beforeAll(async () => {
+    writeFileSync(passwordFile, `${PASSWORD}\n`);
+    writeFileSync(newPasswordFile, 'the next long vault password here\n');
+    const init = await run(['init', '--kdf', '2,64', '--json', ...vault]);
+    expect(init.code).toBe(0);
+    writeFileSync(recoveryFile, `${(JSON.parse(init.stdout) as { recoveryKey: string }).recoveryKey}\n`);
+    serial = await keyWithChallengeResponse(keyFile);
+    await plainKey(otherKeyFile);
+  });
+
+  it('add-key-slot says the recovery key still opens the vault, and that the plain slot still lets the password alone in', async () => {
+    const added = await run(['vault', 'add-key-slot', ...vault, ...withKey]);
+    expect(added).toMatchObject({ code: 0 });
+    expect(added.stdout).toContain(`Added password+yubikey (YubiKey ${String(serial)}, slot 2).`);
+    expect(added.stdout).toContain('the recovery key still opens the vault');
+    expect(added.stdout).toContain("remove it with 'latchkey vault remove-slot --kind password'");
+    expect(added.stderr.split(TOUCH_LINE)).toHaveLength(2);
+    // The plain password slot is still there: no key needed, none asked.
+    expect(await run(['list', ...vault])).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('remove-slot --kind password: then every command unlocks with the password and one touch', async () => {
+    expect(await run(['vault', 'remove-slot', '--kind', 'password', ...vault])).toMatchObject({ code: EXIT_CODES.USAGE });
+    const removed = await run(['vault', 'remove-slot', '--kind', 'password', '--yes', ...vault, ...withKey]);
+    expect(removed).toMatchObject({ code: 0 });
+    expect(removed.stdout).toMatch(/^Removed the password slot [0-9a-f]{32}\.\n$/);
+    expect(await slotsOf([...vault, ...withKey])).toEqual(['password+yubikey', 'recovery']);
+
+    const listed = await run(['list', ...vault, ...withKey]);
+    expect(listed).toMatchObject({ code: 0, stderr: TOUCH_LINE });
+    const status = JSON.parse((await run(['vault', 'status', '--json', ...vault, ...withKey])).stdout) as { slots: SlotJson[] };
+    expect(status.slots.find((slot) => slot.kind === 'password+yubikey')?.key).toEqual({ serial, slot: 2 });
+  });
+
+  it('a key without the slot: KEY_NOT_FOUND, not a wrong password; the recovery key still opens', async () => {
+    const refused = await run(['list', ...vault, ...withOtherKey]);
+    expect(refused).toMatchObject({ code: EXIT_CODES.KEY_NOT_FOUND, stderr: 'latchkey: KEY_NOT_FOUND: this vault needs its YubiKey; plug it in or use the recovery key\n' });
+    expect(await run(['list', '--recovery-key-file', recoveryFile])).toMatchObject({ code: 0 });
+    const wrong = join(cli.home, 'wrong.txt');
+    writeFileSync(wrong, 'not the vault password at all\n');
+    const wrongPassword = await run(['list', '--password-file', wrong, ...withKey]);
+    expect(wrongPassword.code).toBe(EXIT_CODES.VAULT_WRONG_PASSWORD);
+    expect(wrongPassword.stderr).toContain('wrong password or wrong key');
+  });
+
+  it('the last ways in stay: the recovery slot and the only key slot are refused', async () => {
+    for (const kind of ['recovery', 'password+yubikey']) {
+      const refused = await run(['vault', 'remove-slot', '--kind', kind, '--yes', ...vault, ...withKey]);
+      expect(refused.code).toBe(EXIT_CODES.USAGE);
+    }
+    expect(await slotsOf([...vault, ...withKey])).toEqual(['password+yubikey', 'recovery']);
+  });
+
+  it('vault passwd re-challenges the key slot (a touch), and drops it only with --yes when its key is away', async () => {
+    const changed = await run(['vault', 'passwd', '--new-password-file', newPasswordFile, '--json', ...vault, ...withKey]);
+    expect(changed).toMatchObject({ code: 0 });
+    expect(JSON.parse(changed.stdout)).toMatchObject({ rechallenged: 1, droppedKeySlots: [] });
+    const newVault = ['--password-file', newPasswordFile];
+    expect(await run(['list', ...newVault, ...withKey])).toMatchObject({ code: 0 });
+
+    // Opened with the recovery key (the key is away): the change names the slot it would drop.
+    const refused = await run(['vault', 'passwd', '--recovery-key-file', recoveryFile, '--new-password-file', passwordFile, ...withOtherKey]);
+    expect(refused.code).toBe(EXIT_CODES.KEY_NOT_FOUND);
+    expect(refused.stderr).toContain('is not plugged in');
+    const dropped = await run(['vault', 'passwd', '--recovery-key-file', recoveryFile, '--new-password-file', passwordFile, '--yes', ...withOtherKey]);
+    expect(dropped).toMatchObject({ code: 0 });
+    expect(dropped.stdout).toContain('whose key was not plugged in');
+    expect(await slotsOf(vault)).toEqual(['password', 'recovery']);
+  });
+});
