@@ -23,10 +23,25 @@ interface Exchange {
   readonly capdu: string;
   readonly rapdu: string;
 }
+/** The decoded fields these tests read (each vector has some of them). */
+interface Decoded {
+  readonly unixTime?: number;
+  readonly code?: string;
+  readonly digits?: number;
+  readonly id?: string;
+  readonly type?: string;
+  readonly algorithm?: string;
+  readonly entries?: readonly { id: string; tag: string; digits: number; code?: string }[];
+  readonly followUpCode?: string;
+  readonly accessKeyHex?: string;
+  readonly hostChallengeHex?: string;
+  readonly newSaltHex?: string;
+  readonly newDeviceId?: string;
+}
 interface Vector {
   readonly id: string;
   readonly exchanges: readonly Exchange[];
-  readonly decoded?: Record<string, unknown> | Record<string, unknown>[];
+  readonly decoded?: Decoded | Decoded[];
   readonly credential?: {
     readonly id: string;
     readonly type: 'TOTP' | 'HOTP';
@@ -71,7 +86,7 @@ function named(capdu: string): OathCredential {
   return credentials.get(hex(id)) ?? describeCredential(id, 'totp');
 }
 
-function decoded(vector: Vector): Record<string, unknown> {
+function decoded(vector: Vector): Decoded {
   if (vector.decoded === undefined || Array.isArray(vector.decoded)) throw new Error(`${vector.id} has no decoded object`);
   return vector.decoded;
 }
@@ -105,7 +120,7 @@ async function calculate(vector: Vector) {
   for (const [index, step] of steps.entries()) {
     const capdu = vector.exchanges[index]?.capdu ?? '';
     const progress: OathProgress[] = [];
-    const code = await session.calculate(named(capdu), { time: (step.unixTime as number | undefined) ?? 1_111_111_109, full: bytes(capdu)[3] === 0, onProgress: (p) => progress.push(p) });
+    const code = await session.calculate(named(capdu), { time: step.unixTime ?? 1_111_111_109, full: bytes(capdu)[3] === 0, onProgress: (p) => progress.push(p) });
     expect(code.value).toBe(step.code);
     expect(code.digits).toBe(step.digits);
     if ((vector as { touch?: string }).touch === 'given') expect(progress).toEqual([{ needsTouch: true }]);
@@ -125,8 +140,8 @@ async function list(vector: Vector) {
 
 async function calculateAll(vector: Vector) {
   const d = decoded(vector);
-  const results = await session.calculateAll({ time: d.unixTime as number });
-  const entries = d.entries as { id: string; tag: string; digits: number; code?: string }[];
+  const results = await session.calculateAll({ time: d.unixTime ?? 0 });
+  const entries = d.entries ?? [];
   expect(results.map((r) => r.credential.name)).toEqual(entries.map((e) => e.id));
   for (const [index, entry] of entries.entries()) {
     const result = results[index];
@@ -168,7 +183,7 @@ const handlers: Record<string, (vector: Vector) => Promise<void>> = {
   },
   'set-code': async (vector) => {
     expect(hex(session.deriveAccessKey(PASSWORD))).toBe(decoded(vector).accessKeyHex);
-    hostChallenges.push(bytes(decoded(vector).hostChallengeHex as string));
+    hostChallenges.push(bytes(decoded(vector).hostChallengeHex ?? ''));
     trace.length = 0;
     await session.setPassword(PASSWORD);
     expect(trace).toEqual(['> 0003000033 [51 bytes redacted]', '< 9000']);
@@ -182,12 +197,12 @@ const handlers: Record<string, (vector: Vector) => Promise<void>> = {
     expect(error.toInfo()).toMatchObject({ code: 'KEY_PIN_REQUIRED', details: { kind: 'password', sw: '6982' } });
   },
   'validate-wrong-password': async (vector) => {
-    hostChallenges.push(bytes(decoded(vector).hostChallengeHex as string));
+    hostChallenges.push(bytes(decoded(vector).hostChallengeHex ?? ''));
     const error = await rejection(session.unlock({ password: 'wrong password' }));
     expect(error.toInfo()).toMatchObject({ code: 'KEY_PIN_WRONG', details: { kind: 'password', attemptsRemaining: null } });
   },
   validate: async (vector) => {
-    hostChallenges.push(bytes(decoded(vector).hostChallengeHex as string));
+    hostChallenges.push(bytes(decoded(vector).hostChallengeHex ?? ''));
     trace.length = 0;
     await session.unlock({ accessKey: session.deriveAccessKey(PASSWORD) });
     expect(trace).toEqual(['> 00a3000020 [32 bytes redacted]', '< [22 bytes redacted] 9000']);

@@ -4,9 +4,10 @@ import type { HidDescriptor, HidDevice } from '../../hid/hid-device.js';
 
 /**
  * One step of a recorded CTAPHID conversation: the host must `write` exactly these bytes, the device
- * `reply`s with this report, or the key is pulled out (`unplug`: this and every later call fails).
+ * `reply`s with this report, stays silent for `idleMs` of the injected clock (a key waiting for a
+ * touch), or is pulled out (`unplug`: this and every later call fails).
  */
-export type PacketStep = { readonly write: string } | { readonly reply: string } | { readonly unplug: true };
+export type PacketStep = { readonly write: string } | { readonly reply: string } | { readonly unplug: true } | { readonly idleMs: number };
 
 const NK3_DESCRIPTOR: HidDescriptor = {
   vendorId: 0x20a0,
@@ -32,6 +33,7 @@ export class PacketScriptDevice implements HidDevice {
   readonly written: string[] = [];
   private position = 0;
   private unplugged = false;
+  private idled = 0;
 
   constructor(
     private readonly script: readonly PacketStep[],
@@ -62,6 +64,16 @@ export class PacketScriptDevice implements HidDevice {
     if (step !== undefined && 'reply' in step) {
       this.position++;
       return Uint8Array.from(Buffer.from(step.reply, 'hex'));
+    }
+    if (step !== undefined && 'idleMs' in step) {
+      const waited = Math.min(timeoutMs, step.idleMs - this.idled);
+      await this.clock.sleep(waited);
+      this.idled += waited;
+      if (this.idled >= step.idleMs) {
+        this.idled = 0;
+        this.position++;
+      }
+      return null;
     }
     await this.clock.sleep(timeoutMs);
     return null;
