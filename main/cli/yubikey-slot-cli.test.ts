@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../shared/errors.js';
 import { createEmulatedYubiKeyOtpBackend } from '../keys/emulators/yubikey-otp.js';
 import { YubiOtpSession } from '../keys/yubikey-otp/index.js';
+import { runCli } from './run-cli.js';
 import { inProcessCli } from './test-support/in-process.js';
+import { scriptedIo } from './test-support/scripted-io.js';
 import type { CliRun } from './test-support/spawn-cli.js';
 
 /**
@@ -125,5 +127,38 @@ describe('latchkey vault add-key-slot / remove-slot and unlocking with an emulat
     expect(dropped).toMatchObject({ code: 0 });
     expect(dropped.stdout).toContain('whose key was not plugged in');
     expect(await slotsOf(vault)).toEqual(['password', 'recovery']);
+  });
+});
+
+describe('latchkey vault add-key-slot at a terminal', () => {
+  it('offers a backup key, then the removal of the plain password slot; either key then opens the vault', async () => {
+    const cli = inProcessCli();
+    const passwordFile = join(cli.home, 'password.txt');
+    writeFileSync(passwordFile, `${PASSWORD}\n`);
+    const vault = ['--password-file', passwordFile];
+    const [first, second] = [join(cli.home, 'first.json'), join(cli.home, 'second.json')];
+    const firstSerial = await keyWithChallengeResponse(first);
+    const secondSerial = await keyWithChallengeResponse(second);
+    expect((await cli.run(['init', '--kdf', '2,64', ...vault])).code).toBe(0);
+    const both = ['--emulator', `yubikey-otp:${first}`, '--emulator', `yubikey-otp:${second}`];
+
+    const terminal = scriptedIo({ answers: ['y', 'n', 'y'], env: cli.env });
+    expect(await runCli(['vault', 'add-key-slot', '--key', String(firstSerial), ...vault, ...both], terminal.io)).toBe(0);
+    expect(terminal.asked).toEqual([
+      'Add a backup YubiKey too? Plug it in beside this one, then answer y [y/N] ',
+      'Add a backup YubiKey too? Plug it in beside this one, then answer y [y/N] ',
+      'Remove the plain password slot, so the password alone no longer opens the vault? [y/N] ',
+    ]);
+    expect(terminal.err()).toContain(`latchkey: added password+yubikey (YubiKey ${String(secondSerial)}, slot 2).`);
+    expect(terminal.out()).toContain('The plain password slot was removed');
+    expect(terminal.out()).toContain('the recovery key still opens the vault');
+
+    // Nothing on disk says which slot belongs to which key (that would name the key to anyone with the
+    // file): a key is asked each slot's challenge in turn, so the backup key may cost a touch per slot.
+    expect(await cli.run(['list', ...vault, '--emulator', `yubikey-otp:${first}`])).toMatchObject({ code: 0, stderr: TOUCH_LINE });
+    const byBackup = await cli.run(['list', ...vault, '--emulator', `yubikey-otp:${second}`]);
+    expect(byBackup.code).toBe(0);
+    expect(byBackup.stderr.split(TOUCH_LINE).length - 1).toBeGreaterThanOrEqual(1);
+    expect((await cli.run(['list', ...vault])).code).not.toBe(0);
   });
 });
