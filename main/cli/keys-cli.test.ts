@@ -175,6 +175,23 @@ describe('latchkey keys, against an emulated YubiKey with a state file', () => {
   });
 });
 
+describe('--trace while a secret is written', () => {
+  it('shows the reports that carry it with their data as dots (their sequence byte kept), and the rest in hex', async () => {
+    const s = await setup({ vault: false });
+    const file = s.stateFile('key');
+    const access = 'a1b2c3d4e5f6';
+    const traced = await s.run(['keys', 'program', '2', '--challenge-response', '--hmac-key', HMAC_KEY, '--new-access-code', access, '--trace', ...emulator(file)]);
+    expect(traced.code).toBe(0);
+    expect(keyState(file).slots[1]?.accessCode).toBe(access);
+    const lines = traced.stderr.trimEnd().split('\n');
+    for (const line of lines) expect(line).toMatch(/^(< [0-9a-f]{16}|> [0-9a-f]{16}|> \.{14}[0-9a-f]{2})$/);
+    expect(lines.filter((line) => line.startsWith('> ..')).length).toBeGreaterThan(3);
+    // No 4 bytes in a row of the key or the access code show anywhere.
+    const secrets = HMAC_KEY + access;
+    for (let at = 0; at + 8 <= secrets.length; at += 2) expect(traced.stderr).not.toContain(secrets.slice(at, at + 8));
+  });
+});
+
 describe('which key: --key SERIAL, AMBIGUOUS, KEY_NOT_FOUND', () => {
   it('two keys and no --key is AMBIGUOUS naming both; --key picks one; an unknown serial is KEY_NOT_FOUND', async () => {
     const s = await setup({ vault: false });

@@ -7,6 +7,16 @@ import type { Devices, YubiKeyOtpCandidate } from '../devices.js';
 export interface OpenKey {
   readonly session: YubiOtpSession;
   readonly summary: KeySummary;
+  /**
+   * Runs a write that carries a secret (a slot's key, an access code): meanwhile the reports sent
+   * show in the trace with their data bytes as dots, only their last byte (part and flags) in hex.
+   */
+  hidingSecrets<T>(work: () => Promise<T>): Promise<T>;
+}
+
+/** `> 0102030405060708` → `> ..............08`: a report's 7 data bytes hidden, its sequence byte kept. */
+export function hideReportData(line: string): string {
+  return line.startsWith('> ') ? `> ${'..'.repeat(7)}${line.slice(-2)}` : line;
 }
 
 /**
@@ -16,7 +26,8 @@ export interface OpenKey {
 export class KeyConnector {
   constructor(
     private readonly devices: () => Devices,
-    private readonly sessionOptions: OtpSessionOptions,
+    private readonly sessionOptions: Omit<OtpSessionOptions, 'trace'>,
+    private readonly trace?: (line: string) => void,
   ) {}
 
   /** Every key present, each opened once for its serial and firmware. */
@@ -53,10 +64,21 @@ export class KeyConnector {
 
   private async onCandidate<T>(candidate: YubiKeyOtpCandidate, work: (key: OpenKey) => Promise<T>): Promise<T> {
     const device = await candidate.open();
+    const { trace } = this;
+    let hiding = false;
+    const hidingSecrets = async <R>(secretWork: () => Promise<R>): Promise<R> => {
+      hiding = true;
+      try {
+        return await secretWork();
+      } finally {
+        hiding = false;
+      }
+    };
     try {
-      const session = await YubiOtpSession.open(device, this.sessionOptions);
+      const options = trace === undefined ? this.sessionOptions : { ...this.sessionOptions, trace: (line: string) => { trace(hiding ? hideReportData(line) : line); } };
+      const session = await YubiOtpSession.open(device, options);
       const summary: KeySummary = { kind: 'yubikey-otp', serial: await serialOf(session), firmware: formatFirmware(session.firmware), emulated: candidate.emulated };
-      return await work({ session, summary });
+      return await work({ session, summary, hidingSecrets });
     } finally {
       // A key unplugged mid-way may refuse to close; the work's own error is the one to report.
       await device.close().catch(() => undefined);

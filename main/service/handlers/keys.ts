@@ -21,7 +21,7 @@ export interface KeysDeps {
   readonly devices?: Devices;
   /** The CLI's `--emulator` values. */
   readonly emulators?: readonly string[];
-  /** One line per HID report (the CLI's --trace). */
+  /** One line per HID report (the CLI's --trace); the data of reports carrying a secret are hidden. */
   readonly trace?: (line: string) => void;
   /** The driver's clock and timeouts (tests); the real ones by default. */
   readonly session?: Omit<OtpSessionOptions, 'trace'>;
@@ -38,10 +38,7 @@ const unixSeconds = (clock: Clock) => Math.floor(clock.now() / 1000);
 export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
   const { host, clock } = deps;
   let devices = deps.devices;
-  const keys = new KeyConnector(() => (devices ??= createDevices(deps.emulators === undefined ? {} : { emulators: deps.emulators })), {
-    ...deps.session,
-    ...(deps.trace === undefined ? {} : { trace: deps.trace }),
-  });
+  const keys = new KeyConnector(() => (devices ??= createDevices(deps.emulators === undefined ? {} : { emulators: deps.emulators })), deps.session ?? {}, deps.trace);
 
   /**
    * The vault session a write will record into, asked for before the key is touched: a locked vault
@@ -117,7 +114,7 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
           const secret = vault.withSecret(credential.accountId, (seed) => Uint8Array.from(seed));
           try {
             return await keys.withKey(request.serial, async (key) => {
-              const status = await key.session.programHotp(slot, { key: secret, ...plan, ...newAccessCode }, write);
+              const status = await key.hidingSecrets(() => key.session.programHotp(slot, { key: secret, ...plan, ...newAccessCode }, write));
               const recorded = record(session, key, (writes, serial) =>
                 withSlotWritten(writes, serial, slot, { accountId: account.id, kind: 'hotp', writtenAt: unixSeconds(clock), touch: true }),
               );
@@ -134,7 +131,7 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
       try {
         return await keys.withKey(request.serial, async (key) => {
           const options = { key: secret, requireTouch: credential.touch, ...newAccessCode };
-          const status = await key.session.programChallengeResponse(slot, options, write);
+          const status = await key.hidingSecrets(() => key.session.programChallengeResponse(slot, options, write));
           const recorded = record(session, key, (writes, serial) =>
             withSlotWritten(writes, serial, slot, { kind: 'challenge-response', writtenAt: unixSeconds(clock), touch: credential.touch }),
           );
@@ -165,10 +162,13 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
       const session = recordingSession(request.updateRecord);
       return keys.withKey(request.serial, async (key) => {
         if (!request.confirmed) refuseIfProgrammed(await key.session.status(), slot);
-        const status = await key.session.deleteSlot(slot, {
-          signal: operation.signal,
-          ...(request.accessCode === undefined ? {} : { currentAccessCode: hexBytes(request.accessCode) }),
-        });
+        // The frame carries the slot's access code, when it has one.
+        const status = await key.hidingSecrets(() =>
+          key.session.deleteSlot(slot, {
+            signal: operation.signal,
+            ...(request.accessCode === undefined ? {} : { currentAccessCode: hexBytes(request.accessCode) }),
+          }),
+        );
         const recorded = record(session, key, (writes, serial) => withSlotCleared(writes, serial, slot));
         return { key: key.summary, slot, pgmSeq: status.pgmSeq, recorded };
       });
