@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { attachApp } from '../main/app-chromium/serve-renderer.js';
 import { KDF_FLOOR } from '../main/vault/index.js';
-import { createService, type PathRequest, type ScreenCapture, type Service, type UserPrompts } from '../main/service/index.js';
+import { createService, type PathRequest, type ScreenCapture, type Service, type ServiceDeps, type UserPrompts } from '../main/service/index.js';
 import { REPO_ROOT } from '../main/test-support/facts.js';
 import { memoisedKdf, tempVaultPath, testClock, type TestClock } from '../main/vault/test-support/test-runtime.js';
 
@@ -82,6 +82,8 @@ export interface OpenAppOptions {
   capture?: ScreenCapture;
   /** Run on the page before the app is first loaded (e.g. `page.clock.install`, init scripts). */
   beforeLoad?: (page: Page) => Promise<void>;
+  /** Where the service finds security keys (an emulated YubiKey); real ones are never looked for here. */
+  keys?: ServiceDeps['keys'];
 }
 
 /** How long a copied code stays on the test clipboard (the app's default is 30 s). */
@@ -111,6 +113,7 @@ export async function openApp(browser: Browser, options: OpenAppOptions = {}): P
     },
     clipboardClearMs: E2E_CLIPBOARD_CLEAR_MS,
     ...(options.capture === undefined ? {} : { capture: options.capture }),
+    keys: options.keys ?? { devices: { yubiKeyOtp: () => Promise.resolve([]), watchYubiKeyOtp: () => () => undefined } },
   });
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 420, height: 700 },
