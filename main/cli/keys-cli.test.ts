@@ -279,13 +279,16 @@ describe('a touch slot', () => {
     writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), touchPolicy: policy }));
   };
 
-  it('keys challenge says "Touch your YubiKey…" once on stderr, then prints the response', async () => {
+  it('keys challenge says "Touch your YubiKey…" once on stderr (with --json too), then prints the response', async () => {
     const s = await setup({ vault: false });
     const file = s.stateFile('key');
     expect((await s.run(['keys', 'program', '2', '--challenge-response', '--hmac-key', HMAC_KEY, '--touch', ...emulator(file)])).code).toBe(0);
     setTouchPolicy(file, 'after:150');
     const answered = await s.runRaw(['keys', 'challenge', '2', '0102', ...emulator(file)]);
     expect(answered).toEqual({ code: 0, stdout: `${hmac(HMAC_KEY, Buffer.from('0102', 'hex'))}\n`, stderr: 'latchkey: Touch your YubiKey…\n' });
+    const asJson = await s.runRaw(['keys', 'challenge', '2', '0102', '--json', ...emulator(file)]);
+    expect(asJson).toMatchObject({ code: 0, stderr: 'latchkey: Touch your YubiKey…\n' });
+    expect(json(asJson)).toMatchObject({ responseHex: hmac(HMAC_KEY, Buffer.from('0102', 'hex')) });
   });
 
   it('Ctrl-C while it waits for the touch: CANCELLED (exit 7)', async () => {

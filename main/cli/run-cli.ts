@@ -54,8 +54,11 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
     });
     // A command that names its operation (so Ctrl-C can cancel it) hears its progress as events: the
     // same one line on stderr as the stages of unnamed ones ("Touch your YubiKey…").
+    // A touch is asked for even with --json (stderr stays out of the JSON): someone must touch the key.
     service.onEvent((name, payload) => {
-      if (name === 'op.progress' && !globals.json) io.writeErr(`latchkey: ${(payload as { stage: string }).stage}\n`);
+      if (name !== 'op.progress') return;
+      const { stage, needsTouch } = payload as { stage: string; needsTouch?: boolean };
+      if (!globals.json || needsTouch === true) io.writeErr(`latchkey: ${stage}\n`);
     });
     services.push(service);
     return connectionFor(
