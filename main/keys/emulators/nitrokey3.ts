@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KeyClock } from '../clock.js';
-import { readStateText, StateFileWatch, writeStateText } from './oath-common/state-file.js';
+import { changedTouchPolicy, readStateText, StateFileWatch, writeStateText } from './oath-common/state-file.js';
 import { EmulatedNitrokey3, type EmulatedNitrokey3Options, type Nk3Fault } from './nitrokey3/device.js';
 import { factoryNk3State, nk3StateFromJson, nk3StateToJson, type Nk3State } from './nitrokey3/state.js';
 import type { RandomSource, TouchPolicy } from './yubikey-otp/state.js';
@@ -45,9 +45,9 @@ export function openEmulatedNitrokey3(options: OpenEmulatedNitrokey3Options = {}
     ...(options.faults === undefined ? {} : { faults: options.faults }),
     ...(options.keepalives === undefined ? {} : { keepalives: options.keepalives }),
     touchPolicy: () => {
-      if (watch !== null && stateFile !== undefined && watch.changed()) {
-        const text = readStateText(stateFile);
-        if (text !== null) key.setTouchPolicy(nk3StateFromJson(text, stateFile).touchPolicy);
+      if (watch !== null && stateFile !== undefined) {
+        const changed = changedTouchPolicy(stateFile, watch, (text) => nk3StateFromJson(text, stateFile).touchPolicy);
+        if (changed !== null) key.setTouchPolicy(changed);
       }
       return key.touchPolicy;
     },

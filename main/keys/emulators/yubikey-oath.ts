@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KeyClock } from '../clock.js';
-import { readStateText, StateFileWatch, writeStateText } from './oath-common/state-file.js';
+import { changedTouchPolicy, readStateText, StateFileWatch, writeStateText } from './oath-common/state-file.js';
 import { EmulatedYubiKeyOath, type EmulatedYubiKeyOathOptions, type OathCardFault } from './yubikey-oath/card.js';
 import { factoryOathCardState, oathCardStateFromJson, oathCardStateToJson, type OathCardState } from './yubikey-oath/state.js';
 import type { RandomSource, TouchPolicy } from './yubikey-otp/state.js';
@@ -57,9 +57,9 @@ export function openEmulatedYubiKeyOath(options: OpenEmulatedYubiKeyOathOptions 
     ...(options.faults === undefined ? {} : { faults: options.faults }),
     ...(options.onApdu === undefined ? {} : { onApdu: options.onApdu }),
     touchPolicy: () => {
-      if (watch !== null && stateFile !== undefined && watch.changed()) {
-        const text = readStateText(stateFile);
-        if (text !== null) card.setTouchPolicy(oathCardStateFromJson(text, stateFile).touchPolicy);
+      if (watch !== null && stateFile !== undefined) {
+        const changed = changedTouchPolicy(stateFile, watch, (text) => oathCardStateFromJson(text, stateFile).touchPolicy);
+        if (changed !== null) card.setTouchPolicy(changed);
       }
       return card.touchPolicy;
     },

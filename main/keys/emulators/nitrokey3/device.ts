@@ -4,7 +4,7 @@ import type { HidDescriptor, HidDevice } from '../../hid/hid-device.js';
 import { TouchWaiter } from '../oath-common/touch-wait.js';
 import type { RandomSource, TouchPolicy } from '../yubikey-otp/state.js';
 import { BROADCAST_CID, CMD, ERR, framePackets, INIT_DATA, KEEPALIVE_UPNEEDED, MESSAGE_TIMEOUT_MS, NK3_MAX_MESSAGE, PACKET_SIZE, readPacket } from './ctaphid.js';
-import { parseNk3Apdu, secretsCommand, type Nk3Session } from './secrets-app.js';
+import { parseNk3Apdu, secretsCommand, type CommandApdu, type Nk3Session, type SecretsResult } from './secrets-app.js';
 import type { Nk3State } from './state.js';
 
 /** `UP_TIMEOUT_MILLISECONDS` of the Secrets App (nk3 sheet §2). */
@@ -307,32 +307,45 @@ export class EmulatedNitrokey3 implements HidDevice {
     this.busy = busy;
     if (this.takeFault('never-answer')) return; // stays busy until an INIT resyncs or the key goes
     const working = structuredClone(this.state);
-    const result = await secretsCommand(apdu, {
-      state: working,
-      session: this.session,
-      random: this.random,
-      touch: () =>
-        this.touchWaiter.wait({
-          clock: this.clock,
-          timeoutMs: NK3_TOUCH_TIMEOUT_MS,
-          policy: this.policy,
-          touchNever: () => this.faults.some((f) => f.kind === 'touch-never'),
-          ...(this.keepaliveEveryMs === null ? {} : { tick: { everyMs: this.keepaliveEveryMs, onTick: () => { this.send(cid, CMD.KEEPALIVE, Uint8Array.of(KEEPALIVE_UPNEEDED)); } } }),
-        }),
-    });
+    const result = await this.run(apdu, working, cid);
     if (this.busy === busy) this.busy = null;
     if (this.gone !== null) return;
+    let sw = result.sw;
     if (result.changed === true) {
       this.state = working;
-      this.onChange(this.snapshot());
+      try {
+        this.onChange(this.snapshot());
+      } catch {
+        sw = 0x6400; // the state file could not be written: the host must not think it was kept
+      }
     }
     if (busy.dropped) return;
-    const sw = result.sw;
     const answer = new Uint8Array(2 + (result.data?.length ?? 0));
     answer[0] = sw >> 8;
     answer[1] = sw & 0xff;
     if (result.data !== undefined) answer.set(result.data, 2);
     this.send(cid, CMD.SECRETS, answer);
+  }
+
+  /** The Secrets App on a working copy; an emulator failure is the app's "execution error" 6400. */
+  private async run(apdu: CommandApdu, working: Nk3State, cid: number): Promise<SecretsResult> {
+    try {
+      return await secretsCommand(apdu, {
+        state: working,
+        session: this.session,
+        random: this.random,
+        touch: () =>
+          this.touchWaiter.wait({
+            clock: this.clock,
+            timeoutMs: NK3_TOUCH_TIMEOUT_MS,
+            policy: this.policy,
+            touchNever: () => this.faults.some((f) => f.kind === 'touch-never'),
+            ...(this.keepaliveEveryMs === null ? {} : { tick: { everyMs: this.keepaliveEveryMs, onTick: () => { this.send(cid, CMD.KEEPALIVE, Uint8Array.of(KEEPALIVE_UPNEEDED)); } } }),
+          }),
+      });
+    } catch {
+      return { sw: 0x6400 };
+    }
   }
 
   private error(cid: number, code: number): void {

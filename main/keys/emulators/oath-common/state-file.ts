@@ -42,6 +42,11 @@ export class StateFileWatch {
     this.seen = this.signature();
   }
 
+  /** The new version could not be used (caught half written): report it as changed again next time. */
+  retryLater(): void {
+    this.seen = null;
+  }
+
   changed(): boolean {
     const now = this.signature();
     if (now === this.seen) return false;
@@ -56,6 +61,21 @@ export class StateFileWatch {
     } catch {
       return null;
     }
+  }
+}
+
+/**
+ * The touch policy from a state file someone else changed, or null when unchanged or unreadable
+ * (a writer that is not atomic can be caught half way: the next look tries again).
+ */
+export function changedTouchPolicy<P>(path: string, watch: StateFileWatch, policyOf: (text: string) => P): P | null {
+  if (!watch.changed()) return null;
+  try {
+    const text = readStateText(path);
+    return text === null ? null : policyOf(text);
+  } catch {
+    watch.retryLater();
+    return null;
   }
 }
 
