@@ -48,6 +48,11 @@ export class PacketScriptDevice implements HidDevice {
     await Promise.resolve();
     this.checkPlugged();
     const sent = hex(report);
+    // The host may write while the key is silent (a CANCEL during a touch wait): the silence ends.
+    if (this.script[this.position] !== undefined && 'idleMs' in (this.script[this.position] ?? {})) {
+      this.position++;
+      this.idled = 0;
+    }
     const step = this.script[this.position];
     if (step === undefined || !('write' in step)) {
       throw new Error(`step ${String(this.position)}: the host wrote ${sent} where the script has ${step === undefined ? 'ended' : JSON.stringify(step)}`);
