@@ -2,6 +2,10 @@ import Database from 'better-sqlite3';
 import { createHmac, randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LatchkeyError } from '../../shared/errors.js';
+import { createEmulatedYubiKeyOtpBackend } from '../keys/emulators/yubikey-otp.js';
+import { YubiOtpSession } from '../keys/yubikey-otp/index.js';
+import { createDevices } from '../service/devices.js';
+import { yubiKeyResponder } from '../service/yubikey-responder.js';
 import { toHex } from './bytes.js';
 import { createVault } from './create-vault.js';
 import type { YubiKeyAnswerer, YubiKeyResponder } from './password-yubikey.js';
@@ -236,5 +240,33 @@ describe('password+YubiKey slots on a real vault file', () => {
       expect(session.slots().map((slot) => slot.kind)).toEqual(['password']);
       session.lock();
     });
+  });
+});
+
+describe('password+YubiKey slots answered by the emulated YubiKey through the driver', () => {
+  it('adds a slot on the key, then opens only with the password and that key', async () => {
+    const runtime = await testRuntime();
+    const path = tempVaultPath();
+    await createVault(path, PASSWORD, runtime);
+    const backend = createEmulatedYubiKeyOtpBackend({ touchPolicy: { kind: 'auto' } });
+    const [descriptor] = await backend.devices();
+    if (descriptor === undefined) throw new Error('no emulated key');
+    const device = await backend.open(descriptor);
+    await (await YubiOtpSession.open(device)).programChallengeResponse(2, { key: new Uint8Array(randomBytes(20)), requireTouch: true });
+    await device.close();
+    const touches: unknown[] = [];
+    const devices = createDevices({ backend });
+    const emulated = yubiKeyResponder({ devices: () => Promise.resolve(devices), operation: { signal: new AbortController().signal, progress: (...args) => touches.push(args) } });
+
+    const session = await unlockVault(path, { password: PASSWORD }, runtime);
+    for await (const answerer of emulated.answerers()) {
+      await session.addYubiKeySlot({ password: PASSWORD, answerer, removePasswordSlot: true });
+      break;
+    }
+    session.lock();
+    expect(touches).toHaveLength(1);
+    (await unlockVault(path, { password: PASSWORD, yubikey: emulated }, runtime)).lock();
+    expect(touches).toHaveLength(2);
+    expect((await failure(unlockVault(path, { password: PASSWORD, yubikey: plugged(fakeKey(1, { 2: randomBytes(20) })) }, runtime))).code).toBe('VAULT_WRONG_PASSWORD');
   });
 });

@@ -184,7 +184,10 @@ Examples:
     .action(async (_options: unknown, cmd: Command) => {
       const connection = context.connect(cmd);
       await connection.unlock({ offer: 'password' });
+      const keySlots = (await connection.client.call('vault.slots', {})).slots.filter((slot) => slot.kind === 'password+yubikey').length;
       const { recoveryKey } = await connection.client.call('vault.rekey', { password: await connection.vaultPassword() });
       printResult(io, connection.globals.json, { recoveryKey }, () => `Every account was re-sealed under a new master key.\nNew recovery key (shown once):\n\n    ${recoveryKey}`);
+      // The rekey writes a plain password slot: a YubiKey no longer guards the password until added again.
+      if (keySlots > 0) io.writeErr(`latchkey: warning: the rekey removed ${plural(keySlots, 'password+YubiKey slot')} and wrote a plain password slot; add the keys again with 'latchkey vault add-key-slot --remove-password-slot'\n`);
     });
 }
