@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulatorCli } from './test-support/emulate-cli.js';
 import { privatePcscdMissing, startPrivatePcscd, type PrivatePcscd, type RunResult } from './test-support/private-pcscd.js';
 import { connectToVpcd, openEmulatedYubiKeyOath, type EmulatedYubiKeyOath, type VpcdConnection } from './yubikey-oath.js';
 
@@ -59,14 +60,14 @@ describe.skipIf(missing !== null && !onCi)(`ykman drives the emulated YubiKey OA
   let connection: VpcdConnection | null = null;
   let home = '';
 
-  async function ykman(args: readonly string[], timeoutMs = 30_000): Promise<RunResult> {
+  async function ykman(args: readonly string[], reader = pcscd?.readerName ?? ''): Promise<RunResult> {
     if (pcscd === null) throw new Error('no private pcscd');
     // HOME apart, so ykman neither reads nor writes the user's remembered passwords.
-    return pcscd.run('ykman', ['--reader', pcscd.readerName, ...args], { timeoutMs, env: { HOME: home } });
+    return pcscd.run('ykman', ['--reader', reader, ...args], { timeoutMs: 40_000, env: { HOME: home } });
   }
 
-  async function ykmanOk(args: readonly string[]): Promise<string> {
-    const result = await ykman(args);
+  async function ykmanOk(args: readonly string[], reader?: string): Promise<string> {
+    const result = await ykman(args, reader);
     expect(result.code, `ykman ${args.join(' ')}: ${result.stderr}`).toBe(0);
     return result.stdout;
   }
@@ -77,15 +78,19 @@ describe.skipIf(missing !== null && !onCi)(`ykman drives the emulated YubiKey OA
     pcscd = await startPrivatePcscd();
     card = openEmulatedYubiKeyOath({ serial: 12345678, firmware: [5, 4, 3] });
     connection = await connectToVpcd(card, '127.0.0.1', pcscd.vpcdPort, { retryForMs: 5_000 });
-    // pcscd polls for the card: wait until ykman can talk to it.
+    await untilUsable(pcscd.readerName);
+  });
+
+  /** pcscd polls for the card: wait until ykman can talk to it. */
+  async function untilUsable(reader: string): Promise<void> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const info = await ykman(['info']);
-      if (info.code === 0) break;
-      if (Date.now() > deadline) throw new Error(`the card never became usable: ${info.stderr}\n${pcscd.log()}`);
+      const info = await ykman(['info'], reader);
+      if (info.code === 0) return;
+      if (Date.now() > deadline) throw new Error(`the card never became usable: ${info.stderr}\n${pcscd?.log() ?? ''}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-  });
+  }
 
   afterAll(async () => {
     await connection?.close();
@@ -160,5 +165,33 @@ describe.skipIf(missing !== null && !onCi)(`ykman drives the emulated YubiKey OA
     await ykmanOk(['oath', 'access', 'change', '-p', PASSWORD, '-c']);
     expect(card?.snapshot().access).toBeNull();
     expect((await ykmanOk(['oath', 'accounts', 'list'])).trim().split('\n')).toHaveLength(4);
+  });
+
+  it('npm run emulate -- yubikey-oath --vpcd: a served card in slot 1 (fw 5.7.1), touched by rewriting its state file', async () => {
+    const started = pcscd;
+    if (started === null) throw new Error('no private pcscd');
+    const stateFile = join(home, 'served-card.json');
+    const reader = started.readerName.replace(/ 00 00$/, ' 00 01');
+    const served = await startEmulatorCli(['yubikey-oath', '--vpcd', `127.0.0.1:${String(started.vpcdPort + 1)}`, '--state', stateFile, '--touch', 'never', '--firmware', '5.7.1']);
+    try {
+      expect(served.banner).toMatch(/^emulate: YubiKey OATH serial \d+ firmware 5\.7\.1 inserted in vpcd/);
+      await untilUsable(reader);
+      expect(await ykmanOk(['info'], reader)).toMatch(/Firmware version: 5\.7\.1/);
+      await ykmanOk(['oath', 'accounts', 'add', '-f', '-t', '-i', 'Served', 'erin', ALICE], reader);
+      const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as { touchPolicy: string; credentials: { id: string; touch: boolean }[] };
+      expect(saved.credentials).toMatchObject([{ id: 'Served:erin', touch: true }]);
+
+      const before = now();
+      const pending = ykman(['oath', 'accounts', 'code', '-s', 'Served:erin'], reader);
+      // By now ykman is normally waiting on the card (policy never); the test's "finger" is the state
+      // file. Should ykman be slower, the card finds auto at once: the assertions hold either way.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      writeFileSync(stateFile, `${JSON.stringify({ ...saved, touchPolicy: 'auto' }, null, 2)}\n`);
+      const result = await pending;
+      expect(result.code, result.stderr).toBe(0);
+      expect(totpCodesBetween(before, now(), { secret: ALICE })).toContain(result.stdout.trim());
+    } finally {
+      expect(await served.stop()).toBe(0);
+    }
   });
 });
