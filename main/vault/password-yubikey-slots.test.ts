@@ -142,7 +142,12 @@ describe('password+YubiKey slots on a real vault file', () => {
     await session.addYubiKeySlot({ password: PASSWORD, answerer: theAnswerer(backup), removePasswordSlot: true });
     session.lock();
     (await unlockVault(path, { password: PASSWORD, yubikey: plugged(backup) }, runtime)).lock();
-    (await unlockVault(path, { password: PASSWORD, yubikey: plugged(key) }, runtime)).lock();
+    const again = await unlockVault(path, { password: PASSWORD, yubikey: plugged(key) }, runtime);
+    // The same key slot twice would add nothing but a touch: refused before the key is asked.
+    const asked = key.asked.length;
+    expect((await failure(again.addYubiKeySlot({ password: PASSWORD, yubikey: plugged(key), answerer: theAnswerer(key), removePasswordSlot: false }))).code).toBe('USAGE');
+    expect(key.asked).toHaveLength(asked);
+    again.lock();
   });
 
   it('re-challenges each key slot at a password change: a new challenge, and the old response no longer opens', async () => {

@@ -8,7 +8,7 @@ import { assertMayAttempt, clearFailures, recordFailure, retryAfterMs } from './
 import { deriveNewPasswordKey } from './derive-password-key.js';
 import { openPasswordSlots, wrongPasswordWords, type PasswordOpening } from './password-slots.js';
 import type { YubiKeyAnswerer, YubiKeyResponder } from './password-yubikey.js';
-import { answersFor, assertWayIn, makeYubiKeySlot, type YubiKeyUnlockSlots } from './yubikey-slots.js';
+import { answersFor, assertNotEnrolled, assertWayIn, makeYubiKeySlot, type YubiKeyUnlockSlots } from './yubikey-slots.js';
 import { readOnlyFolderProblem } from './disk-problem.js';
 import type { AccountMeta, EntryExtra } from './entry-codec.js';
 import { openExtra, openMeta, openSeed, type EntryRow, type SealContext } from './entry-rows.js';
@@ -469,7 +469,9 @@ export class VaultSession {
     readonly removePasswordSlot: boolean;
   }): Promise<{ readonly slotId: string; readonly passwordSlotRemoved: boolean }> {
     const refused = 'the plain password slot was not removed';
-    if (request.removePasswordSlot) assertWayIn(this.header.slots.filter((slot) => slot.kind !== 'password').concat(PLACEHOLDER_KEY_SLOT), refused);
+    // Judged before the password and the key are asked: the slots left would be these plus the new one.
+    if (request.removePasswordSlot) assertWayIn([...this.header.slots.filter((slot) => slot.kind !== 'password').map((slot) => slot.kind), 'password+yubikey'], refused);
+    assertNotEnrolled(this.keySlotsRecord(), request.answerer);
     const { sodium } = this.runtime;
     const opening = await this.verifyPassword(request.password, request.yubikey);
     let row: SlotRow;
@@ -498,7 +500,7 @@ export class VaultSession {
     if (slot === undefined) throw new VaultError('NOT_FOUND', `no key slot ${slotId} in this vault (see \`latchkey vault slots\`)`, { slotId });
     const [removed] = this.slots().filter((info) => info.id === slotId);
     assertWayIn(
-      this.header.slots.filter((candidate) => candidate !== slot),
+      this.header.slots.filter((candidate) => candidate !== slot).map((candidate) => candidate.kind),
       'the slot was not removed',
     );
     this.transaction((tx) => {
@@ -673,22 +675,6 @@ export class VaultSession {
     });
   }
 }
-
-/**
- * Stands for the slot being added when judging what would be left: removing the plain password slot
- * while adding a key slot leaves a password+YubiKey one.
- */
-const PLACEHOLDER_KEY_SLOT: SlotRow = {
-  slotId: new Uint8Array(16),
-  kind: 'password+yubikey',
-  kdf: 'argon2id13',
-  ops: 0,
-  mem: 0,
-  salt: new Uint8Array(0),
-  challenge: new Uint8Array(0),
-  nonce: new Uint8Array(0),
-  wrappedMk: new Uint8Array(0),
-};
 
 function missingKeys(slotIds: readonly string[]): VaultError {
   return new VaultError(

@@ -1,4 +1,5 @@
 import { toHex } from './bytes.js';
+import type { SlotKind } from './format.js';
 import type { SlotRow } from './header.js';
 import type { KdfParams } from './kdf-params.js';
 import { newYubiKeyChallenge, passwordYubiKeyKek, type YubiKeyAnswerer } from './password-yubikey.js';
@@ -40,15 +41,26 @@ export async function makeYubiKeySlot(sodium: Sodium, vaultId: Uint8Array, maste
 /**
  * Refuses a set of slots that would lock the user out (SECURITY-NOTES §1): a password-type slot is
  * required, and when the only password slots need a YubiKey, a recovery slot too (losing the key
- * must never lose the vault).
+ * must never lose the vault). `kinds`: the kinds of the slots that would be left.
  */
-export function assertWayIn(slots: readonly SlotRow[], refused: string): void {
-  const plain = slots.some((slot) => slot.kind === 'password');
-  const keyed = slots.some((slot) => slot.kind === 'password+yubikey');
-  const recovery = slots.some((slot) => slot.kind === 'recovery');
+export function assertWayIn(kinds: readonly SlotKind[], refused: string): void {
+  const plain = kinds.includes('password');
+  const keyed = kinds.includes('password+yubikey');
+  const recovery = kinds.includes('recovery');
   if (!plain && !keyed) throw new VaultError('USAGE', `${refused}: the vault would have no password slot left`);
   if (!plain && !recovery) {
     throw new VaultError('USAGE', `${refused}: without a plain password slot, the recovery key is the way in when the YubiKey is lost, and this vault has none (issue one with \`latchkey vault recovery-key\`)`);
+  }
+}
+
+/** Refuses a second vault slot for the same key slot: it would add nothing but another touch at each unlock. */
+export function assertNotEnrolled(record: YubiKeyUnlockSlots, answerer: YubiKeyAnswerer): void {
+  if (answerer.serial === null) return;
+  if (Object.values(record).some((entry) => entry.serial === answerer.serial && entry.slot === answerer.slot)) {
+    throw new VaultError('USAGE', `slot ${String(answerer.slot)} of the YubiKey with serial ${String(answerer.serial)} already opens this vault (see \`latchkey vault slots\`)`, {
+      serial: answerer.serial,
+      slot: answerer.slot,
+    });
   }
 }
 
