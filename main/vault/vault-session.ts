@@ -8,7 +8,7 @@ import { assertMayAttempt, clearFailures, recordFailure, retryAfterMs } from './
 import { deriveNewPasswordKey } from './derive-password-key.js';
 import { openPasswordSlots, wrongPasswordWords, type PasswordOpening } from './password-slots.js';
 import type { YubiKeyAnswerer, YubiKeyResponder } from './password-yubikey.js';
-import { answersFor, assertNotEnrolled, assertWayIn, makeYubiKeySlot, type YubiKeyUnlockSlots } from './yubikey-slots.js';
+import { assertNotEnrolled, assertWayIn, keySlotsPresent, makeYubiKeySlot, rechallengeKeySlots, type YubiKeyUnlockSlots } from './yubikey-slots.js';
 import { readOnlyFolderProblem } from './disk-problem.js';
 import type { AccountMeta, EntryExtra } from './entry-codec.js';
 import { openExtra, openMeta, openSeed, type EntryRow, type SealContext } from './entry-rows.js';
@@ -528,45 +528,28 @@ export class VaultSession {
     const vaultId = this.header.meta.vaultId;
     const keySlots = this.header.slots.filter((slot) => slot.kind === 'password+yubikey');
     const record = this.keySlotsRecord();
-    const present = async (): Promise<Set<SlotRow>> => {
-      const found = new Set<SlotRow>();
-      if (keySlots.length === 0 || options.yubikey === undefined) return found;
-      for await (const answerer of options.yubikey.answerers()) for (const slot of keySlots) if (answersFor(record, slot, answerer)) found.add(slot);
-      return found;
-    };
     const missingOf = (found: Set<SlotRow>) => keySlots.filter((slot) => !found.has(slot)).map((slot) => toHex(slot.slotId));
-    const missingBefore = missingOf(await present());
+    // Checked before the KDF and before any touch: nothing is asked when the change can't go on.
+    const missingBefore = missingOf(await keySlotsPresent(record, keySlots, options.yubikey));
     if (missingBefore.length > 0 && options.dropMissingKeySlots !== true) throw missingKeys(missingBefore);
 
     const key = await deriveNewPasswordKey(this.runtime, next);
-    const rows: SlotRow[] = [];
-    const newRecord: YubiKeyUnlockSlots = {};
     try {
-      const remade = new Set<SlotRow>();
-      if (keySlots.length > missingBefore.length && options.yubikey !== undefined) {
-        for await (const answerer of options.yubikey.answerers()) {
-          for (const slot of keySlots) {
-            if (remade.has(slot) || !answersFor(record, slot, answerer)) continue;
-            const row = await makeYubiKeySlot(sodium, vaultId, keys.master, { passwordKey: key.kek, params: key.params, salt: key.salt }, answerer);
-            rows.push(row);
-            remade.add(slot);
-            const entry = record[toHex(slot.slotId)];
-            if (entry !== undefined) newRecord[toHex(row.slotId)] = entry;
-          }
-        }
-      }
+      const password = { passwordKey: key.kek, params: key.params, salt: key.salt };
+      const remade = await rechallengeKeySlots(sodium, vaultId, keys.master, password, { record, slots: keySlots }, options.yubikey);
       // A key unplugged between the check and its touch: the same rule as one never plugged in.
-      const missing = missingOf(remade);
+      const missing = missingOf(remade.remade);
       if (missing.length > missingBefore.length && options.dropMissingKeySlots !== true) throw missingKeys(missing);
+      const rows = [...remade.rows];
       const hadPlain = this.header.slots.some((slot) => slot.kind === 'password');
       if (hadPlain || rows.length === 0) rows.push(wrapMasterKey(sodium, vaultId, keys.master, key.kek, { kind: 'password', kdf: { params: key.params, salt: key.salt } }));
       this.transaction((tx) => {
         tx.slots.replace(['password', 'password+yubikey', 'keyring'], rows);
-        if (keySlots.length > 0) tx.records.put('yubikey-unlock-slots', newRecord);
+        if (keySlots.length > 0) tx.records.put('yubikey-unlock-slots', remade.record);
       });
       // The recovery key's one use is setting a new password: a later change needs that one.
       this.opened = 'password';
-      return { kdf: key.params, rechallenged: remade.size, droppedKeySlots: missing };
+      return { kdf: key.params, rechallenged: remade.remade.size, droppedKeySlots: missing };
     } finally {
       sodium.memzero(key.kek);
     }

@@ -2,7 +2,7 @@ import { toHex } from './bytes.js';
 import type { SlotKind } from './format.js';
 import type { SlotRow } from './header.js';
 import type { KdfParams } from './kdf-params.js';
-import { newYubiKeyChallenge, passwordYubiKeyKek, type YubiKeyAnswerer } from './password-yubikey.js';
+import { newYubiKeyChallenge, passwordYubiKeyKek, type YubiKeyAnswerer, type YubiKeyResponder } from './password-yubikey.js';
 import type { RecordValue } from './records.js';
 import { wrapMasterKey } from './slots.js';
 import type { Sodium } from './sodium.js';
@@ -68,4 +68,44 @@ export function assertNotEnrolled(record: YubiKeyUnlockSlots, answerer: YubiKeyA
 export function answersFor(record: YubiKeyUnlockSlots, slot: SlotRow, answerer: YubiKeyAnswerer): boolean {
   const entry = record[toHex(slot.slotId)];
   return entry?.serial === answerer.serial && entry.slot === answerer.slot;
+}
+
+/** The key slots whose recorded key is plugged in now (asks no key anything: no touch). */
+export async function keySlotsPresent(record: YubiKeyUnlockSlots, keySlots: readonly SlotRow[], responder: YubiKeyResponder | undefined): Promise<Set<SlotRow>> {
+  const found = new Set<SlotRow>();
+  if (keySlots.length === 0 || responder === undefined) return found;
+  for await (const answerer of responder.answerers()) {
+    for (const slot of keySlots) if (answersFor(record, slot, answerer)) found.add(slot);
+  }
+  return found;
+}
+
+/**
+ * Each key slot re-made under a fresh challenge on its recorded key (a touch each, SECURITY-NOTES §1:
+ * a recorded response goes stale) with the new password's key; the slots whose key is not plugged
+ * in are left out. `record` is the new record: the new slot ids with the same keys.
+ */
+export async function rechallengeKeySlots(
+  sodium: Sodium,
+  vaultId: Uint8Array,
+  master: Uint8Array,
+  password: PasswordKeyInputs,
+  current: { readonly record: YubiKeyUnlockSlots; readonly slots: readonly SlotRow[] },
+  responder: YubiKeyResponder | undefined,
+): Promise<{ readonly rows: SlotRow[]; readonly record: YubiKeyUnlockSlots; readonly remade: Set<SlotRow> }> {
+  const rows: SlotRow[] = [];
+  const record: YubiKeyUnlockSlots = {};
+  const remade = new Set<SlotRow>();
+  if (current.slots.length === 0 || responder === undefined) return { rows, record, remade };
+  for await (const answerer of responder.answerers()) {
+    for (const slot of current.slots) {
+      const entry = current.record[toHex(slot.slotId)];
+      if (remade.has(slot) || entry === undefined || !answersFor(current.record, slot, answerer)) continue;
+      const row = await makeYubiKeySlot(sodium, vaultId, master, password, answerer);
+      rows.push(row);
+      remade.add(slot);
+      record[toHex(row.slotId)] = entry;
+    }
+  }
+  return { rows, record, remade };
 }
