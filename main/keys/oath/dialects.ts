@@ -90,11 +90,10 @@ export const yubikeyDialect: OathDialect = {
   },
   listRequest: () => new Uint8Array(0),
   splitListEntry: (value) => ({ typeByte: value[0] ?? 0, id: value.slice(1), properties: { touch: undefined, pinProtected: false } }),
-  needsTouch(operation, credentialTouch, type) {
+  needsTouch(operation, credentialTouch) {
     if (operation !== 'calculate') return false;
-    if (credentialTouch !== undefined) return credentialTouch;
-    // LIST does not say, and CALCULATE ALL shows a touch HOTP as plain HOTP (trap 8).
-    return type === 'totp' ? false : 'maybe';
+    // LIST does not say, and CALCULATE ALL shows a touch HOTP as plain HOTP (trap 8): unknown is "maybe".
+    return credentialTouch ?? 'maybe';
   },
   rename: (version) => (atLeast(version, YUBIKEY_RENAME) ? { ins: INS.RENAME } : { unsupported: needs('renaming a credential', YUBIKEY_RENAME, version) }),
   refusesDuplicatePut: () => false,

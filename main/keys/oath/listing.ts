@@ -3,6 +3,7 @@ import { DEFAULT_PERIOD, HASH_ALGORITHM, OATH_TYPE, TAG } from './constants.js';
 import { parseCredentialId } from './credential-id.js';
 import type { ListedProperties, OathDialect } from './dialects.js';
 import type { OathAlgorithm, OathCredential, OathType, OathVersion } from './model.js';
+import { truncateHmac } from './codes.js';
 import { parseTlvs } from './tlv.js';
 
 const TYPES: Readonly<Record<number, OathType>> = { [OATH_TYPE.hotp]: 'hotp', [OATH_TYPE.totp]: 'totp' };
@@ -65,3 +66,22 @@ export function parseCalculateAll(data: Uint8Array, dialect: OathDialect): { id:
 }
 
 export const isDefaultPeriod = (credential: OathCredential) => credential.type === 'totp' && credential.period === DEFAULT_PERIOD;
+
+/** The 31-bit value of a 75 (full HMAC, truncated here) or 76 (truncated by the key) answer `[digits, …]`. */
+export function responseValue(tag: number, value: Uint8Array): number {
+  const body = value.subarray(1);
+  if (tag === TAG.TRUNCATED) {
+    if (body.length !== 4) throw new LatchkeyError('KEY_PROTOCOL', `the key's truncated answer is ${String(body.length)} bytes instead of 4`);
+    return new DataView(body.buffer, body.byteOffset, 4).getUint32(0, false);
+  }
+  return truncateHmac(body);
+}
+
+/** A CALCULATE answer: exactly one 75 or 76 TLV (yubikit's rule too). */
+export function parseCalculateAnswer(data: Uint8Array, dialect: OathDialect): { readonly digits: number; readonly value: number } {
+  const [answer, ...rest] = parseTlvs(data, dialect.responseLengths);
+  if (answer === undefined || rest.length > 0 || answer.value.length < 5 || (answer.tag !== TAG.TRUNCATED && answer.tag !== TAG.RESPONSE)) {
+    throw new LatchkeyError('KEY_PROTOCOL', 'the key’s CALCULATE answer is not one 75 or 76 value');
+  }
+  return { digits: answer.value[0] ?? 0, value: responseValue(answer.tag, answer.value) };
+}

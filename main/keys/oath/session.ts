@@ -2,16 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { LatchkeyError } from '../../../shared/errors.js';
 import type { ApduTransport } from '../apdu.js';
 import { systemKeyClock, type KeyClock } from '../clock.js';
-import { CHALLENGE_SIZE, deriveAccessKey, deviceIdForSalt, hmacSha1, sameMac } from './access-key.js';
-import { hotpCode, totpChallenge, totpCode, truncateHmac } from './codes.js';
+import { CHALLENGE_SIZE, deriveAccessKey, hmacSha1, sameMac } from './access-key.js';
+import { hotpCode, totpChallenge, totpCode } from './codes.js';
 import { DEFAULT_PERIOD, INS, OATH_AID, OATH_TYPE, SW, TAG } from './constants.js';
 import { formatCredentialId } from './credential-id.js';
 import type { OathDialect } from './dialects.js';
-import { describeCredential, parseCalculateAll, parseList, typeAlgorithmByte } from './listing.js';
+import { describeCredential, parseCalculateAll, parseCalculateAnswer, parseList, responseValue } from './listing.js';
+import { prepareCredential } from './new-credential.js';
+import { parseSelect } from './select.js';
 import type { OathCalculation, OathCode, OathCredential, OathKeyInfo, OathOperationOptions, NewOathCredential, OathVersion } from './model.js';
 import { OathProtocol } from './protocol.js';
 import { DEFAULT_OATH_TIMEOUTS, OathCommandRunner, type OathTimeouts } from './runner.js';
-import { secretForKey } from './secret.js';
 import { concatBytes, findTlv, parseTlvs, tlv } from './tlv.js';
 
 export interface OathSessionOptions {
@@ -37,15 +38,11 @@ export interface PutOptions extends OathOperationOptions {
   readonly ifExists?: 'refuse' | 'overwrite';
 }
 
-const DIGITS_MIN = 6;
-const DIGITS_MAX = 8;
-const U32_MAX = 0xffffffff;
 const PIN_BYTES_MAX = 127;
 /** P2 of CALCULATE: 01 asks for the 31-bit truncated value, 00 for the whole HMAC. */
 const TRUNCATED = 0x01;
 const FULL = 0x00;
 
-const invalid = (field: string, message: string) => new LatchkeyError('ACCOUNT_INVALID', message, { field });
 const unsupported = (message: string) => new LatchkeyError('KEY_UNSUPPORTED', message);
 
 /**
@@ -94,7 +91,7 @@ export class OathSession {
 
   /** Writes a credential. Everything this key cannot hold is refused before anything is sent. */
   async put(input: NewOathCredential, options: PutOptions = {}): Promise<OathCredential> {
-    const { id, key, touch } = this.prepare(input);
+    const { id, key, touch } = prepareCredential(input, this.dialect, this.version);
     // A key that refuses duplicates itself needs no listing unless we must delete first to overwrite.
     const overwrite = options.ifExists === 'overwrite';
     if (this.dialect.refusesDuplicatePut(this.version) ? overwrite : !overwrite) await this.makeRoom(id, options);
@@ -144,13 +141,7 @@ export class OathSession {
       { ins: INS.CALCULATE, p2: options.full === true ? FULL : TRUNCATED, data: concatBytes(tlv(TAG.NAME, credential.id), tlv(TAG.CHALLENGE, challenge)) },
       { ...options, operation: 'calculate', touch },
     );
-    const [answer, ...rest] = parseTlvs(data, this.dialect.responseLengths);
-    if (answer === undefined || rest.length > 0 || answer.value.length < 5 || (answer.tag !== TAG.TRUNCATED && answer.tag !== TAG.RESPONSE)) {
-      throw new LatchkeyError('KEY_PROTOCOL', 'the key’s CALCULATE answer is not one 75 or 76 value');
-    }
-    const digits = answer.value[0] ?? 0;
-    const body = answer.value.subarray(1);
-    const value = answer.tag === TAG.TRUNCATED ? new DataView(body.buffer, body.byteOffset, 4).getUint32(0, false) : truncateHmac(body);
+    const { digits, value } = parseCalculateAnswer(data, this.dialect);
     return credential.type === 'totp' ? totpCode(value, digits, time, credential.period) : hotpCode(value, digits, time);
   }
 
@@ -179,9 +170,7 @@ export class OathSession {
       if (entry.tag === TAG.HOTP || entry.tag === TAG.TOUCH) out.push({ credential, code: null, notComputed: type === 'hotp' ? 'hotp' : 'touch' });
       else if (credential.period !== DEFAULT_PERIOD) out.push(await this.calculateListed(credential, perCredential));
       else {
-        const body = entry.value.subarray(1);
-        const value = entry.tag === TAG.TRUNCATED ? new DataView(body.buffer, body.byteOffset, 4).getUint32(0, false) : truncateHmac(body);
-        out.push({ credential, code: totpCode(value, digits, time, DEFAULT_PERIOD) });
+        out.push({ credential, code: totpCode(responseValue(entry.tag, entry.value), digits, time, DEFAULT_PERIOD) });
       }
     }
     return out;
@@ -281,49 +270,14 @@ export class OathSession {
 
   private async select(): Promise<OathKeyInfo> {
     const data = await this.runner.run({ ins: INS.SELECT, p1: 0x04, data: OATH_AID }, { operation: 'select', touch: false });
-    const tlvs = parseTlvs(data, this.dialect.responseLengths);
-    const version = findTlv(tlvs, TAG.VERSION);
-    if (version?.length !== 3) throw new LatchkeyError('KEY_PROTOCOL', 'the key’s SELECT answer has no version');
-    const salt = findTlv(tlvs, TAG.NAME);
-    const attempts = findTlv(tlvs, TAG.PIN_ATTEMPTS);
-    const serial = findTlv(tlvs, TAG.SERIAL);
-    const parsed = { major: version[0] ?? 0, minor: version[1] ?? 0, patch: version[2] ?? 0 };
-    const challenge = findTlv(tlvs, TAG.CHALLENGE);
-    const info: OathKeyInfo = {
-      version: parsed,
-      salt,
-      deviceId: salt === undefined ? undefined : deviceIdForSalt(salt),
-      serial: serial?.length === 4 ? new DataView(serial.buffer, serial.byteOffset, 4).getUint32(0, false) : undefined,
-      hasPassword: challenge !== undefined,
-      hasPin: attempts !== undefined,
-      pinAttemptsRemaining: attempts?.[0],
-      capacity: this.dialect.capacity(parsed),
-    };
-    this.selected = { info, challenge };
-    return info;
+    this.selected = parseSelect(data, this.dialect);
+    return this.selected.info;
   }
 
   private async listAll(options: OathOperationOptions & { readonly pin?: string }): Promise<(OathCredential | undefined)[]> {
     if (options.pin !== undefined) await this.verifyPin(options.pin, options);
     const data = await this.runner.run({ ins: INS.LIST, data: this.dialect.listRequest(this.version) }, { ...options, operation: 'list', touch: false });
     return parseList(data, this.dialect, this.version).map((entry) => entry.credential);
-  }
-
-  /** Checks a new credential against this key and builds its id and key TLV value (type|algo, digits, secret). */
-  private prepare(input: NewOathCredential): { id: Uint8Array; key: Uint8Array; touch: boolean } {
-    const touch = input.touch === true;
-    if (!Number.isInteger(input.digits) || input.digits < DIGITS_MIN || input.digits > DIGITS_MAX) throw invalid('digits', 'a key stores codes of 6, 7 or 8 digits');
-    if (input.type === 'totp' && input.counter !== undefined) throw invalid('counter', 'a TOTP credential has no counter');
-    if (input.type === 'hotp' && input.period !== undefined) throw invalid('period', 'a HOTP credential has no period');
-    const counter = input.counter ?? 0;
-    if (!Number.isInteger(counter) || counter < 0 || counter > U32_MAX) throw invalid('counter', 'the counter must be a whole number from 0 to 4294967295');
-    const refusal = this.dialect.refuseCredential(input.type, input.algorithm, touch, this.version);
-    if (refusal !== null) throw unsupported(refusal);
-    const id = formatCredentialId(input.type, { issuer: input.issuer, account: input.account, period: input.period ?? DEFAULT_PERIOD }, this.dialect.idByteLimit);
-    const secret = secretForKey(input.secret, input.algorithm, this.dialect.secretMinLength);
-    const key = concatBytes(Uint8Array.of(typeAlgorithmByte(input.type, input.algorithm), input.digits), secret);
-    secret.fill(0);
-    return { id, key, touch };
   }
 
   /**

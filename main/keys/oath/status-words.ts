@@ -25,7 +25,7 @@ const error = (code: ErrorCode, message: string, sw: number, details: Record<str
  */
 export function statusError(sw: number, context: StatusContext): LatchkeyError {
   const { dialect, operation } = context;
-  if (sw === dialect.notFoundSw && operation !== 'validate' && operation !== 'set-code') {
+  if (sw === dialect.notFoundSw && operation !== 'validate' && operation !== 'set-code' && operation !== 'select') {
     return error('NOT_FOUND', 'the key holds no credential with that name', sw);
   }
   switch (sw) {
