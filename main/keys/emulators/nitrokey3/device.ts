@@ -271,6 +271,7 @@ export class EmulatedNitrokey3 implements HidDevice {
     // An INIT interrupts whatever was pending ("resync") and always allocates a fresh channel.
     if (this.busy !== null) {
       this.busy.dropped = true;
+      this.busy = null;
       this.touchWaiter.abort();
     }
     this.receiving = null;
