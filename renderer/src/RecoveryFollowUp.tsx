@@ -1,12 +1,13 @@
 import { useState, type SyntheticEvent } from 'react';
 import type { PanelProps } from './app/panel-props.js';
 import { useMutation } from './data/hooks.js';
+import { useLongOperation } from './data/operation.js';
 import { changePassword, issueRecoveryKey } from './data/vault.js';
 import { ErrorAlert } from './ui/ErrorAlert.js';
 import { useSaveRecoveryKey } from './ui/save-recovery-key.js';
 import { Dialog } from './ui/Dialog.js';
 import { PasswordStrength, usePasswordEstimate } from './ui/PasswordStrength.js';
-import { Progress } from './ui/Progress.js';
+import { OperationProgress, Progress } from './ui/Progress.js';
 
 /**
  * After an unlock with the recovery key: set a new password (the old one is not needed, as the
@@ -19,7 +20,10 @@ export function RecoveryFollowUp({ close: onClose }: PanelProps) {
   const [step, setStep] = useState<'password' | 'key' | 'shown'>('password');
   const [recoveryKey, setRecoveryKey] = useState('');
   const mutations = useMutation();
+  const operation = useLongOperation();
   const { busy, error } = mutations;
+  // A password+YubiKey slot is re-made on its key (a touch): without the key, the user may drop those slots.
+  const keyMissing = error?.code === 'KEY_NOT_FOUND';
   const savedKey = useSaveRecoveryKey();
   const estimate = usePasswordEstimate(step === 'password' ? password : '');
 
@@ -29,7 +33,13 @@ export function RecoveryFollowUp({ close: onClose }: PanelProps) {
       mutations.fail('The two passwords differ.');
       return;
     }
-    if ((await mutations.run(changePassword, password)).ok) {
+    await setPasswordKeepingKeySlots(false);
+  }
+
+  /** Each YubiKey slot is re-made on its key (main asks for a touch: the progress line says so). */
+  async function setPasswordKeepingKeySlots(dropMissingKeySlots: boolean) {
+    const result = await operation.run('Deriving the key from the new password…', (opId) => mutations.run(changePassword, { next: password, opId, dropMissingKeySlots }));
+    if (result.ok) {
       setRepeat('');
       setStep('key');
     }
@@ -66,7 +76,18 @@ export function RecoveryFollowUp({ close: onClose }: PanelProps) {
             Repeat it
             <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
           </label>
-          {busy && <Progress>Deriving the key from the new password…</Progress>}
+          {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
+          {keyMissing && !busy && (
+            <div className="stack">
+              <p className="hint">
+                Plug in the YubiKey and set the password again, or, if the key is lost, remove its slots: the new password alone will then open the vault
+                (add a key again later with <code>latchkey vault add-key-slot</code>).
+              </p>
+              <button type="button" onClick={() => void setPasswordKeepingKeySlots(true)}>
+                Remove the YubiKey slots and set the password
+              </button>
+            </div>
+          )}
           <div className="row">
             <button type="submit" className="primary" disabled={busy || password === '' || estimate?.acceptable === false}>
               Set the new password

@@ -14,7 +14,8 @@ export const unlockVault = mutation((client, request: RequestOf<'vault.unlock'>)
 export const lockVault = mutation((client, _: undefined) => client.call('vault.lock', {}));
 /** Main asks where (its own dialog) and writes a new 0600 file; the page names no path. */
 export const saveRecoveryKey = mutation((client, recoveryKey: string) => client.call('vault.saveRecoveryKey', { recoveryKey }));
-export const changePassword = mutation((client, next: string) => client.call('vault.changePassword', { next }));
+/** After a recovery unlock. `dropMissingKeySlots`: the user chose to remove the YubiKey slots whose key is not plugged in. */
+export const changePassword = mutation((client, request: { next: string; opId?: string; dropMissingKeySlots?: boolean }) => client.call('vault.changePassword', request));
 export const issueRecoveryKey = mutation((client, password: string) => client.call('vault.recoveryKey', { password }));
 /** Not a query: a password is never kept as a cache key. */
 export const estimatePassword = mutation((client, password: string) => client.call('password.estimate', { password }));
