@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../clock.js';
-import { EmulatedNitrokey3, factoryNk3State, framePackets, NK3_TOUCH_TIMEOUT_MS } from './nitrokey3.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HidDevice } from '../hid/hid-device.js';
+import { createEmulatedNitrokey3Backend, EmulatedNitrokey3, factoryNk3State, framePackets, NK3_TOUCH_TIMEOUT_MS } from './nitrokey3.js';
 
 /** Behaviour beyond the vectors: PIN, SHA512, capacity, chunked LIST, touch, CTAPHID errors, faults. */
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -203,4 +207,36 @@ describe('faults', () => {
     await expect(key.write(new Uint8Array(64))).rejects.toMatchObject({ code: 'KEY_UNPLUGGED' });
     await expect(key.read(10)).rejects.toMatchObject({ code: 'KEY_UNPLUGGED' });
   });
+});
+
+describe('createEmulatedNitrokey3Backend', () => {
+  for (const withFile of [false, true]) {
+    it(`lists the FIDO interface; a reopened connection finds what the last one wrote${withFile ? ' (state file)' : ''}; unplug`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'latchkey-nk3-backend-'));
+      try {
+        const backend = createEmulatedNitrokey3Backend({ clock: createManualClock(0), ...(withFile ? { stateFile: join(dir, 'nk3.json') } : {}) });
+        const [descriptor] = await backend.devices();
+        if (descriptor === undefined) throw new Error('not listed');
+        expect([descriptor.vendorId, descriptor.productId, descriptor.usagePage, descriptor.usage]).toEqual([0x20a0, 0x42b2, 0xf1d0, 0x01]);
+        const exchange = async (device: HidDevice, cid: number, bytes: Uint8Array) => {
+          for (const packet of framePackets(cid, cid === BROADCAST ? 0x06 : 0x70, bytes)) await device.write(packet);
+          const answer = await device.read(1_000);
+          return answer === null ? '' : hex(answer.subarray(7, 7 + (((answer[5] ?? 0) << 8) | (answer[6] ?? 0))));
+        };
+        const first = await backend.open(descriptor);
+        const cid = Buffer.from((await exchange(first, BROADCAST, Buffer.alloc(8))).slice(16, 24), 'hex').readUInt32BE(0);
+        expect(await exchange(first, cid, put('Kept:one'))).toBe('9000');
+        await first.close();
+        const second = await backend.open(descriptor);
+        const again = Buffer.from((await exchange(second, BROADCAST, Buffer.alloc(8))).slice(16, 24), 'hex').readUInt32BE(0);
+        expect(await exchange(second, again, apdu(0xa1, 0, 0))).toBe(`9000720921${Buffer.from('Kept:one').toString('hex')}`);
+        backend.unplug();
+        expect(await backend.devices()).toEqual([]);
+        await expect(second.write(new Uint8Array(64))).rejects.toMatchObject({ code: 'KEY_UNPLUGGED' });
+        await expect(backend.open(descriptor)).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { LatchkeyError } from '../../../shared/errors.js';
 import type { KeyClock } from '../clock.js';
+import type { HidBackend } from '../hid/hid-device.js';
 import { changedTouchPolicy, readStateText, StateFileWatch, writeStateText } from './oath-common/state-file.js';
-import { EmulatedNitrokey3, type EmulatedNitrokey3Options, type Nk3Fault } from './nitrokey3/device.js';
+import { EmulatedNitrokey3, nitrokey3Descriptor, type EmulatedNitrokey3Options, type Nk3Fault } from './nitrokey3/device.js';
 import { factoryNk3State, nk3StateFromJson, nk3StateToJson, type Nk3State } from './nitrokey3/state.js';
 import type { RandomSource, TouchPolicy } from './yubikey-otp/state.js';
 
@@ -22,6 +24,8 @@ export interface OpenEmulatedNitrokey3Options {
   readonly random?: RandomSource;
   readonly faults?: readonly Nk3Fault[];
   readonly keepalives?: EmulatedNitrokey3Options['keepalives'];
+  /** After every change, once it is saved. */
+  readonly onChange?: (state: Nk3State) => void;
 }
 
 /**
@@ -52,10 +56,50 @@ export function openEmulatedNitrokey3(options: OpenEmulatedNitrokey3Options = {}
       return key.touchPolicy;
     },
     onChange: (next) => {
-      if (stateFile === undefined || watch === null) return;
-      writeStateText(stateFile, nk3StateToJson(next));
-      watch.ownWrite();
+      if (stateFile !== undefined && watch !== null) {
+        writeStateText(stateFile, nk3StateToJson(next));
+        watch.ownWrite();
+      }
+      options.onChange?.(next);
     },
   });
   return key;
+}
+
+/**
+ * The emulated Nitrokey 3 as discovery sees a plugged-in key: `devices()` lists its FIDO interface
+ * (until `unplug()`), each `open()` a new connection to the same key (its state carried over, in
+ * memory and in `stateFile`). `current` is the last connection, for tests that touch the key or
+ * inject faults. For service/devices.ts and tests.
+ */
+export interface EmulatedNitrokey3Backend extends HidBackend {
+  readonly current: EmulatedNitrokey3 | null;
+  unplug(): void;
+  plugIn(): void;
+}
+
+export function createEmulatedNitrokey3Backend(options: OpenEmulatedNitrokey3Options = {}): EmulatedNitrokey3Backend {
+  let latest = openEmulatedNitrokey3(options).snapshot();
+  let current: EmulatedNitrokey3 | null = null;
+  let plugged = true;
+  return {
+    get current() {
+      return current;
+    },
+    devices: () => Promise.resolve(plugged ? [nitrokey3Descriptor(latest.serial)] : []),
+    open: () => {
+      if (!plugged) return Promise.reject(new LatchkeyError('KEY_NOT_FOUND', 'The emulated Nitrokey 3 is not plugged in.'));
+      // With a state file, the file (kept current on every change) is what the new connection loads.
+      const connection = openEmulatedNitrokey3({ ...options, initialState: latest, onChange: (next) => (latest = next) });
+      current = connection;
+      return Promise.resolve(connection);
+    },
+    unplug: () => {
+      plugged = false;
+      current?.unplug();
+    },
+    plugIn: () => {
+      plugged = true;
+    },
+  };
 }
