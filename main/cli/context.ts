@@ -81,10 +81,27 @@ export function connectionFor(inner: LatchkeyClient, globals: GlobalOptions, io:
     } else openedBy = 'recovery';
   }
 
+  /**
+   * At a terminal, a vault that needs its YubiKey while none is plugged in waits for the user to
+   * plug it in (KEY_NOT_FOUND counts no attempt, so the same password is tried again).
+   */
+  async function openWaitingForKey(credential: VaultCredential): Promise<void> {
+    for (;;) {
+      try {
+        await open(credential);
+        return;
+      } catch (error) {
+        if (!(error instanceof LatchkeyError && error.code === 'KEY_NOT_FOUND')) throw error;
+        const answer = await io.prompt(`latchkey: ${error.message}. Press Enter once it is plugged in (q to stop): `);
+        if (/^q/i.test(answer.trim())) throw error;
+      }
+    }
+  }
+
   async function openAtTerminal(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await open(await promptCredential(io));
+        await openWaitingForKey(await promptCredential(io));
         return;
       } catch (error) {
         // A wrong password is asked again; a typo in the recovery key too. Not once the vault makes us wait.

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../shared/errors.js';
 import { createEmulatedYubiKeyOtpBackend } from '../keys/emulators/yubikey-otp.js';
 import { YubiOtpSession } from '../keys/yubikey-otp/index.js';
+import { createDevices } from '../service/devices.js';
 import { runCli } from './run-cli.js';
 import { inProcessCli } from './test-support/in-process.js';
 import { scriptedIo } from './test-support/scripted-io.js';
@@ -160,5 +161,39 @@ describe('latchkey vault add-key-slot at a terminal', () => {
     expect(byBackup.code).toBe(0);
     expect(byBackup.stderr.split(TOUCH_LINE).length - 1).toBeGreaterThanOrEqual(1);
     expect((await cli.run(['list', ...vault])).code).not.toBe(0);
+  });
+});
+
+describe('unlocking at a terminal when the key is not plugged in', () => {
+  it('waits for the key instead of failing, and counts no attempt', async () => {
+    const cli = inProcessCli();
+    const passwordFile = join(cli.home, 'password.txt');
+    writeFileSync(passwordFile, `${PASSWORD}\n`);
+    const keyFile = join(cli.home, 'key.json');
+    await keyWithChallengeResponse(keyFile);
+    expect((await cli.run(['init', '--kdf', '2,64', '--password-file', passwordFile])).code).toBe(0);
+    const withKey = ['--emulator', `yubikey-otp:${keyFile}`];
+    expect((await cli.run(['vault', 'add-key-slot', '--remove-password-slot', '--password-file', passwordFile, ...withKey])).code).toBe(0);
+
+    const key = createEmulatedYubiKeyOtpBackend({ stateFile: keyFile });
+    key.unplug();
+    const terminal = scriptedIo({ answers: [PASSWORD, ''], env: cli.env });
+    // The key is plugged in while the user is asked to.
+    const prompt = terminal.io.prompt.bind(terminal.io);
+    terminal.io.prompt = (question, options) => {
+      if (question.includes('Press Enter once it is plugged in')) key.plugIn();
+      return prompt(question, options);
+    };
+    expect(await runCli(['list'], terminal.io, { keyDevices: createDevices({ backend: key }) })).toBe(0);
+    expect(terminal.asked).toEqual([
+      'Vault password (or just Enter to use the recovery key): ',
+      'latchkey: this vault needs its YubiKey; plug it in or use the recovery key. Press Enter once it is plugged in (q to stop): ',
+    ]);
+    expect(terminal.err()).toContain(TOUCH_LINE);
+    // The wait for the key was no wrong attempt: the next wrong password is the first failure.
+    const wrong = join(cli.home, 'wrong.txt');
+    writeFileSync(wrong, 'not the vault password at all\n');
+    const refused = await cli.run(['list', '--json', '--password-file', wrong], { keyDevices: createDevices({ backend: key }) });
+    expect(JSON.parse(refused.stderr)).toMatchObject({ error: { code: 'VAULT_WRONG_PASSWORD', details: { failures: 1 } } });
   });
 });
