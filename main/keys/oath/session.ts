@@ -2,18 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { LatchkeyError } from '../../../shared/errors.js';
 import type { ApduTransport } from '../apdu.js';
 import { systemKeyClock, type KeyClock } from '../clock.js';
-import { CHALLENGE_SIZE, deriveAccessKey, hmacSha1, sameMac } from './access-key.js';
+import { CHALLENGE_SIZE, deriveAccessKey } from './access-key.js';
+import { changePinCommand, checkValidateProof, clearCodeCommand, pinBlocked, setCodeCommand, setPinCommand, validateCommand, verifyPinCommand, wrongPin } from './auth-commands.js';
 import { hotpCode, totpChallenge, totpCode } from './codes.js';
-import { DEFAULT_PERIOD, INS, OATH_AID, OATH_TYPE, SW, TAG } from './constants.js';
+import { DEFAULT_PERIOD, INS, OATH_AID, SW, TAG } from './constants.js';
 import { formatCredentialId } from './credential-id.js';
 import type { OathDialect } from './dialects.js';
 import { describeCredential, parseCalculateAll, parseCalculateAnswer, parseList, responseValue } from './listing.js';
 import { prepareCredential } from './new-credential.js';
 import { parseSelect } from './select.js';
 import type { OathCalculation, OathCode, OathCredential, OathKeyInfo, OathOperationOptions, NewOathCredential, OathVersion } from './model.js';
-import { OathProtocol } from './protocol.js';
+import { OathProtocol, type OathCommand } from './protocol.js';
 import { DEFAULT_OATH_TIMEOUTS, OathCommandRunner, type OathTimeouts } from './runner.js';
-import { concatBytes, findTlv, parseTlvs, tlv } from './tlv.js';
+import { concatBytes, tlv } from './tlv.js';
 
 export interface OathSessionOptions {
   readonly clock?: KeyClock;
@@ -38,7 +39,6 @@ export interface PutOptions extends OathOperationOptions {
   readonly ifExists?: 'refuse' | 'overwrite';
 }
 
-const PIN_BYTES_MAX = 127;
 /** P2 of CALCULATE: 01 asks for the 31-bit truncated value, 00 for the whole HMAC. */
 const TRUNCATED = 0x01;
 const FULL = 0x00;
@@ -102,6 +102,7 @@ export class OathSession {
       throw afterUnplug(error, 'while it was writing the credential: it may or may not hold it now, list the key to find out');
     } finally {
       key.fill(0);
+      data.fill(0);
     }
     return describeCredential(id, input.type, { algorithm: input.algorithm, digits: input.digits, touch, pinProtected: false });
   }
@@ -133,6 +134,9 @@ export class OathSession {
       if (refusal !== null) throw unsupported(refusal);
     }
     if (options.full === true && !this.dialect.hasFullResponse) throw unsupported(`the ${this.dialect.product} only answers truncated codes`);
+    if (credential.pinProtected === true && options.pin === undefined) {
+      throw new LatchkeyError('KEY_PIN_REQUIRED', 'this credential is encrypted with the Nitrokey 3 PIN', { kind: 'pin' });
+    }
     if (options.pin !== undefined) await this.verifyPin(options.pin, options);
     const time = options.time ?? this.clock.now() / 1000;
     const challenge = credential.type === 'totp' ? totpChallenge(time, credential.period) : this.dialect.hotpChallenge;
@@ -201,16 +205,10 @@ export class OathSession {
     const challenge = this.selected.challenge;
     if (challenge === undefined) throw new LatchkeyError('INVALID_REQUEST', 'this YubiKey has no access password to unlock');
     const key = 'accessKey' in secret ? Uint8Array.from(secret.accessKey) : this.deriveAccessKey(secret.password);
+    const ours = this.random(CHALLENGE_SIZE);
     try {
-      const ours = this.random(CHALLENGE_SIZE);
-      const data = await this.runner.run(
-        { ins: INS.VALIDATE, data: concatBytes(tlv(TAG.RESPONSE, hmacSha1(key, challenge)), tlv(TAG.CHALLENGE, ours)), sensitive: true },
-        { ...options, operation: 'validate', touch: false },
-      );
-      const proof = findTlv(parseTlvs(data, this.dialect.responseLengths), TAG.RESPONSE);
-      if (proof === undefined || !sameMac(proof, hmacSha1(key, ours))) {
-        throw new LatchkeyError('KEY_PROTOCOL', 'the key accepted the password but could not prove it knows it: this is not the key the password was set on');
-      }
+      const data = await this.runner.run(validateCommand(key, challenge, ours), { ...options, operation: 'validate', touch: false });
+      checkValidateProof(data, this.dialect.responseLengths, key, ours);
     } finally {
       key.fill(0);
     }
@@ -220,18 +218,18 @@ export class OathSession {
   async setPassword(password: string | null, options: OathOperationOptions = {}): Promise<void> {
     this.requireAuth('password');
     if (password === null) {
-      await this.runner.run({ ins: INS.SET_CODE, data: tlv(TAG.KEY, new Uint8Array(0)) }, { ...options, operation: 'set-code', touch: false });
+      await this.runner.run(clearCodeCommand(), { ...options, operation: 'set-code', touch: false });
       this.selected = { ...this.selected, info: { ...this.info, hasPassword: false } };
       return;
     }
     if (password.length === 0) throw new LatchkeyError('INVALID_REQUEST', 'an empty access password cannot be set; remove the password instead');
     const key = this.deriveAccessKey(password);
+    const command = setCodeCommand(key, this.random(CHALLENGE_SIZE));
     try {
-      const challenge = this.random(CHALLENGE_SIZE);
-      const data = concatBytes(tlv(TAG.KEY, concatBytes(Uint8Array.of(OATH_TYPE.totp | 0x01), key)), tlv(TAG.CHALLENGE, challenge), tlv(TAG.RESPONSE, hmacSha1(key, challenge)));
-      await this.runner.run({ ins: INS.SET_CODE, data, sensitive: true }, { ...options, operation: 'set-code', touch: false });
+      await this.runner.run(command, { ...options, operation: 'set-code', touch: false });
     } finally {
       key.fill(0);
+      command.data?.fill(0);
     }
     this.selected = { ...this.selected, info: { ...this.info, hasPassword: true } };
   }
@@ -245,20 +243,19 @@ export class OathSession {
    */
   async verifyPin(pin: string, options: OathOperationOptions = {}): Promise<void> {
     this.requirePinSet();
-    await this.pinCommand({ ins: INS.VERIFY_PIN, data: tlv(TAG.PIN, pinBytes(pin)), sensitive: true }, 'verify-pin', options);
+    await this.pinCommand(verifyPinCommand(pin), 'verify-pin', options);
   }
 
   async setPin(pin: string, options: OathOperationOptions = {}): Promise<void> {
     this.requireAuth('pin');
     if (this.info.hasPin) throw new LatchkeyError('INVALID_REQUEST', 'this Nitrokey 3 already has a PIN: change it instead');
-    await this.pinCommand({ ins: INS.SET_PIN, data: tlv(TAG.PIN, pinBytes(pin)), sensitive: true }, 'set-pin', options);
+    await this.pinCommand(setPinCommand(pin), 'set-pin', options);
     await this.select();
   }
 
   async changePin(currentPin: string, newPin: string, options: OathOperationOptions = {}): Promise<void> {
     this.requirePinSet();
-    const data = concatBytes(tlv(TAG.PIN, pinBytes(currentPin)), tlv(TAG.NEW_PIN, pinBytes(newPin)));
-    await this.pinCommand({ ins: INS.CHANGE_PIN, data, sensitive: true }, 'change-pin', options);
+    await this.pinCommand(changePinCommand(currentPin, newPin), 'change-pin', options);
     await this.select();
   }
 
@@ -307,18 +304,18 @@ export class OathSession {
     return { credential, code: await this.calculate(credential, rest) };
   }
 
-  private async pinCommand(command: Parameters<OathCommandRunner['run']>[0], operation: 'verify-pin' | 'set-pin' | 'change-pin', options: OathOperationOptions): Promise<void> {
+  /** A PIN command; a 6300 re-reads the attempts left from SELECT. The PIN bytes are zeroed after. */
+  private async pinCommand(command: OathCommand, operation: 'verify-pin' | 'set-pin' | 'change-pin', options: OathOperationOptions): Promise<void> {
+    const touch = this.dialect.needsTouch(operation, undefined, undefined);
     const started = this.clock.now();
-    const reply = await this.runner.exchange(command, { ...options, operation, touch: this.dialect.needsTouch(operation, undefined, undefined) });
-    if (reply.sw === SW.VERIFY_FAILED) {
-      const left = (await this.select()).pinAttemptsRemaining ?? null;
-      throw new LatchkeyError(
-        'KEY_PIN_WRONG',
-        left === 0 ? 'wrong PIN; the PIN is now blocked: only a reset, which erases every credential, makes the key usable again' : `wrong PIN${left === null ? '' : `; ${String(left)} attempts left`}`,
-        { kind: 'pin', attemptsRemaining: left, sw: '6300' },
-      );
+    let sw: number;
+    try {
+      sw = (await this.runner.exchange(command, { ...options, operation, touch })).sw;
+    } finally {
+      command.data?.fill(0);
     }
-    if (reply.sw !== SW.OK) throw this.runner.failure(reply.sw, operation, this.dialect.needsTouch(operation, undefined, undefined), this.clock.now() - started);
+    if (sw === SW.VERIFY_FAILED) throw wrongPin((await this.select()).pinAttemptsRemaining ?? null);
+    if (sw !== SW.OK) throw this.runner.failure(sw, operation, touch, this.clock.now() - started);
   }
 
   private requireAuth(kind: 'password' | 'pin'): void {
@@ -330,16 +327,8 @@ export class OathSession {
   private requirePinSet(): void {
     this.requireAuth('pin');
     if (!this.info.hasPin) throw new LatchkeyError('INVALID_REQUEST', 'this Nitrokey 3 has no PIN yet: set one first');
-    if (this.info.pinAttemptsRemaining === 0) {
-      throw new LatchkeyError('KEY_PIN_WRONG', 'the PIN is blocked: only a reset, which erases every credential, makes the key usable again', { kind: 'pin', attemptsRemaining: 0 });
-    }
+    if (this.info.pinAttemptsRemaining === 0) throw pinBlocked();
   }
-}
-
-function pinBytes(pin: string): Uint8Array {
-  const bytes = new TextEncoder().encode(pin);
-  if (bytes.length === 0 || bytes.length > PIN_BYTES_MAX) throw new LatchkeyError('INVALID_REQUEST', `a PIN is 1 to ${String(PIN_BYTES_MAX)} bytes`);
-  return bytes;
 }
 
 function afterUnplug(error: unknown, what: string): unknown {
