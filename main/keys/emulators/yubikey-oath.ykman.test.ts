@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulatorCli } from './test-support/emulate-cli.js';
+import { insertEmulatedCard } from './test-support/vpcd-card.js';
 import { privatePcscdMissing, startPrivatePcscd, type PrivatePcscd, type RunResult } from './test-support/private-pcscd.js';
-import { connectToVpcd, openEmulatedYubiKeyOath, type EmulatedYubiKeyOath, type VpcdConnection } from './yubikey-oath.js';
+import { openEmulatedYubiKeyOath, type EmulatedYubiKeyOath, type VpcdConnection } from './yubikey-oath.js';
 
 /**
  * Yubico's own ykman (Debian yubikey-manager) against the emulated card, through a real pcscd and
@@ -77,8 +78,7 @@ describe.skipIf(missing !== null && !onCi)(`ykman drives the emulated YubiKey OA
     home = mkdtempSync(join(tmpdir(), 'latchkey-ykman-home-'));
     pcscd = await startPrivatePcscd();
     card = openEmulatedYubiKeyOath({ serial: 12345678, firmware: [5, 4, 3] });
-    connection = await connectToVpcd(card, '127.0.0.1', pcscd.vpcdPort, { retryForMs: 5_000 });
-    await untilUsable(pcscd.readerName);
+    connection = (await insertEmulatedCard(pcscd, card)).connection;
   });
 
   /** pcscd polls for the card: wait until ykman can talk to it. */

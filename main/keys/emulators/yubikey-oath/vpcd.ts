@@ -17,6 +17,11 @@ export interface VpcdCard {
 export interface VpcdConnection {
   /** Resolves when the connection ends (removed, pcscd gone, or the card failed). */
   readonly closed: Promise<void>;
+  /**
+   * Resolves at pcscd's first power-on: it has read the ATR and the reader shows a card, so a
+   * PC/SC connect succeeds from now on (about 0.5 s after connecting, pcscd polls).
+   */
+  readonly inserted: Promise<void>;
   /** Control bytes and APDUs seen so far (for tests: pcscd powers the card on before the first APDU). */
   readonly seen: { powerOn: number; powerOff: number; reset: number; atrRequests: number; apdus: number };
   /** Takes the card out. */
@@ -53,6 +58,13 @@ function attach(card: VpcdCard, socket: Socket): VpcdConnection {
   socket.setNoDelay(true);
   const seen = { powerOn: 0, powerOff: 0, reset: 0, atrRequests: 0, apdus: 0 };
   const closed = new Promise<void>((resolve) => socket.once('close', () => { resolve(); }));
+  let markInserted: () => void = () => undefined;
+  const inserted = new Promise<void>((resolve, reject) => {
+    markInserted = resolve;
+    void closed.then(() => { reject(new Error('vpcd closed the connection before powering the card on')); });
+  });
+  // Nobody may be waiting for it: a removal before insertion is not an unhandled rejection.
+  inserted.catch(() => undefined);
   socket.on('error', () => socket.destroy());
   let buffered = Buffer.alloc(0);
   let queue = Promise.resolve();
@@ -94,6 +106,7 @@ function attach(card: VpcdCard, socket: Socket): VpcdConnection {
       case CONTROL.POWER_ON:
         seen.powerOn++;
         card.powerCycle();
+        markInserted();
         return;
       case CONTROL.RESET:
         seen.reset++;
@@ -110,6 +123,7 @@ function attach(card: VpcdCard, socket: Socket): VpcdConnection {
   }
   return {
     closed,
+    inserted,
     seen,
     close: async () => {
       socket.end();
