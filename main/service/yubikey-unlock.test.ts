@@ -125,8 +125,15 @@ describe('password+YubiKey slots through the service and the emulated key', () =
     const { client, key, serial } = await setup({ touch: false, keys: [backup] });
     const backupSerial = (await client.call('keys.list', {})).keys.find((listed) => listed.serial !== serial)?.serial ?? undefined;
     await expect(client.call('vault.addKeySlot', { password: PASSWORD })).rejects.toMatchObject({ code: 'AMBIGUOUS' });
-    await client.call('vault.addKeySlot', { password: PASSWORD, serial });
-    const second = await client.call('vault.addKeySlot', { password: PASSWORD, serial: backupSerial, removePasswordSlot: true });
+    await client.call('vault.addKeySlot', { password: PASSWORD, serial, removePasswordSlot: true });
+    // Now the password check needs an enrolled key: the backup key alone can't give it.
+    key.unplug();
+    await expect(client.call('vault.addKeySlot', { password: PASSWORD, serial: backupSerial })).rejects.toMatchObject({
+      code: 'VAULT_WRONG_PASSWORD',
+      message: 'wrong password or wrong key; this vault opens only with its password and an enrolled key, so plug one in beside the new key',
+    });
+    key.plugIn();
+    const second = await client.call('vault.addKeySlot', { password: PASSWORD, serial: backupSerial });
     expect(second.slots.filter((slot) => slot.kind === 'password+yubikey').map((slot) => slot.key?.serial).sort()).toEqual([serial, backupSerial].sort());
 
     await client.call('vault.lock', {});

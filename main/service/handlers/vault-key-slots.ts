@@ -23,9 +23,13 @@ export function vaultKeySlotHandlers(host: VaultHost): HandlersFor<KeySlotChanne
         await assertOneKey(host, serial);
         let added: { slotId: string; passwordSlotRemoved: boolean } | undefined;
         // The first slot of that key that may do challenge-response (2, then 1), or the one asked for.
-        for await (const answerer of newKey.answerers()) {
-          added = await session.addYubiKeySlot({ password, answerer, removePasswordSlot, ...optional('yubikey', host.yubikey(operation)) });
-          break;
+        try {
+          for await (const answerer of newKey.answerers()) {
+            added = await session.addYubiKeySlot({ password, answerer, removePasswordSlot, ...optional('yubikey', host.yubikey(operation)) });
+            break;
+          }
+        } catch (error) {
+          throw explainKeyOnlyReauth(error, session.slots());
         }
         if (added === undefined) {
           const key = serial === undefined ? 'the key' : `the key with serial ${String(serial)} (if it is plugged in)`;
@@ -48,6 +52,15 @@ export function vaultKeySlotHandlers(host: VaultHost): HandlersFor<KeySlotChanne
         operation,
       ),
   };
+}
+
+/**
+ * On a vault that opens only with the password and a key, the password check needs an enrolled key
+ * too: a new key plugged in alone looks like a wrong key. Said so (the attempt was counted, as any).
+ */
+function explainKeyOnlyReauth(error: unknown, slots: readonly { readonly kind: string }[]): unknown {
+  if (!(error instanceof LatchkeyError) || error.code !== 'VAULT_WRONG_PASSWORD' || slots.some((slot) => slot.kind === 'password')) return error;
+  return new LatchkeyError('VAULT_WRONG_PASSWORD', `${error.message}; this vault opens only with its password and an enrolled key, so plug one in beside the new key`, error.details);
 }
 
 /** Several keys and no serial: AMBIGUOUS naming how many, so `--key SERIAL` can be given; none at all: KEY_NOT_FOUND. */
