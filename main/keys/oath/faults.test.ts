@@ -204,6 +204,26 @@ describe('wrong PIN down to the last retry (NK3)', () => {
   });
 });
 
+describe('NK3 PIN-encrypted credentials and CHANGE PIN', () => {
+  const verify = (pin: string) => apdu('00b20000', tlv(0x80, text(pin)));
+  const secretCredential = describeCredential(text('Bank:me'), 'totp', { algorithm: 'SHA1', touch: false, pinProtected: true });
+  const calc = apdu('00a20001', `${tlv(0x71, text('Bank:me'))}740800000000023523ec`);
+
+  it('without a PIN the calculation is refused unsent (the key would only say 6A82); with one, VERIFY comes right before it', async () => {
+    const { session, transport } = await nk3Apdu([{ capdu: verify('2468'), rapdu: '9000' }, { capdu: calc, rapdu: '7605063610f84c9000' }], 8);
+    expect((await rejection(session.calculate(secretCredential, { time: 1_111_111_109 }))).toInfo()).toMatchObject({ code: 'KEY_PIN_REQUIRED', details: { kind: 'pin' } });
+    expect(transport.sent).toHaveLength(1);
+    expect((await session.calculate(secretCredential, { time: 1_111_111_109, pin: '2468' })).value).toBe('081804');
+    expect(transport.remaining).toBe(0);
+  });
+
+  it('a wrong current PIN in CHANGE PIN is KEY_PIN_WRONG with the attempts left', async () => {
+    const change = apdu('00b30000', `${tlv(0x80, text('0000'))}${tlv(0x81, text('9999'))}`);
+    const { session } = await nk3Apdu([{ capdu: change, rapdu: '6300' }, { capdu: NK3_SELECT_APDU, rapdu: nk3SelectAnswer(6) }], 7);
+    expect((await rejection(session.changePin('0000', '9999'))).toInfo()).toMatchObject({ code: 'KEY_PIN_WRONG', details: { attemptsRemaining: 6 } });
+  });
+});
+
 describe('a full key', () => {
   const listOf = (count: number) => Array.from({ length: count }, (_, index) => tlv(0x72, Uint8Array.of(0x21, ...text(`Fill:${String(index)}`)))).join('');
 
