@@ -118,6 +118,36 @@ describe('CTAPHID framing: any message round-trips', () => {
   });
 });
 
+describe('CTAPHID framing: refusals hold for any message', () => {
+  it('any continuation with a wrong sequence number, wherever it comes, is KEY_PROTOCOL', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: INIT_DATA_SIZE + 1, maxLength: 2000 }), fc.nat(), fc.integer({ min: 1, max: 127 }), (payload, pick, shift) => {
+        const packets = encodeMessage({ cid: CID, cmd: 0x70, payload });
+        const broken = 1 + (pick % (packets.length - 1));
+        const reassembler = new MessageReassembler(CID);
+        feedAll(reassembler, packets.slice(0, broken));
+        const bad = Uint8Array.from(packets[broken] ?? new Uint8Array(PACKET_SIZE));
+        bad[4] = ((bad[4] ?? 0) + shift) & 0x7f;
+        expect(protocolError(() => reassembler.feed(parsePacket(bad))).code).toBe('KEY_PROTOCOL');
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('any announced length over the limit is refused on the first packet, any within it is taken', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 64, max: MAX_MESSAGE_SIZE }), (length, limit) => {
+        const report = new Uint8Array(PACKET_SIZE);
+        report.set([0, 0, 0, 1, 0xf0, length >> 8, length & 0xff]);
+        const feed = () => new MessageReassembler(CID, limit).feed(parsePacket(report));
+        if (length > limit) expect(protocolError(feed).code).toBe('KEY_PROTOCOL');
+        else expect(feed().status).toBe(length <= INIT_DATA_SIZE ? 'complete' : 'partial');
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
 describe('CTAPHID framing refuses what a key never sends', () => {
   const [first, second, third] = encodeMessage({ cid: CID, cmd: 0x70, payload: new Uint8Array(150).fill(9) });
   if (first === undefined || second === undefined || third === undefined) throw new Error('packets');

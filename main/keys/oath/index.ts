@@ -15,5 +15,7 @@ export {
   type OathVersion,
 } from './model.js';
 export { formatCredentialId, parseCredentialId, type CredentialName } from './credential-id.js';
+/** A credential from stored id bytes and type (e.g. the inventory's record), to calculate without a LIST. */
+export { describeCredential as credentialFromId } from './listing.js';
 export { DEFAULT_OATH_TIMEOUTS, type OathTimeouts } from './runner.js';
 export type { ApduTransmitOptions, ApduTransport, KeepaliveStatus } from '../apdu.js';
