@@ -109,6 +109,8 @@ describe('latchkey vault add-key-slot / remove-slot and unlocking with an emulat
     for (const kind of ['recovery', 'password+yubikey']) {
       const refused = await run(['vault', 'remove-slot', '--kind', kind, '--yes', ...vault, ...withKey]);
       expect(refused.code).toBe(EXIT_CODES.USAGE);
+      // Refused before the password is checked again: the unlock's touch only.
+      expect(refused.stderr.split(TOUCH_LINE)).toHaveLength(2);
     }
     expect(await slotsOf([...vault, ...withKey])).toEqual(['password+yubikey', 'recovery']);
   });

@@ -492,25 +492,33 @@ export class VaultSession {
   }
 
   /**
-   * Removes one key slot; never the last way in (assertWayIn). The caller has checked the password
-   * again (the service's re-authentication).
+   * The slot `slotId` names, when removing it would leave a way in (assertWayIn); else NOT_FOUND or
+   * USAGE saying why. Asked before the password is checked again, so a refusal costs no touch.
    */
-  removeSlot(slotId: string): SlotInfo {
+  removableSlot(slotId: string): SlotInfo {
     const slot = this.header.slots.find((candidate) => toHex(candidate.slotId) === slotId);
     if (slot === undefined) throw new VaultError('NOT_FOUND', `no key slot ${slotId} in this vault (see \`latchkey vault slots\`)`, { slotId });
-    const [removed] = this.slots().filter((info) => info.id === slotId);
     assertWayIn(
       this.header.slots.filter((candidate) => candidate !== slot).map((candidate) => candidate.kind),
       'the slot was not removed',
     );
+    return this.slots().find((info) => info.id === slotId) ?? { id: slotId, kind: slot.kind };
+  }
+
+  /**
+   * Removes one key slot; never the last way in (removableSlot). The caller has checked the password
+   * again (the service's re-authentication).
+   */
+  removeSlot(slotId: string): SlotInfo {
+    const removed = this.removableSlot(slotId);
     this.transaction((tx) => {
       tx.slots.remove([slotId]);
-      if (slot.kind === 'password+yubikey') {
+      if (removed.kind === 'password+yubikey') {
         const record = this.keySlotsRecord();
         tx.records.put('yubikey-unlock-slots', Object.fromEntries(Object.entries(record).filter(([id]) => id !== slotId)));
       }
     });
-    return removed ?? { id: slotId, kind: slot.kind };
+    return removed;
   }
 
   /**

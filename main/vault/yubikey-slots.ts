@@ -49,7 +49,7 @@ export function assertWayIn(kinds: readonly SlotKind[], refused: string): void {
   const recovery = kinds.includes('recovery');
   if (!plain && !keyed) throw new VaultError('USAGE', `${refused}: the vault would have no password slot left`);
   if (!plain && !recovery) {
-    throw new VaultError('USAGE', `${refused}: without a plain password slot, the recovery key is the way in when the YubiKey is lost, and this vault has none (issue one with \`latchkey vault recovery-key\`)`);
+    throw new VaultError('USAGE', `${refused}: a vault whose password slots all need a YubiKey must keep a recovery key, the way in when the key is lost (\`latchkey vault recovery-key\` issues one)`);
   }
 }
 

@@ -41,8 +41,10 @@ export function vaultKeySlotHandlers(host: VaultHost): HandlersFor<KeySlotChanne
         if (view === undefined) throw new Error('the added slot is not listed');
         return { slot: view, passwordSlotRemoved: added.passwordSlotRemoved, recoverySlot: slots.some((info) => info.kind === 'recovery'), slots };
       }),
-    'vault.removeSlot': ({ password, slotId }, operation) =>
-      afterReauth(
+    'vault.removeSlot': ({ password, slotId }, operation) => {
+      // A refusal (the last way in) comes before the password and the touch are asked.
+      host.session().removableSlot(slotId);
+      return afterReauth(
         host,
         password,
         (session) => {
@@ -50,7 +52,8 @@ export function vaultKeySlotHandlers(host: VaultHost): HandlersFor<KeySlotChanne
           return { removed, slots: session.slots() };
         },
         operation,
-      ),
+      );
+    },
   };
 }
 
