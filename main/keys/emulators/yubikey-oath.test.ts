@@ -66,6 +66,22 @@ describe('firmware gates and capacity', () => {
   }
 });
 
+describe('PUT fields', () => {
+  it('78 (no length) then 7A: a touch HOTP from counter 5; any other order or a stray tag is 6A80', async () => {
+    const { card, send } = newCard();
+    await send(SELECT);
+    const name = tlv(0x71, Buffer.from('H:touch'));
+    const key = tlv(0x73, Buffer.concat([Buffer.from([0x11, 6]), SEED]));
+    const property = Buffer.from([0x78, 0x02]);
+    const imf = Buffer.from([0x7a, 0x04, 0, 0, 0, 5]);
+    expect(await send(apdu(0x01, 0, 0, Buffer.concat([name, key, imf, property])))).toBe('6a80');
+    expect(await send(apdu(0x01, 0, 0, Buffer.concat([name, key, property, imf, Buffer.from([0x7b, 0x01, 0x21])])))).toBe('6a80');
+    expect(await send(apdu(0x01, 0, 0, Buffer.concat([name, key, property, imf])))).toBe('9000');
+    expect(card.snapshot().credentials).toMatchObject([{ type: 'HOTP', touch: true, counter: 5 }]);
+    expect(await send(calculate('H:touch', ''))).toBe('76050633c083d49000'); // RFC 4226 count 5: 254676
+  });
+});
+
 describe('chaining', () => {
   it('CALCULATE ALL of 64 credentials comes in 256-byte parts that concatenate to the whole list; another command drops the rest', async () => {
     const { send } = newCard([5, 7, 0]);

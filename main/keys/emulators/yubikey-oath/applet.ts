@@ -38,10 +38,14 @@ export interface OathSession {
   selectChallenge: Uint8Array | null;
 }
 
-export interface AppletContext {
+/** What SELECT works on: the card's state, its session, and randomness for the challenge. */
+export interface SelectContext {
   readonly state: OathCardState;
   readonly session: OathSession;
   readonly random: RandomSource;
+}
+
+export interface AppletContext extends SelectContext {
   /** Waits for the button (policy, touch(), timeout). */
   readonly touch: () => Promise<TouchOutcome>;
 }
@@ -56,7 +60,7 @@ export interface AppletResult {
 const fail = (sw: number): AppletResult => ({ sw });
 
 /** SELECT of the OATH AID: version, salt, and the challenge + algorithm when a code is set. */
-export function selectOath(ctx: AppletContext): AppletResult {
+export function selectOath(ctx: SelectContext): AppletResult {
   const { state, session } = ctx;
   session.validated = false;
   session.selectChallenge = null;
@@ -110,21 +114,12 @@ function put(apdu: CommandApdu, ctx: AppletContext): AppletResult {
   if (kind === null || digits < 6 || digits > 8) return fail(SW.WRONG_DATA);
   if (secret.length < MIN_KEY_BYTES || secret.length > BLOCK_SIZE[kind.algorithm]) return fail(SW.WRONG_DATA);
   if (kind.algorithm === 'SHA512' && !versionAtLeast(state.firmware, [4, 3, 1])) return fail(SW.WRONG_DATA);
-  let touch = false;
-  let counter = 0;
-  let expect: number = TAG.PROPERTY;
-  for (const tlv of optional) {
-    if (tlv.tag === TAG.PROPERTY && expect === TAG.PROPERTY) {
-      touch = ((tlv.value[0] ?? 0) & PROPERTY_REQUIRE_TOUCH) !== 0;
-      expect = TAG.IMF;
-    } else if (tlv.tag === TAG.IMF && tlv.value.length === 4 && expect !== -1) {
-      // Only HOTP has a counter; a TOTP with 7A is accepted and the counter ignored (sheet §13 checklist).
-      if (kind.type === 'HOTP') counter = Buffer.from(tlv.value).readUInt32BE(0);
-      expect = -1;
-    } else {
-      return fail(SW.WRONG_DATA);
-    }
-  }
+  // Then, in this order and each at most once: 78 <property> (no length), 7A 04 <counter>.
+  const [property, imf, ...extra] = optional[0]?.tag === TAG.PROPERTY ? optional : [undefined, ...optional];
+  if (extra.length > 0 || (imf !== undefined && (imf.tag !== TAG.IMF || imf.value.length !== 4))) return fail(SW.WRONG_DATA);
+  const touch = ((property?.value[0] ?? 0) & PROPERTY_REQUIRE_TOUCH) !== 0;
+  // Only HOTP has a counter; a TOTP with 7A is accepted and the counter ignored (sheet §13 checklist).
+  const counter = imf !== undefined && kind.type === 'HOTP' ? Buffer.from(imf.value).readUInt32BE(0) : 0;
   if (touch && !versionAtLeast(state.firmware, [4, 2, 4])) return fail(SW.WRONG_DATA);
   const credential: OathCredential = {
     idHex: Buffer.from(name.value).toString('hex'),

@@ -205,7 +205,7 @@ export class EmulatedYubiKeyOath {
     this.pending = null;
     if (sameAid(aid, OATH_AID)) {
       this.selected = 'oath';
-      const result = selectOath({ state: this.state, session: this.session, random: this.random, touch: () => Promise.resolve('timeout') });
+      const result = selectOath({ state: this.state, session: this.session, random: this.random });
       return withStatus(result.data ?? new Uint8Array(0), result.sw);
     }
     if (sameAid(aid, MANAGEMENT_AID)) {
