@@ -65,6 +65,14 @@ describe('CtaphidConnection: channel allocation', () => {
     expect(connection.cid).toBe(1);
   });
 
+  it('an INIT answer too short, or handing out a reserved channel, is KEY_PROTOCOL', async () => {
+    for (const answer of ['ffffffff86000aa1b2c3d4e5f6071800000001', 'ffffffff860011a1b2c3d4e5f60718ffffffff0200000005']) {
+      const clock = createManualClock();
+      const device = new PacketScriptDevice([{ write: init.hostToDevicePackets[0] ?? '' }, { reply: packet(answer) }], clock);
+      expect((await rejection(CtaphidConnection.open(device, { clock, nonce: () => bytes(NONCE) }))).code).toBe('KEY_PROTOCOL');
+    }
+  });
+
   it('no INIT answer at all is KEY_TIMEOUT after the default 3 s of the injected clock', async () => {
     const clock = createManualClock();
     const device = new PacketScriptDevice([{ write: init.hostToDevicePackets[0] ?? '' }], clock);
@@ -128,6 +136,14 @@ describe('CtaphidConnection: calls', () => {
     const before = clock.slept;
     expect(hex(await connection.call(0x70, bytes('00a10000')))).toBe('9000');
     expect(clock.slept - before).toBe(100);
+  });
+
+  it('a key busy with another program until our deadline is KEY_TIMEOUT naming CHANNEL_BUSY', async () => {
+    const request = framed(0x70, '00a10000').map((write) => ({ write }));
+    const busy = { reply: framed(0x3f, '06')[0] ?? '' };
+    const { connection } = await opened([...request, busy, ...request, busy, ...request, busy]);
+    const error = await rejection(connection.call(0x70, bytes('00a10000'), { timeoutMs: 250 }));
+    expect(error.toInfo()).toMatchObject({ code: 'KEY_TIMEOUT', details: { ctaphidError: 'CHANNEL_BUSY' } });
   });
 
   it('an answer for another command is KEY_PROTOCOL', async () => {
