@@ -170,6 +170,22 @@ describe('CTAPHID', () => {
     expect(other.payload.slice(16, 24)).toBe('00000002');
   });
 
+  it('a message whose continuation does not come within 550 ms is MSG_TIMEOUT; a foreign CID with the expected SEQ is dropped', async () => {
+    const { key, cid, receive } = await host();
+    const [first, second, third] = framePackets(cid, 0x70, put('Long:' + 'y'.repeat(100)));
+    if (first === undefined || second === undefined || third === undefined) throw new Error('expected three packets');
+    await key.write(first);
+    expect(await receive(1_000)).toEqual({ cmd: 0x3f, payload: '05' });
+
+    await key.write(first);
+    const foreign = Uint8Array.from(second);
+    foreign.set([0xaa, 0xbb, 0xcc, 0xdd], 0);
+    await key.write(foreign); // right SEQ, other channel: ignored
+    await key.write(second);
+    await key.write(third);
+    expect(await receive()).toEqual({ cmd: 0x70, payload: '9000' });
+  });
+
   it('a second channel gets CHANNEL_BUSY while a touch wait holds the first; INIT with BCNT ≠ 8 is ignored', async () => {
     const { key, cid, message, receive } = await host();
     key.setTouchPolicy({ kind: 'after', ms: 5_000 });
