@@ -82,6 +82,14 @@ export class OathSession {
     return this.selected.info;
   }
 
+  /**
+   * SELECTs again and returns what the key says now (an NK3's PIN attempts left, say). On a
+   * YubiKey with a password this locks the applet again: unlock afterwards.
+   */
+  async refresh(): Promise<OathKeyInfo> {
+    return this.select();
+  }
+
   // ─── Credentials ───────────────────────────────────────────────────────────────────────────
 
   /** The OTP credentials on the key, in its storage order. `pin` (NK3) also shows PIN-encrypted ones. */
