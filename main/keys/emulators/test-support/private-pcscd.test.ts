@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privatePcscdMissing, startPrivatePcscd, type PrivatePcscd } from './private-pcscd.js';
 
@@ -39,4 +39,29 @@ describe.skipIf(missing !== null && process.env['CI'] !== 'true')(`private pcscd
     expect(existsSync(`/proc/${String(second.pid)}`)).toBe(false);
     expect(existsSync(second.socketPath)).toBe(false);
   });
+
+  it('dies with the process that started it, even one killed with SIGKILL', async () => {
+    const starter = spawn(process.execPath, ['--import', 'tsx', '-e', `
+      const { startPrivatePcscd } = await import(${JSON.stringify(new URL('./private-pcscd.ts', import.meta.url).pathname)});
+      const pcscd = await startPrivatePcscd();
+      console.log(JSON.stringify([pcscd.pid, pcscd.configDir]));
+      setInterval(() => {}, 1000);
+    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [pid, configDir] = await new Promise<[number, string]>((resolve) => starter.stdout.once('data', (chunk: Buffer) => { resolve(JSON.parse(chunk.toString()) as [number, string]); }));
+    expect(existsSync(`/proc/${String(pid)}`)).toBe(true);
+    starter.kill('SIGKILL');
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline && isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(isAlive(pid)).toBe(false);
+    rmSync(configDir, { recursive: true, force: true }); // what the killed process could not clean
+  });
 });
+
+/** Running (a zombie waiting for its new parent to reap it counts as gone). */
+function isAlive(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${String(pid)}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

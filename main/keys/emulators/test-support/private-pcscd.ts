@@ -55,6 +55,8 @@ export interface PrivatePcscd {
   /** The daemon's socket as seen from outside the namespace. */
   readonly socketPath: string;
   readonly env: { readonly PCSCLITE_CSOCK_NAME: string };
+  /** Its reader.conf folder (removed by stop()). */
+  readonly configDir: string;
   /** Runs a program inside the namespace; killed (SIGKILL) after `timeoutMs` (default 60 s). */
   run(command: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** What pcscd printed so far (for a failing test's message). */
@@ -88,6 +90,16 @@ function findPcscd(): string | null {
   return null;
 }
 
+/**
+ * `setpriv --pdeathsig KILL` before a command: the kernel kills it when this process dies, even by
+ * SIGKILL (a test runner's timeout), when no exit hook can run. Empty where setpriv is missing.
+ */
+let setprivPresent: boolean | null = null;
+function diesWithUs(): string[] {
+  setprivPresent ??= spawnSync('which', ['setpriv']).status === 0;
+  return setprivPresent ? ['setpriv', '--pdeathsig', 'KILL'] : [];
+}
+
 /** Processes of every live instance in this process: killed synchronously if the process exits first. */
 const everyChild = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -118,7 +130,7 @@ export async function startPrivatePcscd(options: PrivatePcscdOptions = {}): Prom
     'if [ -d /run/pcscd ]; then mount -t tmpfs -o mode=0755 tmpfs /run/pcscd; else mount -t tmpfs -o mode=0755 tmpfs /run; mkdir /run/pcscd; fi',
     `exec ${pcscdPath} --foreground --config "$1"`,
   ].join('\n');
-  const daemon = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', configDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const daemon = spawn('unshare', ['-m', '--propagation', 'private', ...diesWithUs(), 'sh', '-c', script, 'sh', configDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   track(daemon);
   let output = '';
   daemon.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -159,11 +171,12 @@ export async function startPrivatePcscd(options: PrivatePcscdOptions = {}): Prom
     readerName: `${friendlyName} 00 00`,
     socketPath,
     env: { PCSCLITE_CSOCK_NAME: socketPath },
+    configDir,
     log: () => output,
     stop,
     run: (command, args, runOptions = {}) => {
       if (stopped) return Promise.reject(new Error('the private pcscd is stopped'));
-      const child = spawn('nsenter', ['-t', String(pid), '-m', '--', command, ...args], {
+      const child = spawn('nsenter', ['-t', String(pid), '-m', '--', ...diesWithUs(), command, ...args], {
         stdio: ['pipe', 'pipe', 'pipe'],
         env: { ...process.env, ...runOptions.env },
       });
