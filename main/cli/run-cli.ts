@@ -39,8 +39,9 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
       prompts: CLI_PROMPTS,
       appVersion: `latchkey ${packageVersion()}`,
       dailyBackups: false,
-      onProgress: (message) => {
-        if (!globals.json) io.writeErr(`latchkey: ${message}\n`);
+      // A touch is asked for with --json too: someone must touch the key (stdout stays JSON).
+      onProgress: (message, detail) => {
+        if (!globals.json || detail?.needsTouch === true) io.writeErr(`latchkey: ${message}\n`);
       },
       onInternalError: (error) => {
         internalError = error;

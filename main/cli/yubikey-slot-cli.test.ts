@@ -90,7 +90,10 @@ describe('latchkey vault add-key-slot / remove-slot and unlocking with an emulat
 
     const listed = await run(['list', ...vault, ...withKey]);
     expect(listed).toMatchObject({ code: 0, stderr: TOUCH_LINE });
-    const status = JSON.parse((await run(['vault', 'status', '--json', ...vault, ...withKey])).stdout) as { slots: SlotJson[] };
+    const statusRun = await run(['vault', 'status', '--json', ...vault, ...withKey]);
+    // Someone must touch the key: asked on stderr with --json too (stdout stays JSON).
+    expect(statusRun.stderr).toBe(TOUCH_LINE);
+    const status = JSON.parse(statusRun.stdout) as { slots: SlotJson[] };
     expect(status.slots.find((slot) => slot.kind === 'password+yubikey')?.key).toEqual({ serial, slot: 2 });
   });
 
@@ -196,6 +199,8 @@ describe('unlocking at a terminal when the key is not plugged in', () => {
     const wrong = join(cli.home, 'wrong.txt');
     writeFileSync(wrong, 'not the vault password at all\n');
     const refused = await cli.run(['list', '--json', '--password-file', wrong], { keyDevices: createDevices({ backend: key }) });
-    expect(JSON.parse(refused.stderr)).toMatchObject({ error: { code: 'VAULT_WRONG_PASSWORD', details: { failures: 1 } } });
+    // The key was asked (a touch), then the error as JSON.
+    expect(refused.stderr.startsWith(TOUCH_LINE)).toBe(true);
+    expect(JSON.parse(refused.stderr.slice(TOUCH_LINE.length))).toMatchObject({ error: { code: 'VAULT_WRONG_PASSWORD', details: { failures: 1 } } });
   });
 });

@@ -70,7 +70,7 @@ export interface ServiceDeps extends HandlerDeps {
   /** Written into backup headers ("latchkey x.y.z"). */
   readonly appVersion?: string;
   /** Told about slow steps of an import (an export's KDF), for a progress line. */
-  readonly onProgress?: (message: string) => void;
+  readonly onProgress?: (message: string, detail?: { readonly needsTouch?: boolean }) => void;
   /** Told about every unexpected error (a bug), with its stack; expected errors are not reported. */
   readonly onInternalError?: (error: unknown) => void;
   /**

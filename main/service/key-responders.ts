@@ -30,7 +30,7 @@ export class KeyResponders {
   constructor(
     private readonly keys: KeySource = {},
     /** Where a touch wait is told when the request names no operation (the CLI's stage line). */
-    private readonly untracked?: (stage: string) => void,
+    private readonly untracked?: (stage: string, detail?: { readonly needsTouch?: boolean }) => void,
   ) {}
 
   devices(): Promise<Devices> {
@@ -51,7 +51,7 @@ export class KeyResponders {
         ? { operation }
         : untracked === undefined
           ? {}
-          : { operation: { signal: new AbortController().signal, progress: (stage: string) => { untracked(stage); } } }),
+          : { operation: { signal: new AbortController().signal, progress: (stage: string, _fraction?: number, detail?: { readonly needsTouch?: boolean }) => { untracked(stage, detail); } } }),
     };
     return {
       answerers: async function* () {

@@ -30,7 +30,7 @@ export class Operations {
 
   constructor(
     private readonly emit: (progress: Progress) => void,
-    private readonly untracked?: (stage: string) => void,
+    private readonly untracked?: (stage: string, detail?: ProgressDetail) => void,
   ) {}
 
   start(opId: string | undefined): Operation & { end(): void } {
@@ -44,7 +44,7 @@ export class Operations {
     return {
       signal,
       progress: (stage, fraction, detail = {}) => {
-        if (opId === undefined) this.untracked?.(stage);
+        if (opId === undefined) this.untracked?.(stage, detail);
         else this.emit({ opId, stage, ...(fraction === undefined ? {} : { fraction: Math.min(1, Math.max(0, fraction)) }), ...detail });
       },
       throwIfCancelled: () => {
