@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../test-support/facts.js';
 
 /**
- * `npm run emulate -- …` as a child process, for tests of what other programs see: started with
- * tsx (what the npm script runs), ready once it printed its "emulate: …" line, stopped with SIGTERM
+ * `npm run emulate -- …` as a child process, for tests of what other programs see: serve.ts under
+ * tsx's loader (what the npm script runs), ready once it printed its "emulate: …" line, stopped with SIGTERM
  * (SIGKILL if it does not exit). The exit hook kills it if a test dies first.
  */
 export interface EmulatorProcess {
@@ -16,7 +16,6 @@ export interface EmulatorProcess {
   stop(): Promise<number | null>;
 }
 
-const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const SERVE = join(REPO_ROOT, 'main', 'keys', 'emulators', 'serve.ts');
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -24,7 +23,11 @@ process.once('exit', () => {
 });
 
 export async function startEmulatorCli(args: readonly string[], readyTimeoutMs = 30_000): Promise<EmulatorProcess> {
-  const child = spawn(TSX, [SERVE, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One process (node with tsx's loader, not the tsx wrapper and its child), killed by the kernel
+  // if this process dies first (setpriv --pdeathsig, where present).
+  const node = [process.execPath, '--import', 'tsx', SERVE, ...args];
+  const command = spawnSync('which', ['setpriv']).status === 0 ? ['setpriv', '--pdeathsig', 'KILL', ...node] : node;
+  const child = spawn(command[0] ?? process.execPath, command.slice(1), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let output = '';
   const exited = new Promise<number | null>((resolve) => {
