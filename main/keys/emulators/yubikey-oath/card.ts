@@ -19,7 +19,7 @@ const P1_SELECT_BY_AID = 0x04;
 /**
  * Faults the emulated card can show:
  * - `unplug-after`: the first `apdus` APDUs are answered, then the card is gone (KEY_UNPLUGGED);
- * - `never-answer`: the next APDU is never answered (until unplug or power-off);
+ * - `never-answer`: the next APDU is never answered (its transmit rejects when the card is unplugged);
  * - `corrupt-response`: one bit of the next answer's first byte is flipped;
  * - `touch-never`: whatever the touch policy, no touch arrives.
  */
