@@ -5,15 +5,16 @@ import { systemKeyClock, type KeyClock } from '../clock.js';
 import { CHALLENGE_SIZE, deriveAccessKey } from './access-key.js';
 import { changePinCommand, checkValidateProof, clearCodeCommand, pinBlocked, setCodeCommand, setPinCommand, validateCommand, verifyPinCommand, wrongPin } from './auth-commands.js';
 import { hotpCode, totpChallenge, totpCode } from './codes.js';
-import { DEFAULT_PERIOD, INS, OATH_AID, SW, TAG } from './constants.js';
+import { INS, OATH_AID, SW, TAG } from './constants.js';
 import { formatCredentialId } from './credential-id.js';
 import type { OathDialect } from './dialects.js';
-import { describeCredential, parseCalculateAll, parseCalculateAnswer, parseList, responseValue } from './listing.js';
+import { describeCredential, parseCalculateAnswer, parseList } from './listing.js';
 import { prepareCredential } from './new-credential.js';
 import { parseSelect } from './select.js';
 import type { OathCalculation, OathCode, OathCredential, OathKeyInfo, OathOperationOptions, NewOathCredential, OathVersion } from './model.js';
 import { OathProtocol, type OathCommand } from './protocol.js';
-import { DEFAULT_OATH_TIMEOUTS, OathCommandRunner, type OathTimeouts } from './runner.js';
+import { DEFAULT_OATH_TIMEOUTS, OathCommandRunner, type OathTimeouts, type RunOptions } from './runner.js';
+import { calculateAllCodes } from './calculate-all.js';
 import { concatBytes, tlv } from './tlv.js';
 
 export interface OathSessionOptions {
@@ -157,35 +158,15 @@ export class OathSession {
     return credential.type === 'totp' ? totpCode(value, digits, time, credential.period) : hotpCode(value, digits, time);
   }
 
-  /**
-   * Codes for every credential that can be computed without a touch or a counter: CALCULATE ALL
-   * where the key has it (then every TOTP whose period is not 30 s again on its own: the key used
-   * the 30-s step, trap 10), else LIST and one CALCULATE each (NK3).
-   */
+  /** Codes for every credential the key computes without a touch or a counter (see calculate-all.ts). */
   async calculateAll(options: CalculateOptions = {}): Promise<OathCalculation[]> {
-    const time = options.time ?? this.clock.now() / 1000;
-    const perCredential = { ...options, time };
-    if (!this.dialect.hasCalculateAll) {
-      const out: OathCalculation[] = [];
-      for (const credential of await this.list(options)) out.push(await this.calculateListed(credential, perCredential));
-      return out;
-    }
-    const data = await this.runner.run(
-      { ins: INS.CALCULATE_ALL, p2: TRUNCATED, data: tlv(TAG.CHALLENGE, totpChallenge(time, DEFAULT_PERIOD)) },
-      { ...options, operation: 'calculate-all', touch: false },
-    );
-    const out: OathCalculation[] = [];
-    for (const entry of parseCalculateAll(data, this.dialect)) {
-      const digits = entry.value[0] ?? 0;
-      const type = entry.tag === TAG.HOTP ? 'hotp' : 'totp';
-      const credential = describeCredential(entry.id, type, { digits, touch: entry.tag === TAG.TOUCH ? true : type === 'totp' ? false : undefined });
-      if (entry.tag === TAG.HOTP || entry.tag === TAG.TOUCH) out.push({ credential, code: null, notComputed: type === 'hotp' ? 'hotp' : 'touch' });
-      else if (credential.period !== DEFAULT_PERIOD) out.push(await this.calculateListed(credential, perCredential));
-      else {
-        out.push({ credential, code: totpCode(responseValue(entry.tag, entry.value), digits, time, DEFAULT_PERIOD) });
-      }
-    }
-    return out;
+    const context = {
+      dialect: this.dialect,
+      run: (command: OathCommand, run: RunOptions) => this.runner.run(command, run),
+      list: (list: OathOperationOptions & { readonly pin?: string }) => this.list(list),
+      calculate: (credential: OathCredential, calculate: CalculateOptions) => this.calculate(credential, calculate),
+    };
+    return calculateAllCodes(context, options.time ?? this.clock.now() / 1000, options);
   }
 
   /** Erases every credential and the password or PIN, then SELECTs again (a YubiKey gets a new salt: trap 20). */
@@ -301,15 +282,6 @@ export class OathSession {
     if (listed.length >= this.info.capacity) {
       throw new LatchkeyError('KEY_FULL', `the ${this.dialect.product} is full (it holds at most ${String(this.info.capacity)} credentials): delete one first`, { capacity: this.info.capacity });
     }
-  }
-
-  private async calculateListed(credential: OathCredential, options: CalculateOptions): Promise<OathCalculation> {
-    if (credential.type === 'hotp') return { credential, code: null, notComputed: 'hotp' };
-    if (credential.pinProtected === true) return { credential, code: null, notComputed: 'pin' };
-    // A touch (or a possible one) would block the whole listing: such codes are asked for one by one.
-    if (this.dialect.needsTouch('calculate', credential.touch, credential.type) !== false) return { credential, code: null, notComputed: 'touch' };
-    const { pin: _pin, ...rest } = options;
-    return { credential, code: await this.calculate(credential, rest) };
   }
 
   /** A PIN command; a 6300 re-reads the attempts left from SELECT. The PIN bytes are zeroed after. */
