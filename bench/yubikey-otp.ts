@@ -5,6 +5,8 @@ import { createManualClock, systemKeyClock, type KeyClock } from '../main/keys/c
 import { createNodeHidBackend } from '../main/keys/hid/node-hid.js';
 import { ScriptedHidDevice, type ScriptStep } from '../main/keys/hid/scripted-hid-device.js';
 import { YubiOtpSession } from '../main/keys/yubikey-otp/session.js';
+import { openEmulatedYubiKeyOtp } from '../main/keys/emulators/yubikey-otp.js';
+import type { HidDevice } from '../main/keys/hid/hid-device.js';
 import type { BenchRow } from './measure.js';
 
 /**
@@ -78,6 +80,8 @@ export async function benchYubiKeyOtp(): Promise<BenchRow[]> {
     session.calculateHmacSha1(2, Buffer.from(challengeCase.challenge_hex, 'hex')),
   );
 
+  const emulated = await measureAgainstEmulator(program, challenge, challengeCase.challenge_hex);
+
   const backend = createNodeHidBackend();
   let listed = 0;
   const listMs = await medianAsync(async () => {
@@ -94,6 +98,7 @@ export async function benchYubiKeyOtp(): Promise<BenchRow[]> {
   return [
     row('YubiKey OTP: program an HMAC-SHA1 slot (open + write)', program),
     row('YubiKey OTP: one challenge-response (open + 6-byte challenge)', challenge),
+    ...emulated,
     {
       name: 'HID: one devices() listing (one HidWatcher poll)',
       figure: `${listMs.toFixed(2)} ms`,
@@ -101,5 +106,58 @@ export async function benchYubiKeyOtp(): Promise<BenchRow[]> {
       ratio: '',
       note: `node-hid devicesAsync, hidraw; ${String(listed)} HID devices here (no keys); once a second only while a keys screen or operation watches`,
     },
+  ];
+}
+
+/** Counts the reports that pass, in both directions. */
+function counting(device: HidDevice): { device: HidDevice; counts: { get: number; set: number } } {
+  const counts = { get: 0, set: 0 };
+  return {
+    counts,
+    device: {
+      descriptor: device.descriptor,
+      sendFeatureReport: (report) => {
+        counts.set++;
+        return device.sendFeatureReport(report);
+      },
+      getFeatureReport: (length) => {
+        counts.get++;
+        return device.getFeatureReport(length);
+      },
+      write: (report) => device.write(report),
+      read: (timeoutMs) => device.read(timeoutMs),
+      close: () => device.close(),
+    },
+  };
+}
+
+/**
+ * The same two commands against the emulated YubiKey 5 (written from the protocol sheet), on the real
+ * clock: the driver's busy polls (20 ms) and the emulator's busy read after a write are real time
+ * here, as they would be on a key, where flash writes add their own tens of milliseconds.
+ */
+async function measureAgainstEmulator(program: Measured, challenge: Measured, challengeHex: string): Promise<BenchRow[]> {
+  const key = openEmulatedYubiKeyOtp();
+  const run = async (act: (session: YubiOtpSession) => Promise<unknown>) => {
+    const { device, counts } = counting(key);
+    await act(await YubiOtpSession.open(device, { clock: systemKeyClock }));
+    return counts;
+  };
+  const programOnce = () => run((session) => session.programChallengeResponse(2, { key: HMAC_KEY }, { overwrite: true }));
+  const challengeOnce = () => run((session) => session.calculateHmacSha1(2, Buffer.from(challengeHex, 'hex')));
+  const programCounts = await programOnce();
+  const challengeCounts = await challengeOnce();
+  const programMs = await medianAsync(async () => { await programOnce(); }, 21);
+  const challengeMs = await medianAsync(async () => { await challengeOnce(); }, 21);
+  const row = (name: string, counts: { get: number; set: number }, ms: number, peer: Measured): BenchRow => ({
+    name,
+    figure: `${reports(counts)}; ${ms.toFixed(1)} ms`,
+    peer: `yubikit: ${reports(peer.yubikit)}`,
+    ratio: `${((counts.get + counts.set) / (peer.yubikit.get + peer.yubikit.set)).toFixed(2)}×`,
+    note: 'emulated YubiKey 5 in process, real clock (busy polls of 20 ms included); yubikit counts from its captured sequence',
+  });
+  return [
+    row('YubiKey OTP: program an HMAC-SHA1 slot, against the emulator', programCounts, programMs, program),
+    row('YubiKey OTP: one challenge-response, against the emulator', challengeCounts, challengeMs, challenge),
   ];
 }
