@@ -17,7 +17,7 @@ export interface PcscBackend {
   /**
    * Connects to the card in `reader`. `exclusive` keeps every other program out until disconnect
    * (what one OATH operation needs: the applet's state lives on the card, sheet §1); `shared` lets
-   * others in between our APDUs unless a transaction is open.
+   * others in between our APDUs.
    */
   connect(reader: string, share: PcscShareMode): Promise<PcscCard>;
 }
@@ -49,7 +49,13 @@ export interface PcscWatch {
   stop(): Promise<void>;
 }
 
-/** One connection to the card in one reader. */
+/**
+ * One connection to the card in one reader. There is no begin/end transaction: npm `smartcard` 3.7
+ * has no SCardBeginTransaction (sheet §1), and a reconnect to EXCLUSIVE and back is no substitute
+ * (tried against pcsc-lite 1.9.9: the reader stayed locked to others after the reconnect back to
+ * SHARED, until disconnect). An `exclusive` connection for the length of one operation is the
+ * transaction: nothing else reaches the card between our APDUs (`withPcscCard` does this).
+ */
 export interface PcscCard {
   readonly reader: string;
   readonly atr: Uint8Array;
@@ -60,12 +66,6 @@ export interface PcscCard {
    * A card gone mid-exchange is KEY_UNPLUGGED; no answer within `timeoutMs` is KEY_TIMEOUT.
    */
   transmit(apdu: Uint8Array, timeoutMs?: number): Promise<Uint8Array>;
-  /**
-   * Keeps every other program away from the card until `endTransaction` (on a shared connection;
-   * an exclusive one is already alone). A reader another program holds is the "in use" error.
-   */
-  beginTransaction(): Promise<void>;
-  endTransaction(): Promise<void>;
   /** Releases the card; safe to call twice. */
   disconnect(disposition?: PcscDisposition): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { LatchkeyError } from '../../../shared/errors.js';
  */
 
 /** Where the failure happened: a missing card at connect is "no key", during an exchange "unplugged". */
-export type PcscPhase = 'list' | 'watch' | 'connect' | 'transaction' | 'transmit';
+export type PcscPhase = 'list' | 'watch' | 'connect' | 'transmit';
 
 export interface PcscErrorContext {
   readonly phase: PcscPhase;
@@ -79,7 +79,7 @@ export function pcscError(error: unknown, context: PcscErrorContext): LatchkeyEr
   if (error instanceof LatchkeyError) return error;
   const platform = context.platform ?? process.platform;
   const where = context.reader === undefined ? '' : ` "${context.reader}"`;
-  const midExchange = context.phase === 'transmit' || context.phase === 'transaction';
+  const midExchange = context.phase === 'transmit';
   const kind = kindOf(error);
   switch (kind) {
     case 'no-service':
@@ -111,7 +111,6 @@ const PHASE_TEXT: Record<PcscPhase, string> = {
   list: 'listing readers',
   watch: 'watching readers',
   connect: 'connecting to reader',
-  transaction: 'locking reader',
   transmit: 'talking to the key in reader',
 };
 

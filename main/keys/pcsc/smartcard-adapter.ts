@@ -44,7 +44,8 @@ export interface SmartcardReader {
 export interface SmartcardCard {
   readonly atr: Buffer | null;
   transmit(command: Buffer, options?: { maxRecvLength?: number }): Promise<Buffer>;
-  reconnect(shareMode: number, protocol: number, initialization: number): Promise<number>;
+  /** SCardStatus: throws (e.g. "Card was removed") when the card behind the handle is gone. */
+  getStatus(): unknown;
   disconnect(disposition?: number): void;
 }
 
@@ -75,6 +76,9 @@ const DEFAULT_IO_TIMEOUT_MS = 5000;
 const DEFAULT_TRANSMIT_TIMEOUT_MS = 10_000;
 /** Extended APDU answers fit; the addon's default (258) holds only one 256-byte part (sheet trap 5). */
 const MAX_RECV_LENGTH = 65_538;
+/** How often, and how far apart, a failed exchange checks whether the card is still there (≈ 1 s in all). */
+const PRESENCE_CHECKS = 6;
+const PRESENCE_CHECK_INTERVAL_MS = 200;
 /** A variable, so TypeScript does not need the optional package's types to build. */
 const SMARTCARD_PACKAGE = 'smartcard';
 
@@ -110,7 +114,7 @@ export function createSmartcardBackend(options: SmartcardBackendOptions = {}): P
   const ioTimeoutMs = options.ioTimeoutMs ?? DEFAULT_IO_TIMEOUT_MS;
   const transmitTimeoutMs = options.transmitTimeoutMs ?? DEFAULT_TRANSMIT_TIMEOUT_MS;
   let loaded: Promise<SmartcardModule> | undefined;
-  let context: SmartcardContext | undefined;
+  let listing: SmartcardContext | undefined;
 
   const smartcard = () => {
     loaded ??= loadSmartcard(options.load, platform).catch((error: unknown) => {
@@ -120,26 +124,26 @@ export function createSmartcardBackend(options: SmartcardBackendOptions = {}): P
     return loaded;
   };
 
-  /** A context that failed is dropped and made again next time: after pcscd restarts (or, on Windows, the last reader goes) the old one stays dead (sheet §1). */
-  const withContext = async <T>(phase: PcscPhase, reader: string | undefined, use: (context: SmartcardContext) => T): Promise<T> => {
+  /**
+   * Listing has a context of its own, and each connection another: pcsc-lite serialises the calls
+   * of one context, so a card stuck in a long exchange (a touch wait, a dead reader) must not make
+   * the next listing, which the addon does synchronously, block the event loop behind it. A listing
+   * context that failed is dropped and made again next time: after pcscd restarts (or, on Windows,
+   * the last reader goes) the old one stays dead (sheet §1).
+   */
+  const withListingContext = async <T>(use: (context: SmartcardContext) => T): Promise<T> => {
     const module = await smartcard();
     try {
-      context ??= new module.Context();
-      return use(context);
+      listing ??= new module.Context();
+      return use(listing);
     } catch (error) {
-      const mapped = pcscError(error, { phase, reader, platform });
-      if (mapped.code === 'KEY_SERVICE_UNAVAILABLE' || mapped.code === 'KEY_PROTOCOL') dropContext();
+      const mapped = pcscError(error, { phase: 'list', platform });
+      if (mapped.code === 'KEY_SERVICE_UNAVAILABLE' || mapped.code === 'KEY_PROTOCOL') {
+        closeQuietly(listing);
+        listing = undefined;
+      }
       throw mapped;
     }
-  };
-
-  const dropContext = () => {
-    try {
-      context?.close();
-    } catch {
-      // Already dead: that is why it is being dropped.
-    }
-    context = undefined;
   };
 
   const readerInfo = (module: SmartcardModule, reader: SmartcardReader): PcscReaderInfo => {
@@ -149,7 +153,7 @@ export function createSmartcardBackend(options: SmartcardBackendOptions = {}): P
 
   const listReaders = async (): Promise<PcscReaderInfo[]> => {
     const module = await smartcard();
-    return withContext('list', undefined, (live) => live.listReaders().map((reader) => readerInfo(module, reader)));
+    return withListingContext((live) => live.listReaders().map((reader) => readerInfo(module, reader)));
   };
 
   return {
@@ -180,19 +184,57 @@ export function createSmartcardBackend(options: SmartcardBackendOptions = {}): P
 
     async connect(name, share) {
       const module = await smartcard();
-      const reader = await withContext('connect', name, (live) => live.listReaders().find((candidate) => candidate.name === name));
-      if (reader === undefined) throw new LatchkeyError('KEY_NOT_FOUND', `there is no smart card reader "${name}": is the key plugged in, with its CCID interface enabled?`);
-      if ((reader.state & module.SCARD_STATE_PRESENT) === 0) throw new LatchkeyError('KEY_NOT_FOUND', `there is no key in reader "${name}"`);
-      let card: SmartcardCard;
+      let context: SmartcardContext;
+      let reader: SmartcardReader | undefined;
       try {
-        card = await bounded(reader.connect(shareMode(module, share), module.SCARD_PROTOCOL_T0 | module.SCARD_PROTOCOL_T1), ioTimeoutMs, `connecting to reader "${name}"`);
+        context = new module.Context();
+        reader = context.listReaders().find((candidate) => candidate.name === name);
       } catch (error) {
         throw pcscError(error, { phase: 'connect', reader: name, platform });
       }
+      const refuse = (error: LatchkeyError) => {
+        closeQuietly(context);
+        return error;
+      };
+      if (reader === undefined) throw refuse(new LatchkeyError('KEY_NOT_FOUND', `there is no smart card reader "${name}": is the key plugged in, with its CCID interface enabled?`));
+      if ((reader.state & module.SCARD_STATE_PRESENT) === 0) throw refuse(new LatchkeyError('KEY_NOT_FOUND', `there is no key in reader "${name}"`));
+      const connecting = reader.connect(shareMode(module, share), module.SCARD_PROTOCOL_T0 | module.SCARD_PROTOCOL_T1);
+      let card: SmartcardCard;
+      try {
+        card = await bounded(connecting, ioTimeoutMs, `connecting to reader "${name}"`);
+      } catch (error) {
+        // A connect that timed out still holds the context inside pcsc-lite: release both once it ends.
+        void connecting.then(
+          (late) => {
+            disconnectQuietly(late, module.SCARD_RESET_CARD);
+            closeQuietly(context);
+          },
+          () => {
+            closeQuietly(context);
+          },
+        );
+        throw pcscError(error, { phase: 'connect', reader: name, platform });
+      }
       const stillPresent = async () => (await listReaders()).some((present) => present.name === name && present.cardPresent);
-      return new SmartcardCardAdapter(module, card, name, share, { platform, ioTimeoutMs, transmitTimeoutMs, stillPresent });
+      return new SmartcardCardAdapter(module, context, card, name, share, { platform, ioTimeoutMs, transmitTimeoutMs, stillPresent });
     },
   };
+}
+
+function closeQuietly(context: SmartcardContext | undefined): void {
+  try {
+    context?.close();
+  } catch {
+    // Already dead: nothing left to release.
+  }
+}
+
+function disconnectQuietly(card: SmartcardCard, disposition: number): void {
+  try {
+    card.disconnect(disposition);
+  } catch {
+    // A card already gone has nothing left to release.
+  }
 }
 
 function shareMode(module: SmartcardModule, share: PcscShareMode): number {
@@ -229,10 +271,13 @@ class SmartcardCardAdapter implements PcscCard {
   readonly atr: Uint8Array;
   private disconnected = false;
   private gone: LatchkeyError | undefined;
-  private inTransaction = false;
+
+  /** The native call under way: pcsc-lite would block a disconnect (on the main thread) behind it. */
+  private inFlight: Promise<unknown> | undefined;
 
   constructor(
     private readonly module: SmartcardModule,
+    private readonly context: SmartcardContext,
     private readonly card: SmartcardCard,
     readonly reader: string,
     readonly share: PcscShareMode,
@@ -244,7 +289,9 @@ class SmartcardCardAdapter implements PcscCard {
   async transmit(apdu: Uint8Array, timeoutMs = this.options.transmitTimeoutMs): Promise<Uint8Array> {
     this.usable();
     try {
-      const answer = await bounded(this.card.transmit(Buffer.from(apdu), { maxRecvLength: MAX_RECV_LENGTH }), timeoutMs, `waiting for the key in reader "${this.reader}"`);
+      const answer = await bounded(this.native(this.card.transmit(Buffer.from(apdu), { maxRecvLength: MAX_RECV_LENGTH })), timeoutMs, `waiting for the key in reader "${this.reader}"`);
+      // vpcd (and some readers) end an exchange with the card pulled out as "success, 0 bytes".
+      if (answer.length < 2) throw new PcscShortAnswer(answer.length);
       return Uint8Array.from(answer);
     } catch (error) {
       throw await this.failed(error, 'transmit');
@@ -252,47 +299,45 @@ class SmartcardCardAdapter implements PcscCard {
   }
 
   /**
-   * npm `smartcard` 3.7 has no SCardBeginTransaction (sheet §1), so a transaction on a shared
-   * connection is a reconnect to EXCLUSIVE without touching the card (LEAVE_CARD keeps the selected
-   * applet and its unlock), and its end a reconnect back to SHARED. That is stricter than a PC/SC
-   * transaction (others cannot even connect meanwhile) and gives the same guarantee: nothing comes
-   * between our APDUs.
+   * Never waits for the card: with a native call still under way (an exchange that timed out or
+   * was cancelled) the release happens when that call ends, so the event loop is never blocked.
    */
-  async beginTransaction(): Promise<void> {
-    this.usable();
-    if (this.share === 'exclusive' || this.inTransaction) return;
-    await this.reconnect(this.module.SCARD_SHARE_EXCLUSIVE);
-    this.inTransaction = true;
-  }
-
-  async endTransaction(): Promise<void> {
-    if (this.share === 'exclusive' || !this.inTransaction) return;
-    this.inTransaction = false;
-    this.usable();
-    await this.reconnect(this.module.SCARD_SHARE_SHARED);
-  }
-
   disconnect(disposition: PcscDisposition = 'reset'): Promise<void> {
     if (this.disconnected) return Promise.resolve();
     this.disconnected = true;
-    try {
-      this.card.disconnect(this.disposition(disposition));
-    } catch {
-      // A card already gone has nothing left to release.
-    }
+    const release = () => {
+      disconnectQuietly(this.card, this.disposition(disposition));
+      closeQuietly(this.context);
+    };
+    if (this.inFlight === undefined) release();
+    else void this.inFlight.then(release, release);
     return Promise.resolve();
   }
 
-  private async reconnect(share: number): Promise<void> {
-    try {
-      await bounded(
-        this.card.reconnect(share, this.module.SCARD_PROTOCOL_T0 | this.module.SCARD_PROTOCOL_T1, this.module.SCARD_LEAVE_CARD),
-        this.options.ioTimeoutMs,
-        `locking reader "${this.reader}"`,
-      );
-    } catch (error) {
-      throw await this.failed(error, 'transaction');
+  private native<T>(call: Promise<T>): Promise<T> {
+    this.inFlight = call;
+    const settled = () => {
+      if (this.inFlight === call) this.inFlight = undefined;
+    };
+    call.then(settled, settled);
+    return call;
+  }
+
+  /**
+   * The handle's own status first (it fails once the card left), then the reader list, asked a few
+   * times: pcscd notices a card gone only at its next poll of the reader (vpcd: a few hundred ms).
+   */
+  private async stillPresent(): Promise<boolean> {
+    for (let asked = 0; asked < PRESENCE_CHECKS; asked++) {
+      if (asked > 0) await new Promise((resolve) => setTimeout(resolve, PRESENCE_CHECK_INTERVAL_MS));
+      try {
+        this.card.getStatus();
+      } catch {
+        return false;
+      }
+      if (!(await this.options.stillPresent().catch(() => false))) return false;
     }
+    return true;
   }
 
   private disposition(disposition: PcscDisposition): number {
@@ -308,7 +353,7 @@ class SmartcardCardAdapter implements PcscCard {
   /** A card that timed out or went away is released: its native call may still be pending, and no later APDU could trust the applet's state. */
   private async failed(error: unknown, phase: PcscPhase): Promise<LatchkeyError> {
     let mapped = pcscError(error, { phase, reader: this.reader, platform: this.options.platform });
-    if (mapped.code === 'KEY_PROTOCOL' && !(error instanceof LatchkeyError) && !(await this.options.stillPresent().catch(() => false))) {
+    if (mapped.code === 'KEY_PROTOCOL' && !(error instanceof LatchkeyError) && !(await this.stillPresent())) {
       mapped = new LatchkeyError('KEY_UNPLUGGED', `the key in reader "${this.reader}" was removed during the operation`);
     }
     if (mapped.code === 'KEY_UNPLUGGED' || mapped.code === 'KEY_TIMEOUT') {
@@ -316,6 +361,13 @@ class SmartcardCardAdapter implements PcscCard {
       await this.disconnect('reset');
     }
     return mapped;
+  }
+}
+
+/** An answer without a status word: KEY_UNPLUGGED when the card has gone, else KEY_PROTOCOL. */
+class PcscShortAnswer extends Error {
+  constructor(length: number) {
+    super(`the card answered ${String(length)} bytes, without a status word`);
   }
 }
 
