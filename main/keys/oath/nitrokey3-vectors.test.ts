@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LatchkeyError } from '../../../shared/errors.js';
 import { createManualClock } from '../clock.js';
-import { CtaphidApduTransport, CtaphidConnection } from '../ctaphid/index.js';
+import { openSecretsAppTransport } from '../ctaphid/index.js';
 import { encodeMessage } from '../ctaphid/packets.js';
 import { PacketScriptDevice, type PacketStep } from '../ctaphid/test-support/packet-script-device.js';
 import { nitrokey3Dialect } from './dialects.js';
@@ -51,8 +51,8 @@ async function rejection(promise: Promise<unknown>): Promise<LatchkeyError> {
 async function openOn(script: PacketStep[]) {
   const clock = createManualClock(1_700_000_000_000);
   const device = new PacketScriptDevice(script, clock);
-  const connection = await CtaphidConnection.open(device, { clock, nonce: () => bytes('a1b2c3d4e5f60718'), maxMessageSize: 3072 });
-  const session = await OathSession.open(new CtaphidApduTransport(connection), nitrokey3Dialect, { clock });
+  const transport = await openSecretsAppTransport(device, { clock, nonce: () => bytes('a1b2c3d4e5f60718') });
+  const session = await OathSession.open(transport, nitrokey3Dialect, { clock });
   return { device, session };
 }
 
