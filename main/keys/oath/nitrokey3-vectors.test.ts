@@ -48,11 +48,11 @@ async function rejection(promise: Promise<unknown>): Promise<LatchkeyError> {
   throw new Error('expected a rejection');
 }
 
-async function openOn(script: PacketStep[]) {
+async function openOn(script: PacketStep[], trace?: (line: string) => void) {
   const clock = createManualClock(1_700_000_000_000);
   const device = new PacketScriptDevice(script, clock);
-  const transport = await openSecretsAppTransport(device, { clock, nonce: () => bytes('a1b2c3d4e5f60718') });
-  const session = await OathSession.open(transport, nitrokey3Dialect, { clock });
+  const transport = await openSecretsAppTransport(device, { clock, nonce: () => bytes('a1b2c3d4e5f60718'), ...(trace === undefined ? {} : { trace: (line) => trace(`ctaphid ${line}`) }) });
+  const session = await OathSession.open(transport, nitrokey3Dialect, { clock, ...(trace === undefined ? {} : { trace: (line) => trace(`apdu ${line}`) }) });
   return { device, session };
 }
 
@@ -124,5 +124,23 @@ describe('Nitrokey 3 vectors through session, CTAPHID and packets', () => {
       ['ACME Corporation (staging):alice.longname+otp@accounts.example.com', 'hotp', 'SHA256', undefined],
     ]);
     expect(device.remaining).toBe(0);
+  });
+
+  it('with --trace on both layers, a PUT shows framing and lengths only: the secret is in no line', async () => {
+    const lines: string[] = [];
+    const { session } = await openOn(steps('ctaphid-init', 'select-status', 'put-hotp-multipacket'), (line) => lines.push(line));
+    const c = vector('put-hotp-multipacket').credential;
+    if (c === undefined) throw new Error('credential');
+    await session.put({ issuer: 'ACME Corporation (staging)', account: 'alice.longname+otp@accounts.example.com', type: 'hotp', algorithm: 'SHA256', digits: 8, secret: bytes(c.secretHex), counter: 1, touch: true });
+    const put = lines.slice(lines.findIndex((line) => line.startsWith('apdu > 00010000')));
+    expect(put).toEqual([
+      'apdu > 0001000070 [112 bytes redacted]',
+      'ctaphid > 00000001f00075 [57 bytes redacted]',
+      'ctaphid > 0000000100 [59 bytes redacted]',
+      'ctaphid > 0000000101 [59 bytes redacted]',
+      'ctaphid < 00000001f00002 [57 bytes redacted]',
+      'apdu < 9000',
+    ]);
+    expect(lines.join('\n')).not.toContain(c.secretHex.slice(0, 16));
   });
 });
