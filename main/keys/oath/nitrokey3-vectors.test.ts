@@ -51,8 +51,8 @@ async function rejection(promise: Promise<unknown>): Promise<LatchkeyError> {
 async function openOn(script: PacketStep[], trace?: (line: string) => void) {
   const clock = createManualClock(1_700_000_000_000);
   const device = new PacketScriptDevice(script, clock);
-  const transport = await openSecretsAppTransport(device, { clock, nonce: () => bytes('a1b2c3d4e5f60718'), ...(trace === undefined ? {} : { trace: (line) => trace(`ctaphid ${line}`) }) });
-  const session = await OathSession.open(transport, nitrokey3Dialect, { clock, ...(trace === undefined ? {} : { trace: (line) => trace(`apdu ${line}`) }) });
+  const transport = await openSecretsAppTransport(device, { clock, nonce: () => bytes('a1b2c3d4e5f60718'), ...(trace === undefined ? {} : { trace: (line) => { trace(`ctaphid ${line}`); } }) });
+  const session = await OathSession.open(transport, nitrokey3Dialect, { clock, ...(trace === undefined ? {} : { trace: (line) => { trace(`apdu ${line}`); } }) });
   return { device, session };
 }
 
