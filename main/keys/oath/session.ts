@@ -120,7 +120,11 @@ export class OathSession {
     await this.runner.run({ ins: INS.DELETE, data: tlv(TAG.NAME, credential.id) }, { ...options, operation: 'delete', touch: this.dialect.needsTouch('delete', credential.touch, credential.type) });
   }
 
-  /** Gives a credential a new issuer and account; a TOTP period stays in the new id. */
+  /**
+   * Gives a credential a new issuer and account; a TOTP period stays in the new id. The NK3 refuses a
+   * name in use (KEY_CREDENTIAL_EXISTS); what a YubiKey does with one is unknown (ykman checks first),
+   * so check the caller's listing before renaming on a YubiKey.
+   */
   async rename(credential: OathCredential, to: { readonly issuer?: string; readonly account: string }, options: OathOperationOptions = {}): Promise<OathCredential> {
     const command = this.dialect.rename(this.version);
     if ('unsupported' in command) throw unsupported(command.unsupported);
