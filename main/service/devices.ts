@@ -1,8 +1,12 @@
 import { LatchkeyError, UsageError } from '../../shared/errors.js';
+import type { ApduTransport } from '../keys/apdu.js';
 import type { HidBackend, HidDescriptor, HidDevice } from '../keys/hid/hid-device.js';
 import { HidWatcher, type HidChange } from '../keys/hid/hid-watcher.js';
+import { isNitrokey3FidoInterface } from '../keys/hid/nitrokey.js';
 import { createNodeHidBackend } from '../keys/hid/node-hid.js';
 import { isYubiKeyOtpInterface } from '../keys/hid/yubico.js';
+import type { PcscBackend } from '../keys/pcsc/pcsc-backend.js';
+import { isYubiKeyReader } from '../keys/pcsc/yubikey-reader.js';
 
 /**
  * Where the service finds keys (DESIGN.md, "Hardware keys"): real ones through node-hid, or, when
@@ -10,7 +14,7 @@ import { isYubiKeyOtpInterface } from '../keys/hid/yubico.js';
  * HidDevice, so the drivers above cannot tell them apart. Neither node-hid nor the emulator code is
  * loaded until a key is first looked for.
  */
-export type EmulatorKind = 'yubikey-otp' | 'nitrokey3';
+export type EmulatorKind = 'yubikey-otp' | 'yubikey-oath' | 'nitrokey3';
 
 export interface EmulatorSpec {
   readonly kind: EmulatorKind;
@@ -25,9 +29,26 @@ export interface YubiKeyOtpCandidate {
   open(): Promise<HidDevice>;
 }
 
+/** A key's OATH application: a YubiKey's over PC/SC, or a Nitrokey 3's Secrets App over CTAPHID. */
+export type OathKeyKind = 'yubikey-oath' | 'nitrokey3';
+
+/** One key with an OATH application the service may open. */
+export interface OathKeyCandidate {
+  readonly kind: OathKeyKind;
+  readonly emulated: boolean;
+  /**
+   * One exclusive use of the key for one operation (the applet's state lives on the key): an APDU
+   * transport, released after `work` whatever it throws. `trace` hears every APDU (PC/SC) or packet
+   * (CTAPHID) as hex, secrets shown as lengths only.
+   */
+  use<T>(work: (transport: ApduTransport) => Promise<T>, trace?: (line: string) => void): Promise<T>;
+}
+
 export interface Devices {
   /** The YubiKey OTP interfaces present now. */
   yubiKeyOtp(): Promise<YubiKeyOtpCandidate[]>;
+  /** The keys with an OATH application present now (KEY_SERVICE_UNAVAILABLE when PC/SC is missing). */
+  oathKeys(): Promise<OathKeyCandidate[]>;
   /** Plug and unplug of YubiKey OTP interfaces, polled only while subscribed; emulators never change. */
   watchYubiKeyOtp(listener: (change: HidChange) => void): () => void;
 }
@@ -37,9 +58,13 @@ export interface DevicesOptions {
   readonly emulators?: readonly string[];
   /** Real keys' backend (tests pass a fake); node-hid by default. */
   readonly backend?: HidBackend;
+  /** Where YubiKey OATH cards are (tests: emulated cards with faults); the `smartcard` package by default. */
+  readonly pcsc?: PcscBackend;
+  /** Where Nitrokey 3 FIDO interfaces are (tests: an emulated key with faults); `backend` by default. */
+  readonly fido?: HidBackend;
 }
 
-const KINDS: readonly EmulatorKind[] = ['yubikey-otp', 'nitrokey3'];
+const KINDS: readonly EmulatorKind[] = ['yubikey-otp', 'yubikey-oath', 'nitrokey3'];
 
 export function parseEmulatorSpec(value: string): EmulatorSpec {
   const colon = value.indexOf(':');
@@ -55,13 +80,87 @@ export function createDevices(options: DevicesOptions = {}): Devices {
   const emulated = specs.length > 0;
   const backend = emulated ? emulatorBackend(specs) : (options.backend ?? createNodeHidBackend());
   const watcher = new HidWatcher({ backend, filter: isYubiKeyOtpInterface });
+  const pcsc = options.pcsc ?? (emulated ? emulatedPcscBackend(specs) : realPcscBackend());
+  const fido = options.fido ?? (emulated ? emulatedNitrokey3Backend(specs) : backend);
   return {
     async yubiKeyOtp() {
       const found = (await backend.devices()).filter(isYubiKeyOtpInterface);
       return found.map((descriptor) => ({ descriptor, emulated, open: () => backend.open(descriptor) }));
     },
+    async oathKeys() {
+      const nitrokeys = (await fido.devices()).filter(isNitrokey3FidoInterface).map((descriptor) => nitrokey3Candidate(fido, descriptor, emulated));
+      const readers = await pcsc.listReaders();
+      const yubikeys = readers.filter((reader) => reader.cardPresent && isYubiKeyReader(reader.name)).map((reader) => yubiKeyOathCandidate(pcsc, reader.name, emulated));
+      return [...yubikeys, ...nitrokeys];
+    },
     watchYubiKeyOtp: (listener) => watcher.subscribe(listener),
   };
+}
+
+/** A YubiKey's CCID reader: each use is one exclusive PC/SC connection, reset on release (trap 21). */
+function yubiKeyOathCandidate(pcsc: PcscBackend, reader: string, emulated: boolean): OathKeyCandidate {
+  return {
+    kind: 'yubikey-oath',
+    emulated,
+    use: async (work, trace) => {
+      const { withPcscCard } = await import('../keys/pcsc/pcsc-transport.js');
+      return withPcscCard(pcsc, reader, (transport) => work(transport), trace === undefined ? {} : { trace });
+    },
+  };
+}
+
+/** A Nitrokey 3's FIDO interface: each use opens it, allocates a CTAPHID channel, and closes it after. */
+function nitrokey3Candidate(fido: HidBackend, descriptor: HidDescriptor, emulated: boolean): OathKeyCandidate {
+  return {
+    kind: 'nitrokey3',
+    emulated,
+    use: async (work, trace) => {
+      const { openSecretsAppTransport } = await import('../keys/ctaphid/vendor-apdu.js');
+      const device = await fido.open(descriptor);
+      try {
+        return await work(await openSecretsAppTransport(device, trace === undefined ? {} : { trace: (line) => { trace(`ctaphid ${line}`); } }));
+      } finally {
+        // A key unplugged mid-way may refuse to close; the work's own error is the one to report.
+        await device.close().catch(() => undefined);
+      }
+    },
+  };
+}
+
+/** PC/SC through the optional `smartcard` package, loaded at the first listing. */
+function realPcscBackend(): PcscBackend {
+  let backend: Promise<PcscBackend> | undefined;
+  const load = () => (backend ??= import('../keys/pcsc/smartcard-adapter.js').then(({ createSmartcardBackend }) => createSmartcardBackend()));
+  return {
+    listReaders: async () => (await load()).listReaders(),
+    watch: async (listener) => (await load()).watch(listener),
+    connect: async (reader, share) => (await load()).connect(reader, share),
+  };
+}
+
+/** One emulated YubiKey OATH card per `yubikey-oath` spec, each in its own emulated reader, kept for the process. */
+function emulatedPcscBackend(specs: readonly EmulatorSpec[]): PcscBackend {
+  let backend: Promise<PcscBackend> | undefined;
+  const load = () =>
+    (backend ??= Promise.all([import('../keys/emulators/yubikey-oath.js'), import('../keys/emulators/yubikey-oath/pcsc.js')]).then(([{ openEmulatedYubiKeyOath }, { createEmulatedPcscBackend }]) =>
+      createEmulatedPcscBackend(specs.filter((spec) => spec.kind === 'yubikey-oath').map((spec) => openEmulatedYubiKeyOath(spec.stateFile === undefined ? {} : { stateFile: spec.stateFile }))),
+    ));
+  return {
+    listReaders: async () => (specs.some((spec) => spec.kind === 'yubikey-oath') ? (await load()).listReaders() : []),
+    watch: async (listener) => (await load()).watch(listener),
+    connect: async (reader, share) => (await load()).connect(reader, share),
+  };
+}
+
+/** One emulated Nitrokey 3 per `nitrokey3` spec, as one HidBackend. */
+function emulatedNitrokey3Backend(specs: readonly EmulatorSpec[]): HidBackend {
+  const wanted = specs.filter((spec) => spec.kind === 'nitrokey3');
+  let backends: Promise<HidBackend[]> | undefined;
+  const load = () =>
+    (backends ??= import('../keys/emulators/nitrokey3.js').then(({ createEmulatedNitrokey3Backend }) =>
+      wanted.map((spec) => createEmulatedNitrokey3Backend(spec.stateFile === undefined ? {} : { stateFile: spec.stateFile })),
+    ));
+  return combinedBackend(() => (wanted.length === 0 ? Promise.resolve([]) : load()));
 }
 
 /**
@@ -76,6 +175,11 @@ function emulatorBackend(specs: readonly EmulatorSpec[]): HidBackend {
         .filter((spec) => spec.kind === 'yubikey-otp')
         .map((spec) => createEmulatedYubiKeyOtpBackend(spec.stateFile === undefined ? {} : { stateFile: spec.stateFile })),
     ));
+  return combinedBackend(load);
+}
+
+/** Several HID backends as one: listing is all of theirs, opening goes to the one that lists it. */
+function combinedBackend(load: () => Promise<HidBackend[]>): HidBackend {
   return {
     devices: async () => (await Promise.all((await load()).map((backend) => backend.devices()))).flat(),
     open: async (descriptor) => {
