@@ -17,7 +17,7 @@ export { VaultSession } from './vault-session.js';
 export type { AccountListing, AccountPatch, AddNewResult, DamagedRow, Listing, NewAccount, PasswordChange, SlotInfo, VaultTransaction, VaultWrite, VerifyReport } from './vault-session.js';
 export type { YubiKeyAnswerer, YubiKeyResponder } from './password-yubikey.js';
 export { RECORD_KINDS } from './records.js';
-export type { KeyWrites, RecordKind, RecordRead, RecordReader, RecordStore, RecordValue } from './records.js';
+export type { KeyInventory, KeyWrites, RecordKind, RecordRead, RecordReader, RecordStore, RecordValue, SyncProgress } from './records.js';
 export type { ListingSplit } from './listing.js';
 export { putBackAccount, removeAccountKeeping, removeDamagedAccount } from './removal.js';
 export type { RemovedAccount } from './removal.js';

@@ -27,6 +27,33 @@ const keySlotWrite = z.object({
   touch: z.boolean(),
 });
 
+const SERIAL = z.string().regex(/^\d{1,10}$/);
+const ACCOUNT_ID = z.string().regex(/^[0-9a-f]{32}$/);
+
+/** One OATH credential Latchkey wrote to a key (service/sync): no secret, only what was written and how it checked. */
+const inventoryCredential = z.object({
+  /** The vault account it came from. */
+  accountId: ACCOUNT_ID,
+  type: z.enum(['totp', 'hotp']),
+  touch: z.boolean(),
+  /** Unix seconds. */
+  writtenAt: z.number().int(),
+  /** After writing: the key's code matched the vault's (TOTP), or the credential was listed (HOTP, touch). */
+  check: z.enum(['code-match', 'present']),
+});
+
+/** One credential of an unfinished sync: `writing` once its PUT (or DELETE, RENAME) was sent, `done` once checked. */
+const syncStep = z.object({
+  key: SERIAL,
+  /** The credential's name on the key (`[period/][issuer:]account`); a rename's new name. */
+  name: z.string(),
+  action: z.enum(['add', 'overwrite', 'remove', 'rename']),
+  accountId: ACCOUNT_ID.optional(),
+  /** A rename's old name. */
+  from: z.string().optional(),
+  state: z.enum(['pending', 'writing', 'done']),
+});
+
 /**
  * Every kind of sealed record the vault keeps, by the name its row id is derived from, with the
  * schema a stored value must pass to be read back (`records.get` gives it typed, or undefined).
@@ -45,9 +72,27 @@ export const RECORD_KINDS = {
   'backup-verification': backupVerificationSchema,
   /**
    * What was written to which hardware key: by key serial (decimal), then by YubiKey OTP slot.
-   * Sync state (the inventory of OATH keys, a resumable plan) comes as its own kind with the sync work.
+   * The OATH keys' inventory and a resumable sync are their own kinds below.
    */
   'key-writes': z.record(z.string().regex(/^\d{1,10}$/), z.partialRecord(z.enum(['1', '2']), keySlotWrite)),
+  /**
+   * Which vault account Latchkey put on which OATH key (by serial, then credential name), when, and how
+   * it checked after writing (service/sync/inventory.ts). `lostAt`: the key was declared lost.
+   */
+  'key-inventory': z.record(
+    SERIAL,
+    z.object({
+      kind: z.enum(['yubikey-oath', 'nitrokey3']),
+      lostAt: z.number().int().optional(),
+      credentials: z.record(z.string(), inventoryCredential),
+    }),
+  ),
+  /**
+   * The sync being applied (service/sync/apply.ts): present only while one is unfinished (an unplug,
+   * a cancel, a crash), so a rerun knows which writes may have been cut short and which chosen
+   * removals and renames are still to do.
+   */
+  'sync-progress': z.object({ startedAt: z.number().int(), steps: z.array(syncStep) }),
   /**
    * Which key answers each password+YubiKey slot, by vault slot id (hex): its serial (null when the key
    * hides it) and challenge-response slot. A password change re-challenges each slot on that key.
@@ -61,6 +106,8 @@ export const RECORD_KINDS = {
 export type RecordKind = keyof typeof RECORD_KINDS;
 export type RecordValue<K extends RecordKind> = z.output<(typeof RECORD_KINDS)[K]>;
 export type KeyWrites = RecordValue<'key-writes'>;
+export type KeyInventory = RecordValue<'key-inventory'>;
+export type SyncProgress = RecordValue<'sync-progress'>;
 
 /**
  * What reading a record found. `misshapen` is a value that opened but fails its kind's schema (a
