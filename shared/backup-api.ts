@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors.js';
-import { vaultPasswordSchema as vaultPassword } from './wire.js';
+import { opIdSchema, vaultPasswordSchema as vaultPassword } from './wire.js';
 
 const path = z.string().min(1).max(4096);
 const password = z.string().min(1).max(1024);
@@ -23,13 +23,14 @@ export const backupChannels = {
   'backup.create': {
     /** `replace`: write over a file already at `path` (the CLI, after asking); refused otherwise. */
     /** `skipDamaged`: write the accounts that open and name the damaged ones (`leftOut`); else VAULT_INTEGRITY naming them. */
-    request: z.object({ path, password, vaultPassword, replace: z.boolean().default(false), skipDamaged: z.boolean().default(false) }),
+    /** `opId` (each backup.* request): its stages as op.progress, and op.cancel stops it before the file is written or the vault changed. */
+    request: z.object({ path, password, vaultPassword, replace: z.boolean().default(false), skipDamaged: z.boolean().default(false), opId: opIdSchema.optional() }),
     reply: z.object({ path: z.string(), accounts: z.number().int(), bytes: z.number().int(), sha256: z.string(), leftOut: z.array(z.string()) }),
   },
-  'backup.verify': { request: z.object({ path, password }), reply: backupVerificationSchema },
+  'backup.verify': { request: z.object({ path, password, opId: opIdSchema.optional() }), reply: backupVerificationSchema },
   'backup.restore': {
     /** `replace` empties the vault first: it needs the vault password again. */
-    request: z.object({ path, password, mode: z.enum(['merge', 'replace']).default('merge'), vaultPassword: vaultPassword.optional() }),
+    request: z.object({ path, password, mode: z.enum(['merge', 'replace']).default('merge'), vaultPassword: vaultPassword.optional(), opId: opIdSchema.optional() }),
     reply: z.object({ added: z.number().int(), skipped: z.number().int(), removed: z.number().int() }),
   },
   'backup.lastVerification': { request: z.object({}), reply: z.object({ verification: backupVerificationSchema.nullable() }) },
@@ -62,12 +63,12 @@ export type AutoBackupStatus = z.infer<typeof autoBackupStatusSchema>;
 
 export const autoBackupChannels = {
   'backup.auto.configure': {
-    request: z.object({ folder: path, password, vaultPassword, keep: z.number().int().min(1).max(100).default(10) }),
+    request: z.object({ folder: path, password, vaultPassword, keep: z.number().int().min(1).max(100).default(10), opId: opIdSchema.optional() }),
     reply: autoBackupStatusSchema,
   },
   /** The app's way to turn them on: main asks the user for the folder (the page names no path). */
   'backup.auto.enable': {
-    request: z.object({ password, vaultPassword, keep: z.number().int().min(1).max(100).default(10) }),
+    request: z.object({ password, vaultPassword, keep: z.number().int().min(1).max(100).default(10), opId: opIdSchema.optional() }),
     reply: autoBackupStatusSchema,
   },
   'backup.auto.disable': { request: z.object({}), reply: autoBackupStatusSchema },

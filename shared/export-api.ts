@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { vaultPasswordSchema as vaultPassword } from './wire.js';
+import { opIdSchema, vaultPasswordSchema as vaultPassword } from './wire.js';
 
 export const EXPORT_FORMATS = ['otpauth-list', 'aegis', 'google-qr', 'html', 'transfer'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -26,6 +26,8 @@ export const exportChannels = {
       vaultPassword,
       /** Export the accounts that open and name the damaged ones (`leftOut`); else VAULT_INTEGRITY naming them. */
       skipDamaged: z.boolean().default(false),
+      /** Follows the re-authentication (a touch on a password+YubiKey vault) and the transfer block's key derivation; cancellable. */
+      opId: opIdSchema.optional(),
     }),
     reply: z.object({
       files: z.array(z.object({ suffix: z.string(), mime: z.string(), base64: z.string() })),
@@ -45,6 +47,8 @@ export const exportChannels = {
       format: z.enum(PLAINTEXT_EXPORTS_TUPLE),
       confirmPlaintext: z.boolean().default(false),
       vaultPassword,
+      /** Follows the re-authentication (a touch on a password+YubiKey vault); cancellable until the file is chosen. */
+      opId: opIdSchema.optional(),
     }),
     reply: z.object({ files: z.array(z.string()), accounts: z.number().int(), warnings: z.array(z.string()) }),
   },

@@ -104,10 +104,10 @@ export const vaultChannels = {
   },
   'vault.verify': {
     /** Accepting (re-signing) rows that disagree with the manifest needs the vault password again. */
-    request: z.object({ acceptCurrentRows: z.boolean().default(false), vaultPassword: vaultPassword.optional() }),
+    request: z.object({ acceptCurrentRows: z.boolean().default(false), vaultPassword: vaultPassword.optional(), opId: opIdSchema.optional() }),
     reply: z.object({ rows: z.number().int(), damaged: z.array(damagedRowSchema), manifest: z.enum(['ok', 'mismatch']) }),
   },
-  'vault.recoveryKey': { request: z.object({ password }), reply: z.object({ recoveryKey: z.string() }) },
+  'vault.recoveryKey': { request: z.object({ password, opId: opIdSchema.optional() }), reply: z.object({ recoveryKey: z.string() }) },
   /**
    * First run's "Save as a file…": main asks where (the page names no path) and writes a new 0600
    * file holding only a recovery key, 56 Base32 characters in groups of four; nothing else is written.
@@ -183,7 +183,7 @@ export const vaultChannels = {
   'accounts.reorder': { request: z.object({ ids: z.array(accountId).max(100_000) }), reply: z.object({}) },
   /** The secret, after the password again: as text and as the QR code of its otpauth:// URI (not the URI itself). */
   'accounts.reveal': {
-    request: z.object({ id: accountId, password }),
+    request: z.object({ id: accountId, password, opId: opIdSchema.optional() }),
     reply: z.object({ secretBase32: z.string(), qr: qrMatrixSchema }),
   },
   /** The codes that follow the current ones, for the preview shown in a code's last seconds (TOTP/Steam only). */
@@ -210,7 +210,7 @@ export const vaultChannels = {
    */
   'accounts.recoveryCodes': {
     request: z.discriminatedUnion('action', [
-      z.object({ id: accountId, action: z.literal('list'), vaultPassword }),
+      z.object({ id: accountId, action: z.literal('list'), vaultPassword, opId: opIdSchema.optional() }),
       z.object({ id: accountId, action: z.literal('add'), codes: z.array(z.string().min(1).max(256)).min(1).max(256) }),
       z.object({ id: accountId, action: z.literal('markUsed'), code: z.string().min(1).max(256) }),
     ]),

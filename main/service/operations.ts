@@ -22,6 +22,15 @@ export type ProgressDetail = Pick<Progress, 'needsTouch' | 'key' | 'accountId'>;
 export const cancelledError = () => new LatchkeyError('CANCELLED', 'cancelled; nothing was changed');
 
 /**
+ * Where a handler tells stages only the page follows (deriving a backup key, writing, checking): a
+ * request with an `opId` hears them as `op.progress`; one without (the CLI) keeps its stderr as it
+ * was. A touch wait is told either way, by the key's responder.
+ */
+export function pageStages(operation: Pick<Operation, 'progress'>, opId: string | undefined): (stage: string) => void {
+  return opId === undefined ? () => undefined : (stage) => { operation.progress(stage); };
+}
+
+/**
  * The long operations in flight, by the `opId` their caller chose. Progress goes out as `op.progress`
  * events; a request without an `opId` (the CLI) has its stages told to `untracked` instead.
  */

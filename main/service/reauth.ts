@@ -1,5 +1,5 @@
 import type { VaultSession } from '../vault/index.js';
-import type { Operation } from './operations.js';
+import { cancelledError, type Operation } from './operations.js';
 import type { VaultHost } from './vault-host.js';
 
 /**
@@ -7,6 +7,8 @@ import type { VaultHost } from './vault-host.js';
  * that yields secrets or makes a copy of them). The check shares unlock's attempt counter and wait,
  * and runs in the host's one-at-a-time queue, before anything is read or written. On a vault whose
  * password alone opens no slot, a plugged key answers too (a touch, told to `operation` when given).
+ * A cancel during the touch wait ends it at once; one during the check's key derivation (which can't
+ * be stopped part-way) is honoured when it ends, before `work` reads or writes anything.
  */
 export function afterReauth<T>(
   host: VaultHost,
@@ -17,6 +19,7 @@ export function afterReauth<T>(
   return host.serialized(async () => {
     const session = host.session();
     await session.reauthenticate(vaultPassword, host.yubikey(operation));
+    if (operation?.signal.aborted === true) throw cancelledError();
     return work(session);
   });
 }

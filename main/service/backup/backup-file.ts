@@ -3,9 +3,22 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { LatchkeyError } from '../../../shared/errors.js';
 import { BackupReader, BackupWriter, concatBytes, newBackupHeader, readPrelude, type BackupEntry, type BackupPrelude, type SeededEntry } from '../../formats/latchkey-backup/index.js';
 import type { DeriveKey, KdfParams, Sodium } from '../../vault/index.js';
+import { keyUnlessCancelled } from '../key-unless-cancelled.js';
 import { writeNewFile } from '../secure-file.js';
 
 const READ_BLOCK = 64 * 1024;
+
+/**
+ * A backup step the user may follow and stop (the app's opId; the CLI gives none). The backup key's
+ * derivation is the only slow part and the only place a cancel lands: the file is written, or the
+ * entries read, in one synchronous run after it, so a cancel never leaves half a file.
+ */
+export interface BackupSteps {
+  readonly signal?: AbortSignal;
+  readonly stage?: (stage: string) => void;
+}
+
+export const DERIVING_STAGE = 'Deriving the backup key…';
 
 /**
  * Writes a backup as a new 0600 file (secure-file.ts): a temporary file in the target folder, fsync,
@@ -16,10 +29,13 @@ export async function writeBackupFile(
   path: string,
   entries: Iterable<SeededEntry>,
   crypto: { sodium: Sodium; deriveKey: DeriveKey; kdf: KdfParams; password: Uint8Array; app: string; replace: boolean },
+  steps: BackupSteps = {},
 ): Promise<{ bytes: number; sha256: string; accounts: number }> {
   const { sodium } = crypto;
   const salt = new Uint8Array(randomBytes(16));
-  const { key } = await crypto.deriveKey(crypto.password, salt, crypto.kdf);
+  steps.stage?.(DERIVING_STAGE);
+  const key = await keyUnlessCancelled(crypto.deriveKey(crypto.password, salt, crypto.kdf), (late) => { sodium.memzero(late); }, steps.signal);
+  steps.stage?.('Writing the backup…');
   const writer = new BackupWriter(sodium, key, newBackupHeader(sodium, key, { ...crypto.kdf, salt }, crypto.app));
   sodium.memzero(key);
   const hash = createHash('sha256');
@@ -55,7 +71,8 @@ export interface OpenedBackup {
   readonly rest: Uint8Array;
 }
 
-export async function openBackupFile(path: string, password: Uint8Array, crypto: { sodium: Sodium; deriveKey: DeriveKey }): Promise<OpenedBackup> {
+/** A cancel during the key's derivation closes the file again: nothing has been read from it yet. */
+export async function openBackupFile(path: string, password: Uint8Array, crypto: { sodium: Sodium; deriveKey: DeriveKey }, steps: BackupSteps = {}): Promise<OpenedBackup> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -75,7 +92,9 @@ export async function openBackupFile(path: string, password: Uint8Array, crypto:
       prelude = readPrelude(start, eof);
     }
     const { header } = prelude;
-    const { key } = await crypto.deriveKey(password, new Uint8Array(Buffer.from(header.salt, 'base64')), { ops: header.ops, mem: header.mem });
+    steps.stage?.(DERIVING_STAGE);
+    const deriving = crypto.deriveKey(password, new Uint8Array(Buffer.from(header.salt, 'base64')), { ops: header.ops, mem: header.mem });
+    const key = await keyUnlessCancelled(deriving, (late) => { crypto.sodium.memzero(late); }, steps.signal);
     try {
       return { reader: new BackupReader(crypto.sodium, key, prelude), fd, prelude, hash, rest: start.subarray(prelude.bytes.length) };
     } finally {

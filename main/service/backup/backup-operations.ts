@@ -3,7 +3,7 @@ import { createCodeGenerator } from '../../otp/index.js';
 import { KDF_DEFAULT, passwordBytes, type NewAccount, type VaultRuntime, type VaultSession } from '../../vault/index.js';
 import { LatchkeyError } from '../../../shared/errors.js';
 import { accountOfEntry, backupEntriesOf, type DamagedRowPolicy } from './backup-entries.js';
-import { openBackupFile, readEntries, writeBackupFile } from './backup-file.js';
+import { openBackupFile, readEntries, writeBackupFile, type BackupSteps } from './backup-file.js';
 
 function backupCrypto(runtime: VaultRuntime) {
   return { sodium: runtime.sodium, deriveKey: runtime.deriveKey, kdf: runtime.kdf === 'calibrate' ? KDF_DEFAULT : runtime.kdf };
@@ -13,8 +13,18 @@ function backupCrypto(runtime: VaultRuntime) {
  * Writes a new backup file (0600); one already at `path` is replaced only when `replace` says so.
  * Damaged accounts stop it before the file is in place, unless the policy says to leave them out.
  */
-export async function createBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, app: string, replace: boolean, damaged: DamagedRowPolicy = {}) {
-  return writeBackupFile(path, backupEntriesOf(session, undefined, damaged), { ...backupCrypto(runtime), password: passwordBytes(password), app, replace });
+export async function createBackup(
+  session: VaultSession,
+  runtime: VaultRuntime,
+  path: string,
+  password: string,
+  app: string,
+  replace: boolean,
+  damaged: DamagedRowPolicy = {},
+  steps: BackupSteps = {},
+) {
+  // The entries are a generator: no seed is opened until the key is there and the file is being written.
+  return writeBackupFile(path, backupEntriesOf(session, undefined, damaged), { ...backupCrypto(runtime), password: passwordBytes(password), app, replace }, steps);
 }
 
 /**
@@ -22,8 +32,9 @@ export async function createBackup(session: VaultSession, runtime: VaultRuntime,
  * for each account the code both make at the same moment, and the accounts only on one side. The
  * result is recorded (sealed) in the vault, so the app can show "last backup verified on …".
  */
-export async function verifyBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, nowMs: number): Promise<BackupVerification> {
-  const opened = await openBackupFile(path, passwordBytes(password), backupCrypto(runtime));
+export async function verifyBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, nowMs: number, steps: BackupSteps = {}): Promise<BackupVerification> {
+  const opened = await openBackupFile(path, passwordBytes(password), backupCrypto(runtime), steps);
+  steps.stage?.('Checking the backup against the vault…');
   const name = (a: { issuer: string; label: string }) => (a.issuer === '' ? a.label : `${a.issuer} (${a.label})`);
   const vault = new Map<string, { name: string; code: string }>();
   for (const meta of session.list().accounts) {
@@ -68,8 +79,10 @@ export async function verifyBackup(session: VaultSession, runtime: VaultRuntime,
  * already present (same type and secret); a repeat within the backup is skipped either way. Any throw
  * (a damaged chunk, a full disk) rolls it all back.
  */
-export async function restoreBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, mode: 'merge' | 'replace') {
-  const opened = await openBackupFile(path, passwordBytes(password), backupCrypto(runtime));
+export async function restoreBackup(session: VaultSession, runtime: VaultRuntime, path: string, password: string, mode: 'merge' | 'replace', steps: BackupSteps = {}) {
+  // A cancel is honoured up to the end of the key's derivation; the transaction after it runs whole or not at all.
+  const opened = await openBackupFile(path, passwordBytes(password), backupCrypto(runtime), steps);
+  steps.stage?.('Restoring the accounts…');
   return session.transaction((tx) => {
     const removed = mode === 'replace' ? tx.entries.removeAll() : 0;
     const accounts: NewAccount[] = [];

@@ -95,12 +95,18 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
       host.session().reorder(ids);
       return {};
     },
-    'accounts.reveal': ({ id, password }) =>
-      afterReauth(host, password, (session) => {
-        const meta = session.account(id);
-        // The URI goes out only as its QR code: the seed is not sent a second time as text.
-        return session.withSecret(id, (secret) => ({ secretBase32: encodeBase32(secret), qr: qrMatrix(formatOtpauthUri({ ...meta, secret })) }));
-      }),
+    // The operation hears the touch a password+YubiKey vault waits for, and its Cancel stops it before the secret is read.
+    'accounts.reveal': ({ id, password }, operation) =>
+      afterReauth(
+        host,
+        password,
+        (session) => {
+          const meta = session.account(id);
+          // The URI goes out only as its QR code: the seed is not sent a second time as text.
+          return session.withSecret(id, (secret) => ({ secretBase32: encodeBase32(secret), qr: qrMatrix(formatOtpauthUri({ ...meta, secret })) }));
+        },
+        operation,
+      ),
     'accounts.nextHotp': ({ id, peek }) => {
       const session = host.session();
       const { code, counter } = session.nextHotp(id, { peek });
@@ -116,14 +122,19 @@ export function accountHandlers(host: VaultHost, clock: Clock, clipboard: Clipbo
       const clearsAt = await clipboard.copy(code.code, code.validUntil === null ? null : code.validUntil * 1000);
       return { copied: true, clearsAt: Math.floor(clearsAt / 1000), hotpCode: meta.type === 'hotp' ? code.code : null };
     },
-    'accounts.recoveryCodes': (request) => {
+    'accounts.recoveryCodes': (request, operation) => {
       const counts = (codes: readonly { used: boolean }[]) => ({ total: codes.length, unused: codes.filter((entry) => !entry.used).length });
       if (request.action === 'list') {
         // The codes themselves, only with the vault password again (like reveal).
-        return afterReauth(host, request.vaultPassword, (session) => {
-          const codes = session.extra(request.id).recoveryCodes ?? [];
-          return { codes, ...counts(codes) };
-        });
+        return afterReauth(
+          host,
+          request.vaultPassword,
+          (session) => {
+            const codes = session.extra(request.id).recoveryCodes ?? [];
+            return { codes, ...counts(codes) };
+          },
+          operation,
+        );
       }
       const session = host.session();
       const current = session.extra(request.id).recoveryCodes ?? [];

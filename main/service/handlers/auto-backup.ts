@@ -1,6 +1,7 @@
 import { LatchkeyError } from '../../../shared/errors.js';
 import type { AutoBackup } from '../backup/auto-backup.js';
 import type { HandlersFor } from '../handler-types.js';
+import { pageStages } from '../operations.js';
 import { assertStrongPassword } from '../password-policy.js';
 import { afterReauth } from '../reauth.js';
 import type { UserPrompts } from '../user-prompts.js';
@@ -14,17 +15,20 @@ type AutoBackupChannel = 'backup.auto.configure' | 'backup.auto.enable' | 'backu
  */
 export function autoBackupHandlers(host: VaultHost, auto: AutoBackup, prompts: UserPrompts | undefined): HandlersFor<AutoBackupChannel> {
   return {
-    'backup.auto.configure': async ({ folder, password, vaultPassword, keep }) => {
+    'backup.auto.configure': async ({ folder, password, vaultPassword, keep }, operation) => {
       await assertStrongPassword(password, 'backup');
-      return afterReauth(host, vaultPassword, () => auto.configure({ folder, password, keep }));
+      return afterReauth(host, vaultPassword, () => auto.configure({ folder, password, keep }), operation);
     },
-    'backup.auto.enable': async ({ password, vaultPassword, keep }) => {
+    'backup.auto.enable': async ({ password, vaultPassword, keep, opId }, operation) => {
       if (prompts === undefined) throw new LatchkeyError('UNSUPPORTED', 'choosing a folder is not available here');
       await assertStrongPassword(password, 'backup');
       // The password first: a page without it must not even open the folder dialog.
-      await afterReauth(host, vaultPassword, () => undefined);
+      await afterReauth(host, vaultPassword, () => undefined, operation);
       const folder = await prompts.pickPath({ purpose: 'backup-folder', kind: 'folder' });
       if (folder === undefined) throw new LatchkeyError('CANCELLED', 'no folder was chosen; automatic backups stay off');
+      // Cancellable up to here: once turned on, the first backup runs to its end (it is written, then verified).
+      operation.throwIfCancelled();
+      pageStages(operation, opId)('Writing and checking the first backup…');
       auto.configure({ folder, password, keep });
       // The first backup is written (and verified) now, so a folder that can't be written shows here.
       return auto.run();

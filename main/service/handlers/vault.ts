@@ -67,7 +67,7 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
         const change = await session.changePassword(next, { ...optionalKey(yubikey), dropMissingKeySlots });
         return { kdf: change.kdf, rechallenged: change.rechallenged, droppedKeySlots: [...change.droppedKeySlots] };
       }),
-    'vault.verify': ({ acceptCurrentRows, vaultPassword }) => {
+    'vault.verify': ({ acceptCurrentRows, vaultPassword }, operation) => {
       const verify = (session: VaultSession) => {
         const report = session.verify();
         if (acceptCurrentRows && report.manifest === 'mismatch') session.acceptCurrentRows();
@@ -76,9 +76,9 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
       if (!acceptCurrentRows) return verify(host.session());
       // Accepting re-signs whatever rows are there now, tampered ones included: the vault password again.
       if (vaultPassword === undefined) throw new UsageError('accepting the current rows needs the vault password again (vaultPassword)');
-      return afterReauth(host, vaultPassword, verify);
+      return afterReauth(host, vaultPassword, verify, operation);
     },
-    'vault.recoveryKey': ({ password }) => afterReauth(host, password, (session) => ({ recoveryKey: session.issueRecoveryKey() })),
+    'vault.recoveryKey': ({ password }, operation) => afterReauth(host, password, (session) => ({ recoveryKey: session.issueRecoveryKey() }), operation),
     'vault.saveRecoveryKey': async ({ recoveryKey }) => {
       if (prompts === undefined) throw new LatchkeyError('UNSUPPORTED', 'choosing where to save is not available here');
       const path = await prompts.pickPath({ purpose: 'recovery-key', kind: 'save-file', suggestedName: 'latchkey-recovery-key.txt' });

@@ -1,0 +1,235 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createClient, type LatchkeyClient } from '../../shared/client.js';
+import type { EventOf } from '../../shared/events.js';
+import { createEmulatedYubiKeyOtpBackend, type EmulatedYubiKeyOtpBackend } from '../keys/emulators/yubikey-otp.js';
+import { KDF_FLOOR, type DeriveKey } from '../vault/index.js';
+import { memoisedKdf, tempVaultPath, testClock } from '../vault/test-support/test-runtime.js';
+import { createService, type Service } from './create-service.js';
+import { createDevices } from './devices.js';
+import type { PathRequest } from './user-prompts.js';
+
+/**
+ * The re-authenticated and KDF-heavy requests as long operations: an `opId` hears the touch a
+ * password+YubiKey vault waits for (`op.progress {needsTouch}`) and the stages of a backup, and
+ * `op.cancel` ends the request in CANCELLED with nothing read out, written or changed.
+ */
+const PASSWORD = 'vault password for long operations';
+const BACKUP_PASSWORD = 'backup password for long operations';
+const SEED = 'JBSWY3DPEHPK3PXP';
+const URI = `otpauth://totp/ACME:alice?secret=${SEED}&issuer=ACME`;
+
+interface Setup {
+  readonly service: Service;
+  readonly client: LatchkeyClient;
+  readonly folder: string;
+  readonly progress: EventOf<'op.progress'>[];
+  /** Stages told for requests without an opId (the CLI's stderr). */
+  readonly untracked: string[];
+  readonly asked: PathRequest[];
+}
+
+function serviceWith(options: { deriveKey?: DeriveKey; key?: EmulatedYubiKeyOtpBackend } = {}): Setup {
+  const folder = mkdtempSync(join(tmpdir(), 'latchkey-reauth-ops-'));
+  const progress: EventOf<'op.progress'>[] = [];
+  const untracked: string[] = [];
+  const asked: PathRequest[] = [];
+  const service = createService({
+    clock: testClock(),
+    vaultPath: tempVaultPath(),
+    kdf: KDF_FLOOR,
+    deriveKey: options.deriveKey ?? memoisedKdf(),
+    onProgress: (stage) => untracked.push(stage),
+    prompts: {
+      pickPath: (request) => {
+        asked.push(request);
+        return Promise.resolve(join(folder, 'export.txt'));
+      },
+      confirmCapture: () => Promise.resolve(false),
+    },
+    ...(options.key === undefined ? {} : { keys: { devices: createDevices({ backend: options.key }) } }),
+  });
+  service.onEvent((name, payload) => {
+    if (name === 'op.progress') progress.push(payload as EventOf<'op.progress'>);
+  });
+  const client = createClient((channel, payload) => service.dispatch(channel, payload));
+  return { service, client, folder, progress, untracked, asked };
+}
+
+/** Resolves with the first op.progress of `opId` that `matches`. */
+function nextProgress(service: Service, opId: string, matches: (event: EventOf<'op.progress'>) => boolean): Promise<EventOf<'op.progress'>> {
+  return new Promise((resolve) => {
+    const stop = service.onEvent((name, payload) => {
+      const event = payload as EventOf<'op.progress'>;
+      if (name === 'op.progress' && event.opId === opId && matches(event)) {
+        stop();
+        resolve(event);
+      }
+    });
+  });
+}
+
+const touchWaitOf = (service: Service, opId: string) => nextProgress(service, opId, (event) => event.needsTouch === true);
+
+/** A vault opened only by its password and the key's slot 2, which waits for a touch by hand (touch policy `never`). */
+async function keyOnlyVault(): Promise<Setup & { readonly key: EmulatedYubiKeyOtpBackend; readonly accountId: string; readonly serial: number }> {
+  const key = createEmulatedYubiKeyOtpBackend({ touchPolicy: { kind: 'never' } });
+  const setup = serviceWith({ key });
+  const { client, service } = setup;
+  await client.call('vault.create', { password: PASSWORD });
+  await client.call('vault.unlock', { password: PASSWORD });
+  const { account } = await client.call('accounts.add', { uri: URI });
+  const programmed = await client.call('keys.program', { slot: 2, credential: { kind: 'challenge-response', touch: true } });
+  const adding = client.call('vault.addKeySlot', { password: PASSWORD, removePasswordSlot: true, opId: 'add-key' });
+  await touchWaitOf(service, 'add-key');
+  key.current?.touch();
+  await adding;
+  setup.progress.length = 0;
+  if (programmed.key.serial === null) throw new Error('the emulated key has a serial');
+  return { ...setup, key, accountId: account.id, serial: programmed.key.serial };
+}
+
+describe('re-authentication on a password+YubiKey vault, followed by an opId', () => {
+  it('reveal: the touch wait is an op.progress {needsTouch}; after the touch, the secret', async () => {
+    const { client, service, key, accountId, serial, progress } = await keyOnlyVault();
+    const revealing = client.call('accounts.reveal', { id: accountId, password: PASSWORD, opId: 'reveal' });
+    await touchWaitOf(service, 'reveal');
+    expect(progress).toEqual([{ opId: 'reveal', stage: 'Touch your YubiKey…', needsTouch: true, key: String(serial) }]);
+    key.current?.touch();
+    expect((await revealing).secretBase32).toBe(SEED);
+  });
+
+  it('reveal: op.cancel during the touch wait is CANCELLED, no secret, and no wrong attempt counted', async () => {
+    const { client, service, key, accountId } = await keyOnlyVault();
+    const revealing = client.call('accounts.reveal', { id: accountId, password: PASSWORD, opId: 'reveal' });
+    await touchWaitOf(service, 'reveal');
+    expect(await client.call('op.cancel', { opId: 'reveal' })).toEqual({ cancelled: true });
+    await expect(revealing).rejects.toMatchObject({ code: 'CANCELLED' });
+    // The cancel was not a failed attempt: the next wrong password is failure 1.
+    const wrong = client.call('accounts.reveal', { id: accountId, password: 'not the vault password', opId: 'wrong' });
+    await touchWaitOf(service, 'wrong');
+    key.current?.touch();
+    await expect(wrong).rejects.toMatchObject({ code: 'VAULT_WRONG_PASSWORD', details: { failures: 1 } });
+  });
+
+  it('export.save: op.cancel during the touch wait opens no dialog and writes no file', async () => {
+    const { client, service, folder, asked } = await keyOnlyVault();
+    const saving = client.call('export.save', { format: 'otpauth-list', confirmPlaintext: true, vaultPassword: PASSWORD, opId: 'export' });
+    await touchWaitOf(service, 'export');
+    await client.call('op.cancel', { opId: 'export' });
+    await expect(saving).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(asked).toEqual([]);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('export.create (transfer) and the recovery codes: the touch is told to their opId, and Cancel ends them', async () => {
+    const { client, service, key, accountId } = await keyOnlyVault();
+    const exporting = client.call('export.create', { format: 'transfer', password: BACKUP_PASSWORD, vaultPassword: PASSWORD, opId: 'transfer' });
+    await touchWaitOf(service, 'transfer');
+    key.current?.touch();
+    const transferKey = await nextProgress(service, 'transfer', (event) => event.needsTouch !== true);
+    expect(transferKey.stage).toBe('Deriving the transfer key…');
+    expect((await exporting).accounts).toBe(1);
+
+    const listing = client.call('accounts.recoveryCodes', { id: accountId, action: 'list', vaultPassword: PASSWORD, opId: 'codes' });
+    await touchWaitOf(service, 'codes');
+    await client.call('op.cancel', { opId: 'codes' });
+    await expect(listing).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+/** A KDF whose next derivation of the backup password waits until released, so a cancel lands during it. */
+function heldBackupKdf() {
+  const inner = memoisedKdf();
+  const backupBytes = Buffer.from(BACKUP_PASSWORD);
+  const handedOut: Uint8Array[] = [];
+  let hold: { reached: () => void; released: Promise<void> } | undefined;
+  const deriveKey: DeriveKey = async (password, salt, params) => {
+    const derived = await inner(password, salt, params);
+    const held = hold;
+    if (held === undefined || !backupBytes.equals(password)) return derived;
+    hold = undefined;
+    held.reached();
+    await held.released;
+    handedOut.push(derived.key);
+    return derived;
+  };
+  function holdNext(): { reached: Promise<void>; release: () => void } {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const reached = new Promise<void>((resolve) => {
+      hold = { reached: resolve, released };
+    });
+    return { reached, release };
+  }
+  return { deriveKey, holdNext, handedOut };
+}
+
+async function unlockedWithOneAccount(deriveKey?: DeriveKey): Promise<Setup> {
+  const setup = serviceWith(deriveKey === undefined ? {} : { deriveKey });
+  await setup.client.call('vault.create', { password: PASSWORD });
+  await setup.client.call('vault.unlock', { password: PASSWORD });
+  await setup.client.call('accounts.add', { uri: URI });
+  return setup;
+}
+
+describe('backups as long operations', () => {
+  it('backup.create cancelled during its key derivation: CANCELLED, no file, and the late key wiped', async () => {
+    const kdf = heldBackupKdf();
+    const { client, folder, progress } = await unlockedWithOneAccount(kdf.deriveKey);
+    const path = join(folder, 'b.lkbak');
+    const held = kdf.holdNext();
+    const creating = client.call('backup.create', { path, password: BACKUP_PASSWORD, vaultPassword: PASSWORD, opId: 'backup' });
+    await held.reached;
+    expect(progress).toEqual([{ opId: 'backup', stage: 'Deriving the backup key…' }]);
+    await client.call('op.cancel', { opId: 'backup' });
+    await expect(creating).rejects.toMatchObject({ code: 'CANCELLED' });
+    held.release();
+    await expect.poll(() => kdf.handedOut.length).toBe(1);
+    await expect.poll(() => kdf.handedOut[0]?.every((byte) => byte === 0)).toBe(true);
+    expect(existsSync(path)).toBe(false);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('backup.restore --replace cancelled during its key derivation leaves the vault as it was', async () => {
+    const kdf = heldBackupKdf();
+    const { client, folder } = await unlockedWithOneAccount(kdf.deriveKey);
+    const path = join(folder, 'b.lkbak');
+    await client.call('backup.create', { path, password: BACKUP_PASSWORD, vaultPassword: PASSWORD });
+    await client.call('accounts.add', { uri: 'otpauth://totp/Other:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Other' });
+    const held = kdf.holdNext();
+    const restoring = client.call('backup.restore', { path, password: BACKUP_PASSWORD, mode: 'replace', vaultPassword: PASSWORD, opId: 'restore' });
+    await held.reached;
+    await client.call('op.cancel', { opId: 'restore' });
+    await expect(restoring).rejects.toMatchObject({ code: 'CANCELLED' });
+    held.release();
+    await expect.poll(() => kdf.handedOut[0]?.every((byte) => byte === 0)).toBe(true);
+    expect((await client.call('accounts.list', {})).accounts.map((account) => account.issuer).sort()).toEqual(['ACME', 'Other']);
+  });
+
+  it('with an opId, create, verify and restore tell their stages; without one (the CLI) none is told', async () => {
+    const { client, folder, progress, untracked } = await unlockedWithOneAccount();
+    const path = join(folder, 'b.lkbak');
+    await client.call('backup.create', { path, password: BACKUP_PASSWORD, vaultPassword: PASSWORD });
+    await client.call('backup.verify', { path, password: BACKUP_PASSWORD });
+    await client.call('backup.restore', { path, password: BACKUP_PASSWORD });
+    expect({ progress, untracked }).toEqual({ progress: [], untracked: [] });
+
+    const second = join(folder, 'c.lkbak');
+    await client.call('backup.create', { path: second, password: BACKUP_PASSWORD, vaultPassword: PASSWORD, opId: 'create' });
+    await client.call('backup.verify', { path: second, password: BACKUP_PASSWORD, opId: 'verify' });
+    await client.call('backup.restore', { path: second, password: BACKUP_PASSWORD, opId: 'restore' });
+    expect(progress.map(({ opId, stage }) => `${opId}: ${stage}`)).toEqual([
+      'create: Deriving the backup key…',
+      'create: Writing the backup…',
+      'verify: Deriving the backup key…',
+      'verify: Checking the backup against the vault…',
+      'restore: Deriving the backup key…',
+      'restore: Restoring the accounts…',
+    ]);
+  });
+});
