@@ -10,6 +10,10 @@ import { pcscError, pcscSupportMissing, type PcscPhase } from './pcsc-errors.js'
  * of a crash. Every native call that can wait is bounded in time, and every failure is a
  * LatchkeyError (`pcsc-errors.ts`).
  *
+ * Some of the addon's calls are synchronous (listing readers, disconnect, status): pcscd may need
+ * the card to answer before they return, so a card served on this same event loop (a vpcd emulator
+ * in-process) would never answer. Emulated cards for PC/SC run in their own process.
+ *
  * Deliberately unused: `autoGetResponse` / `transmitWithAutoResponse` (they answer `61xx` with ISO
  * GET RESPONSE, which the OATH applet refuses with 6D00; sheet §14 trap 3) and the addon's
  * `Devices` helper (it connects to every inserted card on its own).
@@ -184,12 +188,13 @@ export function createSmartcardBackend(options: SmartcardBackendOptions = {}): P
 
     async connect(name, share) {
       const module = await smartcard();
-      let context: SmartcardContext;
+      let context: SmartcardContext | undefined;
       let reader: SmartcardReader | undefined;
       try {
         context = new module.Context();
         reader = context.listReaders().find((candidate) => candidate.name === name);
       } catch (error) {
+        closeQuietly(context);
         throw pcscError(error, { phase: 'connect', reader: name, platform });
       }
       const refuse = (error: LatchkeyError) => {
