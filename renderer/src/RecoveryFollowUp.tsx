@@ -7,7 +7,7 @@ import { ErrorAlert } from './ui/ErrorAlert.js';
 import { useSaveRecoveryKey } from './ui/save-recovery-key.js';
 import { Dialog } from './ui/Dialog.js';
 import { PasswordStrength, usePasswordEstimate } from './ui/PasswordStrength.js';
-import { OperationProgress, Progress } from './ui/Progress.js';
+import { OperationProgress } from './ui/Progress.js';
 
 /**
  * After an unlock with the recovery key: set a new password (the old one is not needed, as the
@@ -47,7 +47,7 @@ export function RecoveryFollowUp({ close: onClose }: PanelProps) {
 
   async function issueKey() {
     // The password set a moment ago is the re-authentication the service asks for.
-    const issued = await mutations.run(issueRecoveryKey, password);
+    const issued = await operation.run('Checking the new password…', (opId) => mutations.run(issueRecoveryKey, { password, opId }));
     if (issued.ok) {
       setRecoveryKey(issued.value.recoveryKey);
       setPassword('');
@@ -102,7 +102,7 @@ export function RecoveryFollowUp({ close: onClose }: PanelProps) {
         <div className="stack wide">
           <p role="status" className="hint">The new password is set.</p>
           <p className="hint">The recovery key you typed has been seen on this screen. Issue a new one? The old key stops working at once.</p>
-          {busy && <Progress>Issuing a new recovery key…</Progress>}
+          {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
           <div className="row">
             <button type="button" className="primary" disabled={busy} onClick={() => void issueKey()}>
               Show a new recovery key

@@ -24,11 +24,13 @@ export function autoBackupHandlers(host: VaultHost, auto: AutoBackup, prompts: U
       await assertStrongPassword(password, 'backup');
       // The password first: a page without it must not even open the folder dialog.
       await afterReauth(host, vaultPassword, () => undefined, operation);
+      const stage = pageStages(operation, opId);
+      stage('Choose a folder for the backups…');
       const folder = await prompts.pickPath({ purpose: 'backup-folder', kind: 'folder' });
       if (folder === undefined) throw new LatchkeyError('CANCELLED', 'no folder was chosen; automatic backups stay off');
       // Cancellable up to here: once turned on, the first backup runs to its end (it is written, then verified).
       operation.throwIfCancelled();
-      pageStages(operation, opId)('Writing and checking the first backup…');
+      stage('Writing and checking the first backup…');
       auto.configure({ folder, password, keep });
       // The first backup is written (and verified) now, so a folder that can't be written shows here.
       return auto.run();

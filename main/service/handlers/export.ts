@@ -120,6 +120,8 @@ export function exportHandlers(host: VaultHost, clock: Clock, app: string, promp
         host,
         vaultPassword,
         async (session) => {
+          // The page's line moves on from the password check while main's dialog is open.
+          pageStages(operation, opId)('Choose where to save the file…');
           const chosen = await prompts.pickPath({ purpose: 'export', kind: 'save-file', suggestedName: `latchkey-export${SUGGESTED_SUFFIX[format]}` });
           if (chosen === undefined) throw new LatchkeyError('CANCELLED', 'no file was chosen; nothing was exported');
           // A cancel while the dialog was open: nothing is produced or written.

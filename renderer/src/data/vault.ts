@@ -16,7 +16,7 @@ export const lockVault = mutation((client, _: undefined) => client.call('vault.l
 export const saveRecoveryKey = mutation((client, recoveryKey: string) => client.call('vault.saveRecoveryKey', { recoveryKey }));
 /** After a recovery unlock. `dropMissingKeySlots`: the user chose to remove the YubiKey slots whose key is not plugged in. */
 export const changePassword = mutation((client, request: { next: string; opId?: string; dropMissingKeySlots?: boolean }) => client.call('vault.changePassword', request));
-export const issueRecoveryKey = mutation((client, password: string) => client.call('vault.recoveryKey', { password }));
+export const issueRecoveryKey = mutation((client, request: RequestOf<'vault.recoveryKey'>) => client.call('vault.recoveryKey', request));
 /** Not a query: a password is never kept as a cache key. */
 export const estimatePassword = mutation((client, password: string) => client.call('password.estimate', { password }));
 /** Tells main the user is here (doors without the OS's idle clock measure the auto-lock from these). */

@@ -1,7 +1,9 @@
 import { useState, type SyntheticEvent } from 'react';
 import { recoveryCodes } from '../data/accounts.js';
 import { useMutation } from '../data/hooks.js';
+import { useLongOperation } from '../data/operation.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
+import { OperationProgress } from '../ui/Progress.js';
 
 interface Code {
   readonly code: string;
@@ -17,11 +19,13 @@ export function RecoveryCodes({ accountId }: { accountId: string }) {
   const [codes, setCodes] = useState<readonly Code[] | undefined>();
   const [vaultPassword, setVaultPassword] = useState('');
   const [adding, setAdding] = useState('');
-  const { run, error } = useMutation();
+  const { run, busy, error } = useMutation();
+  // Showing them checks the password again: a bar, the touch a password+YubiKey vault waits for, Cancel.
+  const operation = useLongOperation();
 
   async function show(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
-    const request = run(recoveryCodes, { id: accountId, action: 'list', vaultPassword });
+    const request = operation.run('Checking the vault password…', (opId) => run(recoveryCodes, { id: accountId, action: 'list', vaultPassword, opId }));
     setVaultPassword('');
     const listed = await request;
     if (listed.ok) setCodes(listed.value.codes ?? []);
@@ -50,7 +54,7 @@ export function RecoveryCodes({ accountId }: { accountId: string }) {
       {codes === undefined ? (
         <form className="row" onSubmit={(event) => void show(event)}>
           <input type="password" aria-label="Password to show the codes" placeholder="Vault password" autoComplete="current-password" value={vaultPassword} onChange={(e) => { setVaultPassword(e.target.value); }} />
-          <button type="submit" disabled={vaultPassword === ''}>
+          <button type="submit" disabled={busy || vaultPassword === ''}>
             Show recovery codes
           </button>
         </form>
@@ -79,6 +83,7 @@ export function RecoveryCodes({ accountId }: { accountId: string }) {
           </form>
         </>
       )}
+      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
       <ErrorAlert error={error} />
     </section>
   );

@@ -2,8 +2,10 @@ import { useState, type SyntheticEvent } from 'react';
 import type { AutoBackupStatus } from '../../../shared/backup-api.js';
 import { autoBackupStatus, disableAutoBackup, enableAutoBackup, runAutoBackup } from '../data/backup.js';
 import { refreshQuery, setQueryData, useMutation, useQuery, type Result } from '../data/hooks.js';
+import { useLongOperation } from '../data/operation.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { PasswordStrength, usePasswordEstimate } from '../ui/PasswordStrength.js';
+import { OperationProgress } from '../ui/Progress.js';
 
 function when(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toLocaleString();
@@ -14,6 +16,8 @@ export function BackupSettings() {
   const { data: status, error: statusError } = useQuery(autoBackupStatus, undefined);
   const mutations = useMutation();
   const { busy } = mutations;
+  // Turning them on checks the vault password again (a bar; a touch on a password+YubiKey vault), Cancel until the folder is chosen.
+  const operation = useLongOperation();
   const [password, setPassword] = useState('');
   const [vaultPassword, setVaultPassword] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -42,7 +46,8 @@ export function BackupSettings() {
     }
     // Main asks for the folder in its own dialog, then writes (and verifies) the first backup at
     // once, so a folder that can't be written shows up here, not in a day.
-    void run(mutations.run(enableAutoBackup, { password, vaultPassword, keep: Number(keep) }), 'Automatic backups are on; the first one was written and verified.');
+    const enabling = operation.run('Checking the vault password…', (opId) => mutations.run(enableAutoBackup, { password, vaultPassword, keep: Number(keep), opId }));
+    void run(enabling, 'Automatic backups are on; the first one was written and verified.');
     setPassword('');
     setRepeat('');
     setVaultPassword('');
@@ -104,6 +109,7 @@ export function BackupSettings() {
           </button>
         </form>
       )}
+      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
       {message !== '' && <p role="status" className="hint">{message}</p>}
       <ErrorAlert error={mutations.error ?? statusError} />
     </section>

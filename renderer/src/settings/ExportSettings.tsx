@@ -2,7 +2,9 @@ import { useState } from 'react';
 import type { PlaintextExportFormat } from '../../../shared/export-api.js';
 import { saveExport } from '../data/backup.js';
 import { useMutation } from '../data/hooks.js';
+import { useLongOperation } from '../data/operation.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
+import { OperationProgress } from '../ui/Progress.js';
 
 const FORMATS: Record<PlaintextExportFormat, string> = {
   'otpauth-list': 'otpauth:// links, one per line (text)',
@@ -20,10 +22,13 @@ export function ExportSettings() {
   const [vaultPassword, setVaultPassword] = useState('');
   const [message, setMessage] = useState('');
   const mutations = useMutation();
+  // The password is checked again first (a bar; a touch on a password+YubiKey vault), then main asks where to save.
+  const operation = useLongOperation();
 
   async function exportNow() {
-    const saved = await mutations.run(saveExport, { format, confirmPlaintext: true, vaultPassword });
+    const saving = operation.run('Checking the vault password…', (opId) => mutations.run(saveExport, { format, confirmPlaintext: true, vaultPassword, opId }));
     setVaultPassword('');
+    const saved = await saving;
     if (saved.ok) {
       const { files, accounts, warnings } = saved.value;
       setMessage(`${String(accounts)} ${accounts === 1 ? 'account' : 'accounts'} saved as ${files.join(', ')}. It is not encrypted: delete it as soon as the other app has read it.${warnings.length > 0 ? ` ${warnings.join(' ')}` : ''}`);
@@ -55,9 +60,15 @@ export function ExportSettings() {
         Vault password
         <input type="password" autoComplete="current-password" value={vaultPassword} onChange={(e) => { setVaultPassword(e.target.value); }} />
       </label>
-      <button type="button" className="danger-outline" disabled={typed.trim().toLowerCase() !== PLAINTEXT_CONFIRMATION || vaultPassword === ''} onClick={() => void exportNow()}>
+      <button
+        type="button"
+        className="danger-outline"
+        disabled={mutations.busy || typed.trim().toLowerCase() !== PLAINTEXT_CONFIRMATION || vaultPassword === ''}
+        onClick={() => void exportNow()}
+      >
         Export unencrypted file…
       </button>
+      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
       {message !== '' && <p role="status" className="hint">{message}</p>}
       <ErrorAlert error={mutations.error} />
     </section>
