@@ -85,6 +85,10 @@ export const RECORD_KINDS = {
       kind: z.enum(['yubikey-oath', 'nitrokey3']),
       lostAt: z.number().int().optional(),
       credentials: z.record(z.string(), inventoryCredential),
+      /** Every name the key listed when a sync last ended on it: what is added or removed since is drift. */
+      listed: z.array(z.string()).optional(),
+      /** Unix seconds of that listing. */
+      listedAt: z.number().int().optional(),
     }),
   ),
   /**
