@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulatorCli } from './test-support/emulate-cli.js';
 import { insertEmulatedCard } from './test-support/vpcd-card.js';
-import { privatePcscdMissing, startPrivatePcscd, type PrivatePcscd, type RunResult } from './test-support/private-pcscd.js';
+import { privatePcscdMissing, startPrivatePcscd, type PrivatePcscd, type RunResult } from './pcscd/private-pcscd.js';
 import { openEmulatedYubiKeyOath, type EmulatedYubiKeyOath, type VpcdConnection } from './yubikey-oath.js';
 
 /**

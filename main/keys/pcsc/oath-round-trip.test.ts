@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulatorCli, type EmulatorProcess } from '../emulators/test-support/emulate-cli.js';
-import { privatePcscdMissing, startPrivatePcscd, type PrivatePcscd, type RunResult } from '../emulators/test-support/private-pcscd.js';
+import { privatePcscdMissing, startPrivatePcscd, type PrivatePcscd, type RunResult } from '../emulators/pcscd/private-pcscd.js';
 import { OathSession, yubikeyDialect } from '../oath/index.js';
 import type { PcscBackend } from './pcsc-backend.js';
 import { withPcscCard } from './pcsc-transport.js';

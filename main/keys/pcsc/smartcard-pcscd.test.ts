@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LatchkeyError } from '../../../shared/errors.js';
-import { privatePcscdMissing, startPrivatePcscd, type PrivatePcscd } from '../emulators/test-support/private-pcscd.js';
+import { privatePcscdMissing, startPrivatePcscd, type PrivatePcscd } from '../emulators/pcscd/private-pcscd.js';
 import type { PcscBackend, PcscEvent } from './pcsc-backend.js';
 import { withPcscCard } from './pcsc-transport.js';
 import { createSmartcardBackend, loadSmartcard } from './smartcard-adapter.js';

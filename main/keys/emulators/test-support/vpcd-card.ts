@@ -1,6 +1,6 @@
 import { connectToVpcd, type VpcdConnection } from '../yubikey-oath.js';
 import type { VpcdCard } from '../yubikey-oath/vpcd.js';
-import type { PrivatePcscd } from './private-pcscd.js';
+import type { PrivatePcscd } from '../pcscd/private-pcscd.js';
 
 /**
  * Puts an emulated card (e.g. `openEmulatedYubiKeyOath()`) into a private pcscd's vpcd reader and

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A pcscd of our own, for tests that need a real PC/SC stack (shared/protocols/yubikey-oath-pcsc.md
- * §13): started in a private mount namespace (`unshare -m`) with a tmpfs over its socket folder, so
+ * A pcscd of our own, for tests and benchmarks that need a real PC/SC stack
+ * (shared/protocols/yubikey-oath-pcsc.md §13). It lives beside the emulators rather than in
+ * test-support because `npm run bench` (compiled without test-support) uses it too; the app never
+ * imports it. Started in a private mount namespace (`unshare -m`) with a tmpfs over its socket folder, so
  * the machine's own pcscd (if any) is untouched and clients see only our readers; its readers are
  * vsmartcard's vpcd driver, where an emulated card connects over TCP as "inserted".
  *
