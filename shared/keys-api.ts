@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { opIdSchema, vaultPasswordSchema } from './wire.js';
 
 /**
- * Request and reply shapes of the hardware-key channels (YubiKey OTP slots for now). CLI-only until
- * the app has a keys panel: none of them is in RENDERER_CHANNELS.
+ * Request and reply shapes of the hardware-key channels: YubiKey OTP slots, and the OATH credentials
+ * of a YubiKey (over PC/SC) or a Nitrokey 3 Secrets App (over CTAPHID). CLI-only until the app has a
+ * keys panel: none of them is in RENDERER_CHANNELS.
  */
 const accountId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'id must be 32 hex characters' });
 const hexBytes = (what: string, min: number, max: number) =>
@@ -19,13 +20,53 @@ const accessCode = hexBytes('an access code', 6, 6);
 const keyChoice = { serial: keySerialSchema.optional() };
 
 export const keySummarySchema = z.object({
-  kind: z.literal('yubikey-otp'),
+  /** Which application answered: a YubiKey's OTP slots, a YubiKey's OATH applet, a Nitrokey 3's Secrets App. */
+  kind: z.enum(['yubikey-otp', 'yubikey-oath', 'nitrokey3']),
   /** Null when the key hides its serial from host software. */
   serial: keySerialSchema.nullable(),
+  /** The firmware (YubiKey), or the Secrets App's version (Nitrokey 3: what its OATH SELECT says). */
   firmware: z.string(),
   emulated: z.boolean(),
 });
 export type KeySummary = z.infer<typeof keySummarySchema>;
+
+/**
+ * A key in `keys.list`. A YubiKey 5 shows up twice to the computer (its OTP HID interface and its CCID
+ * reader); when both give the same serial they are one entry, of kind `yubikey-oath`, with
+ * `applications: ['otp', 'oath']`. Absent for a key seen through one application only.
+ */
+export const keyListingSchema = keySummarySchema.extend({ applications: z.array(z.enum(['otp', 'oath'])).optional() });
+
+/** A PIN (Nitrokey 3) or access password (YubiKey OATH), held for this one operation only. */
+const keyAuth = z.object({ pin: z.string().min(1).optional(), password: z.string().min(1).optional() }).optional();
+
+/** One OATH credential as the key lists it: fields the key did not say are null, never guessed. */
+export const oathCredentialSchema = z.object({
+  /** The id as stored, `[period/][issuer:]label`: what `keys delete NAME` and `keys rename NAME` take. */
+  name: z.string(),
+  issuer: z.string().nullable(),
+  label: z.string(),
+  type: z.enum(['totp', 'hotp']),
+  /** TOTP seconds; 0 for HOTP. */
+  period: z.number().int(),
+  algorithm: z.enum(['SHA1', 'SHA256', 'SHA512']).nullable(),
+  digits: z.number().int().nullable(),
+  touch: z.boolean().nullable(),
+  pinProtected: z.boolean().nullable(),
+});
+export type OathCredentialView = z.infer<typeof oathCredentialSchema>;
+
+const oathOptions = { ...keyChoice, auth: keyAuth, opId: opIdSchema.optional() };
+
+const keyCodeSchema = z.object({
+  credential: oathCredentialSchema,
+  /** Null when the key did not compute it (several matched: a HOTP or touch credential is computed only alone). */
+  code: z.string().nullable(),
+  validFrom: z.number().int().nullable(),
+  validUntil: z.number().int().nullable(),
+  notComputed: z.enum(['hotp', 'touch', 'pin']).optional(),
+});
+
 
 /** What Latchkey wrote to a slot, from the vault's sealed `key-writes` record (a slot can't be read back). */
 export const keySlotWriteSchema = z.object({
@@ -65,7 +106,11 @@ const writeReply = z.object({ key: keySummarySchema, slot: otpSlotSchema, pgmSeq
 
 export const keysChannels = {
   /** The YubiKey OTP interfaces plugged in (or emulated), each opened once to read its serial and firmware. */
-  'keys.list': { request: z.object({}), reply: z.object({ keys: z.array(keySummarySchema) }) },
+  'keys.list': {
+    request: z.object({}),
+    /** `unavailable`: why a kind of key could not be looked for (pcscd not running, say); the others are still listed. */
+    reply: z.object({ keys: z.array(keyListingSchema), unavailable: z.array(z.string()).optional() }),
+  },
   /** A key's firmware, programming sequence and slots, with what Latchkey wrote there when the vault is read. */
   'keys.status': {
     request: z.object({ ...keyChoice, includeRecord: z.boolean().default(true) }),
@@ -116,5 +161,72 @@ export const keysChannels = {
   'keys.swap': {
     request: z.object({ ...keyChoice, updateRecord: z.boolean().default(true), opId: opIdSchema.optional() }),
     reply: z.object({ key: keySummarySchema, pgmSeq: z.number().int(), recorded: z.boolean() }),
+  },
+  // ─── OATH credentials on a YubiKey or a Nitrokey 3 ─────────────────────────────────────────
+  /** The credentials on the key (an NK3 with `auth.pin` lists its PIN-encrypted ones too). */
+  'keys.credentials': {
+    request: z.object(oathOptions),
+    reply: z.object({ key: keySummarySchema, capacity: z.number().int(), credentials: z.array(oathCredentialSchema) }),
+  },
+  /**
+   * Codes computed on the key for the credentials `query` matches (as `code QUERY` matches accounts).
+   * One match is always computed (a touch waits: op.progress needsTouch; a HOTP uses up a counter
+   * value); several are computed where no touch or counter is involved, and the caller says AMBIGUOUS.
+   */
+  'keys.calculate': {
+    request: z.object({ ...oathOptions, query: z.string(), at: z.number().int().optional() }),
+    reply: z.object({ key: keySummarySchema, matches: z.array(keyCodeSchema) }),
+  },
+  /**
+   * Copies vault accounts onto the key (the vault password again: their secrets leave the vault).
+   * Every account is checked first (type, algorithm, digits, the name's byte limit, a clash, room):
+   * one refusal writes nothing. Each TOTP written is verified by computing a code on the key and
+   * comparing it with the vault's for the same moment.
+   */
+  'keys.put': {
+    request: z.object({
+      ...oathOptions,
+      accountIds: z.array(accountId).min(1),
+      vaultPassword: vaultPasswordSchema,
+      /** Replace a credential of the same name instead of KEY_CREDENTIAL_EXISTS. */
+      overwrite: z.boolean().default(false),
+      /** The key computes a code only after a touch. */
+      touch: z.boolean().default(false),
+    }),
+    reply: z.object({
+      key: keySummarySchema,
+      written: z.array(z.object({ accountId, credential: oathCredentialSchema, overwritten: z.boolean(), verified: z.boolean().nullable() })),
+    }),
+  },
+  /** Deletes one credential, by its exact name. */
+  'keys.deleteCredential': {
+    request: z.object({ ...oathOptions, name: z.string().min(1) }),
+    reply: z.object({ key: keySummarySchema, deleted: oathCredentialSchema }),
+  },
+  /** Gives a credential a new issuer and label (its period stays); where the firmware has RENAME (YubiKey ≥ 5.3.1, NK3). */
+  'keys.rename': {
+    request: z.object({ ...oathOptions, name: z.string().min(1), issuer: z.string().optional(), label: z.string().min(1) }),
+    reply: z.object({ key: keySummarySchema, credential: oathCredentialSchema }),
+  },
+  /** Nitrokey 3 PIN: verify, set (none yet) or change; a wrong PIN is KEY_PIN_WRONG with the attempts left. */
+  'keys.pin': {
+    request: z.object({
+      ...keyChoice,
+      action: z.enum(['verify', 'set', 'change']),
+      pin: z.string().min(1).optional(),
+      newPin: z.string().min(1).optional(),
+      opId: opIdSchema.optional(),
+    }),
+    reply: z.object({ key: keySummarySchema, attemptsRemaining: z.number().int().nullable() }),
+  },
+  /** YubiKey OATH access password: set (or change) or clear; the current one in `auth` when one is set. */
+  'keys.password': {
+    request: z.object({ ...oathOptions, action: z.enum(['set', 'clear']), newPassword: z.string().min(1).optional() }),
+    reply: z.object({ key: keySummarySchema, hasPassword: z.boolean() }),
+  },
+  /** Erases every credential and the PIN or password. `confirmed` only after the user saw what goes. */
+  'keys.reset': {
+    request: z.object({ ...keyChoice, confirmed: z.literal(true, { error: 'a reset erases every credential: confirm it' }), opId: opIdSchema.optional() }),
+    reply: z.object({ key: keySummarySchema, erased: z.number().int().nullable() }),
   },
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;

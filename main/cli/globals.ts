@@ -23,12 +23,12 @@ export function addGlobalOptions(program: Command): Command {
     .option('--json', 'print machine-readable JSON', false)
     .option('--yes', 'skip confirmations', false)
     .addOption(
-      new Option('--emulator <kind[:state]>', 'use an emulated key: yubikey-otp[:STATE] or nitrokey3[:STATE] (repeatable)')
+      new Option('--emulator <kind[:state]>', 'use an emulated key: yubikey-otp[:STATE], yubikey-oath[:STATE] or nitrokey3[:STATE] (repeatable)')
         .argParser((value: string, previous: string[]) => [...previous, value])
         .default([]),
     )
     .option('--key <serial>', 'the security key to use, by serial number, when several are plugged in')
-    .option('--trace', 'print every HID report, and stack traces of internal errors, on stderr', false);
+    .option('--trace', 'print every HID report, APDU and CTAPHID packet (secrets as lengths only), and stack traces of internal errors, on stderr', false);
 }
 
 export function globalOptionsOf(command: Command): GlobalOptions {

@@ -9,6 +9,9 @@ import type { Operation } from '../operations.js';
 import { afterReauth } from '../reauth.js';
 import type { VaultHost } from '../vault-host.js';
 import { KeyConnector, type OpenKey } from './keys-connect.js';
+import { mergeKeyListings } from './keys-listing.js';
+import { oathHandlers } from './keys-oath.js';
+import { OathKeyConnector } from './keys-oath-connect.js';
 import { hotpSlotPlan } from './keys-hotp.js';
 import { updateKeyWrites, withSlotCleared, withSlotsSwapped, withSlotWritten, type SlotWrite } from './keys-record.js';
 
@@ -38,7 +41,9 @@ const unixSeconds = (clock: Clock) => Math.floor(clock.now() / 1000);
 export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
   const { host, clock } = deps;
   let devices = deps.devices;
-  const keys = new KeyConnector(() => (devices ??= createDevices(deps.emulators === undefined ? {} : { emulators: deps.emulators })), deps.session ?? {}, deps.trace);
+  const findDevices = () => (devices ??= createDevices(deps.emulators === undefined ? {} : { emulators: deps.emulators }));
+  const keys = new KeyConnector(findDevices, deps.session ?? {}, deps.trace);
+  const oathKeys = new OathKeyConnector(findDevices, deps.session === undefined ? {} : { ...(deps.session.clock === undefined ? {} : { clock: deps.session.clock }) }, deps.trace);
 
   /**
    * The vault session a write will record into, asked for before the key is touched: a locked vault
@@ -73,7 +78,18 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
   };
 
   return {
-    'keys.list': async () => ({ keys: await keys.list() }),
+    ...oathHandlers({ host, clock, keys: oathKeys }),
+
+    'keys.list': async () => {
+      const otp = await keys.list();
+      try {
+        return { keys: mergeKeyListings(otp, await oathKeys.list()) };
+      } catch (error) {
+        // PC/SC missing (no pcscd, no `smartcard` addon) hides only the CCID keys: say so, list the rest.
+        if (!(error instanceof LatchkeyError && error.code === 'KEY_SERVICE_UNAVAILABLE')) throw error;
+        return { keys: mergeKeyListings(otp, []), unavailable: [error.message] };
+      }
+    },
 
     'keys.status': async ({ serial, includeRecord }) => {
       const session = includeRecord ? host.session() : undefined;

@@ -8,9 +8,11 @@ export function keyName(key: KeySummary): string {
   return `YubiKey ${serial} (firmware ${key.firmware}${key.emulated ? ', emulated' : ''})`;
 }
 
-export function keyListText(keys: readonly KeySummary[]): string {
-  if (keys.length === 0) return 'No YubiKey is plugged in.';
-  return keys.map((key) => `${key.kind}  ${key.serial === null ? '-' : String(key.serial)}  firmware ${key.firmware}${key.emulated ? '  emulated' : ''}`).join('\n');
+export function keyListText(keys: readonly (KeySummary & { readonly applications?: readonly string[] })[]): string {
+  if (keys.length === 0) return 'No security key is plugged in.';
+  return keys
+    .map((key) => `${key.kind}  ${key.serial === null ? '-' : String(key.serial)}  ${key.kind === 'nitrokey3' ? 'secrets app' : 'firmware'} ${key.firmware}${key.applications === undefined ? '' : `  ${key.applications.join('+')}`}${key.emulated ? '  emulated' : ''}`)
+    .join('\n');
 }
 
 type Status = ReplyOf<'keys.status'>;

@@ -8,6 +8,7 @@ import { NotedError } from '../../noted-error.js';
 import { accountName, plural, printResult } from '../../output.js';
 import { hexArgument, parseSlot, serialOption } from './keys-input.js';
 import { keyListText, keyName, keyStatusText } from './keys-output.js';
+import { deleteOathCredential, registerOathKeys } from './register-oath.js';
 
 interface ProgramOptions {
   readonly hotp?: string;
@@ -32,7 +33,10 @@ interface AccessCodeOption {
  */
 export function registerKeys(program: Command, context: CliContext): void {
   const { io } = context;
-  const keys = program.command('keys').summary('YubiKey OTP slots: list, status, program, challenge, delete, swap').description('Work with security keys (YubiKey OTP slots).');
+  const keys = program
+    .command('keys')
+    .summary('security keys: YubiKey OTP slots, and OATH credentials on a YubiKey or Nitrokey 3')
+    .description('Work with security keys: YubiKey OTP slots (list, status, program, challenge, delete --slot, swap) and OATH credentials on a YubiKey or Nitrokey 3 (credentials, code, add, delete NAME, rename, pin, password, reset).');
 
   keys
     .command('list')
@@ -40,7 +44,8 @@ export function registerKeys(program: Command, context: CliContext): void {
     .addHelpText('after', '\nNeeds no vault.\n\nExamples:\n  $ latchkey keys list\n  $ latchkey keys list --emulator yubikey-otp:key.json --json')
     .action(async (_options: unknown, cmd: Command) => {
       const { client, globals } = context.connect(cmd);
-      const { keys: found } = await client.call('keys.list', {});
+      const { keys: found, unavailable = [] } = await client.call('keys.list', {});
+      for (const why of unavailable) io.writeErr(`latchkey: warning: ${why}\n`);
       printResult(io, globals.json, found, () => keyListText(found));
     });
 
@@ -63,6 +68,8 @@ Examples:
       const status = await connection.client.call('keys.status', { ...serialOption(connection.globals.key), includeRecord });
       printResult(io, connection.globals.json, status, () => keyStatusText(status));
     });
+
+  registerOathKeys(keys, context);
 
   keys
     .command('program')
@@ -156,9 +163,12 @@ Examples:
 
   keys
     .command('delete')
-    .summary('empty a slot')
-    .addOption(new Option('--slot <slot>', '1 or 2').makeOptionMandatory())
+    .summary('empty a YubiKey OTP slot (--slot 1|2), or delete the OATH credential NAME')
+    .argument('[name]', 'an OATH credential, by its name as `keys credentials` shows it')
+    .addOption(new Option('--slot <slot>', '1 or 2'))
     .option('--access-code <hex>', "the slot's access code (12 hex digits), if it has one")
+    .option('--key-pin-file <file>', "a Nitrokey 3's PIN, from the file's first line")
+    .option('--key-password-file <file>', "a YubiKey's OATH access password, from the file's first line")
     .addHelpText(
       'after',
       `
@@ -167,9 +177,15 @@ be put back (on slot 1 of a new YubiKey, Yubico's factory OTP credential).
 
 Examples:
   $ latchkey keys delete --slot 2
-  $ latchkey keys delete --slot 2 --yes --key 12345678`,
+  $ latchkey keys delete --slot 2 --yes --key 12345678
+  $ latchkey keys delete "GitHub:me" --yes`,
     )
-    .action(async (options: AccessCodeOption, cmd: Command) => {
+    .action(async (name: string | undefined, options: AccessCodeOption & { keyPinFile?: string; keyPasswordFile?: string }, cmd: Command) => {
+      if ((name === undefined) === (options.slot === undefined)) throw new UsageError('give --slot 1|2 (a YubiKey OTP slot) or a credential NAME (OATH), not both');
+      if (name !== undefined) {
+        await deleteOathCredential(context, cmd, name, options);
+        return;
+      }
       const slot = parseSlot(options.slot ?? '');
       const connection = context.connect(cmd);
       const { client, globals } = connection;

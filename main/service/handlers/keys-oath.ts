@@ -1,0 +1,197 @@
+import type { AccountMeta } from '../../../shared/account.js';
+import { LatchkeyError } from '../../../shared/errors.js';
+import { formatCredentialId, type OathCredential, type OathOperationOptions } from '../../keys/oath/index.js';
+import { codeOnce } from '../../otp/index.js';
+import { matchAccounts } from '../account-query.js';
+import type { Clock, HandlersFor } from '../handler-types.js';
+import type { Operation } from '../operations.js';
+import { afterReauth } from '../reauth.js';
+import type { VaultHost } from '../vault-host.js';
+import { credentialView, type OathKeyConnector, type OpenOathKey } from './keys-oath-connect.js';
+import { oathCredentialPlan } from './keys-oath-plan.js';
+
+type OathChannel = 'keys.credentials' | 'keys.calculate' | 'keys.put' | 'keys.deleteCredential' | 'keys.rename' | 'keys.pin' | 'keys.password' | 'keys.reset';
+type Auth = { readonly pin?: string | undefined; readonly password?: string | undefined } | undefined;
+
+const TOUCH_STAGE = 'Touch your key…';
+
+/** The OATH channels (keys-api.ts): credentials on a YubiKey or a Nitrokey 3, over one session. */
+export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: Clock; readonly keys: OathKeyConnector }): HandlersFor<OathChannel> {
+  const { host, clock, keys } = deps;
+  return {
+    'keys.credentials': ({ serial, auth }, operation) =>
+      keys.withKey(serial, async (key) => {
+        await unlock(key, auth, operation);
+        const credentials = await key.session.list({ ...waits(operation, key), ...pinOf(auth) });
+        return { key: key.summary, capacity: key.session.info.capacity, credentials: credentials.map(credentialView) };
+      }),
+
+    'keys.calculate': ({ serial, auth, query, at }, operation) =>
+      keys.withKey(serial, async (key) => {
+        await unlock(key, auth, operation);
+        const time = at ?? clock.now() / 1000;
+        const all = await key.session.calculateAll({ ...waits(operation, key), ...pinOf(auth), time });
+        const matched = matchCredentials(all.map((entry) => entry.credential), query);
+        const [only] = matched;
+        if (only !== undefined && matched.length === 1) {
+          // Alone, a touch or HOTP credential is computed too: the user asked for exactly this code.
+          const code = await key.session.calculate(only, { ...waits(operation, key), ...pinOf(auth), time });
+          return { key: key.summary, matches: [{ credential: credentialView(only), code: code.value, validFrom: code.validFrom, validUntil: code.validTo }] };
+        }
+        return {
+          key: key.summary,
+          matches: all
+            .filter((entry) => matched.includes(entry.credential))
+            .map(({ credential, code, notComputed }) => ({
+              credential: credentialView(credential),
+              code: code?.value ?? null,
+              validFrom: code?.validFrom ?? null,
+              validUntil: code?.validTo ?? null,
+              ...(notComputed === undefined ? {} : { notComputed }),
+            })),
+        };
+      }),
+
+    'keys.put': (request, operation) =>
+      // The accounts' secrets leave the vault (onto the key): the vault password again, as for every copy.
+      afterReauth(host, request.vaultPassword, (vault) => {
+        const accounts = request.accountIds.map((id) => vault.account(id));
+        return keys.withKey(request.serial, async (key) => {
+          await unlock(key, request.auth, operation);
+          const { session } = key;
+          // Everything is checked before the first PUT: one refusal writes nothing.
+          const plans = accounts.map((account) => {
+            const plan = oathCredentialPlan(account, session.dialect, session.info.version, request.touch);
+            // The name within the key's byte limit (ACCOUNT_INVALID naming the limit; never cut).
+            formatCredentialId(plan.type, { issuer: plan.issuer, account: plan.account, period: plan.period ?? 30 }, session.dialect.idByteLimit);
+            return { account, plan };
+          });
+          const listed = await session.list({ ...waits(operation, key), ...pinOf(request.auth) });
+          const names = plans.map(({ plan }) => nameOf(plan));
+          const clashes = names.filter((name) => listed.some((credential) => credential.name === name));
+          if (clashes.length > 0 && !request.overwrite) {
+            throw new LatchkeyError('KEY_CREDENTIAL_EXISTS', `the key already holds ${clashes.map((name) => `"${name}"`).join(', ')}; nothing was written`, { names: clashes.join('\n') });
+          }
+          const room = session.info.capacity - listed.length;
+          if (names.length - clashes.length > room) {
+            throw new LatchkeyError('KEY_FULL', `the ${session.dialect.product} has room for ${String(Math.max(0, room))} more credential(s) (it holds at most ${String(session.info.capacity)}); ${String(names.length - clashes.length)} were asked for; nothing was written`, {
+              capacity: session.info.capacity,
+            });
+          }
+          const written = [];
+          for (const { account, plan } of plans) {
+            const secret = vault.withSecret(account.id, (seed) => Uint8Array.from(seed));
+            try {
+              const overwritten = clashes.includes(nameOf(plan));
+              const credential = await session.put({ ...plan, secret }, { ...waits(operation, key), ifExists: overwritten ? 'overwrite' : 'refuse' });
+              const verified = await verifyOnKey(key, credential, account, secret, plan.touch, clock, request.auth, operation);
+              written.push({ accountId: account.id, credential: credentialView(credential), overwritten, verified });
+            } finally {
+              secret.fill(0);
+            }
+          }
+          return { key: key.summary, written };
+        });
+      }, operation),
+
+    'keys.deleteCredential': ({ serial, auth, name }, operation) =>
+      keys.withKey(serial, async (key) => {
+        await unlock(key, auth, operation);
+        const credential = await findByName(key, name, auth, operation);
+        await key.session.delete(credential, waits(operation, key));
+        return { key: key.summary, deleted: credentialView(credential) };
+      }),
+
+    'keys.rename': ({ serial, auth, name, issuer, label }, operation) =>
+      keys.withKey(serial, async (key) => {
+        await unlock(key, auth, operation);
+        const credential = await findByName(key, name, auth, operation);
+        const renamed = await key.session.rename(credential, { ...(issuer === undefined || issuer === '' ? {} : { issuer }), account: label }, waits(operation, key));
+        return { key: key.summary, credential: credentialView(renamed) };
+      }),
+
+    'keys.pin': ({ serial, action, pin, newPin }, operation) =>
+      keys.withKey(serial, async (key) => {
+        const { session } = key;
+        const options = waits(operation, key);
+        if (action === 'set') await session.setPin(newPin ?? required(pin, 'the new PIN'), options);
+        else if (action === 'verify') await session.verifyPin(required(pin, 'the PIN'), options);
+        else await session.changePin(required(pin, 'the current PIN'), required(newPin, 'the new PIN'), options);
+        return { key: key.summary, attemptsRemaining: (await session.refresh()).pinAttemptsRemaining ?? null };
+      }),
+
+    'keys.password': ({ serial, auth, action, newPassword }, operation) =>
+      keys.withKey(serial, async (key) => {
+        await unlock(key, auth, operation);
+        if (action === 'set') await key.session.setPassword(required(newPassword, 'the new access password', 'password'), waits(operation, key));
+        else await key.session.setPassword(null, waits(operation, key));
+        return { key: key.summary, hasPassword: key.session.info.hasPassword };
+      }),
+
+    'keys.reset': ({ serial }, operation) =>
+      keys.withKey(serial, async (key) => {
+        // How many go, when the key lets itself be listed (a locked YubiKey is reset without its password).
+        const erased = key.session.info.hasPassword ? null : (await key.session.list({ signal: operation.signal })).length;
+        await key.session.reset(waits(operation, key));
+        return { key: key.summary, erased };
+      }),
+  };
+}
+
+/** The driver's touch waits as one `op.progress {needsTouch, key}` each; the cancel goes to the driver. */
+function waits(operation: Operation, key: OpenOathKey): OathOperationOptions {
+  return {
+    signal: operation.signal,
+    onProgress: (progress) => {
+      if (progress.needsTouch) operation.progress(TOUCH_STAGE, undefined, { needsTouch: true, ...(key.summary.serial === null ? {} : { key: String(key.summary.serial) }) });
+    },
+  };
+}
+
+const pinOf = (auth: Auth) => (auth?.pin === undefined ? {} : { pin: auth.pin });
+
+function required(value: string | undefined, what: string, kind: 'pin' | 'password' = 'pin'): string {
+  if (value === undefined) throw new LatchkeyError('KEY_PIN_REQUIRED', `${what} is needed`, { kind });
+  return value;
+}
+
+/** A YubiKey with an access password is unlocked (VALIDATE) with the one given, or KEY_PIN_REQUIRED {kind: 'password'}. */
+async function unlock(key: OpenOathKey, auth: Auth, operation: Operation): Promise<void> {
+  const { session } = key;
+  if (session.dialect.authKind !== 'password' || !session.info.hasPassword) return;
+  if (auth?.password === undefined) throw new LatchkeyError('KEY_PIN_REQUIRED', "this YubiKey's OATH accounts are protected by an access password", { kind: 'password' });
+  await session.unlock({ password: auth.password }, { signal: operation.signal });
+}
+
+/** `keys code QUERY` matches the key's credentials as `code QUERY` matches vault accounts. */
+function matchCredentials(credentials: readonly OathCredential[], query: string): OathCredential[] {
+  const candidates = credentials.map((credential, index) => ({ id: `credential-${String(index)}`, issuer: credential.issuer ?? '', label: credential.account, credential }));
+  return matchAccounts(candidates, query).map((candidate) => candidate.credential);
+}
+
+async function findByName(key: OpenOathKey, name: string, auth: Auth, operation: Operation): Promise<OathCredential> {
+  const credentials = await key.session.list({ signal: operation.signal, ...pinOf(auth) });
+  const found = credentials.find((credential) => credential.name === name);
+  if (found === undefined) throw new LatchkeyError('NOT_FOUND', `the key holds no credential named "${name}" (see \`latchkey keys credentials\`)`);
+  return found;
+}
+
+function nameOf(plan: { readonly type: 'totp' | 'hotp'; readonly issuer?: string; readonly account: string; readonly period?: number }): string {
+  const prefix = plan.type === 'totp' && plan.period !== undefined && plan.period !== 30 ? `${String(plan.period)}/` : '';
+  return `${prefix}${plan.issuer === undefined || plan.issuer === '' ? '' : `${plan.issuer}:`}${plan.account}`;
+}
+
+/**
+ * A TOTP just written is checked: the key computes a code for this moment, which must equal the
+ * vault's. Null (not checked) for HOTP (a calculation uses up a counter value) and for a touch credential.
+ */
+async function verifyOnKey(key: OpenOathKey, credential: OathCredential, account: AccountMeta, secret: Uint8Array, touch: boolean, clock: Clock, auth: Auth, operation: Operation): Promise<boolean | null> {
+  if (account.type !== 'totp' || touch) return null;
+  const now = clock.now();
+  const onKey = await key.session.calculate(credential, { ...waits(operation, key), ...pinOf(auth), time: now / 1000 });
+  const inVault = codeOnce(account, secret, now).code;
+  if (onKey.value !== inVault) {
+    throw new LatchkeyError('KEY_WRITE_REJECTED', `the key computes a different code for "${credential.name}" than the vault does: delete it from the key and try again`, { name: credential.name });
+  }
+  return true;
+}
