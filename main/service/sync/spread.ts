@@ -1,0 +1,63 @@
+import type { PlanCell } from './model.js';
+import { willWrite } from './model.js';
+
+/** One key's column of the plan: its cells by account id, and how many more credentials it takes. */
+export interface KeyColumn {
+  readonly serial: number;
+  readonly byAccount: Map<string, PlanCell>;
+  free: number;
+}
+
+export interface PlacementRules {
+  /** The chosen accounts in the user's order, with whether each is HOTP. */
+  readonly order: readonly { readonly id: string; readonly hotp: boolean }[];
+  readonly spread: { readonly copies: number } | undefined;
+  readonly hotpOnSeveralKeys: boolean;
+}
+
+const holds = (cell: PlanCell | undefined) => cell !== undefined && (cell.action === 'identical' || ((cell.action === 'overwrite' || cell.action === 'rename') && willWrite(cell)));
+
+/**
+ * Decides which `add` cells stay adds. The rule (README, "Putting accounts on several keys"):
+ *
+ * - Without a spread, every chosen account goes on every chosen key that can hold it, except a HOTP
+ *   account, which goes on ONE key only (unless asked otherwise): each copy counts its own codes, so
+ *   a code used from one leaves the others behind. Its key is one that already holds it, else the
+ *   first chosen key (in the user's order) that can. Room is not checked here: a key that would
+ *   overflow makes the plan say it does not fit, and nothing is written.
+ * - With a spread of N copies, accounts are taken in the user's order; each is counted as placed on
+ *   the keys that already hold it, then added to the chosen keys in the user's order that still have
+ *   room, until it is on N keys (a HOTP account: on one). An account that finds no room anywhere is
+ *   left off and named in a warning. So the first accounts get N copies, and later ones fill what
+ *   room is left.
+ *
+ * Cells that do not stay adds become `skip`, saying why. Returns the warnings.
+ */
+export function placeAccounts(columns: readonly KeyColumn[], rules: PlacementRules): string[] {
+  const warnings: string[] = [];
+  for (const account of rules.order) {
+    const limit = account.hotp && !rules.hotpOnSeveralKeys ? 1 : (rules.spread?.copies ?? Number.POSITIVE_INFINITY);
+    const placedOn = columns.filter((column) => holds(column.byAccount.get(account.id))).map((column) => column.serial);
+    let wanted = false;
+    for (const column of columns) {
+      const cell = column.byAccount.get(account.id);
+      if (cell?.action !== 'add') continue;
+      wanted = true;
+      const skip = (reason: string) => column.byAccount.set(account.id, { ...cell, action: 'skip', reason });
+      if (placedOn.length >= limit) {
+        const where = placedOn.map(String).join(', ');
+        skip(account.hotp && !rules.hotpOnSeveralKeys ? `a HOTP account goes on one key only (each copy counts its own codes): it is on key ${where}` : `spread: already on ${String(placedOn.length)} keys (${where})`);
+      } else if (rules.spread !== undefined && column.free <= 0) {
+        skip('spread: no room left on this key');
+      } else {
+        placedOn.push(column.serial);
+        column.free -= 1;
+      }
+    }
+    if (wanted && placedOn.length === 0) {
+      const name = columns.map((column) => column.byAccount.get(account.id)?.name).find((found) => found !== undefined) ?? account.id;
+      warnings.push(`${name} fits on none of the chosen keys: it is left off`);
+    }
+  }
+  return warnings;
+}
