@@ -140,29 +140,28 @@ describe('re-authentication on a password+YubiKey vault, followed by an opId', (
   });
 });
 
-/** A KDF whose next derivation of the backup password waits until released, so a cancel lands during it. */
-function heldBackupKdf() {
+/** A KDF whose next derivation of the chosen password waits until released, so a cancel lands during it. */
+function heldKdf() {
   const inner = memoisedKdf();
-  const backupBytes = Buffer.from(BACKUP_PASSWORD);
   const handedOut: Uint8Array[] = [];
-  let hold: { reached: () => void; released: Promise<void> } | undefined;
+  let hold: { password: Buffer; reached: () => void; released: Promise<void> } | undefined;
   const deriveKey: DeriveKey = async (password, salt, params) => {
     const derived = await inner(password, salt, params);
     const held = hold;
-    if (held === undefined || !backupBytes.equals(password)) return derived;
+    if (held?.password.equals(password) !== true) return derived;
     hold = undefined;
     held.reached();
     await held.released;
     handedOut.push(derived.key);
     return derived;
   };
-  function holdNext(): { reached: Promise<void>; release: () => void } {
+  function holdNext(password: string): { reached: Promise<void>; release: () => void } {
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => {
       release = resolve;
     });
     const reached = new Promise<void>((resolve) => {
-      hold = { reached: resolve, released };
+      hold = { password: Buffer.from(password), reached: resolve, released };
     });
     return { reached, release };
   }
@@ -177,12 +176,39 @@ async function unlockedWithOneAccount(deriveKey?: DeriveKey): Promise<Setup> {
   return setup;
 }
 
+describe('a cancel during a key derivation', () => {
+  it('reveal: a cancel during the password check’s KDF is honoured when it ends, before the secret is read', async () => {
+    const kdf = heldKdf();
+    const { client } = await unlockedWithOneAccount(kdf.deriveKey);
+    const [account] = (await client.call('accounts.list', {})).accounts;
+    const held = kdf.holdNext(PASSWORD);
+    const revealing = client.call('accounts.reveal', { id: account?.id ?? '', password: PASSWORD, opId: 'reveal' });
+    await held.reached;
+    await client.call('op.cancel', { opId: 'reveal' });
+    held.release();
+    await expect(revealing).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  it('export.create (transfer): a cancel during the transfer key’s KDF answers CANCELLED with no block, the late key wiped', async () => {
+    const kdf = heldKdf();
+    const { client, progress } = await unlockedWithOneAccount(kdf.deriveKey);
+    const held = kdf.holdNext(BACKUP_PASSWORD);
+    const exporting = client.call('export.create', { format: 'transfer', password: BACKUP_PASSWORD, vaultPassword: PASSWORD, opId: 'transfer' });
+    await held.reached;
+    expect(progress).toEqual([{ opId: 'transfer', stage: 'Deriving the transfer key…' }]);
+    await client.call('op.cancel', { opId: 'transfer' });
+    await expect(exporting).rejects.toMatchObject({ code: 'CANCELLED' });
+    held.release();
+    await expect.poll(() => kdf.handedOut[0]?.every((byte) => byte === 0)).toBe(true);
+  });
+});
+
 describe('backups as long operations', () => {
   it('backup.create cancelled during its key derivation: CANCELLED, no file, and the late key wiped', async () => {
-    const kdf = heldBackupKdf();
+    const kdf = heldKdf();
     const { client, folder, progress } = await unlockedWithOneAccount(kdf.deriveKey);
     const path = join(folder, 'b.lkbak');
-    const held = kdf.holdNext();
+    const held = kdf.holdNext(BACKUP_PASSWORD);
     const creating = client.call('backup.create', { path, password: BACKUP_PASSWORD, vaultPassword: PASSWORD, opId: 'backup' });
     await held.reached;
     expect(progress).toEqual([{ opId: 'backup', stage: 'Deriving the backup key…' }]);
@@ -196,12 +222,12 @@ describe('backups as long operations', () => {
   });
 
   it('backup.restore --replace cancelled during its key derivation leaves the vault as it was', async () => {
-    const kdf = heldBackupKdf();
+    const kdf = heldKdf();
     const { client, folder } = await unlockedWithOneAccount(kdf.deriveKey);
     const path = join(folder, 'b.lkbak');
     await client.call('backup.create', { path, password: BACKUP_PASSWORD, vaultPassword: PASSWORD });
     await client.call('accounts.add', { uri: 'otpauth://totp/Other:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Other' });
-    const held = kdf.holdNext();
+    const held = kdf.holdNext(BACKUP_PASSWORD);
     const restoring = client.call('backup.restore', { path, password: BACKUP_PASSWORD, mode: 'replace', vaultPassword: PASSWORD, opId: 'restore' });
     await held.reached;
     await client.call('op.cancel', { opId: 'restore' });
