@@ -1,0 +1,334 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../shared/errors.js';
+import { openEmulatedNitrokey3 } from '../keys/emulators/nitrokey3.js';
+import { openEmulatedYubiKeyOath } from '../keys/emulators/yubikey-oath.js';
+import { createEmulatedPcscBackend } from '../keys/emulators/yubikey-oath/pcsc.js';
+import { createDevices } from '../service/devices.js';
+import { inProcessCli } from './test-support/in-process.js';
+import type { CliRun } from './test-support/spawn-cli.js';
+
+/**
+ * Issue 16, item 5: `latchkey keys credentials|code|add|delete|rename|pin|password|reset` against the
+ * emulated YubiKey OATH card and Nitrokey 3, through their state files (each command a separate run,
+ * as from a shell). Codes are checked against Debian's oathtool and the vault's own `code`; what the
+ * key holds is read back from the emulator's state file.
+ */
+const MAIL_SECRET = 'JBSWY3DPEHPK3PXP';
+const SHA256_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA';
+const NO_HID = { devices: () => Promise.resolve([]), open: () => Promise.reject(new Error('no HID device here')) };
+
+interface Setup {
+  readonly run: (args: readonly string[], options?: Parameters<ReturnType<typeof inProcessCli>['run']>[1]) => Promise<CliRun>;
+  readonly vault: readonly string[];
+  readonly file: (name: string, text?: string) => string;
+}
+
+const withoutProgress = (run: CliRun): CliRun => ({ ...run, stderr: run.stderr.replace(/^latchkey: (?!warning: )(?![A-Z_]+: )(?!Touch).*…\n/gm, '') });
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape it reads
+const json = <T = unknown>(run: CliRun): T => JSON.parse(run.stdout) as T;
+const oathtool = (args: readonly string[]) => execFileSync('oathtool', [...args], { encoding: 'utf8' }).trim();
+
+async function setup(): Promise<Setup> {
+  const cli = inProcessCli();
+  const file = (name: string, text?: string) => {
+    const path = join(cli.home, name);
+    if (text !== undefined) writeFileSync(path, text);
+    return path;
+  };
+  const vault = ['--password-file', file('password.txt', 'a long vault password for keys\n')];
+  const run: Setup['run'] = async (args, options) => withoutProgress(await cli.run(args, options));
+  expect((await run(['init', '--kdf', '2,64', ...vault])).code).toBe(0);
+  const add = async (args: string[], secret: string) => {
+    expect(await run(['add', '--secret', '-', '--allow-duplicate', ...args, ...vault], { stdin: `${secret}\n` })).toMatchObject({ code: 0, stderr: '' });
+  };
+  await add(['--issuer', 'Mail', '--label', 'me'], MAIL_SECRET);
+  await add(['--issuer', 'Cloud', '--label', 'ops', '--algorithm', 'SHA256', '--digits', '8', '--period', '60'], SHA256_SECRET);
+  await add(['--issuer', 'Bank', '--label', 'bob', '--type', 'hotp', '--counter', '3'], MAIL_SECRET);
+  await add(['--issuer', 'Strong', '--label', 'x', '--algorithm', 'SHA512'], SHA256_SECRET);
+  await add(['--issuer', 'Game', '--label', 'steam', '--type', 'steam'], MAIL_SECRET);
+  await add(['--issuer', 'Long', '--label', 'y'.repeat(70)], MAIL_SECRET);
+  return { run, vault, file };
+}
+
+const yubikey = (file: string) => ['--emulator', `yubikey-oath:${file}`];
+const nitrokey = (file: string) => ['--emulator', `nitrokey3:${file}`];
+
+interface CredentialsJson {
+  key: { kind: string; serial: number };
+  capacity: number;
+  credentials: { name: string; type: string; algorithm: string | null }[];
+}
+
+describe('latchkey keys (OATH), against an emulated YubiKey with a state file', () => {
+  let s: Setup;
+  let key: string;
+  beforeAll(async () => {
+    s = await setup();
+    key = s.file('yubikey.json');
+  });
+
+  it('keys add copies vault accounts onto the key (asks the vault password again); each TOTP verified on the key', async () => {
+    const added = await s.run(['keys', 'add', 'mail', 'cloud', 'bank', '--json', ...s.vault, ...yubikey(key)]);
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    const reply = json<{ key: { kind: string }; written: { credential: { name: string }; verified: boolean | null }[] }>(added);
+    expect(reply.key.kind).toBe('yubikey-oath');
+    expect(reply.written.map((entry) => [entry.credential.name, entry.verified])).toEqual([
+      ['Mail:me', true],
+      ['60/Cloud:ops', true],
+      ['Bank:bob', null],
+    ]);
+    const state = openEmulatedYubiKeyOath({ stateFile: key }).snapshot();
+    expect(state.credentials.map((credential) => Buffer.from(credential.idHex, 'hex').toString('utf8'))).toEqual(['Mail:me', '60/Cloud:ops', 'Bank:bob']);
+  });
+
+  it('keys credentials lists them (no vault needed); keys list shows the OATH key', async () => {
+    const listed = await s.run(['keys', 'credentials', '--json', ...yubikey(key)]);
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    const value = json<CredentialsJson>(listed);
+    expect(value.capacity).toBe(32);
+    expect(value.credentials.map((c) => [c.name, c.type, c.algorithm])).toEqual([
+      ['Mail:me', 'totp', 'SHA1'],
+      ['60/Cloud:ops', 'totp', 'SHA256'],
+      ['Bank:bob', 'hotp', 'SHA1'],
+    ]);
+    const keys = await s.run(['keys', 'list', '--json', ...yubikey(key)]);
+    expect(json(keys)).toEqual([{ kind: 'yubikey-oath', serial: value.key.serial, firmware: '5.4.3', emulated: true }]);
+  });
+
+  it('keys code QUERY: the key computes oathtool\'s code and the vault\'s; --json as code --json plus key', async () => {
+    const at = 1_700_000_000;
+    const mail = await s.run(['keys', 'code', 'mail', '--at', String(at), '--json', ...yubikey(key)]);
+    expect(mail).toMatchObject({ code: 0, stderr: '' });
+    const expected = oathtool(['--totp', '-b', '--now', new Date(at * 1000).toISOString(), MAIL_SECRET]);
+    const vaultCode = json<{ code: string }>(await s.run(['code', 'mail', '--at', String(at), '--json', ...s.vault])).code;
+    expect(vaultCode).toBe(expected);
+    const serial = openEmulatedYubiKeyOath({ stateFile: key }).snapshot().serial;
+    expect(json(mail)).toEqual({ account: { issuer: 'Mail', label: 'me', type: 'totp', period: 30 }, code: expected, validFrom: 1_699_999_980, validUntil: 1_700_000_010, key: serial });
+
+    const cloud = await s.run(['keys', 'code', 'cld', '--at', String(at), ...yubikey(key)]); // letters in order, as `code` matches
+    expect(cloud.stdout.trim()).toBe(oathtool(['--totp=sha256', '-b', '-d', '8', '-s', '60', '--now', new Date(at * 1000).toISOString(), SHA256_SECRET]));
+  });
+
+  it('several matches print every one and exit AMBIGUOUS; the HOTP is computed only alone', async () => {
+    const both = await s.run(['keys', 'code', 'a', ...yubikey(key)]); // no prefix matches; "a" is in Mail and Bank
+    expect(both.code).toBe(EXIT_CODES.AMBIGUOUS);
+    expect(both.stdout).toMatch(/^Mail:me: \d{6}\nBank:bob: \(HOTP: ask for it alone\)\n$/);
+    expect(both.stderr).toBe('latchkey: AMBIGUOUS: 2 credentials match "a"; be more specific\n');
+    const hotp = await s.run(['keys', 'code', 'bank', ...yubikey(key)]);
+    expect(hotp.stdout.trim()).toBe(oathtool(['-b', '-c', '3', MAIL_SECRET]));
+  });
+
+  it('refusals name the reason and write nothing: Steam, a name over 64 bytes, a clash without --overwrite', async () => {
+    const before = readFileSync(key, 'utf8');
+    const steam = await s.run(['keys', 'add', 'steam', ...s.vault, ...yubikey(key)]);
+    expect(steam.code).toBe(EXIT_CODES.KEY_UNSUPPORTED);
+    expect(steam.stderr).toMatch(/Steam Guard codes are not OATH codes/);
+    const long = await s.run(['keys', 'add', 'long', ...s.vault, ...yubikey(key)]);
+    expect(long.code).toBe(EXIT_CODES.ACCOUNT_INVALID);
+    expect(long.stderr).toMatch(/the name is 75 bytes .*this key holds at most 64/);
+    const clash = await s.run(['keys', 'add', 'mail', ...s.vault, ...yubikey(key)]);
+    expect(clash.code).toBe(EXIT_CODES.KEY_CREDENTIAL_EXISTS);
+    expect(clash.stderr).toMatch(/already holds "Mail:me"; nothing was written/);
+    expect(readFileSync(key, 'utf8')).toBe(before);
+    const replaced = await s.run(['keys', 'add', 'mail', '--overwrite', '--json', ...s.vault, ...yubikey(key)]);
+    expect(json(replaced)).toMatchObject({ written: [{ credential: { name: 'Mail:me' }, overwritten: true, verified: true }] });
+  });
+
+  it('rename (firmware 5.4.3 has it), delete NAME (--yes without a terminal)', async () => {
+    const renamed = await s.run(['keys', 'rename', 'Bank:bob', 'Bank:robert', ...yubikey(key)]);
+    expect(renamed).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Renamed Bank:bob to Bank:robert on YubiKey \d+/) as unknown });
+    const unconfirmed = await s.run(['keys', 'delete', 'Bank:robert', ...yubikey(key)]);
+    expect(unconfirmed.code).toBe(EXIT_CODES.USAGE);
+    const deleted = await s.run(['keys', 'delete', 'Bank:robert', '--yes', ...yubikey(key)]);
+    expect(deleted.code).toBe(0);
+    const missing = await s.run(['keys', 'delete', 'Bank:robert', '--yes', ...yubikey(key)]);
+    expect(missing.code).toBe(EXIT_CODES.NOT_FOUND);
+    expect(json<CredentialsJson>(await s.run(['keys', 'credentials', '--json', ...yubikey(key)])).credentials.map((c) => c.name)).toEqual(['Mail:me', '60/Cloud:ops']);
+  });
+
+  it('rename is KEY_UNSUPPORTED on firmware before 5.3.1', async () => {
+    const old = s.file('old-yubikey.json');
+    openEmulatedYubiKeyOath({ stateFile: old, firmware: [5, 2, 7] });
+    expect((await s.run(['keys', 'add', 'mail', ...s.vault, ...yubikey(old)])).code).toBe(0);
+    const refused = await s.run(['keys', 'rename', 'Mail:me', 'Mail:you', ...yubikey(old)]);
+    expect(refused.code).toBe(EXIT_CODES.KEY_UNSUPPORTED);
+  });
+});
+
+describe('latchkey keys (OATH), against an emulated Nitrokey 3 with a state file', () => {
+  let s: Setup;
+  let key: string;
+  beforeAll(async () => {
+    s = await setup();
+    key = s.file('nk3.json');
+  });
+
+  it('SHA512 is refused for an NK3 before any PUT (it would store it and never compute it); the rest goes on', async () => {
+    const refused = await s.run(['keys', 'add', 'mail', 'strong', ...s.vault, ...nitrokey(key)]);
+    expect(refused.code).toBe(EXIT_CODES.KEY_UNSUPPORTED);
+    expect(refused.stderr).toMatch(/^latchkey: KEY_UNSUPPORTED: Strong \(x\) can't go on this key: .*SHA512.*; nothing was written\n$/);
+    expect(openEmulatedNitrokey3({ stateFile: key }).snapshot().credentials).toEqual([]);
+    const added = await s.run(['keys', 'add', 'mail', 'cloud', '--json', ...s.vault, ...nitrokey(key)]);
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    expect(json<{ key: { kind: string }; written: { verified: boolean }[] }>(added)).toMatchObject({ key: { kind: 'nitrokey3' }, written: [{ verified: true }, { verified: true }] });
+  });
+
+  it('keys code on the NK3 equals oathtool; the name up to 127 bytes fits here, where a YubiKey refuses it', async () => {
+    const at = 1_234_567_890;
+    const code = await s.run(['keys', 'code', 'mail', '--at', String(at), ...nitrokey(key)]);
+    expect(code).toMatchObject({ code: 0, stderr: '' });
+    expect(code.stdout.trim()).toBe(oathtool(['--totp', '-b', '--now', new Date(at * 1000).toISOString(), MAIL_SECRET]));
+    expect((await s.run(['keys', 'add', 'long', ...s.vault, ...nitrokey(key)])).code).toBe(0);
+  });
+
+  it('pin set, verify (wrong: KEY_PIN_WRONG with the attempts left, down the retries), change', async () => {
+    const pin = s.file('pin.txt', '123456\n');
+    const wrong = s.file('wrong.txt', '999999\n');
+    const next = s.file('next.txt', '654321\n');
+    expect((await s.run(['keys', 'pin', 'verify', '--key-pin-file', pin, ...nitrokey(key)])).code).toBe(EXIT_CODES.INVALID_REQUEST); // no PIN yet
+    const set = await s.run(['keys', 'pin', 'set', '--key-pin-file', pin, '--json', ...nitrokey(key)]);
+    // The NK3 asks for a touch to set its PIN (nk3 sheet §5): asked for on stderr, with --json too.
+    expect(set).toMatchObject({ code: 0, stderr: 'latchkey: Touch your key…\n' });
+    expect(json(set)).toMatchObject({ key: { kind: 'nitrokey3' }, attemptsRemaining: 8 });
+    const bad = await s.run(['keys', 'pin', 'verify', '--key-pin-file', wrong, '--json', ...nitrokey(key)]);
+    expect(bad.code).toBe(EXIT_CODES.KEY_PIN_WRONG);
+    expect(JSON.parse(bad.stderr)).toMatchObject({ error: { code: 'KEY_PIN_WRONG', details: { kind: 'pin', attemptsRemaining: 7 } } });
+    expect((await s.run(['keys', 'pin', 'verify', '--key-pin-file', wrong, ...nitrokey(key)])).stderr).toMatch(/6/);
+    const right = await s.run(['keys', 'pin', 'verify', '--key-pin-file', pin, ...nitrokey(key)]);
+    expect(right.stdout).toMatch(/^The PIN is right on Nitrokey 3 \d+ \(Secrets App [\d.]+, emulated\) \(8 attempts left\)\.\n$/);
+    expect((await s.run(['keys', 'pin', 'change', '--key-pin-file', pin, '--new-key-pin-file', next, ...nitrokey(key)])).code).toBe(0);
+    expect((await s.run(['keys', 'pin', 'verify', '--key-pin-file', next, ...nitrokey(key)])).code).toBe(0);
+    expect((await s.run(['keys', 'pin', 'verify', ...nitrokey(key)])).code).toBe(EXIT_CODES.KEY_PIN_REQUIRED);
+    // Down to the last retry: each wrong PIN says how many are left, then even the right one is refused.
+    const left: unknown[] = [];
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const run = await s.run(['keys', 'pin', 'verify', '--key-pin-file', wrong, '--json', ...nitrokey(key)]);
+      left.push((JSON.parse(run.stderr) as { error: { details?: { attemptsRemaining?: number } } }).error.details?.attemptsRemaining);
+    }
+    expect(left).toEqual([7, 6, 5, 4, 3, 2, 1, 0]);
+    const blocked = await s.run(['keys', 'pin', 'verify', '--key-pin-file', next, ...nitrokey(key)]);
+    expect(blocked.code).toBe(EXIT_CODES.KEY_PIN_WRONG);
+    expect(blocked.stderr).toMatch(/blocked/i);
+  });
+
+  it('reset says what it erases (count and names), needs --yes without a terminal, then erases', async () => {
+    const unconfirmed = await s.run(['keys', 'reset', ...nitrokey(key)]);
+    expect(unconfirmed.code).toBe(EXIT_CODES.CANCELLED);
+    expect(unconfirmed.stderr).toMatch(/^latchkey: a reset of Nitrokey 3 \d+ .* erases 3 credentials: Mail:me, 60\/Cloud:ops, Long:y{70}, and its PIN or password\n/);
+    expect(unconfirmed.stderr).toMatch(/add --yes to reset it anyway/);
+    expect(openEmulatedNitrokey3({ stateFile: key }).snapshot().credentials).toHaveLength(3);
+    const reset = await s.run(['keys', 'reset', '--yes', '--json', ...nitrokey(key)]);
+    expect(reset.code).toBe(0);
+    expect(json(reset)).toMatchObject({ erased: 3 });
+    expect(openEmulatedNitrokey3({ stateFile: key }).snapshot()).toMatchObject({ credentials: [], pin: null });
+  });
+});
+
+describe('latchkey keys (OATH): passwords, several keys, traces, faults', () => {
+  let s: Setup;
+  beforeAll(async () => {
+    s = await setup();
+  });
+
+  it('password set: a locked YubiKey is KEY_PIN_REQUIRED {kind: password} without one, KEY_PIN_WRONG with a wrong one; clear', async () => {
+    const key = s.file('locked.json');
+    const password = s.file('key-password.txt', 'correct horse\n');
+    const wrong = s.file('key-wrong.txt', 'wrong horse\n');
+    expect((await s.run(['keys', 'add', 'mail', ...s.vault, ...yubikey(key)])).code).toBe(0);
+    const set = await s.run(['keys', 'password', 'set', '--new-key-password-file', password, '--json', ...yubikey(key)]);
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    expect(json(set)).toMatchObject({ hasPassword: true });
+    const locked = await s.run(['keys', 'credentials', '--json', ...yubikey(key)]);
+    expect(locked.code).toBe(EXIT_CODES.KEY_PIN_REQUIRED);
+    expect(JSON.parse(locked.stderr)).toMatchObject({ error: { code: 'KEY_PIN_REQUIRED', details: { kind: 'password' } } });
+    expect((await s.run(['keys', 'code', 'mail', '--key-password-file', wrong, ...yubikey(key)])).code).toBe(EXIT_CODES.KEY_PIN_WRONG);
+    const code = await s.run(['keys', 'code', 'mail', '--key-password-file', password, ...yubikey(key)]);
+    expect(code).toMatchObject({ code: 0, stderr: '' });
+    expect(code.stdout).toMatch(/^\d{6}\n$/);
+    expect((await s.run(['keys', 'password', 'clear', '--key-password-file', password, ...yubikey(key)])).code).toBe(0);
+    expect(openEmulatedYubiKeyOath({ stateFile: key }).snapshot().access).toBeNull();
+    expect((await s.run(['keys', 'credentials', ...yubikey(key)])).code).toBe(0);
+  });
+
+  it('two keys and no --key: AMBIGUOUS naming both serials; --key picks one; keys list shows both', async () => {
+    const yk = s.file('two-yk.json');
+    const nk = s.file('two-nk.json');
+    const both = [...yubikey(yk), ...nitrokey(nk)];
+    const ambiguous = await s.run(['keys', 'credentials', ...both]);
+    expect(ambiguous.code).toBe(EXIT_CODES.AMBIGUOUS);
+    const ykSerial = openEmulatedYubiKeyOath({ stateFile: yk }).snapshot().serial;
+    const nkSerial = openEmulatedNitrokey3({ stateFile: nk }).snapshot().serial;
+    expect(ambiguous.stderr).toBe(`latchkey: AMBIGUOUS: 2 keys are plugged in (YubiKey ${String(ykSerial)}, Nitrokey 3 ${String(nkSerial)}); say which with --key SERIAL\n`);
+    const picked = await s.run(['keys', 'credentials', '--json', '--key', String(nkSerial), ...both]);
+    expect(json(picked)).toMatchObject({ key: { kind: 'nitrokey3', serial: nkSerial }, capacity: 50 });
+    expect((await s.run(['keys', 'credentials', '--key', '1', ...both])).code).toBe(EXIT_CODES.KEY_NOT_FOUND);
+    const listed = json<{ kind: string }[]>(await s.run(['keys', 'list', '--json', ...both]));
+    expect(listed.map((key) => key.kind)).toEqual(['yubikey-oath', 'nitrokey3']);
+  });
+
+  it('--trace prints APDUs (PC/SC) and packets (CTAPHID) as hex; the PUT carrying the secret shows lengths only', async () => {
+    const yk = s.file('trace-yk.json');
+    const traced = await s.run(['keys', 'add', 'mail', '--trace', ...s.vault, ...yubikey(yk)]);
+    expect(traced.code).toBe(0);
+    const lines = traced.stderr.split('\n').filter((line) => line.startsWith('pcsc '));
+    expect(lines).toContain('pcsc > 00 a4 04 00 07 a0 00 00 05 27 21 01');
+    expect(lines.some((line) => /^pcsc > 00 01 00 00 \+ \d+ bytes \(sensitive\)$/.test(line))).toBe(true);
+    // The secret's bytes (the Base32 decoded) appear nowhere on stderr.
+    expect(traced.stderr.replace(/ /g, '')).not.toContain('48656c6c6f21deadbeef');
+    const nk = s.file('trace-nk.json');
+    const packets = await s.run(['keys', 'add', 'mail', '--trace', ...s.vault, ...nitrokey(nk)]);
+    expect(packets.code).toBe(0);
+    expect(packets.stderr).toMatch(/^ctaphid > [0-9a-f ]+$/m);
+    expect(packets.stderr.replace(/ /g, '')).not.toContain('48656c6c6f21deadbeef');
+  });
+
+  it('a full key: KEY_FULL, nothing written', async () => {
+    const key = s.file('full.json');
+    const filler = Array.from({ length: 31 }, (_unused, index) => ({
+      idHex: Buffer.from(`Filler:${String(index)}`).toString('hex'),
+      type: 'TOTP' as const,
+      algorithm: 'SHA1' as const,
+      digits: 6,
+      secretHex: '00'.repeat(14),
+      touch: false,
+      counter: 0,
+    }));
+    openEmulatedYubiKeyOath({ stateFile: key, initialState: { ...openEmulatedYubiKeyOath({}).snapshot(), credentials: filler } });
+    expect(openEmulatedYubiKeyOath({ stateFile: key }).snapshot().credentials).toHaveLength(31);
+    const refused = await s.run(['keys', 'add', 'mail', 'cloud', ...s.vault, ...yubikey(key)]);
+    expect(refused.code).toBe(EXIT_CODES.KEY_FULL);
+    expect(refused.stderr).toMatch(/has room for 1 more credential\(s\) \(it holds at most 32\); 2 were asked for; nothing was written/);
+    expect(openEmulatedYubiKeyOath({ stateFile: key }).snapshot().credentials).toHaveLength(31);
+  });
+
+  it('a touch credential: "Touch your key…" once on stderr (with --json too), then the code', async () => {
+    const key = s.file('touch.json');
+    expect((await s.run(['keys', 'add', 'mail', '--touch', '--json', ...s.vault, ...yubikey(key)])).code).toBe(0);
+    openEmulatedYubiKeyOath({ stateFile: key, touchPolicy: { kind: 'after', ms: 30 } });
+    const code = await s.run(['keys', 'code', 'mail', '--json', ...yubikey(key)]);
+    expect(code.code).toBe(0);
+    expect(code.stderr).toBe('latchkey: Touch your key…\n');
+    expect(json<{ code: string }>(code).code).toMatch(/^\d{6}$/);
+  });
+
+  it('unplugged mid-PUT: KEY_UNPLUGGED saying the outcome is unknown; the vault untouched', async () => {
+    const accounts = async () =>
+      json<Record<string, unknown>[]>(await s.run(['list', '--json', ...s.vault])).map(({ code: _code, validFrom: _from, validUntil: _until, ...account }) => account);
+    const before = await accounts();
+    const card = openEmulatedYubiKeyOath({});
+    const transmit = card.transmit.bind(card);
+    card.transmit = (apdu: Uint8Array) => {
+      if (apdu[1] === 0x01) card.unplug(); // PUT
+      return transmit(apdu);
+    };
+    const keyDevices = createDevices({ backend: NO_HID, fido: NO_HID, pcsc: createEmulatedPcscBackend([card]) });
+    const unplugged = await s.run(['keys', 'add', 'mail', ...s.vault], { keyDevices });
+    expect(unplugged.code).toBe(EXIT_CODES.KEY_UNPLUGGED);
+    expect(unplugged.stderr).toMatch(/unplugged while it was writing the credential/);
+    expect(card.snapshot().credentials).toEqual([]);
+    expect(await accounts()).toEqual(before);
+  });
+});
