@@ -116,7 +116,7 @@ function compare(
     // Ours (the inventory, or our own write cut short) is rewritten freely; anything else only when chosen.
     if (context.ours || interrupted) return { ...base, action: 'overwrite', touch: target.touch, compared, reason };
     const chosen = context.picked(target.name);
-    return { ...base, action: 'overwrite', touch: target.touch, compared, reason: `${reason}; Latchkey did not write it, and what it holds can't be read back`, optIn: true, chosen };
+    return { ...base, action: 'overwrite', touch: target.touch, compared, reason: `${reason}; Latchkey did not write it, and what it holds can’t be read back`, optIn: true, chosen };
   };
   if (observed.type !== target.type) return overwrite(`the key holds a ${observed.type.toUpperCase()} credential under this name`, 'listing');
   if (observed.code !== null && target.type === 'totp') {
