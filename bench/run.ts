@@ -10,6 +10,7 @@ import { benchQr } from './qr.js';
 import { benchUnlock } from './unlock.js';
 import { benchVault } from './vault.js';
 import { benchYubiKeyOtp } from './yubikey-otp.js';
+import { benchOath } from './oath.js';
 
 /**
  * `npm run bench`: prints a table with a ratio against each named peer. Never asserts a time.
@@ -28,6 +29,7 @@ const groups: { name: string; run: () => BenchRow[] | Promise<BenchRow[]> }[] = 
   { name: 'app-heap', run: benchAppHeap },
   { name: 'app-timers', run: benchAppTimers },
   { name: 'yubikey-otp', run: benchYubiKeyOtp },
+  { name: 'oath', run: benchOath },
 ];
 const words = process.argv.slice(2);
 const selected = groups.filter((group) => words.length === 0 || words.some((word) => group.name.includes(word)));

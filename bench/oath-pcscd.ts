@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { spawnSync } from 'node:child_process';
+import { oathCardStateToJson, type OathCardState } from '../main/keys/emulators/yubikey-oath.js';
+import { privatePcscdMissing, startPrivatePcscd, type PrivatePcscd } from '../main/keys/emulators/pcscd/private-pcscd.js';
+import { startEmulatorProcess, type EmulatorProcess } from '../main/keys/emulators/serve-process.js';
+import { OathSession, yubikeyDialect } from '../main/keys/oath/index.js';
+import { createSmartcardBackend, loadSmartcard, withPcscCard, type PcscBackend } from '../main/keys/pcsc/index.js';
+import { CREDENTIAL_COUNT, countingTransport, measureOathOperations, median, type KeyUnderTest, type OathCosts } from './oath-operations.js';
+
+/**
+ * The emulated YubiKey OATH card through the real PC/SC stack: a private pcscd (own mount
+ * namespace), vsmartcard's vpcd reader, and the card served by the compiled `serve.js` (what
+ * `npm run emulate -- yubikey-oath --vpcd` runs) in a child process: the smartcard addon's
+ * synchronous calls wait on pcscd, which waits on the card, so the card cannot share our event loop.
+ *
+ * Measured: our PcscApduTransport + OathSession per operation (connect, SELECT, the command,
+ * disconnect with reset), then whole processes through the same pcscd: `ykman oath accounts list`
+ * and `code`, a node process doing the same with our driver (oath-pcsc-once.ts), and each side's
+ * start-up floor (`ykman --version`, `python3 -c ''`, `node -e ''`).
+ */
+
+const SERVE_JS = fileURLToPath(new URL('../main/keys/emulators/serve.js', import.meta.url));
+const ONCE_JS = fileURLToPath(new URL('./oath-pcsc-once.js', import.meta.url));
+const SESSION_RUNS = 21;
+const PROCESS_RUNS = 7;
+
+/** Everything this part measured; null where a piece is missing here. */
+export interface PcscdFigures {
+  readonly ours: OathCosts;
+  readonly processes: ProcessFigures;
+}
+
+export interface ProcessFigures {
+  readonly ykman: { readonly list: number; readonly code: number; readonly version: number; readonly python: number } | null;
+  readonly node: { readonly list: number; readonly code: number; readonly bare: number };
+}
+
+/** Why the pcscd rows cannot run here, or null. */
+export async function pcscdBenchMissing(): Promise<string | null> {
+  const missing = privatePcscdMissing();
+  if (missing !== null) return missing;
+  return loadSmartcard().then(
+    () => null,
+    (error: unknown) => `the smartcard addon did not load (${error instanceof Error ? error.message : String(error)})`,
+  );
+}
+
+/** Serves `filled` (a card holding the 32 bench credentials) through a private pcscd and measures. */
+export async function measureThroughPcscd(filled: OathCardState): Promise<PcscdFigures> {
+  const home = mkdtempSync(join(tmpdir(), 'latchkey-bench-oath-'));
+  const stateFile = join(home, 'card.json');
+  writeFileSync(stateFile, oathCardStateToJson(filled), { mode: 0o600 });
+  let pcscd: PrivatePcscd | undefined;
+  let served: EmulatorProcess | undefined;
+  const socketBefore = process.env['PCSCLITE_CSOCK_NAME'];
+  try {
+    pcscd = await startPrivatePcscd();
+    // libpcsclite reads this at its first context: before the backend's first call.
+    process.env['PCSCLITE_CSOCK_NAME'] = pcscd.env.PCSCLITE_CSOCK_NAME;
+    const backend = createSmartcardBackend();
+    served = await startEmulatorProcess([process.execPath, SERVE_JS], ['yubikey-oath', '--vpcd', `127.0.0.1:${String(pcscd.vpcdPort)}`, '--state', stateFile]);
+    await waitForCard(backend, pcscd);
+    const ours = await measureOathOperations(pcscKey(backend, pcscd.readerName), SESSION_RUNS);
+    const processes = await measureProcesses(pcscd, home);
+    return { ours, processes };
+  } finally {
+    await served?.stop();
+    await pcscd?.stop();
+    if (socketBefore === undefined) delete process.env['PCSCLITE_CSOCK_NAME'];
+    else process.env['PCSCLITE_CSOCK_NAME'] = socketBefore;
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function pcscKey(backend: PcscBackend, reader: string): KeyUnderTest {
+  return {
+    withSession: (work) =>
+      withPcscCard(backend, reader, async (transport) => {
+        const counted = countingTransport(transport);
+        const result = await work(await OathSession.open(counted.transport, yubikeyDialect));
+        return { result, exchanges: { apdus: counted.apdus() } };
+      }),
+  };
+}
+
+async function waitForCard(backend: PcscBackend, pcscd: PrivatePcscd): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await backend.listReaders()).some((reader) => reader.name === pcscd.readerName && reader.cardPresent)) {
+    if (Date.now() > deadline) throw new Error(`the served card never showed up in ${pcscd.readerName}:\n${pcscd.log()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Whole processes started inside the namespace (nsenter + setpriv, the same launch for every one),
+ * interleaved run by run so a change in the machine's load falls on all of them alike; medians of
+ * PROCESS_RUNS after one warm-up round (page cache, Python's bytecode cache). Each listing and each
+ * page of codes is checked to name all 32 credentials.
+ */
+async function measureProcesses(pcscd: PrivatePcscd, home: string): Promise<ProcessFigures> {
+  const reader = pcscd.readerName;
+  const ykmanPresent = spawnSync('which', ['ykman']).status === 0;
+  const commands = {
+    nodeList: { command: process.execPath, args: [ONCE_JS, reader, 'list'], lines: CREDENTIAL_COUNT },
+    nodeCode: { command: process.execPath, args: [ONCE_JS, reader, 'code'], lines: CREDENTIAL_COUNT },
+    nodeBare: { command: process.execPath, args: ['-e', ''], lines: null },
+    ...(ykmanPresent
+      ? {
+          ykmanList: { command: 'ykman', args: ['--reader', reader, 'oath', 'accounts', 'list'], lines: CREDENTIAL_COUNT },
+          ykmanCode: { command: 'ykman', args: ['--reader', reader, 'oath', 'accounts', 'code'], lines: CREDENTIAL_COUNT },
+          ykmanVersion: { command: 'ykman', args: ['--version'], lines: null },
+          python: { command: '/usr/bin/python3', args: ['-c', ''], lines: null },
+        }
+      : {}),
+  } satisfies Record<string, TimedCommand>;
+  const times = new Map<string, number[]>();
+  for (let run = 0; run <= PROCESS_RUNS; run++) {
+    for (const [name, command] of Object.entries(commands)) {
+      const elapsed = await timeProcess(pcscd, command, home);
+      if (run > 0) times.set(name, [...(times.get(name) ?? []), elapsed]);
+    }
+  }
+  const medianOf = (name: string) => median(times.get(name) ?? []);
+  return {
+    node: { list: medianOf('nodeList'), code: medianOf('nodeCode'), bare: medianOf('nodeBare') },
+    ykman: ykmanPresent ? { list: medianOf('ykmanList'), code: medianOf('ykmanCode'), version: medianOf('ykmanVersion'), python: medianOf('python') } : null,
+  };
+}
+
+interface TimedCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Lines it must print (one per credential), or null to take any output. */
+  readonly lines: number | null;
+}
+
+async function timeProcess(pcscd: PrivatePcscd, { command, args, lines }: TimedCommand, home: string): Promise<number> {
+  const start = performance.now();
+  // HOME apart: ykman neither reads nor writes the user's remembered passwords.
+  const result = await pcscd.run(command, args, { timeoutMs: 60_000, env: { HOME: home } });
+  const elapsed = performance.now() - start;
+  const what = `${command} ${args.join(' ')}`;
+  if (result.code !== 0) throw new Error(`${what} failed (${String(result.code)}): ${result.stderr}`);
+  const printed = result.stdout.trim().split('\n').length;
+  if (lines !== null && printed !== lines) throw new Error(`${what} printed ${String(printed)} lines, expected ${String(lines)}:\n${result.stdout}`);
+  return elapsed;
+}
