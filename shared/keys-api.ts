@@ -37,8 +37,19 @@ export type KeySummary = z.infer<typeof keySummarySchema>;
  */
 export const keyListingSchema = keySummarySchema.extend({ applications: z.array(z.enum(['otp', 'oath'])).optional() });
 
-/** A PIN (Nitrokey 3) or access password (YubiKey OATH), held for this one operation only. */
-const keyAuth = z.object({ pin: z.string().min(1).optional(), password: z.string().min(1).optional() }).optional();
+/** A PIN (Nitrokey 3) or access password (YubiKey OATH) for this one operation. */
+const keyAuth = z
+  .object({
+    pin: z.string().min(1).optional(),
+    password: z.string().min(1).optional(),
+    /**
+     * YubiKey: seal the access key derived from `password` in the vault (record `yubikey-oath-access`,
+     * by serial; the vault must be unlocked), so later requests open the key without the password.
+     * Without it, the access key is still held in memory while the vault stays unlocked.
+     */
+    remember: z.boolean().optional(),
+  })
+  .optional();
 
 /** One OATH credential as the key lists it: fields the key did not say are null, never guessed. */
 export const oathCredentialSchema = z.object({

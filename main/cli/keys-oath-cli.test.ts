@@ -248,6 +248,14 @@ describe('latchkey keys (OATH): passwords, several keys, traces, faults', () => 
     const code = await s.run(['keys', 'code', 'mail', '--key-password-file', password, ...yubikey(key)]);
     expect(code).toMatchObject({ code: 0, stderr: '' });
     expect(code.stdout).toMatch(/^\d{6}\n$/);
+    // Remembered: sealed in the vault for this serial, the key then opens with the vault alone.
+    const sealed = await s.run(['keys', 'credentials', '--key-password-file', password, '--remember-key-password', ...s.vault, ...yubikey(key)]);
+    expect(sealed).toMatchObject({ code: 0, stderr: '' });
+    const opened = await s.run(['keys', 'code', 'mail', '--json', ...s.vault, ...yubikey(key)]);
+    expect(opened).toMatchObject({ code: 0, stderr: '' });
+    expect((await s.run(['keys', 'credentials', ...yubikey(key)])).code).toBe(EXIT_CODES.KEY_PIN_REQUIRED); // no vault password given: not opened
+    const vaultFile = readFileSync(join(s.file('.'), 'latchkey', 'vault.sqlite'));
+    expect(vaultFile.includes(Buffer.from('correct horse'))).toBe(false);
     expect((await s.run(['keys', 'password', 'clear', '--key-password-file', password, ...yubikey(key)])).code).toBe(0);
     expect(openEmulatedYubiKeyOath({ stateFile: key }).snapshot().access).toBeNull();
     expect((await s.run(['keys', 'credentials', ...yubikey(key)])).code).toBe(0);

@@ -98,6 +98,12 @@ export const RECORD_KINDS = {
    */
   'sync-progress': z.object({ startedAt: z.number().int(), steps: z.array(syncStep) }),
   /**
+   * YubiKey OATH access passwords the user asked Latchkey to remember (`--remember-key-password`), by
+   * key serial: the 16-byte access key derived from the password and the key's salt (what VALIDATE
+   * needs, and only for that key until its next reset), never the password itself.
+   */
+  'yubikey-oath-access': z.record(z.string().regex(/^\d{1,10}$/), z.object({ accessKeyHex: z.string().regex(/^[0-9a-f]{32}$/), savedAt: z.number().int() })),
+  /**
    * Which key answers each password+YubiKey slot, by vault slot id (hex): its serial (null when the key
    * hides it) and challenge-response slot. A password change re-challenges each slot on that key.
    */

@@ -7,17 +7,56 @@ import type { Clock, HandlersFor } from '../handler-types.js';
 import type { Operation } from '../operations.js';
 import { afterReauth } from '../reauth.js';
 import type { VaultHost } from '../vault-host.js';
+import type { RememberedAccessKeys } from './keys-oath-access.js';
 import { credentialView, type OathKeyConnector, type OpenOathKey } from './keys-oath-connect.js';
 import { oathCredentialPlan } from './keys-oath-plan.js';
 
 type OathChannel = 'keys.credentials' | 'keys.calculate' | 'keys.put' | 'keys.deleteCredential' | 'keys.rename' | 'keys.pin' | 'keys.password' | 'keys.reset';
-type Auth = { readonly pin?: string | undefined; readonly password?: string | undefined } | undefined;
+type Auth = { readonly pin?: string | undefined; readonly password?: string | undefined; readonly remember?: boolean | undefined } | undefined;
 
 const TOUCH_STAGE = 'Touch your key…';
 
 /** The OATH channels (keys-api.ts): credentials on a YubiKey or a Nitrokey 3, over one session. */
-export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: Clock; readonly keys: OathKeyConnector }): HandlersFor<OathChannel> {
-  const { host, clock, keys } = deps;
+export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: Clock; readonly keys: OathKeyConnector; readonly remembered: RememberedAccessKeys }): HandlersFor<OathChannel> {
+  const { host, clock, keys, remembered } = deps;
+
+  /**
+   * A YubiKey with an access password is unlocked (VALIDATE) with the password given, or else the
+   * access key remembered for its serial; otherwise KEY_PIN_REQUIRED {kind: 'password'}. A password
+   * that opens it is remembered while the vault is unlocked (and sealed in it when asked).
+   */
+  const unlock = async (key: OpenOathKey, auth: Auth, operation: Operation): Promise<void> => {
+    const { session } = key;
+    if (auth?.remember === true && !host.isUnlocked) throw new LatchkeyError('VAULT_LOCKED', 'the access password can only be remembered in an unlocked vault');
+    if (session.dialect.authKind !== 'password' || !session.info.hasPassword) return;
+    const { serial } = key.summary;
+    if (auth?.password !== undefined) {
+      await session.unlock({ password: auth.password }, { signal: operation.signal });
+      if (serial !== null) rememberPassword(key, serial, auth.password, auth.remember === true);
+      return;
+    }
+    const known = serial === null ? undefined : remembered.get(serial);
+    if (known === undefined || serial === null) throw new LatchkeyError('KEY_PIN_REQUIRED', "this YubiKey's OATH accounts are protected by an access password", { kind: 'password' });
+    try {
+      await session.unlock({ accessKey: known }, { signal: operation.signal });
+    } catch (error) {
+      if (!(error instanceof LatchkeyError && error.code === 'KEY_PIN_WRONG')) throw error;
+      remembered.forget(serial);
+      throw new LatchkeyError('KEY_PIN_REQUIRED', 'the access password remembered for this YubiKey no longer opens it (changed or reset elsewhere?); it is forgotten: give it again', { kind: 'password' });
+    } finally {
+      known.fill(0);
+    }
+  };
+
+  const rememberPassword = (key: OpenOathKey, serial: number, password: string, seal: boolean) => {
+    const accessKey = key.session.deriveAccessKey(password);
+    try {
+      remembered.remember(serial, accessKey, seal);
+    } finally {
+      accessKey.fill(0);
+    }
+  };
+
   return {
     'keys.credentials': ({ serial, auth }, operation) =>
       keys.withKey(serial, async (key) => {
@@ -123,8 +162,16 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
     'keys.password': ({ serial, auth, action, newPassword }, operation) =>
       keys.withKey(serial, async (key) => {
         await unlock(key, auth, operation);
-        if (action === 'set') await key.session.setPassword(required(newPassword, 'the new access password', 'password'), waits(operation, key));
-        else await key.session.setPassword(null, waits(operation, key));
+        const { serial } = key.summary;
+        if (action === 'set') {
+          const password = required(newPassword, 'the new access password', 'password');
+          await key.session.setPassword(password, waits(operation, key));
+          // What was remembered for this key follows its new password (sealed if it was, or if asked now).
+          if (serial !== null) rememberPassword(key, serial, password, auth?.remember === true);
+        } else {
+          await key.session.setPassword(null, waits(operation, key));
+          if (serial !== null) remembered.forget(serial);
+        }
         return { key: key.summary, hasPassword: key.session.info.hasPassword };
       }),
 
@@ -133,6 +180,8 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
         // How many go, when the key lets itself be listed (a locked YubiKey is reset without its password).
         const erased = key.session.info.hasPassword ? null : (await key.session.list({ signal: operation.signal })).length;
         await key.session.reset(waits(operation, key));
+        // A reset removes the password and changes the salt: an access key kept for it opens nothing now.
+        if (key.summary.serial !== null) remembered.forget(key.summary.serial);
         return { key: key.summary, erased };
       }),
   };
@@ -153,14 +202,6 @@ const pinOf = (auth: Auth) => (auth?.pin === undefined ? {} : { pin: auth.pin })
 function required(value: string | undefined, what: string, kind: 'pin' | 'password' = 'pin'): string {
   if (value === undefined) throw new LatchkeyError('KEY_PIN_REQUIRED', `${what} is needed`, { kind });
   return value;
-}
-
-/** A YubiKey with an access password is unlocked (VALIDATE) with the one given, or KEY_PIN_REQUIRED {kind: 'password'}. */
-async function unlock(key: OpenOathKey, auth: Auth, operation: Operation): Promise<void> {
-  const { session } = key;
-  if (session.dialect.authKind !== 'password' || !session.info.hasPassword) return;
-  if (auth?.password === undefined) throw new LatchkeyError('KEY_PIN_REQUIRED', "this YubiKey's OATH accounts are protected by an access password", { kind: 'password' });
-  await session.unlock({ password: auth.password }, { signal: operation.signal });
 }
 
 /** `keys code QUERY` matches the key's credentials as `code QUERY` matches vault accounts. */

@@ -11,6 +11,7 @@ import type { VaultHost } from '../vault-host.js';
 import { KeyConnector, type OpenKey } from './keys-connect.js';
 import { mergeKeyListings } from './keys-listing.js';
 import { oathHandlers } from './keys-oath.js';
+import { RememberedAccessKeys } from './keys-oath-access.js';
 import { OathKeyConnector } from './keys-oath-connect.js';
 import { hotpSlotPlan } from './keys-hotp.js';
 import { updateKeyWrites, withSlotCleared, withSlotsSwapped, withSlotWritten, type SlotWrite } from './keys-record.js';
@@ -78,7 +79,7 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
   };
 
   return {
-    ...oathHandlers({ host, clock, keys: oathKeys }),
+    ...oathHandlers({ host, clock, keys: oathKeys, remembered: new RememberedAccessKeys(host, clock) }),
 
     'keys.list': async () => {
       const otp = await keys.list();

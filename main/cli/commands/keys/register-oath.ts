@@ -12,6 +12,7 @@ import { serialOption } from './keys-input.js';
 interface KeyAuthOptions {
   readonly keyPinFile?: string;
   readonly keyPasswordFile?: string;
+  readonly rememberKeyPassword?: boolean;
 }
 
 type Auth = NonNullable<RequestOf<'keys.credentials'>['auth']>;
@@ -29,7 +30,8 @@ const credentialLine = (credential: OathCredentialView) =>
 function withAuthOptions(command: Command): Command {
   return command
     .option('--key-pin-file <file>', "a Nitrokey 3's PIN, from the file's first line (\"-\": standard input)")
-    .option('--key-password-file <file>', "a YubiKey's OATH access password, from the file's first line (\"-\": standard input)");
+    .option('--key-password-file <file>', "a YubiKey's OATH access password, from the file's first line (\"-\": standard input)")
+    .option('--remember-key-password', "seal the YubiKey's access password (as its access key) in the vault, for this key's serial", false);
 }
 
 /**
@@ -40,19 +42,30 @@ function withAuthOptions(command: Command): Command {
 export function registerOathKeys(keys: Command, context: CliContext): void {
   const { io } = context;
 
-  /** The request's auth from the files; at a terminal, a KEY_PIN_REQUIRED asks for the PIN or password and tries once more. */
-  async function withAuth<T>(options: KeyAuthOptions, call: (auth: Auth) => Promise<T>): Promise<T> {
-    const auth: Auth = {
+  /**
+   * The request's auth from the files. A YubiKey that wants its access password and got none is asked
+   * again with the vault unlocked (when there is a vault: it may hold the password, sealed with
+   * --remember-key-password), then, at a terminal, with the password or PIN typed in.
+   */
+  async function withAuth<T>(connection: Connection, options: KeyAuthOptions, call: (auth: Auth) => Promise<T>): Promise<T> {
+    const remember = options.rememberKeyPassword === true;
+    if (remember) await connection.unlock();
+    let auth: Auth = {
       ...(options.keyPinFile === undefined ? {} : { pin: await secretFile(options.keyPinFile) }),
       ...(options.keyPasswordFile === undefined ? {} : { password: await secretFile(options.keyPasswordFile) }),
+      ...(remember ? { remember } : {}),
     };
-    try {
-      return await call(auth);
-    } catch (error) {
-      if (!(error instanceof LatchkeyError) || error.code !== 'KEY_PIN_REQUIRED' || !io.interactive) throw error;
-      const kind = error.details?.['kind'] === 'password' ? 'password' : 'pin';
-      const answer = await io.prompt(kind === 'password' ? 'YubiKey access password: ' : 'Nitrokey 3 PIN: ', { hidden: true });
-      return call({ ...auth, [kind]: answer });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call(auth);
+      } catch (error) {
+        if (!(error instanceof LatchkeyError) || error.code !== 'KEY_PIN_REQUIRED' || attempt > 1) throw error;
+        const kind = error.details?.['kind'] === 'password' ? 'password' : 'pin';
+        if (attempt === 0 && kind === 'password' && auth.password === undefined && (await unlockedVault(connection))) continue;
+        if (!io.interactive) throw error;
+        const answer = await io.prompt(kind === 'password' ? 'YubiKey access password: ' : 'Nitrokey 3 PIN: ', { hidden: true });
+        auth = { ...auth, [kind]: answer };
+      }
     }
   }
 
@@ -77,7 +90,7 @@ export function registerOathKeys(keys: Command, context: CliContext): void {
   ).action(async (options: KeyAuthOptions, cmd: Command) => {
     const connection = context.connect(cmd);
     const { client, globals } = connection;
-    const reply = await withAuth(options, (auth) => cancellable(connection, (opId) => client.call('keys.credentials', { ...serialOption(globals.key), auth, opId })));
+    const reply = await withAuth(connection, options, (auth) => cancellable(connection, (opId) => client.call('keys.credentials', { ...serialOption(globals.key), auth, opId })));
     printResult(io, globals.json, reply, () =>
       [`${oathKeyName(reply.key)}: ${plural(reply.credentials.length, 'credential')} of ${String(reply.capacity)}`, ...reply.credentials.map(credentialLine)].join('\n'),
     );
@@ -105,7 +118,7 @@ Examples:
       const connection = context.connect(cmd);
       const { client, globals } = connection;
       const at = options.at === undefined ? {} : { at: wholeNumber('--at', options.at) };
-      const reply = await withAuth(options, (auth) => cancellable(connection, (opId) => client.call('keys.calculate', { ...serialOption(globals.key), auth, query, ...at, opId })));
+      const reply = await withAuth(connection, options, (auth) => cancellable(connection, (opId) => client.call('keys.calculate', { ...serialOption(globals.key), auth, query, ...at, opId })));
       const serial = reply.key.serial;
       const asJson = reply.matches.map((match) => ({
         account: { issuer: match.credential.issuer ?? '', label: match.credential.label, type: match.credential.type, ...(match.credential.type === 'totp' ? { period: match.credential.period } : {}) },
@@ -160,7 +173,7 @@ Examples:
         accounts.push(only);
       }
       const vaultPassword = await connection.vaultPassword();
-      const reply = await withAuth(options, (auth) =>
+      const reply = await withAuth(connection, options, (auth) =>
         cancellable(connection, (opId) =>
           client.call('keys.put', { ...serialOption(globals.key), auth, opId, accountIds: accounts.map((a) => a.id), vaultPassword, touch: options.touch, overwrite: options.overwrite || globals.yes }),
         ),
@@ -181,7 +194,7 @@ Examples:
       const { client, globals } = connection;
       const colon = next.indexOf(':');
       const to = colon === -1 ? { label: next } : { issuer: next.slice(0, colon), label: next.slice(colon + 1) };
-      const reply = await withAuth(options, (auth) => cancellable(connection, (opId) => client.call('keys.rename', { ...serialOption(globals.key), auth, opId, name, ...to })));
+      const reply = await withAuth(connection, options, (auth) => cancellable(connection, (opId) => client.call('keys.rename', { ...serialOption(globals.key), auth, opId, name, ...to })));
       printResult(io, globals.json, reply, () => `Renamed ${name} to ${reply.credential.name} on ${oathKeyName(reply.key)}.`);
     });
 
@@ -217,7 +230,7 @@ Examples:
         const { client, globals } = connection;
         const newPassword = action === 'clear' ? undefined : options.newKeyPasswordFile !== undefined ? await secretFile(options.newKeyPasswordFile) : io.interactive ? await io.prompt('New access password: ', { hidden: true }) : undefined;
         if (action === 'set' && newPassword === undefined) throw new UsageError('give --new-key-password-file FILE, or run in a terminal');
-        const reply = await withAuth(options, (auth) => client.call('keys.password', { ...serialOption(globals.key), auth, action, ...definedOnly({ newPassword }) }));
+        const reply = await withAuth(connection, options, (auth) => client.call('keys.password', { ...serialOption(globals.key), auth, action, ...definedOnly({ newPassword }) }));
         printResult(io, globals.json, reply, () => `${reply.hasPassword ? 'Access password set' : 'Access password removed'} on ${oathKeyName(reply.key)}.`);
       });
   }
@@ -228,7 +241,7 @@ Examples:
       const connection = context.connect(cmd);
       const { client, globals } = connection;
       const serial = serialOption(globals.key);
-      const listing = await withAuth(options, (auth) => client.call('keys.credentials', { ...serial, auth }));
+      const listing = await withAuth(connection, options, (auth) => client.call('keys.credentials', { ...serial, auth }));
       io.writeErr(
         `latchkey: a reset of ${oathKeyName(listing.key)} erases ${plural(listing.credentials.length, 'credential')}${listing.credentials.length === 0 ? '' : `: ${listing.credentials.map((c) => c.name).join(', ')}`}, and its PIN or password\n`,
       );
@@ -242,6 +255,22 @@ Examples:
       const reply = await cancellable(connection, (opId) => client.call('keys.reset', { ...target, confirmed: true, opId }));
       printResult(io, globals.json, reply, () => `Reset ${oathKeyName(reply.key)}: ${plural(reply.erased ?? listing.credentials.length, 'credential')} erased.`);
     });
+}
+
+/**
+ * True when a vault exists and is now unlocked (it was locked): worth asking the key again. Without a
+ * way to get the vault password (no source, no terminal) the key's own refusal is the answer.
+ */
+async function unlockedVault(connection: Connection): Promise<boolean> {
+  const status = await connection.client.call('vault.status', {});
+  if (!status.exists || !status.locked) return false;
+  try {
+    await connection.unlock();
+  } catch (error) {
+    if (error instanceof LatchkeyError && error.code === 'USAGE') return false;
+    throw error;
+  }
+  return true;
 }
 
 /** `keys delete NAME`: one OATH credential, after a confirmation at a terminal or with --yes. */
@@ -258,7 +287,12 @@ export async function deleteOathCredential(context: CliContext, cmd: Command, na
     ...(options.keyPinFile === undefined ? {} : { pin: readPasswordFile(options.keyPinFile) }),
     ...(options.keyPasswordFile === undefined ? {} : { password: readPasswordFile(options.keyPasswordFile) }),
   };
-  const reply = await client.call('keys.deleteCredential', { ...serialOption(globals.key), auth, name });
+  const remove = () => client.call('keys.deleteCredential', { ...serialOption(globals.key), auth, name });
+  // A YubiKey whose password is sealed in the vault opens once the vault is.
+  const reply = await remove().catch(async (error: unknown) => {
+    if (error instanceof LatchkeyError && error.code === 'KEY_PIN_REQUIRED' && auth.password === undefined && (await unlockedVault(connection))) return remove();
+    throw error;
+  });
   printResult(io, globals.json, reply, () => `Deleted ${reply.deleted.name} from ${oathKeyName(reply.key)}.`);
 }
 
