@@ -83,7 +83,7 @@ export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Prom
     const detail = { key: String(cell.key), ...(cell.accountId === undefined ? {} : { accountId: cell.accountId }) };
     operation.progress(`${verb(cell)} ${cell.name} on key ${String(cell.key)}`, index / cells.length, detail);
     const onProgress = (event: OathProgress) => {
-      if (event.needsTouch) operation.progress(`Touch key ${String(cell.key)} to ${verb(cell).toLowerCase()} ${cell.name}`, index / cells.length, { ...detail, needsTouch: true });
+      if (event.needsTouch) operation.progress(`Touch key ${String(cell.key)} to ${infinitive(cell)} ${cell.name}`, index / cells.length, { ...detail, needsTouch: true });
     };
     mark(index, 'writing');
     if (cell.action === 'remove') {
@@ -103,8 +103,15 @@ export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Prom
   return applied;
 }
 
-const VERBS: Partial<Record<PlanCell['action'], string>> = { add: 'Adding', overwrite: 'Overwriting', remove: 'Removing', rename: 'Renaming' };
-const verb = (cell: PlanCell) => VERBS[cell.action] ?? 'Writing';
+const VERBS: Partial<Record<PlanCell['action'], readonly [string, string]>> = {
+  add: ['Adding', 'add'],
+  overwrite: ['Overwriting', 'overwrite'],
+  remove: ['Removing', 'remove'],
+  rename: ['Renaming', 'rename'],
+};
+/** "Adding …" for a stage, "to add …" for a touch prompt. */
+const verb = (cell: PlanCell) => VERBS[cell.action]?.[0] ?? 'Writing';
+const infinitive = (cell: PlanCell) => VERBS[cell.action]?.[1] ?? 'write';
 
 /**
  * The inventory with every credential the plan found identical by its code but the inventory lacks:
