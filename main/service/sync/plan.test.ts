@@ -14,8 +14,8 @@ const id = () => (nextId++).toString(16).padStart(32, '0');
 function totp(issuer: string, label: string, extra: Partial<{ algorithm: 'SHA1' | 'SHA256' | 'SHA512'; digits: number; period: number }> = {}): AccountMeta {
   return { id: id(), type: 'totp', issuer, label, algorithm: extra.algorithm ?? 'SHA1', digits: extra.digits ?? 6, period: extra.period ?? 30, tags: [], createdAt: 0, updatedAt: 0 };
 }
-function hotp(issuer: string, label: string, counter = 0n): AccountMeta {
-  return { id: id(), type: 'hotp', issuer, label, algorithm: 'SHA1', digits: 6, counter, tags: [], createdAt: 0, updatedAt: 0 };
+function hotp(issuer: string, label: string, counter = 0n, extra: Partial<{ algorithm: 'SHA1' | 'SHA256' | 'SHA512'; digits: number }> = {}): AccountMeta {
+  return { id: id(), type: 'hotp', issuer, label, algorithm: extra.algorithm ?? 'SHA1', digits: extra.digits ?? 6, counter, tags: [], createdAt: 0, updatedAt: 0 };
 }
 function steam(label: string): AccountMeta {
   return { id: id(), type: 'steam', issuer: 'Steam', label, algorithm: 'SHA1', digits: 5, period: 30, tags: [], createdAt: 0, updatedAt: 0 };
@@ -222,13 +222,13 @@ const accountArb = fc
     issuer: fc.constantFrom('', 'A', 'B', 'Bank'),
     label: fc.constantFrom('x', 'y', 'z', 'alice'),
     digits: fc.constantFrom(5, 6, 6, 8),
-    algorithm: fc.constantFrom('SHA1', 'SHA1', 'SHA256', 'SHA512'),
+    algorithm: fc.constantFrom<'SHA1' | 'SHA256' | 'SHA512'>('SHA1', 'SHA1', 'SHA256', 'SHA512'),
     period: fc.constantFrom(30, 30, 60),
   })
   .map((draft): AccountMeta => {
     if (draft.type === 'steam') return steam(draft.label);
-    if (draft.type === 'hotp') return { ...hotp(draft.issuer, draft.label), digits: draft.digits, algorithm: draft.algorithm as 'SHA1' };
-    return totp(draft.issuer, draft.label, { digits: draft.digits, algorithm: draft.algorithm as 'SHA1', period: draft.period });
+    if (draft.type === 'hotp') return hotp(draft.issuer, draft.label, 0n, { digits: draft.digits, algorithm: draft.algorithm });
+    return totp(draft.issuer, draft.label, { digits: draft.digits, algorithm: draft.algorithm, period: draft.period });
   });
 
 const scenarioArb = fc

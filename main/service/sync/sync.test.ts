@@ -340,10 +340,11 @@ describe('sync against the emulated keys and a real vault', () => {
     const clock = createManualClock(START_MS);
     const key = await emulatedYubiKey(clock).open();
     await sync(vault, [key], clock);
-    const [renamed, deleted] = vault.list().accounts as [{ id: string }, { id: string }];
-    vault.update(renamed.id, { label: 'new' });
-    vault.remove(deleted.id);
-    const proposed = await makeSyncPlan(vault, [key], { accounts: [renamed.id] }, clock.now());
+    const [renamed, deleted] = vault.list().accounts.map((account) => account.id);
+    if (renamed === undefined || deleted === undefined) throw new Error('two accounts');
+    vault.update(renamed, { label: 'new' });
+    vault.remove(deleted);
+    const proposed = await makeSyncPlan(vault, [key], { accounts: [renamed] }, clock.now());
     expect(actions(proposed)).toEqual(['11223344 R:new rename', '11223344 D:gone remove']);
     expect(proposed.cells.filter(willWrite)).toEqual([]);
     const { applied } = await sync(vault, [key], clock, {
