@@ -28,15 +28,25 @@ const ONCE_JS = fileURLToPath(new URL('./oath-pcsc-once.js', import.meta.url));
 const SESSION_RUNS = 21;
 const PROCESS_RUNS = 7;
 
-/** Everything this part measured; null where a piece is missing here. */
+/** Everything this part measured. */
 export interface PcscdFigures {
   readonly ours: OathCosts;
+  /** pcscd's own count of the APDUs in one of our sessions (cross-checks the counting transport). */
+  readonly oursSeenByPcscd: { readonly list: number; readonly calculateAll: number };
+  /** Median card round trip per APDU as pcscd logged it: the vpcd link's cost, paid by every client. */
+  readonly apduRoundTripMs: number;
   readonly processes: ProcessFigures;
 }
 
+/** A whole process: its median time and the APDUs pcscd saw it send to the card. */
+export interface ProcessCost {
+  readonly medianMs: number;
+  readonly apdus: number;
+}
+
 export interface ProcessFigures {
-  readonly ykman: { readonly list: number; readonly code: number; readonly version: number; readonly python: number } | null;
-  readonly node: { readonly list: number; readonly code: number; readonly bare: number };
+  readonly node: { readonly list: ProcessCost; readonly code: ProcessCost; readonly bare: ProcessCost };
+  readonly ykman: { readonly list: ProcessCost; readonly code: ProcessCost; readonly version: ProcessCost; readonly python: ProcessCost } | null;
 }
 
 /** Why the pcscd rows cannot run here, or null. */
@@ -58,15 +68,23 @@ export async function measureThroughPcscd(filled: OathCardState): Promise<PcscdF
   let served: EmulatorProcess | undefined;
   const socketBefore = process.env['PCSCLITE_CSOCK_NAME'];
   try {
-    pcscd = await startPrivatePcscd();
+    // --apdu: pcscd logs every APDU, so another program's (ykman's) can be counted too.
+    pcscd = await startPrivatePcscd({ logApdus: true });
     // libpcsclite reads this at its first context: before the backend's first call.
     process.env['PCSCLITE_CSOCK_NAME'] = pcscd.env.PCSCLITE_CSOCK_NAME;
     const backend = createSmartcardBackend();
     served = await startEmulatorProcess([process.execPath, SERVE_JS], ['yubikey-oath', '--vpcd', `127.0.0.1:${String(pcscd.vpcdPort)}`, '--state', stateFile]);
     await waitForCard(backend, pcscd);
-    const ours = await measureOathOperations(pcscKey(backend, pcscd.readerName), SESSION_RUNS);
+    const key = pcscKey(backend, pcscd.readerName);
+    const oursSeenByPcscd = {
+      list: await apdusSeenByPcscd(pcscd, () => key.withSession((session) => session.list())),
+      calculateAll: await apdusSeenByPcscd(pcscd, () => key.withSession((session) => session.calculateAll())),
+    };
+    const logStart = pcscd.log().length;
+    const ours = await measureOathOperations(key, SESSION_RUNS);
+    const apduRoundTripMs = median(roundTripsMs(pcscd.log().slice(logStart)));
     const processes = await measureProcesses(pcscd, home);
-    return { ours, processes };
+    return { ours, oursSeenByPcscd, apduRoundTripMs, processes };
   } finally {
     await served?.stop();
     await pcscd?.stop();
@@ -98,8 +116,8 @@ async function waitForCard(backend: PcscBackend, pcscd: PrivatePcscd): Promise<v
 /**
  * Whole processes started inside the namespace (nsenter + setpriv, the same launch for every one),
  * interleaved run by run so a change in the machine's load falls on all of them alike; medians of
- * PROCESS_RUNS after one warm-up round (page cache, Python's bytecode cache). Each listing and each
- * page of codes is checked to name all 32 credentials.
+ * PROCESS_RUNS after one warm-up round (page cache, Python's bytecode cache), in which pcscd's log
+ * counts each one's APDUs. Each listing and each page of codes is checked to name all 32 credentials.
  */
 async function measureProcesses(pcscd: PrivatePcscd, home: string): Promise<ProcessFigures> {
   const reader = pcscd.readerName;
@@ -118,16 +136,17 @@ async function measureProcesses(pcscd: PrivatePcscd, home: string): Promise<Proc
       : {}),
   } satisfies Record<string, TimedCommand>;
   const times = new Map<string, number[]>();
+  const apdus = new Map<string, number>();
   for (let run = 0; run <= PROCESS_RUNS; run++) {
     for (const [name, command] of Object.entries(commands)) {
-      const elapsed = await timeProcess(pcscd, command, home);
-      if (run > 0) times.set(name, [...(times.get(name) ?? []), elapsed]);
+      if (run === 0) apdus.set(name, await apdusSeenByPcscd(pcscd, () => timeProcess(pcscd, command, home)));
+      else times.set(name, [...(times.get(name) ?? []), await timeProcess(pcscd, command, home)]);
     }
   }
-  const medianOf = (name: string) => median(times.get(name) ?? []);
+  const cost = (name: string): ProcessCost => ({ medianMs: median(times.get(name) ?? []), apdus: apdus.get(name) ?? 0 });
   return {
-    node: { list: medianOf('nodeList'), code: medianOf('nodeCode'), bare: medianOf('nodeBare') },
-    ykman: ykmanPresent ? { list: medianOf('ykmanList'), code: medianOf('ykmanCode'), version: medianOf('ykmanVersion'), python: medianOf('python') } : null,
+    node: { list: cost('nodeList'), code: cost('nodeCode'), bare: cost('nodeBare') },
+    ykman: ykmanPresent ? { list: cost('ykmanList'), code: cost('ykmanCode'), version: cost('ykmanVersion'), python: cost('python') } : null,
   };
 }
 
@@ -148,4 +167,21 @@ async function timeProcess(pcscd: PrivatePcscd, { command, args, lines }: TimedC
   const printed = result.stdout.trim().split('\n').length;
   if (lines !== null && printed !== lines) throw new Error(`${what} printed ${String(printed)} lines, expected ${String(lines)}:\n${result.stdout}`);
   return elapsed;
+}
+
+/** pcscd --apdu logs "APDU: …" for each command it passes to the card and "SW: …" for the answer. */
+const APDU_LINE = /^\d{8} APDU: /gm;
+/** The answer's line starts with the microseconds since the previous log line (the command's). */
+const ANSWER_LINE = /^(\d{8}) SW: /gm;
+
+/** The APDUs pcscd passed to the card while `work` ran (its log read after a short settle: it arrives through a pipe). */
+async function apdusSeenByPcscd(pcscd: PrivatePcscd, work: () => Promise<unknown>): Promise<number> {
+  const before = pcscd.log().length;
+  await work();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return pcscd.log().slice(before).match(APDU_LINE)?.length ?? 0;
+}
+
+function roundTripsMs(log: string): number[] {
+  return [...log.matchAll(ANSWER_LINE)].map((match) => Number(match[1]) / 1000);
 }

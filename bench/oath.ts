@@ -16,7 +16,7 @@ import {
   type OathCosts,
   type OperationCost,
 } from './oath-operations.js';
-import { measureThroughPcscd, pcscdBenchMissing, type PcscdFigures } from './oath-pcscd.js';
+import { measureThroughPcscd, pcscdBenchMissing, type PcscdFigures, type ProcessCost } from './oath-pcscd.js';
 
 /**
  * `npm run bench -- oath`: APDUs (and CTAPHID packets) and time to list 32 credentials, compute
@@ -104,21 +104,23 @@ function yubikeyRows(costs: OathCosts): BenchRow[] {
 }
 
 function pcscdRows(figures: PcscdFigures, inProcess: OathCosts): BenchRow[] {
+  const link = `each APDU ≈ ${ms(figures.apduRoundTripMs)} over vpcd's TCP link (median in pcscd's log: vpcd writes a command's length and body separately without TCP_NODELAY, so the body waits out the card side's delayed ACK; a rig cost ykman pays alike, a USB key has none), the reset on release ≈ 2 more`;
+  const seen: Partial<Record<keyof OathCosts, number>> = figures.oursSeenByPcscd;
   const sessions = OPERATIONS.map(({ key, label }) => ({
     name: `YubiKey OATH through pcscd: ${label}`,
-    figure: cost(figures.ours[key]),
+    figure: `${cost(figures.ours[key])}${seen[key] === undefined ? '' : ` (pcscd saw ${String(seen[key])})`}`,
     peer: `in process: ${ms(inProcess[key].medianMs)}`,
     ratio: ratio(figures.ours[key].medianMs, inProcess[key].medianMs),
-    note: `our PcscApduTransport (exclusive connect, reset on release) → private pcscd → vpcd (TCP) → the card in its own process; median of ${String(figures.ours[key].runs)}`,
+    note: `our PcscApduTransport (exclusive connect, reset on release) → private pcscd → vpcd → the card in its own process; median of ${String(figures.ours[key].runs)}; ${link}`,
   }));
   const { node, ykman } = figures.processes;
-  const floors = `start-up floors: node -e '' ${ms(node.bare)}${ykman === null ? '' : `, ykman --version ${ms(ykman.version)}, python3 -c '' ${ms(ykman.python)}`}`;
-  const whole = (name: string, ours: number, peer: number | undefined, peerCommand: string): BenchRow => ({
+  const floors = `start-up floors in the same rounds: node -e '' ${ms(node.bare.medianMs)}${ykman === null ? '' : `, ykman --version ${ms(ykman.version.medianMs)}, python3 -c '' ${ms(ykman.python.medianMs)}`}`;
+  const whole = (name: string, ours: ProcessCost, peer: ProcessCost | undefined, peerCommand: string): BenchRow => ({
     name,
-    figure: `${ms(ours)} (node dist/bench/oath-pcsc-once.js)`,
-    peer: peer === undefined ? 'ykman not installed' : `${ms(peer)}: ${peerCommand}`,
-    ratio: peer === undefined ? '' : ratio(ours, peer),
-    note: `whole processes through the same pcscd (nsenter), interleaved, medians of 7; ${floors}`,
+    figure: `${ms(ours.medianMs)}, ${String(ours.apdus)} APDUs (node dist/bench/oath-pcsc-once.js)`,
+    peer: peer === undefined ? 'ykman not installed' : `${ms(peer.medianMs)}, ${String(peer.apdus)} APDUs: ${peerCommand}`,
+    ratio: peer === undefined ? '' : `${ratio(ours.medianMs, peer.medianMs)} time, ${ratio(ours.apdus, peer.apdus)} APDUs`,
+    note: `whole processes through the same pcscd (nsenter), interleaved, medians of 7, APDUs counted in pcscd's log; ${floors}`,
   });
   return [
     ...sessions,

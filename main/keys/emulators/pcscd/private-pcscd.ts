@@ -33,6 +33,8 @@ export interface PrivatePcscdOptions {
   readonly friendlyName?: string;
   /** How long pcscd may take to create its socket (default 10 s). */
   readonly readyTimeoutMs?: number;
+  /** pcscd `--apdu`: every APDU and answer in `log()` (how a benchmark counts another program's APDUs). */
+  readonly logApdus?: boolean;
 }
 
 export interface RunResult {
@@ -130,7 +132,7 @@ export async function startPrivatePcscd(options: PrivatePcscdOptions = {}): Prom
   const script = [
     'set -e',
     'if [ -d /run/pcscd ]; then mount -t tmpfs -o mode=0755 tmpfs /run/pcscd; else mount -t tmpfs -o mode=0755 tmpfs /run; mkdir /run/pcscd; fi',
-    `exec ${pcscdPath} --foreground --config "$1"`,
+    `exec ${pcscdPath} --foreground --config "$1"${options.logApdus === true ? ' --apdu' : ''}`,
   ].join('\n');
   const daemon = spawn('unshare', ['-m', '--propagation', 'private', ...diesWithUs(), 'sh', '-c', script, 'sh', configDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   track(daemon);
