@@ -1,6 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertEmulatedCard } from '../test-support/vpcd-card.js';
+import { openEmulatedYubiKeyOath } from '../yubikey-oath.js';
 import { privatePcscdMissing, startPrivatePcscd, type PrivatePcscd } from './private-pcscd.js';
 
 const missing = privatePcscdMissing();
@@ -27,6 +29,24 @@ describe.skipIf(missing !== null && process.env['CI'] !== 'true')(`private pcscd
     expect(inside.stdout.trim().split('\n')).toEqual([started.readerName, started.readerName.replace(/ 00 00$/, ' 00 01')]);
     const outside = spawnSync('ykman', ['list', '--readers'], { env: { ...process.env, ...started.env }, encoding: 'utf8' });
     expect(outside.stdout).toBe(inside.stdout);
+  });
+
+  it.skipIf(!ykmanPresent)('with logApdus, its log has one "APDU:" line per command the card answered (how the bench counts ykman\'s)', async () => {
+    const logging = await startPrivatePcscd({ logApdus: true });
+    let answered = 0;
+    // The card may live in this process here: ykman, not this process, is the PC/SC client.
+    const card = openEmulatedYubiKeyOath({ onApdu: () => answered++ });
+    const inserted = await insertEmulatedCard(logging, card);
+    try {
+      const result = await logging.run('ykman', ['--reader', logging.readerName, 'oath', 'accounts', 'list'], { env: { HOME: logging.configDir } });
+      expect(result.code, result.stderr).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the log comes through a pipe
+      expect(answered).toBeGreaterThan(1);
+      expect(logging.log().match(/^\d{8} APDU: /gm)?.length).toBe(answered);
+    } finally {
+      await inserted.remove();
+      await logging.stop();
+    }
   });
 
   it('leaves the machine\'s /run alone and stops every process it started', async () => {
