@@ -7,7 +7,11 @@ import { openEmulatedNitrokey3 } from '../keys/emulators/nitrokey3.js';
 import { openEmulatedYubiKeyOath } from '../keys/emulators/yubikey-oath.js';
 import { createEmulatedPcscBackend } from '../keys/emulators/yubikey-oath/pcsc.js';
 import { createDevices } from '../service/devices.js';
+import { openEmulatedYubiKeyOtp } from '../keys/emulators/yubikey-otp.js';
+import type { CliIo } from './io.js';
+import { runCli } from './run-cli.js';
 import { inProcessCli } from './test-support/in-process.js';
+import { scriptedIo } from './test-support/scripted-io.js';
 import type { CliRun } from './test-support/spawn-cli.js';
 
 /**
@@ -338,5 +342,76 @@ describe('latchkey keys (OATH): passwords, several keys, traces, faults', () => 
     expect(unplugged.stderr).toMatch(/unplugged while it was writing the credential/);
     expect(card.snapshot().credentials).toEqual([]);
     expect(await accounts()).toEqual(before);
+  });
+});
+
+describe('latchkey keys (OATH): at a terminal, Ctrl-C, one YubiKey seen twice', () => {
+  let s: Setup;
+  let home: string;
+  beforeAll(async () => {
+    s = await setup();
+    home = join(s.file('.'), 'latchkey');
+  });
+
+  it('reset asks for the word "reset" after saying what goes; a locked key asks for its password', async () => {
+    const key = s.file('terminal.json');
+    const password = s.file('terminal-password.txt', 'pw at a terminal\n');
+    expect((await s.run(['keys', 'add', 'mail', 'cloud', ...s.vault, ...yubikey(key)])).code).toBe(0);
+    expect((await s.run(['keys', 'password', 'set', '--new-key-password-file', password, ...yubikey(key)])).code).toBe(0);
+
+    const no = scriptedIo({ answers: ['pw at a terminal', 'no'], env: { LATCHKEY_HOME: home } });
+    expect(await runCli(['keys', 'reset', ...yubikey(key)], no.io)).toBe(EXIT_CODES.CANCELLED);
+    expect(no.asked).toEqual(['YubiKey access password: ', 'Type "reset" to erase them: ']);
+    expect(no.err()).toMatch(/erases 2 credentials: Mail:me, 60\/Cloud:ops, and its PIN or password\n/);
+    expect(openEmulatedYubiKeyOath({ stateFile: key }).snapshot().credentials).toHaveLength(2);
+
+    const yes = scriptedIo({ answers: ['pw at a terminal', 'reset'], env: { LATCHKEY_HOME: home } });
+    expect(await runCli(['keys', 'reset', ...yubikey(key)], yes.io)).toBe(0);
+    expect(yes.out()).toMatch(/^Reset YubiKey \d+ \(firmware 5\.4\.3, emulated\): 2 credentials erased\.\n$/);
+    expect(openEmulatedYubiKeyOath({ stateFile: key }).snapshot()).toMatchObject({ credentials: [], access: null });
+  });
+
+  it('Ctrl-C while the key waits for a touch: CANCELLED (exit 7)', async () => {
+    const key = s.file('cancel.json');
+    expect((await s.run(['keys', 'add', 'mail', '--touch', ...s.vault, ...yubikey(key)])).code).toBe(0);
+    openEmulatedYubiKeyOath({ stateFile: key, touchPolicy: { kind: 'never' } });
+    let interrupt: (() => void) | undefined;
+    let stderr = '';
+    const io: CliIo = {
+      writeOut: () => undefined,
+      writeErr: (text) => {
+        stderr += text;
+        if (text.includes('Touch your key')) interrupt?.(); // the user presses Ctrl-C once asked to touch
+      },
+      readStdin: () => Promise.resolve(''),
+      env: { LATCHKEY_HOME: home },
+      interactive: false,
+      prompt: () => Promise.reject(new Error('no terminal in this test')),
+      onInterrupt: (listener) => {
+        interrupt = listener;
+        return () => {
+          interrupt = undefined;
+        };
+      },
+    };
+    expect(await runCli(['keys', 'code', 'mail', ...yubikey(key)], io)).toBe(EXIT_CODES.CANCELLED);
+    expect(stderr).toBe('latchkey: Touch your key…\nlatchkey: CANCELLED: the key operation was cancelled\n');
+  });
+
+  it('a YubiKey 5 seen as an OTP HID interface and a CCID reader with the same serial is one key in keys list', async () => {
+    const otp = s.file('twin-otp.json');
+    const oath = s.file('twin-oath.json');
+    const { serial } = openEmulatedYubiKeyOtp({ stateFile: otp }).snapshot();
+    openEmulatedYubiKeyOath({ stateFile: oath, serial });
+    const other = s.file('other-oath.json');
+    const otherSerial = openEmulatedYubiKeyOath({ stateFile: other }).snapshot().serial;
+    const listed = await s.run(['keys', 'list', '--json', '--emulator', `yubikey-otp:${otp}`, ...yubikey(oath), ...yubikey(other)]);
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    expect(json(listed)).toEqual([
+      { kind: 'yubikey-oath', serial, firmware: '5.4.3', emulated: true, applications: ['otp', 'oath'] },
+      { kind: 'yubikey-oath', serial: otherSerial, firmware: '5.4.3', emulated: true },
+    ]);
+    const text = await s.run(['keys', 'list', '--emulator', `yubikey-otp:${otp}`, ...yubikey(oath)]);
+    expect(text.stdout).toBe(`yubikey-oath  ${String(serial)}  firmware 5.4.3  otp+oath  emulated\n`);
   });
 });

@@ -61,7 +61,7 @@ export function registerOathKeys(keys: Command, context: CliContext): void {
       } catch (error) {
         if (!(error instanceof LatchkeyError) || error.code !== 'KEY_PIN_REQUIRED' || attempt > 1) throw error;
         const kind = error.details?.['kind'] === 'password' ? 'password' : 'pin';
-        if (attempt === 0 && kind === 'password' && auth.password === undefined && (await unlockedVault(connection))) continue;
+        if (attempt === 0 && kind === 'password' && auth.password === undefined && (await unlockedVault(connection, io.env))) continue;
         if (!io.interactive) throw error;
         const answer = await io.prompt(kind === 'password' ? 'YubiKey access password: ' : 'Nitrokey 3 PIN: ', { hidden: true });
         auth = { ...auth, [kind]: answer };
@@ -258,10 +258,15 @@ Examples:
 }
 
 /**
- * True when a vault exists and is now unlocked (it was locked): worth asking the key again. Without a
- * way to get the vault password (no source, no terminal) the key's own refusal is the answer.
+ * True when a vault exists and is now unlocked (it was locked) from the vault password's sources:
+ * worth asking the key again, as the vault may hold its password. Without a source the key's own
+ * refusal stands (and at a terminal its password is asked for).
  */
-async function unlockedVault(connection: Connection): Promise<boolean> {
+async function unlockedVault(connection: Connection, env: Readonly<Record<string, string | undefined>>): Promise<boolean> {
+  // At a terminal with no source, a vault password prompt would come before the key's: ask the key's.
+  const { globals } = connection;
+  const sourced = globals.passwordFile ?? globals.passwordCommand ?? globals.recoveryKeyFile ?? env['LATCHKEY_PASSWORD_FILE'];
+  if (sourced === undefined || sourced === '') return false;
   const status = await connection.client.call('vault.status', {});
   if (!status.exists || !status.locked) return false;
   try {
@@ -290,7 +295,7 @@ export async function deleteOathCredential(context: CliContext, cmd: Command, na
   const remove = () => client.call('keys.deleteCredential', { ...serialOption(globals.key), auth, name });
   // A YubiKey whose password is sealed in the vault opens once the vault is.
   const reply = await remove().catch(async (error: unknown) => {
-    if (error instanceof LatchkeyError && error.code === 'KEY_PIN_REQUIRED' && auth.password === undefined && (await unlockedVault(connection))) return remove();
+    if (error instanceof LatchkeyError && error.code === 'KEY_PIN_REQUIRED' && auth.password === undefined && (await unlockedVault(connection, io.env))) return remove();
     throw error;
   });
   printResult(io, globals.json, reply, () => `Deleted ${reply.deleted.name} from ${oathKeyName(reply.key)}.`);
