@@ -51,6 +51,8 @@ const syncStep = z.object({
   accountId: ACCOUNT_ID.optional(),
   /** A rename's old name. */
   from: z.string().optional(),
+  /** A YubiKey OTP slot's number, for a step that programs or empties one. */
+  slot: z.union([z.literal(1), z.literal(2)]).optional(),
   state: z.enum(['pending', 'writing', 'done']),
 });
 
