@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../shared/errors.js';
+import { createManualClock } from '../keys/clock.js';
 import { openEmulatedNitrokey3 } from '../keys/emulators/nitrokey3.js';
 import { openEmulatedYubiKeyOath } from '../keys/emulators/yubikey-oath.js';
 import { createEmulatedPcscBackend } from '../keys/emulators/yubikey-oath/pcsc.js';
@@ -324,6 +325,18 @@ describe('latchkey keys (OATH): passwords, several keys, traces, faults', () => 
     expect(code.code).toBe(0);
     expect(code.stderr).toBe('latchkey: Touch your key…\n');
     expect(json<{ code: string }>(code).code).toMatch(/^\d{6}$/);
+  });
+
+  it('a touch never given: KEY_TOUCH_TIMEOUT after the key\'s own 20 s (on its clock), nothing computed', async () => {
+    const key = s.file('untouched.json');
+    expect((await s.run(['keys', 'add', 'mail', '--touch', ...s.vault, ...yubikey(key)])).code).toBe(0);
+    const clock = createManualClock(Date.now());
+    const card = openEmulatedYubiKeyOath({ stateFile: key, touchPolicy: { kind: 'never' }, clock });
+    const keyDevices = createDevices({ backend: NO_HID, fido: NO_HID, pcsc: createEmulatedPcscBackend([card]) });
+    const timedOut = await s.run(['keys', 'code', 'mail', ...yubikey(key)], { keyDevices });
+    expect(timedOut.code).toBe(EXIT_CODES.KEY_TOUCH_TIMEOUT);
+    expect(timedOut.stderr).toBe('latchkey: Touch your key…\nlatchkey: KEY_TOUCH_TIMEOUT: the YubiKey was not touched in time; nothing was done\n');
+    expect(clock.slept).toBeGreaterThanOrEqual(20_000);
   });
 
   it('unplugged mid-PUT: KEY_UNPLUGGED saying the outcome is unknown; the vault untouched', async () => {
