@@ -25,6 +25,7 @@ import { CREDENTIAL_COUNT, countingTransport, measureOathOperations, median, typ
 
 const SERVE_JS = fileURLToPath(new URL('../main/keys/emulators/serve.js', import.meta.url));
 const ONCE_JS = fileURLToPath(new URL('./oath-pcsc-once.js', import.meta.url));
+const LATCHKEY_JS = fileURLToPath(new URL('../../bin/latchkey.js', import.meta.url));
 const SESSION_RUNS = 21;
 const PROCESS_RUNS = 7;
 
@@ -46,6 +47,8 @@ export interface ProcessCost {
 
 export interface ProcessFigures {
   readonly node: { readonly list: ProcessCost; readonly code: ProcessCost; readonly bare: ProcessCost };
+  /** `latchkey keys credentials --emulator yubikey-oath:FILE` (its card in process, no pcscd) and `latchkey --version`. */
+  readonly latchkey: { readonly credentials: ProcessCost; readonly version: ProcessCost };
   readonly ykman: { readonly list: ProcessCost; readonly code: ProcessCost; readonly version: ProcessCost; readonly python: ProcessCost } | null;
 }
 
@@ -83,7 +86,7 @@ export async function measureThroughPcscd(filled: OathCardState): Promise<PcscdF
     const logStart = pcscd.log().length;
     const ours = await measureOathOperations(key, SESSION_RUNS);
     const apduRoundTripMs = median(roundTripsMs(pcscd.log().slice(logStart)));
-    const processes = await measureProcesses(pcscd, home);
+    const processes = await measureProcesses(pcscd, home, filled);
     return { ours, oursSeenByPcscd, apduRoundTripMs, processes };
   } finally {
     await served?.stop();
@@ -119,10 +122,13 @@ async function waitForCard(backend: PcscBackend, pcscd: PrivatePcscd): Promise<v
  * PROCESS_RUNS after one warm-up round (page cache, Python's bytecode cache), in which pcscd's log
  * counts each one's APDUs. Each listing and each page of codes is checked to name all 32 credentials.
  */
-async function measureProcesses(pcscd: PrivatePcscd, home: string): Promise<ProcessFigures> {
+async function measureProcesses(pcscd: PrivatePcscd, home: string, filled: OathCardState): Promise<ProcessFigures> {
   const reader = pcscd.readerName;
   const ykmanPresent = spawnSync('which', ['ykman']).status === 0;
-  const commands = {
+  const cli = latchkeyCli(home, filled);
+  const commands: Record<string, TimedCommand> = {
+    latchkeyCredentials: { command: process.execPath, args: cli.credentials, lines: CREDENTIAL_COUNT + 1, env: cli.env },
+    latchkeyVersion: { command: process.execPath, args: [LATCHKEY_JS, '--version'], lines: null, env: cli.env },
     nodeList: { command: process.execPath, args: [ONCE_JS, reader, 'list'], lines: CREDENTIAL_COUNT },
     nodeCode: { command: process.execPath, args: [ONCE_JS, reader, 'code'], lines: CREDENTIAL_COUNT },
     nodeBare: { command: process.execPath, args: ['-e', ''], lines: null },
@@ -134,18 +140,21 @@ async function measureProcesses(pcscd: PrivatePcscd, home: string): Promise<Proc
           python: { command: '/usr/bin/python3', args: ['-c', ''], lines: null },
         }
       : {}),
-  } satisfies Record<string, TimedCommand>;
+  };
   const times = new Map<string, number[]>();
   const apdus = new Map<string, number>();
   for (let run = 0; run <= PROCESS_RUNS; run++) {
     for (const [name, command] of Object.entries(commands)) {
-      if (run === 0) apdus.set(name, await apdusSeenByPcscd(pcscd, () => timeProcess(pcscd, command, home)));
-      else times.set(name, [...(times.get(name) ?? []), await timeProcess(pcscd, command, home)]);
+      if (run === 0) apdus.set(name, await apdusSeenByPcscd(pcscd, () => timeProcess(pcscd, command, { HOME: home, ...command.env })));
+      else times.set(name, [...(times.get(name) ?? []), await timeProcess(pcscd, command, { HOME: home, ...command.env })]);
     }
   }
   const cost = (name: string): ProcessCost => ({ medianMs: median(times.get(name) ?? []), apdus: apdus.get(name) ?? 0 });
+  // The CLI's emulated card is in its own process, not behind pcscd: its --trace counts the APDUs.
+  apdus.set('latchkeyCredentials', cli.tracedApdus());
   return {
     node: { list: cost('nodeList'), code: cost('nodeCode'), bare: cost('nodeBare') },
+    latchkey: { credentials: cost('latchkeyCredentials'), version: cost('latchkeyVersion') },
     ykman: ykmanPresent ? { list: cost('ykmanList'), code: cost('ykmanCode'), version: cost('ykmanVersion'), python: cost('python') } : null,
   };
 }
@@ -155,12 +164,13 @@ interface TimedCommand {
   readonly args: readonly string[];
   /** Lines it must print (one per credential), or null to take any output. */
   readonly lines: number | null;
+  readonly env?: Readonly<Record<string, string>>;
 }
 
-async function timeProcess(pcscd: PrivatePcscd, { command, args, lines }: TimedCommand, home: string): Promise<number> {
+/** `env` always moves HOME apart: ykman neither reads nor writes the user's remembered passwords. */
+async function timeProcess(pcscd: PrivatePcscd, { command, args, lines }: TimedCommand, env: Readonly<Record<string, string>>): Promise<number> {
   const start = performance.now();
-  // HOME apart: ykman neither reads nor writes the user's remembered passwords.
-  const result = await pcscd.run(command, args, { timeoutMs: 60_000, env: { HOME: home } });
+  const result = await pcscd.run(command, args, { timeoutMs: 60_000, env });
   const elapsed = performance.now() - start;
   const what = `${command} ${args.join(' ')}`;
   if (result.code !== 0) throw new Error(`${what} failed (${String(result.code)}): ${result.stderr}`);
@@ -184,4 +194,25 @@ async function apdusSeenByPcscd(pcscd: PrivatePcscd, work: () => Promise<unknown
 
 function roundTripsMs(log: string): number[] {
   return [...log.matchAll(ANSWER_LINE)].map((match) => Number(match[1]) / 1000);
+}
+
+/**
+ * `latchkey keys credentials` on its own emulated card (`--emulator yubikey-oath:FILE`, a copy of the
+ * filled card: the CLI's PC/SC backend over the emulator, in the CLI's process), in a home of its own
+ * so no real vault or setting is read. `tracedApdus` runs it once with `--trace` and counts the APDUs.
+ */
+function latchkeyCli(home: string, filled: OathCardState): { credentials: string[]; env: Record<string, string>; tracedApdus(): number } {
+  const cardFile = join(home, 'cli-card.json');
+  writeFileSync(cardFile, oathCardStateToJson(filled), { mode: 0o600 });
+  const env = { HOME: home, XDG_DATA_HOME: join(home, 'xdg-data'), XDG_CONFIG_HOME: join(home, 'xdg-config'), LATCHKEY_HOME: join(home, 'latchkey') };
+  const credentials = [LATCHKEY_JS, 'keys', 'credentials', '--emulator', `yubikey-oath:${cardFile}`];
+  return {
+    credentials,
+    env,
+    tracedApdus: () => {
+      const traced = spawnSync(process.execPath, [...credentials, '--trace'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+      if (traced.status !== 0) throw new Error(`latchkey keys credentials --trace failed: ${traced.stderr}`);
+      return traced.stderr.split('\n').filter((line) => line.startsWith('pcsc > ')).length;
+    },
+  };
 }

@@ -122,8 +122,21 @@ function pcscdRows(figures: PcscdFigures, inProcess: OathCosts): BenchRow[] {
     ratio: peer === undefined ? '' : `${ratio(ours.medianMs, peer.medianMs)} time, ${ratio(ours.apdus, peer.apdus)} APDUs`,
     note: `whole processes through the same pcscd (nsenter), interleaved, medians of 7, APDUs counted in pcscd's log; ${floors}`,
   });
+  const cli = figures.processes.latchkey;
+  const linkMs = (apdus: number) => apdus * figures.apduRoundTripMs;
+  const cliRow: BenchRow = {
+    name: `CLI: latchkey keys credentials --emulator yubikey-oath:FILE, ${String(CREDENTIAL_COUNT)} credentials, whole process`,
+    figure: `${ms(cli.credentials.medianMs)}, ${String(cli.credentials.apdus)} APDUs (counted with --trace)`,
+    peer: ykman === null ? 'ykman not installed' : `${ms(ykman.list.medianMs)}, ${String(ykman.list.apdus)} APDUs: ykman --reader … oath accounts list, through pcscd`,
+    ratio: ykman === null ? '' : ratio(cli.credentials.medianMs, ykman.list.medianMs),
+    note:
+      `the CLI's card is an emulator in its own process (no pcscd, no vpcd link)` +
+      (ykman === null ? '' : `; ykman less its link (${String(ykman.list.apdus)} × ${ms(figures.apduRoundTripMs)}) ≈ ${ms(ykman.list.medianMs - linkMs(ykman.list.apdus))}`) +
+      `; latchkey --version ${ms(cli.version.medianMs)} in the same rounds`,
+  };
   return [
     ...sessions,
+    cliRow,
     whole(`OATH list of ${String(CREDENTIAL_COUNT)}, whole process`, node.list, ykman?.list, 'ykman --reader … oath accounts list'),
     whole(`OATH all ${String(CREDENTIAL_COUNT)} codes, whole process`, node.code, ykman?.code, 'ykman --reader … oath accounts code'),
   ];
