@@ -15,6 +15,8 @@ type OathChannel = 'keys.credentials' | 'keys.calculate' | 'keys.put' | 'keys.de
 type Auth = { readonly pin?: string | undefined; readonly password?: string | undefined; readonly remember?: boolean | undefined } | undefined;
 
 const TOUCH_STAGE = 'Touch your key…';
+/** A TOTP period the id leaves unsaid (YubiKey sheet §6). */
+const DEFAULT_PERIOD = 30;
 
 /** The OATH channels (keys-api.ts): credentials on a YubiKey or a Nitrokey 3, over one session. */
 export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: Clock; readonly keys: OathKeyConnector; readonly remembered: RememberedAccessKeys }): HandlersFor<OathChannel> {
@@ -101,12 +103,12 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
           // Everything is checked before the first PUT: one refusal writes nothing.
           const plans = accounts.map((account) => {
             const plan = oathCredentialPlan(account, session.dialect, session.info.version, request.touch);
-            // The name within the key's byte limit (ACCOUNT_INVALID naming the limit; never cut).
-            formatCredentialId(plan.type, { issuer: plan.issuer, account: plan.account, period: plan.period ?? 30 }, session.dialect.idByteLimit);
-            return { account, plan };
+            // The name as the key will hold it, within its byte limit (ACCOUNT_INVALID naming the limit; never cut).
+            const id = formatCredentialId(plan.type, { issuer: plan.issuer, account: plan.account, period: plan.period ?? DEFAULT_PERIOD }, session.dialect.idByteLimit);
+            return { account, plan, name: new TextDecoder().decode(id) };
           });
           const listed = await session.list({ ...waits(operation, key), ...pinOf(request.auth) });
-          const names = plans.map(({ plan }) => nameOf(plan));
+          const names = plans.map(({ name }) => name);
           const clashes = names.filter((name) => listed.some((credential) => credential.name === name));
           if (clashes.length > 0 && !request.overwrite) {
             throw new LatchkeyError('KEY_CREDENTIAL_EXISTS', `the key already holds ${clashes.map((name) => `"${name}"`).join(', ')}; nothing was written`, { names: clashes.join('\n') });
@@ -118,10 +120,10 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
             });
           }
           const written = [];
-          for (const { account, plan } of plans) {
+          for (const { account, plan, name } of plans) {
             const secret = vault.withSecret(account.id, (seed) => Uint8Array.from(seed));
             try {
-              const overwritten = clashes.includes(nameOf(plan));
+              const overwritten = clashes.includes(name);
               const credential = await session.put({ ...plan, secret }, { ...waits(operation, key), ifExists: overwritten ? 'overwrite' : 'refuse' });
               const verified = await verifyOnKey(key, credential, account, secret, plan.touch, clock, request.auth, operation);
               written.push({ accountId: account.id, credential: credentialView(credential), overwritten, verified });
@@ -215,11 +217,6 @@ async function findByName(key: OpenOathKey, name: string, auth: Auth, operation:
   const found = credentials.find((credential) => credential.name === name);
   if (found === undefined) throw new LatchkeyError('NOT_FOUND', `the key holds no credential named "${name}" (see \`latchkey keys credentials\`)`);
   return found;
-}
-
-function nameOf(plan: { readonly type: 'totp' | 'hotp'; readonly issuer?: string; readonly account: string; readonly period?: number }): string {
-  const prefix = plan.type === 'totp' && plan.period !== undefined && plan.period !== 30 ? `${String(plan.period)}/` : '';
-  return `${prefix}${plan.issuer === undefined || plan.issuer === '' ? '' : `${plan.issuer}:`}${plan.account}`;
 }
 
 /**
