@@ -1,16 +1,19 @@
 import { LatchkeyError } from '../../../shared/errors.js';
 import type { AccountMeta } from '../../../shared/account.js';
 import type { NewOathCredential, OathCredential, OathProgress } from '../../keys/oath/index.js';
-import type { KeyInventory, SyncProgress, VaultSession } from '../../vault/index.js';
+import type { OtpProgress } from '../../keys/yubikey-otp/index.js';
+import type { KeyInventory, RecordStore, SyncProgress, VaultSession } from '../../vault/index.js';
 import type { Operation } from '../operations.js';
 import { withCredential, withListing, withoutCredential, type InventoryEntry } from './inventory.js';
 import { willWrite, type PlanCell, type SyncPlan } from './model.js';
 import type { SyncKey } from './observe.js';
+import type { OtpSyncKey } from './otp-key.js';
+import { applySlotCell, recordSlot } from './apply-slot.js';
 
 export interface ApplyContext {
   readonly vault: VaultSession;
   /** The plan's keys, open (the same sessions it was observed through, or new ones to the same keys). */
-  readonly keys: readonly SyncKey[];
+  readonly keys: readonly (SyncKey | OtpSyncKey)[];
   readonly operation: Pick<Operation, 'progress' | 'signal'>;
   /** Unix milliseconds: codes are checked, and the inventory dated, by it. */
   readonly now: () => number;
@@ -58,16 +61,17 @@ export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Prom
     action: cell.action === 'overwrite' || cell.action === 'remove' || cell.action === 'rename' ? cell.action : 'add',
     ...(cell.accountId === undefined ? {} : { accountId: cell.accountId }),
     ...(cell.from === undefined ? {} : { from: cell.from }),
+    ...(cell.slot === undefined ? {} : { slot: cell.slot }),
     state: 'pending',
   }));
   const progress: SyncProgress = { startedAt: seconds(context.now()), steps };
-  const mark = (index: number, state: Step['state'], inventory?: (current: KeyInventory) => KeyInventory) => {
+  const mark = (index: number, state: Step['state'], update?: (records: RecordStore) => void) => {
     const step = steps[index];
     if (step === undefined) return;
     steps[index] = { ...step, state };
     vault.transaction((tx) => {
       tx.records.put('sync-progress', { ...progress, steps: [...steps] });
-      if (inventory !== undefined) tx.records.put('key-inventory', inventory(tx.records.get('key-inventory') ?? {}));
+      update?.(tx.records);
     });
   };
   vault.transaction((tx) => {
@@ -82,13 +86,23 @@ export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Prom
     const key = keyOf(context, cell.key);
     const detail = { key: String(cell.key), ...(cell.accountId === undefined ? {} : { accountId: cell.accountId }) };
     operation.progress(`${verb(cell)} ${cell.name} on key ${String(cell.key)}`, index / cells.length, detail);
-    const onProgress = (event: OathProgress) => {
+    const onProgress = (event: OathProgress | OtpProgress) => {
       if (event.needsTouch) operation.progress(`Touch key ${String(cell.key)} to ${infinitive(cell)} ${cell.name}`, index / cells.length, { ...detail, needsTouch: true });
     };
     mark(index, 'writing');
+    if (key.kind === 'yubikey-otp') {
+      const check = await applySlotCell(key, cell, context, onProgress);
+      mark(index, 'done', (records) => {
+        recordSlot(records, key.serial, cell, seconds(context.now()));
+      });
+      applied.push({ key: cell.key, name: cell.name, action: cell.action, check });
+      continue;
+    }
     if (cell.action === 'remove') {
       await removeCredential(key, cell.name, { signal: operation.signal, onProgress });
-      mark(index, 'done', (inventory) => withoutCredential(inventory, cell.key, cell.name));
+      mark(index, 'done', (records) => {
+        records.put('key-inventory', withoutCredential(records.get('key-inventory') ?? {}, cell.key, cell.name));
+      });
       applied.push({ key: cell.key, name: cell.name, action: cell.action, check: 'removed' });
       continue;
     }
@@ -96,7 +110,10 @@ export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Prom
     const written = await writeCell(key, cell, account, context, onProgress);
     const check = await verifyWrite(key, written, account, context);
     const entry: InventoryEntry = { accountId: account.id, type: written.type, touch: written.touch === true, writtenAt: seconds(context.now()), check };
-    mark(index, 'done', (inventory) => withCredential(cell.from === undefined ? inventory : withoutCredential(inventory, cell.key, cell.from), cell.key, key.kind, cell.name, entry));
+    mark(index, 'done', (records) => {
+      const inventory = records.get('key-inventory') ?? {};
+      records.put('key-inventory', withCredential(cell.from === undefined ? inventory : withoutCredential(inventory, cell.key, cell.from), cell.key, key.kind, cell.name, entry));
+    });
     applied.push({ key: cell.key, name: cell.name, action: cell.action, check });
   }
   await recordListings(context, cells);
@@ -118,18 +135,18 @@ const infinitive = (cell: PlanCell) => VERBS[cell.action]?.[1] ?? 'write';
  * one put there by hand with the same secret, or one whose write an unplug cut short after the key
  * took it (so a rerun, which finds it identical, still records it). Dated by the plan.
  */
-function withFoundIdentical(inventory: KeyInventory, plan: SyncPlan, keys: readonly SyncKey[]): KeyInventory {
+function withFoundIdentical(inventory: KeyInventory, plan: SyncPlan, keys: ApplyContext['keys']): KeyInventory {
   let next = inventory;
   for (const cell of plan.cells) {
     const key = keys.find((candidate) => candidate.serial === cell.key);
-    if (cell.action !== 'identical' || cell.compared !== 'code' || cell.accountId === undefined || key === undefined) continue;
+    if (cell.action !== 'identical' || cell.compared !== 'code' || cell.accountId === undefined || key === undefined || key.kind === 'yubikey-otp') continue;
     if (inventory[String(cell.key)]?.credentials[cell.name]?.accountId === cell.accountId) continue;
     next = withCredential(next, cell.key, key.kind, cell.name, { accountId: cell.accountId, type: 'totp', touch: cell.touch === true, writtenAt: plan.time, check: 'code-match' });
   }
   return next;
 }
 
-function keyOf(context: ApplyContext, serial: number): SyncKey {
+function keyOf(context: ApplyContext, serial: number): SyncKey | OtpSyncKey {
   const key = context.keys.find((candidate) => candidate.serial === serial);
   if (key === undefined) throw new LatchkeyError('KEY_NOT_FOUND', `key ${String(serial)} of the plan is not plugged in; nothing was written to it`);
   return key;
@@ -142,7 +159,7 @@ function requireAccount(cell: PlanCell): string {
 
 interface Progress {
   readonly signal: AbortSignal;
-  readonly onProgress: (event: OathProgress) => void;
+  readonly onProgress: (event: OathProgress | OtpProgress) => void;
 }
 
 /** PUT (add, overwrite), RENAME, or for a firmware without RENAME a PUT under the new name and a DELETE of the old. */
@@ -213,6 +230,7 @@ async function recordListings(context: ApplyContext, cells: readonly PlanCell[])
   const listings: { key: SyncKey; names: string[] }[] = [];
   for (const serial of new Set(cells.map((cell) => cell.key))) {
     const key = keyOf(context, serial);
+    if (key.kind === 'yubikey-otp') continue;
     const listed = await key.session.list({ signal: context.operation.signal, ...(key.pin === undefined ? {} : { pin: key.pin }) });
     listings.push({ key, names: listed.map((credential) => credential.name) });
   }

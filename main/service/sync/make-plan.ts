@@ -1,5 +1,7 @@
+import { LatchkeyError } from '../../../shared/errors.js';
 import type { VaultSession } from '../../vault/index.js';
-import type { PlanOptions, SyncPlan } from './model.js';
+import type { AnyKeyObservation, PlanOptions, SyncPlan } from './model.js';
+import { observeOtpSlots, type OtpSyncKey } from './otp-key.js';
 import { observeKey, type ObserveOptions, type SyncKey } from './observe.js';
 import { planSync } from './plan.js';
 
@@ -11,15 +13,22 @@ export interface SyncPlanRequest {
 }
 
 /**
- * Looks at every chosen key at one moment and plans (plan.ts): the keys compute their TOTP codes for
+ * Looks at every chosen key (an OTP application: which slots are programmed) at one moment and plans (plan.ts): the keys compute their TOTP codes for
  * `nowMs` (any moment will do, the key is only given a time step) and the vault its own for the same
  * moment, so the comparison never straddles a 30-second step. Reads the vault, writes nothing.
  */
-export async function makeSyncPlan(vault: VaultSession, keys: readonly SyncKey[], request: SyncPlanRequest, nowMs: number): Promise<SyncPlan> {
+export async function makeSyncPlan(vault: VaultSession, keys: readonly (SyncKey | OtpSyncKey)[], request: SyncPlanRequest, nowMs: number): Promise<SyncPlan> {
   const time = Math.floor(nowMs / 1000);
-  const observations = [];
-  for (const key of keys) observations.push(await observeKey(key, time, request.observe));
   const { accounts } = vault.list();
+  const known = new Set(accounts.map((account) => account.id));
+  const unknown = request.accounts.find((id) => !known.has(id));
+  if (unknown !== undefined) throw new LatchkeyError('NOT_FOUND', `no account ${unknown} in the vault`);
+  const serials = keys.map((key) => key.serial);
+  if (new Set(serials).size !== serials.length) throw new LatchkeyError('INVALID_REQUEST', 'the same key was chosen twice');
+  const copies = request.options?.spread?.copies;
+  if (copies !== undefined && (!Number.isInteger(copies) || copies < 1)) throw new LatchkeyError('INVALID_REQUEST', 'a spread keeps each account on at least 1 key');
+  const observations: AnyKeyObservation[] = [];
+  for (const key of keys) observations.push(key.kind === 'yubikey-otp' ? await observeOtpSlots(key) : await observeKey(key, time, request.observe));
   const wanted = new Set(request.accounts);
   const vaultCodes = new Map(accounts.filter((account) => wanted.has(account.id) && account.type === 'totp').map((account) => [account.id, vault.code(account.id, time * 1000).code]));
   return planSync({
@@ -29,6 +38,7 @@ export async function makeSyncPlan(vault: VaultSession, keys: readonly SyncKey[]
     time,
     vaultCodes,
     inventory: vault.records.get('key-inventory') ?? {},
+    keyWrites: vault.records.get('key-writes') ?? {},
     progress: vault.records.get('sync-progress'),
     options: request.options ?? {},
   });

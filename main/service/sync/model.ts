@@ -5,7 +5,7 @@
  */
 import type { AccountMeta } from '../../../shared/account.js';
 import type { OathAlgorithm, OathDialect, OathType, OathVersion } from '../../keys/oath/index.js';
-import type { KeyInventory, SyncProgress } from '../../vault/index.js';
+import type { KeyInventory, KeyWrites, SyncProgress } from '../../vault/index.js';
 
 export type SyncKeyKind = 'yubikey-oath' | 'nitrokey3';
 
@@ -34,6 +34,19 @@ export interface KeyObservation {
   readonly credentials: readonly ObservedCredential[];
 }
 
+/**
+ * A YubiKey's OTP application as a sync target for HOTP accounts: two slots, whose contents can't be
+ * read back; what Latchkey wrote there is the vault's `key-writes` record.
+ */
+export interface OtpSlotsObservation {
+  readonly serial: number;
+  readonly kind: 'yubikey-otp';
+  /** Whether each slot is programmed (undefined: firmware before 2.1 does not say). */
+  readonly slots: readonly { readonly slot: 1 | 2; readonly configured: boolean | undefined }[];
+}
+
+export type AnyKeyObservation = KeyObservation | OtpSlotsObservation;
+
 /** A cell the user opted into (a removal, a rename, an overwrite of a credential Latchkey did not write). */
 export interface CellRef {
   readonly key: number;
@@ -61,12 +74,14 @@ export interface PlanInput {
   /** The accounts to put on the keys, by id, in the user's order. */
   readonly chosen: readonly string[];
   /** The chosen keys, in the user's order. */
-  readonly keys: readonly KeyObservation[];
+  readonly keys: readonly AnyKeyObservation[];
   /** Unix seconds at which the keys' codes were computed. */
   readonly time: number;
   /** The vault's code of each chosen TOTP account at `time`. */
   readonly vaultCodes: ReadonlyMap<string, string>;
   readonly inventory: KeyInventory;
+  /** What Latchkey wrote to YubiKey OTP slots (absent: nothing). */
+  readonly keyWrites?: KeyWrites;
   /** An unfinished earlier sync, if any. */
   readonly progress: SyncProgress | undefined;
   readonly options: PlanOptions;
@@ -94,8 +109,10 @@ export interface PlanCell {
   readonly from?: string;
   /** For writes: whether the credential will ask for a touch. */
   readonly touch?: boolean;
-  /** How `identical` or `overwrite` was decided: by the key's code, or by its listing only. */
-  readonly compared?: 'code' | 'listing';
+  /** How `identical` or `overwrite` was decided: by the key's code, by its listing only, or (OTP slots) by the key-writes record. */
+  readonly compared?: 'code' | 'listing' | 'record';
+  /** A YubiKey OTP slot (its cells are named by account, or `slot N` for a slot's own content). */
+  readonly slot?: 1 | 2;
   readonly reason?: string;
   /** Proposed only: applied when the user chooses it (`options.choose`), or an unfinished sync had it chosen. */
   readonly optIn?: boolean;

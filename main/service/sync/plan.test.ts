@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountMeta } from '../../../shared/account.js';
 import { nitrokey3Dialect, yubikeyDialect } from '../../keys/oath/index.js';
 import type { KeyInventory } from '../../vault/index.js';
-import { willWrite, type KeyObservation, type ObservedCredential, type PlanCell, type PlanInput, type PlanOptions, type SyncPlan } from './model.js';
+import { willWrite, type KeyObservation, type ObservedCredential, type OtpSlotsObservation, type PlanCell, type PlanInput, type PlanOptions, type SyncPlan } from './model.js';
 import { planSync } from './plan.js';
 
 /** The pure planner (issue 17, items 1–2): every cell's rule, then properties over random vaults and keys. */
@@ -210,6 +210,69 @@ describe('sync plan: cells', () => {
       ['T:touchy', 'overwrite', true],
       ['C:coded', 'identical', false],
       ['G:gone', 'remove', true],
+    ]);
+  });
+});
+
+describe('sync plan: YubiKey OTP slots', () => {
+  const otpKey = (serial: number, slot1: boolean, slot2: boolean): OtpSlotsObservation => ({
+    serial,
+    kind: 'yubikey-otp',
+    slots: [
+      { slot: 1, configured: slot1 },
+      { slot: 2, configured: slot2 },
+    ],
+  });
+
+  it('HOTP into a free slot; what a slot cannot hold says why; a slot programmed outside Latchkey is left as it is', () => {
+    const accounts = [hotp('Bank', 'sixteen', 16n), hotp('Bank', 'three', 3n), totp('T', 'time')];
+    const result = plan(accounts, [otpKey(42, true, false)]);
+    expect(result.cells.map((cell) => [cell.name, cell.action, cell.slot])).toEqual([
+      ['Bank:sixteen', 'add', 2],
+      ['Bank:three', 'unsupported', undefined],
+      ['T:time', 'unsupported', undefined],
+      ['slot 1', 'key-only', 1],
+    ]);
+    expect(result.cells[1]?.reason).toContain('multiple of 16');
+    expect(result.cells[2]?.reason).toContain('HOTP');
+    expect(result.room).toEqual([{ key: 42, capacity: 2, held: 1, after: 2, fits: true }]);
+  });
+
+  it('a slot the key-writes record gives the account is identical; a deleted account’s slot is emptied when chosen, and then is room', () => {
+    const [kept, next] = [hotp('H', 'kept'), hotp('H', 'next')];
+    const keyWrites = { '42': { '1': { accountId: kept.id, kind: 'hotp' as const, writtenAt: 1, touch: true }, '2': { accountId: id(), kind: 'hotp' as const, writtenAt: 1, touch: true } } };
+    const result = plan([kept, next], [otpKey(42, true, true)], { keyWrites });
+    expect(result.cells.map((cell) => [cell.name, cell.action, willWrite(cell)])).toEqual([
+      ['H:kept', 'identical', false],
+      ['H:next', 'add', true],
+      ['slot 2', 'remove', false],
+    ]);
+    expect(result.fits).toBe(false);
+    const chosen = plan([kept, next], [otpKey(42, true, true)], { keyWrites, options: { choose: [{ key: 42, name: 'slot 2' }] } });
+    expect(chosen.cells.map((cell) => [cell.name, cell.action, cell.slot, willWrite(cell)])).toEqual([
+      ['H:kept', 'identical', 1, false],
+      ['H:next', 'add', 2, true],
+      ['slot 2', 'remove', 2, true],
+    ]);
+    expect(chosen.fits).toBe(true);
+  });
+
+  it('HOTP goes to the first chosen key: an OTP slot before an OATH key when chosen first; a spread of one puts the rest on the OATH key', () => {
+    const accounts = [hotp('H', 'a'), hotp('H', 'b')];
+    const result = plan(accounts, [otpKey(42, true, false), yubikey(1)]);
+    expect(result.cells.map((cell) => `${String(cell.key)} ${cell.name} ${cell.action}`)).toEqual(['42 H:a add', '42 H:b add', '42 slot 1 key-only', '1 H:a skip', '1 H:b skip']);
+    expect(result.fits).toBe(false);
+    const spread = plan(accounts, [otpKey(42, true, false), yubikey(1)], { options: { spread: { copies: 1 } } });
+    expect(spread.cells.map((cell) => `${String(cell.key)} ${cell.name} ${cell.action}`)).toEqual(['42 H:a add', '42 H:b skip', '42 slot 1 key-only', '1 H:a skip', '1 H:b add']);
+  });
+
+  it('a slot whose programming an unplug cut short is programmed again', () => {
+    const account = hotp('H', 'cut');
+    const progress = { startedAt: 1, steps: [{ key: '42', name: 'H:cut', action: 'add' as const, accountId: account.id, slot: 2 as const, state: 'writing' as const }] };
+    const result = plan([account], [otpKey(42, true, true)], { progress });
+    expect(result.cells.map((cell) => [cell.name, cell.action, cell.slot, willWrite(cell)])).toEqual([
+      ['H:cut', 'overwrite', 2, true],
+      ['slot 1', 'key-only', 1, false],
     ]);
   });
 });

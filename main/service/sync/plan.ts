@@ -1,6 +1,7 @@
 import type { AccountMeta } from '../../../shared/account.js';
 import type { CellRef, KeyObservation, KeyRoom, ObservedCredential, PlanCell, PlanInput, SyncPlan } from './model.js';
 import { willWrite } from './model.js';
+import { assignSlots, planOtpSlots } from './otp-slots.js';
 import { placeAccounts, type KeyColumn } from './spread.js';
 import { targetCredential, type TargetCredential } from './target-credential.js';
 
@@ -24,6 +25,10 @@ export function planSync(input: PlanInput): SyncPlan {
     return account === undefined ? [] : [account];
   });
   const columns: (KeyColumn & { readonly own: PlanCell[]; readonly held: number; readonly capacity: number })[] = input.keys.map((key) => {
+    if (key.kind === 'yubikey-otp') {
+      const slots = planOtpSlots(key, chosen, input, isChosen(key.serial, input));
+      return { serial: key.serial, byAccount: slots.byAccount, own: slots.own, held: slots.held, capacity: key.slots.length, free: slots.free };
+    }
     const { byAccount, own } = planKey(key, chosen, input);
     const removals = own.filter((cell) => cell.action === 'remove' && willWrite(cell)).length;
     return { serial: key.serial, byAccount, own, held: key.credentials.length, capacity: key.capacity, free: key.capacity - key.credentials.length + removals };
@@ -33,6 +38,10 @@ export function planSync(input: PlanInput): SyncPlan {
     spread: input.options.spread,
     hotpOnSeveralKeys: input.options.hotpOnSeveralKeys === true,
   });
+  for (const [index, key] of input.keys.entries()) {
+    const column = columns[index];
+    if (key.kind === 'yubikey-otp' && column !== undefined) assignSlots(key, column.byAccount, column.own, input);
+  }
   const cells = columns.flatMap((column) => [...chosen.flatMap((account) => column.byAccount.get(account.id) ?? []), ...column.own]);
   const room = columns.map((column): KeyRoom => {
     const writes = cells.filter((cell) => cell.key === column.serial && willWrite(cell));

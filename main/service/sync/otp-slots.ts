@@ -1,0 +1,82 @@
+import type { AccountMeta } from '../../../shared/account.js';
+import { LatchkeyError } from '../../../shared/errors.js';
+import { hotpSlotPlan } from '../handlers/keys-hotp.js';
+import type { OtpSlotsObservation, PlanCell, PlanInput } from './model.js';
+import { willWrite } from './model.js';
+
+const SLOTS = [1, 2] as const;
+const slotName = (slot: 1 | 2) => `slot ${String(slot)}`;
+const displayName = (account: AccountMeta) => (account.issuer === '' ? account.label : `${account.issuer}:${account.label}`);
+
+/**
+ * A YubiKey's two OTP slots as a sync target (HOTP accounts only). A slot can't be read back, so
+ * what it holds is known from the vault's `key-writes` record alone: an account recorded in a slot is
+ * `identical` (compared by the record); a programmed slot Latchkey has no record of (Yubico's factory
+ * credential in slot 1, say) is the key's own and never written over; an empty slot is room. A slot
+ * whose programming an unplug cut short (the `sync-progress` record says so) is programmed again.
+ */
+export function planOtpSlots(key: OtpSlotsObservation, chosen: readonly AccountMeta[], input: PlanInput, picked: (name: string) => boolean): { byAccount: Map<string, PlanCell>; own: PlanCell[]; held: number; free: number } {
+  const written = input.keyWrites?.[String(key.serial)] ?? {};
+  const known = new Set(input.accounts.map((account) => account.id));
+  const interrupted = (input.progress?.steps ?? []).filter((step) => step.key === String(key.serial) && step.state === 'writing' && step.slot !== undefined);
+  const byAccount = new Map<string, PlanCell>();
+  for (const account of chosen) {
+    const base = { key: key.serial, name: displayName(account), accountId: account.id, type: account.type === 'hotp' ? ('hotp' as const) : ('totp' as const) };
+    const refusal = slotRefusal(account);
+    if (refusal !== null) {
+      byAccount.set(account.id, { ...base, action: 'unsupported', reason: refusal });
+      continue;
+    }
+    const recorded = SLOTS.find((slot) => written[String(slot) as '1' | '2']?.accountId === account.id);
+    const cut = interrupted.find((step) => step.accountId === account.id);
+    if (recorded !== undefined) byAccount.set(account.id, { ...base, action: 'identical', slot: recorded, compared: 'record' });
+    else if (cut?.slot !== undefined) byAccount.set(account.id, { ...base, action: 'overwrite', slot: cut.slot, compared: 'record', reason: 'an earlier sync was cut short while programming this slot' });
+    else byAccount.set(account.id, { ...base, action: 'add' });
+  }
+  const own: PlanCell[] = [];
+  let held = 0;
+  let free = 0;
+  for (const { slot, configured } of key.slots) {
+    const entry = written[String(slot) as '1' | '2'];
+    const cutHere = interrupted.some((step) => step.slot === slot);
+    if (entry === undefined && configured === false && !cutHere) {
+      free += 1;
+      continue;
+    }
+    held += 1;
+    if (cutHere) continue;
+    if (entry === undefined) {
+      own.push({ key: key.serial, name: slotName(slot), slot, action: 'key-only', reason: configured === undefined ? 'this firmware does not say whether the slot is programmed; it is left as it is' : 'programmed outside Latchkey (on slot 1 maybe Yubico’s factory credential): left as it is' });
+    } else if (entry.kind === 'challenge-response') {
+      own.push({ key: key.serial, name: slotName(slot), slot, action: 'key-only', reason: 'a challenge-response secret Latchkey wrote (to unlock a vault): left as it is' });
+    } else if (entry.accountId !== undefined && !known.has(entry.accountId)) {
+      const chosenRemoval = picked(slotName(slot));
+      if (chosenRemoval) free += 1;
+      own.push({ key: key.serial, name: slotName(slot), slot, action: 'remove', accountId: entry.accountId, type: 'hotp', optIn: true, chosen: chosenRemoval, reason: 'its vault account was deleted; the slot is emptied only when chosen' });
+    }
+  }
+  return { byAccount, own, held, free };
+}
+
+/** Why a slot can't hold this account (keys-hotp.ts's rules: HOTP, SHA1, 6 or 8 digits, a counter a slot can start from), or null. */
+function slotRefusal(account: AccountMeta): string | null {
+  try {
+    hotpSlotPlan(account);
+    return null;
+  } catch (error) {
+    if (error instanceof LatchkeyError && error.code === 'KEY_UNSUPPORTED') return error.message;
+    throw error;
+  }
+}
+
+/** After placement: each add that will be written gets the next free slot, in slot order. */
+export function assignSlots(key: OtpSlotsObservation, cells: Map<string, PlanCell>, own: readonly PlanCell[], input: PlanInput): void {
+  const written = input.keyWrites?.[String(key.serial)] ?? {};
+  const taken = new Set<number>([...cells.values(), ...own].filter((cell) => cell.slot !== undefined && !(cell.action === 'remove' && willWrite(cell))).map((cell) => cell.slot ?? 0));
+  const open = key.slots.filter(({ slot, configured }) => !taken.has(slot) && (written[String(slot) as '1' | '2'] === undefined ? configured === false : own.some((cell) => cell.slot === slot && cell.action === 'remove' && willWrite(cell)))).map(({ slot }) => slot);
+  for (const [id, cell] of cells) {
+    if (cell.action !== 'add') continue;
+    const slot = open.shift();
+    if (slot !== undefined) cells.set(id, { ...cell, slot });
+  }
+}
