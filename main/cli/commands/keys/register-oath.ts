@@ -121,7 +121,15 @@ Examples:
       const reply = await withAuth(connection, options, (auth) => cancellable(connection, (opId) => client.call('keys.calculate', { ...serialOption(globals.key), auth, query, ...at, opId })));
       const serial = reply.key.serial;
       const asJson = reply.matches.map((match) => ({
-        account: { issuer: match.credential.issuer ?? '', label: match.credential.label, type: match.credential.type, ...(match.credential.type === 'totp' ? { period: match.credential.period } : {}) },
+        // As `code --json`'s account, as far as the key says: no id or tags (it is not a vault account).
+        account: {
+          type: match.credential.type,
+          issuer: match.credential.issuer ?? '',
+          label: match.credential.label,
+          algorithm: match.credential.algorithm,
+          digits: match.credential.digits ?? match.code?.length ?? null,
+          ...(match.credential.type === 'totp' ? { period: match.credential.period } : {}),
+        },
         code: match.code,
         validFrom: match.validFrom,
         validUntil: match.validUntil,
