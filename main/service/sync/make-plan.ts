@@ -31,6 +31,10 @@ export async function makeSyncPlan(vault: VaultSession, keys: readonly (SyncKey 
   for (const key of keys) observations.push(key.kind === 'yubikey-otp' ? await observeOtpSlots(key) : await observeKey(key, time, request.observe));
   const wanted = new Set(request.accounts);
   const vaultCodes = new Map(accounts.filter((account) => wanted.has(account.id) && account.type === 'totp').map((account) => [account.id, vault.code(account.id, time * 1000).code]));
+  // Only the OTP slots care how long a secret is; its bytes are never kept.
+  const secretBytes = keys.some((key) => key.kind === 'yubikey-otp')
+    ? new Map(accounts.filter((account) => wanted.has(account.id) && account.type === 'hotp').map((account) => [account.id, vault.withSecret(account.id, (stored) => stored.length)]))
+    : undefined;
   return planSync({
     accounts,
     chosen: request.accounts,
@@ -39,6 +43,7 @@ export async function makeSyncPlan(vault: VaultSession, keys: readonly (SyncKey 
     vaultCodes,
     inventory: vault.records.get('key-inventory') ?? {},
     keyWrites: vault.records.get('key-writes') ?? {},
+    ...(secretBytes === undefined ? {} : { secretBytes }),
     progress: vault.records.get('sync-progress'),
     options: request.options ?? {},
   });

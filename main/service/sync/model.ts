@@ -80,6 +80,8 @@ export interface PlanInput {
   /** The vault's code of each chosen TOTP account at `time`. */
   readonly vaultCodes: ReadonlyMap<string, string>;
   readonly inventory: KeyInventory;
+  /** Secret lengths (bytes) of chosen HOTP accounts, for the OTP slots' key size (absent: not checked). */
+  readonly secretBytes?: ReadonlyMap<string, number>;
   /** What Latchkey wrote to YubiKey OTP slots (absent: nothing). */
   readonly keyWrites?: KeyWrites;
   /** An unfinished earlier sync, if any. */

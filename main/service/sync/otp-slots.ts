@@ -22,7 +22,7 @@ export function planOtpSlots(key: OtpSlotsObservation, chosen: readonly AccountM
   const byAccount = new Map<string, PlanCell>();
   for (const account of chosen) {
     const base = { key: key.serial, name: displayName(account), accountId: account.id, type: account.type === 'hotp' ? ('hotp' as const) : ('totp' as const) };
-    const refusal = slotRefusal(account);
+    const refusal = slotRefusal(account, input.secretBytes?.get(account.id));
     if (refusal !== null) {
       byAccount.set(account.id, { ...base, action: 'unsupported', reason: refusal });
       continue;
@@ -58,10 +58,20 @@ export function planOtpSlots(key: OtpSlotsObservation, chosen: readonly AccountM
   return { byAccount, own, held, free };
 }
 
-/** Why a slot can't hold this account (keys-hotp.ts's rules: HOTP, SHA1, 6 or 8 digits, a counter a slot can start from), or null. */
-function slotRefusal(account: AccountMeta): string | null {
+/** A slot stores an HMAC-SHA1 key of up to 20 bytes; one over SHA1's 64-byte block is hashed to 20 first (HMAC does the same). */
+const SLOT_KEY_BYTES = 20;
+const SHA1_BLOCK_BYTES = 64;
+
+/**
+ * Why a slot can't hold this account (keys-hotp.ts's rules: HOTP, SHA1, 6 or 8 digits, a counter a
+ * slot can start from; and the slot's key size when the secret's length is known), or null.
+ */
+function slotRefusal(account: AccountMeta, secretBytes: number | undefined): string | null {
   try {
     hotpSlotPlan(account);
+    if (secretBytes !== undefined && secretBytes > SLOT_KEY_BYTES && secretBytes <= SHA1_BLOCK_BYTES) {
+      return `a YubiKey OTP slot holds a secret of at most ${String(SLOT_KEY_BYTES)} bytes (or over ${String(SHA1_BLOCK_BYTES)}, hashed); this account's has ${String(secretBytes)}`;
+    }
     return null;
   } catch (error) {
     if (error instanceof LatchkeyError && error.code === 'KEY_UNSUPPORTED') return error.message;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountMeta } from '../../../shared/account.js';
 import { nitrokey3Dialect, yubikeyDialect } from '../../keys/oath/index.js';
 import type { KeyInventory } from '../../vault/index.js';
-import { willWrite, type KeyObservation, type ObservedCredential, type OtpSlotsObservation, type PlanCell, type PlanInput, type PlanOptions, type SyncPlan } from './model.js';
+import { willWrite, type AnyKeyObservation, type KeyObservation, type ObservedCredential, type OtpSlotsObservation, type PlanCell, type PlanInput, type PlanOptions, type SyncPlan } from './model.js';
 import { planSync } from './plan.js';
 
 /** The pure planner (issue 17, items 1–2): every cell's rule, then properties over random vaults and keys. */
@@ -31,7 +31,7 @@ function nitrokey(serial: number, credentials: ObservedCredential[] = []): KeyOb
 const listed = (name: string, extra: Partial<ObservedCredential> = {}): ObservedCredential => ({ name, type: 'totp', algorithm: 'SHA1', touch: false, pinProtected: false, code: null, ...extra });
 const codeOf = (account: AccountMeta) => `c${account.id.slice(-6)}`;
 
-function plan(accounts: AccountMeta[], keys: KeyObservation[], extra: Partial<PlanInput> & { options?: PlanOptions } = {}): SyncPlan {
+function plan(accounts: AccountMeta[], keys: AnyKeyObservation[], extra: Partial<PlanInput> & { options?: PlanOptions } = {}): SyncPlan {
   return planSync({
     accounts,
     chosen: accounts.map((account) => account.id),

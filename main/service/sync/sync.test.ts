@@ -4,6 +4,7 @@ import { LatchkeyError } from '../../../shared/errors.js';
 import { createManualClock, type KeyClock } from '../../keys/clock.js';
 import { openSecretsAppTransport } from '../../keys/ctaphid/index.js';
 import { openEmulatedNitrokey3, type EmulatedNitrokey3, type Nk3Fault, type Nk3State } from '../../keys/emulators/nitrokey3.js';
+import { createEmulatedYubiKeyOtpBackend } from '../../keys/emulators/yubikey-otp.js';
 import { openEmulatedYubiKeyOath, type EmulatedYubiKeyOath, type OathCardFault, type OathCardState } from '../../keys/emulators/yubikey-oath.js';
 import { createVault, unlockVault, type VaultSession } from '../../vault/index.js';
 import { tempVaultPath, testRuntime } from '../../vault/test-support/test-runtime.js';
@@ -13,6 +14,7 @@ import { makeSyncPlan, type SyncPlanRequest } from './make-plan.js';
 import { willWrite, type PlanOptions, type SyncPlan } from './model.js';
 import type { SyncKey } from './observe.js';
 import { openSyncKey, type OpenSyncKeyOptions } from './open-key.js';
+import { openOtpSyncKey, type OtpSyncKey } from './otp-key.js';
 
 /**
  * The sync core against the emulated keys and a real vault file (issue 17, items 1–4): plan, apply,
@@ -99,6 +101,12 @@ async function sync(vault: VaultSession, keys: SyncKey[], clock: KeyClock, optio
   const plan = await makeSyncPlan(vault, keys, request, clock.now());
   const applied = await applySyncPlan(plan, { vault, keys, operation: operation(), now: () => clock.now() });
   return { plan, applied };
+}
+
+/** As `sync`, with YubiKey OTP applications among the keys. */
+async function syncAny(vault: VaultSession, keys: (SyncKey | OtpSyncKey)[], clock: KeyClock): Promise<{ plan: SyncPlan; applied: AppliedCell[] }> {
+  const plan = await makeSyncPlan(vault, keys, { accounts: vault.list().accounts.map((account) => account.id) }, clock.now());
+  return { plan, applied: await applySyncPlan(plan, { vault, keys, operation: operation(), now: () => clock.now() }) };
 }
 
 const names = async (key: SyncKey) => (await key.session.list(key.pin === undefined ? {} : { pin: key.pin })).map((credential) => credential.name).sort();
@@ -376,6 +384,42 @@ describe('sync against the emulated keys and a real vault', () => {
       ['K:rewritten', 'changed'],
       ['Outside:added', 'added'],
     ]);
+  });
+});
+
+describe('YubiKey OTP slots in a sync', () => {
+  it('a HOTP account goes into the free slot (the factory credential in slot 1 is left), recorded in key-writes; the TOTP one onto the OATH key; a second sync plans nothing', async () => {
+    const vault = await vaultWith([{ ...hotp('Bank', 'slot', 32n), secret: secret('twenty bytes secret!') }, { ...hotp('Long', 'secret', 16n) }, totp('Mail', 'totp')]);
+    const before = vaultPicture(vault);
+    const clock = createManualClock(START_MS);
+    const backend = createEmulatedYubiKeyOtpBackend({ clock: { now: () => clock.now() } });
+    const [descriptor] = await backend.devices();
+    const device = await backend.open(must(descriptor));
+    const otp = await openOtpSyncKey(device, { clock });
+    const oath = await emulatedYubiKey(clock).open();
+    const { plan, applied } = await syncAny(vault, [otp, oath], clock);
+    expect(actions(plan)).toEqual([
+      `${String(otp.serial)} Bank:slot add`,
+      `${String(otp.serial)} Long:secret unsupported`,
+      `${String(otp.serial)} Mail:totp unsupported`,
+      `${String(otp.serial)} slot 1 key-only`,
+      '11223344 Bank:slot skip',
+      '11223344 Long:secret add',
+      '11223344 Mail:totp add',
+    ]);
+    expect(plan.cells[1]?.reason).toContain('at most 20 bytes');
+    expect(applied.map((cell) => [cell.key, cell.name, cell.check])).toEqual([
+      [otp.serial, 'Bank:slot', 'present'],
+      [11_223_344, 'Long:secret', 'present'],
+      [11_223_344, 'Mail:totp', 'code-match'],
+    ]);
+    const [bank] = vault.list().accounts;
+    expect(vault.records.get('key-writes')?.[String(otp.serial)]).toEqual({ '2': { accountId: bank?.id, kind: 'hotp', writtenAt: Math.floor(START_MS / 1000), touch: true } });
+    expect(must(backend.current ?? undefined).snapshot().slots[1]).not.toBeNull();
+    const again = await makeSyncPlan(vault, [otp, oath], { accounts: vault.list().accounts.map((account) => account.id) }, clock.now());
+    expect(again.cells.filter(willWrite)).toEqual([]);
+    expect(again.cells[0]).toMatchObject({ action: 'identical', compared: 'record', slot: 2 });
+    expect(vaultPicture(vault)).toEqual(before);
   });
 });
 
