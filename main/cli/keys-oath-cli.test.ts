@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../shared/errors.js';
 import { createManualClock } from '../keys/clock.js';
-import { openEmulatedNitrokey3 } from '../keys/emulators/nitrokey3.js';
+import { createEmulatedNitrokey3Backend, openEmulatedNitrokey3 } from '../keys/emulators/nitrokey3.js';
 import { openEmulatedYubiKeyOath } from '../keys/emulators/yubikey-oath.js';
 import { createEmulatedPcscBackend } from '../keys/emulators/yubikey-oath/pcsc.js';
 import { createDevices } from '../service/devices.js';
-import { openEmulatedYubiKeyOtp } from '../keys/emulators/yubikey-otp.js';
+import { createEmulatedYubiKeyOtpBackend, openEmulatedYubiKeyOtp } from '../keys/emulators/yubikey-otp.js';
+import type { HidBackend } from '../keys/hid/hid-device.js';
+import { pcscServiceUnavailable } from '../keys/pcsc/pcsc-errors.js';
 import type { CliIo } from './io.js';
 import { runCli } from './run-cli.js';
 import { inProcessCli } from './test-support/in-process.js';
@@ -356,6 +358,49 @@ describe('latchkey keys (OATH): passwords, several keys, traces, faults', () => 
     expect(unplugged.stderr).toMatch(/unplugged while it was writing the credential/);
     expect(card.snapshot().credentials).toEqual([]);
     expect(await accounts()).toEqual(before);
+  });
+});
+
+describe('latchkey keys (OATH): a Nitrokey 3 unplugged mid-PUT, PC/SC missing', () => {
+  it('an NK3 pulled while the PUT is on its way: KEY_UNPLUGGED, nothing on the key, the vault untouched', async () => {
+    const s = await setup();
+    const accounts = async () =>
+      json<Record<string, unknown>[]>(await s.run(['list', '--json', ...s.vault])).map(({ code: _code, validFrom: _from, validUntil: _until, ...account }) => account);
+    const before = await accounts();
+    const nk3 = createEmulatedNitrokey3Backend({});
+    // The PUT's first packet: CTAPHID init packet of vendor command F0 whose APDU has INS 01.
+    const pullingAtPut: HidBackend = {
+      devices: () => nk3.devices(),
+      open: async (descriptor) => {
+        const device = await nk3.open(descriptor);
+        const write = device.write.bind(device);
+        device.write = (report: Uint8Array) => {
+          if (report[4] === 0xf0 && report[8] === 0x01) nk3.unplug();
+          return write(report);
+        };
+        return device;
+      },
+    };
+    const keyDevices = createDevices({ backend: NO_HID, fido: pullingAtPut, pcsc: createEmulatedPcscBackend([]) });
+    const unplugged = await s.run(['keys', 'add', 'mail', ...s.vault], { keyDevices });
+    expect(unplugged.code).toBe(EXIT_CODES.KEY_UNPLUGGED);
+    expect(unplugged.stderr).toMatch(/^latchkey: KEY_UNPLUGGED: the key was unplugged while it was writing the credential/);
+    nk3.plugIn();
+    expect(json<CredentialsJson>(await s.run(['keys', 'credentials', '--json'], { keyDevices: createDevices({ backend: NO_HID, fido: nk3, pcsc: createEmulatedPcscBackend([]) }) })).credentials).toEqual([]);
+    expect(await accounts()).toEqual(before);
+  });
+
+  it('keys list without pcscd: the HID keys listed, a warning naming pcscd; a YubiKey OATH command is KEY_SERVICE_UNAVAILABLE', async () => {
+    const s = await setup();
+    const otp = createEmulatedYubiKeyOtpBackend({});
+    const noPcscd = { ...createEmulatedPcscBackend([]), listReaders: () => Promise.reject(pcscServiceUnavailable('linux')) };
+    const keyDevices = createDevices({ backend: otp, fido: NO_HID, pcsc: noPcscd });
+    const listed = await s.run(['keys', 'list', '--json'], { keyDevices });
+    expect(listed.code).toBe(0);
+    expect(json<{ kind: string }[]>(listed).map((key) => key.kind)).toEqual(['yubikey-otp']);
+    expect(listed.stderr).toMatch(/^latchkey: warning: smart card keys can't be reached: the PC\/SC service pcscd is not running/);
+    const refused = await s.run(['keys', 'credentials'], { keyDevices });
+    expect(refused.code).toBe(EXIT_CODES.KEY_SERVICE_UNAVAILABLE);
   });
 });
 
