@@ -19,8 +19,10 @@ import { CREDENTIAL_COUNT, countingTransport, measureOathOperations, median, typ
  *
  * Measured: our PcscApduTransport + OathSession per operation (connect, SELECT, the command,
  * disconnect with reset), then whole processes through the same pcscd: `ykman oath accounts list`
- * and `code`, a node process doing the same with our driver (oath-pcsc-once.ts), and each side's
- * start-up floor (`ykman --version`, `python3 -c ''`, `node -e ''`).
+ * and `code`, a node process doing the same with our driver (oath-pcsc-once.ts), `latchkey keys
+ * credentials --emulator yubikey-oath:FILE` (the CLI's card is in its own process, behind no pcscd),
+ * and each side's start-up floor (`ykman --version`, `python3 -c ''`, `node -e ''`, `latchkey --version`).
+ * APDUs of other programs are counted in pcscd's `--apdu` log.
  */
 
 const SERVE_JS = fileURLToPath(new URL('../main/keys/emulators/serve.js', import.meta.url));
