@@ -267,6 +267,11 @@ describe('latchkey keys (OATH): passwords, several keys, traces, faults', () => 
     expect((await s.run(['keys', 'password', 'clear', '--key-password-file', password, ...yubikey(key)])).code).toBe(0);
     expect(openEmulatedYubiKeyOath({ stateFile: key }).snapshot().access).toBeNull();
     expect((await s.run(['keys', 'credentials', ...yubikey(key)])).code).toBe(0);
+    // Cleared, the sealed one is forgotten too; a new password can be sealed as it is set.
+    const other = s.file('key-other.txt', 'battery staple\n');
+    expect((await s.run(['keys', 'password', 'set', '--new-key-password-file', other, '--remember-key-password', ...s.vault, ...yubikey(key)])).code).toBe(0);
+    expect((await s.run(['keys', 'credentials', ...s.vault, ...yubikey(key)])).code).toBe(0);
+    expect((await s.run(['keys', 'credentials', ...yubikey(key)])).code).toBe(EXIT_CODES.KEY_PIN_REQUIRED);
   });
 
   it('two keys and no --key: AMBIGUOUS naming both serials; --key picks one; keys list shows both', async () => {

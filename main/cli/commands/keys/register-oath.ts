@@ -233,6 +233,7 @@ Examples:
       .summary(action === 'set' ? 'set or change the access password' : 'remove the access password')
       .option('--key-password-file <file>', 'the current access password, if one is set')
       .option('--new-key-password-file <file>', 'set: the new access password')
+      .option('--remember-key-password', 'set: seal the new password (as its access key) in the vault, for this key\'s serial', false)
       .action(async (options: KeyAuthOptions & { readonly newKeyPasswordFile?: string }, cmd: Command) => {
         const connection = context.connect(cmd);
         const { client, globals } = connection;
