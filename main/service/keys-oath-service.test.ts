@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createClient } from '../../shared/client.js';
+import { openEmulatedYubiKeyOath } from '../keys/emulators/yubikey-oath.js';
+import { createEmulatedPcscBackend } from '../keys/emulators/yubikey-oath/pcsc.js';
+import type { HidBackend } from '../keys/hid/hid-device.js';
+import { KDF_FLOOR } from '../vault/index.js';
+import { memoisedKdf, tempVaultPath, testClock } from '../vault/test-support/test-runtime.js';
+import { createService } from './create-service.js';
+import { createDevices } from './devices.js';
+
+/**
+ * Issue 16, item 5, at the service: a YubiKey's OATH access password is held while the vault is
+ * unlocked (the app's case: one process, many requests) and forgotten when it locks; a touch wait is
+ * one `op.progress {needsTouch, key}`.
+ */
+const PASSWORD = 'vault password for the OATH keys service';
+const NO_HID: HidBackend = { devices: () => Promise.resolve([]), open: () => Promise.reject(new Error('none')) };
+
+async function setup() {
+  const card = openEmulatedYubiKeyOath({});
+  const service = createService({
+    clock: testClock(),
+    vaultPath: tempVaultPath(),
+    kdf: KDF_FLOOR,
+    deriveKey: memoisedKdf(),
+    keys: { devices: createDevices({ backend: NO_HID, fido: NO_HID, pcsc: createEmulatedPcscBackend([card]) }) },
+  });
+  const client = createClient((channel, payload) => service.dispatch(channel, payload));
+  await client.call('vault.create', { password: PASSWORD });
+  await client.call('vault.unlock', { password: PASSWORD });
+  return { card, service, client };
+}
+
+describe('keys service: OATH', () => {
+  it('an access password that opened the key is held while the vault is unlocked, and forgotten when it locks', async () => {
+    const { card, client } = await setup();
+    await client.call('keys.password', { action: 'set', newPassword: 'key password' });
+    expect(card.snapshot().access).not.toBeNull();
+    // Set in this session: held already.
+    expect((await client.call('keys.credentials', {})).credentials).toEqual([]);
+    await client.call('vault.lock', {});
+    await expect(client.call('keys.credentials', {})).rejects.toMatchObject({ code: 'KEY_PIN_REQUIRED', details: { kind: 'password' } });
+    await client.call('vault.unlock', { password: PASSWORD });
+    await expect(client.call('keys.credentials', {})).rejects.toMatchObject({ code: 'KEY_PIN_REQUIRED' });
+    await client.call('keys.credentials', { auth: { password: 'key password' } });
+    expect((await client.call('keys.credentials', {})).credentials).toEqual([]);
+  });
+
+  it('remembering needs an unlocked vault: VAULT_LOCKED before the key is changed', async () => {
+    const { card, client } = await setup();
+    await client.call('vault.lock', {});
+    await expect(client.call('keys.password', { action: 'set', newPassword: 'key password', auth: { remember: true } })).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
+    expect(card.snapshot().access).toBeNull();
+  });
+
+  it('a touch credential: one op.progress {needsTouch, key: serial} per wait', async () => {
+    const { card, client, service } = await setup();
+    const { account } = await client.call('accounts.add', { uri: 'otpauth://totp/Mail:me?secret=JBSWY3DPEHPK3PXP&issuer=Mail' });
+    await client.call('keys.put', { accountIds: [account.id], vaultPassword: PASSWORD, touch: true });
+    card.setTouchPolicy({ kind: 'after', ms: 5 });
+    const progress: unknown[] = [];
+    service.onEvent((name, payload) => {
+      if (name === 'op.progress') progress.push(payload);
+    });
+    const reply = await client.call('keys.calculate', { query: 'mail', opId: 'touch-test' });
+    expect(reply.matches[0]?.code).toMatch(/^\d{6}$/);
+    expect(progress).toEqual([expect.objectContaining({ opId: 'touch-test', needsTouch: true, key: String(card.snapshot().serial) })]);
+  });
+});
