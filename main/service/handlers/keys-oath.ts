@@ -76,7 +76,7 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
         const [only] = matched;
         if (only !== undefined && matched.length === 1) {
           // Alone, a touch or HOTP credential is computed too: the user asked for exactly this code.
-          const code = await key.session.calculate(only, { ...waits(operation, key), ...pinOf(auth), time });
+          const code = all.find((entry) => entry.credential === only)?.code ?? (await key.session.calculate(only, { ...waits(operation, key), ...pinOf(auth), time }));
           return { key: key.summary, matches: [{ credential: credentialView(only), code: code.value, validFrom: code.validFrom, validUntil: code.validTo }] };
         }
         return {
