@@ -79,6 +79,9 @@ export const EXIT_CODES = {
   KEY_WRITE_REJECTED: 81,
   KEY_CREDENTIAL_EXISTS: 82,
   KEY_SERVICE_UNAVAILABLE: 83,
+
+  SHORTCUT_TAKEN: 90,
+  TYPING_UNAVAILABLE: 91,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof EXIT_CODES;
