@@ -4,6 +4,7 @@ import { enrollChannels } from '../../shared/enroll-api.js';
 import { exportChannels } from '../../shared/export-api.js';
 import { importChannels } from '../../shared/import-api.js';
 import { keysChannels } from '../../shared/keys-api.js';
+import { keysSyncChannels } from '../../shared/keys-sync-api.js';
 import { LatchkeyError } from '../../shared/errors.js';
 import type { EventListener, EventName, EventOf } from '../../shared/events.js';
 import type { ReplyEnvelope } from '../../shared/wire.js';
@@ -28,6 +29,7 @@ import { defaultVaultPath } from './paths.js';
 import { RemovalUndo } from './removal-undo.js';
 import { schemaError } from './schema-errors.js';
 import { SettingsStore } from './settings-store.js';
+import type { DesktopKeyring } from './desktop/keyring.js';
 import type { UserPrompts } from './user-prompts.js';
 import { VaultHost } from './vault-host.js';
 import { watchVaultWrites } from './vault-change-watch.js';
@@ -78,6 +80,11 @@ export interface ServiceDeps extends HandlerDeps {
    * process (the CLI) commits to it: on for the app, off for the short-lived CLI.
    */
   readonly watchOtherWriters?: boolean;
+  /**
+   * The desktop's Electron-only pieces (desktop/desktop.ts); the service itself uses only the keyring
+   * (desktop/keyring.ts): Electron's safeStorage in the app, a fake in e2e, none on the CLI.
+   */
+  readonly desktop?: { readonly keyring?: DesktopKeyring };
   /** Hardware keys: the CLI's `--emulator` values and `--trace` sink, or the devices themselves (tests). */
   readonly keys?: Omit<KeysDeps, 'host' | 'clock'>;
 }
@@ -198,6 +205,15 @@ export function createService(deps: ServiceDeps): Service {
     ...passwordHandlers(),
     // The HID layer, the YubiKey driver and node-hid load with the first keys request.
     ...lazyHandlers(keysChannels, async () => (await import('./handlers/keys.js')).keysHandlers({ ...deps.keys, devices: await keyResponders.devices(), host, clock: deps.clock })).handlers,
+    ...lazyHandlers(keysSyncChannels, async () =>
+      (await import('./handlers/sync.js')).syncHandlers({
+        host,
+        clock: deps.clock,
+        devices: await keyResponders.devices(),
+        ...(deps.keys?.session?.clock === undefined ? {} : { keyClock: deps.keys.session.clock }),
+        ...(deps.keys?.trace === undefined ? {} : { trace: deps.keys.trace }),
+      }),
+    ).handlers,
   };
 
   async function run(channel: Channel, payload: unknown): Promise<unknown> {

@@ -15,3 +15,5 @@ export { writeNewFile } from './secure-file.js';
 export { rendererDoor } from './renderer-door.js';
 export { watchLinuxScreenLock } from './screen-lock-dbus.js';
 export type { LinuxScreenLockOptions, ScreenLockSource, ScreenLockWatch } from './screen-lock-dbus.js';
+export { judgeKeyring } from './desktop/keyring.js';
+export type { DesktopKeyring, KeyringReport, KeyringVerdict } from './desktop/keyring.js';
