@@ -22,3 +22,4 @@ export type { ListingSplit } from './listing.js';
 export { putBackAccount, removeAccountKeeping, removeDamagedAccount } from './removal.js';
 export type { RemovedAccount } from './removal.js';
 export { passwordBytes } from './password.js';
+export { KEYRING_PASSWORD_EVERY_MS, newDeviceKey } from './keyring-slots.js';

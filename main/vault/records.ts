@@ -106,6 +106,11 @@ export const RECORD_KINDS = {
    */
   'yubikey-oath-access': z.record(z.string().regex(/^\d{1,10}$/), z.object({ accessKeyHex: z.string().regex(/^[0-9a-f]{32}$/), savedAt: z.number().int() })),
   /**
+   * The keyring slot (SECURITY-NOTES §1): its id, and when the password was last typed (unix seconds):
+   * a keyring unlock more than 7 days after that asks for the password instead.
+   */
+  'keyring-slot': z.object({ slotId: z.string().regex(/^[0-9a-f]{32}$/), passwordTypedAt: z.number().int() }),
+  /**
    * Which key answers each password+YubiKey slot, by vault slot id (hex): its serial (null when the key
    * hides it) and challenge-response slot. A password change re-challenges each slot on that key.
    */

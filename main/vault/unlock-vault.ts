@@ -3,6 +3,7 @@ import type { SlotRow } from './header.js';
 import { openPasswordSlots, wrongPasswordWords } from './password-slots.js';
 import type { YubiKeyResponder } from './password-yubikey.js';
 import { assertMayAttempt, clearFailures, recordFailure, retryAfterMs } from './attempts.js';
+import { keyringPasswordDue, openKeyringSlots } from './keyring-slots.js';
 import { parseRecoveryKey, recoveryKek } from './recovery-key.js';
 import type { VaultRuntime } from './runtime.js';
 import { unwrapMasterKey } from './slots.js';
@@ -14,7 +15,11 @@ import { VaultSession } from './vault-session.js';
  * What opens a vault: its password (with the plugged keys, for a vault whose only password slots are
  * password+YubiKey ones), or the recovery key. A YubiKey never opens a vault alone.
  */
-export type Credential = { readonly password: string; readonly yubikey?: YubiKeyResponder } | { readonly recoveryKey: string };
+export type Credential =
+  | { readonly password: string; readonly yubikey?: YubiKeyResponder }
+  | { readonly recoveryKey: string }
+  /** The device key the OS keyring gave back (keyring slot, SECURITY-NOTES §1); refused 7 days after the password was last typed. */
+  | { readonly keyring: Uint8Array };
 
 /**
  * Unlocks a vault. Every check before the key is known runs on a read-only handle, and a failed
@@ -27,11 +32,16 @@ export async function unlockVault(path: string, credential: Credential, runtime:
   assertMayAttempt(path, vaultIdHex, clock.now());
 
   // A vault that needs its key while none is plugged in throws KEY_NOT_FOUND here: not a wrong attempt.
-  const master = 'password' in credential ? await openWithPassword(runtime, header.meta.vaultId, header.slots, credential) : openWithRecoveryKey(runtime, header.meta.vaultId, header.slots, credential.recoveryKey);
+  const master =
+    'password' in credential
+      ? await openWithPassword(runtime, header.meta.vaultId, header.slots, credential)
+      : 'keyring' in credential
+        ? openKeyringSlots(sodium, header.meta.vaultId, header.slots, credential.keyring)
+        : openWithRecoveryKey(runtime, header.meta.vaultId, header.slots, credential.recoveryKey);
   if (master === null) {
     const record = recordFailure(path, vaultIdHex, clock.now());
     const retry = retryAfterMs(record, clock.now());
-    const what = 'password' in credential ? wrongPasswordWords(header.slots) : 'that recovery key does not open this vault';
+    const what = 'password' in credential ? wrongPasswordWords(header.slots) : 'keyring' in credential ? 'the keyring gave back a key that no longer opens this vault' : 'that recovery key does not open this vault';
     throw new VaultError('VAULT_WRONG_PASSWORD', retry > 0 ? `${what}; wait ${String(Math.ceil(retry / 1000))} s before the next try` : what, {
       failures: record.failures,
       retryAfterMs: retry,
@@ -40,13 +50,24 @@ export async function unlockVault(path: string, credential: Credential, runtime:
   clearFailures(path, vaultIdHex);
 
   const db = openDatabase(path, { readonly: false, busyTimeoutMs: runtime.busyTimeoutMs ?? 5000 });
+  let session: VaultSession;
   try {
-    return VaultSession.open({ db, path, runtime, master, expectedHeaderSum: header.meta.headerSum, unlockedBy: 'password' in credential ? 'password' : 'recovery' });
+    // A keyring unlock stands in for the password: it may do what a password session does.
+    session = VaultSession.open({ db, path, runtime, master, expectedHeaderSum: header.meta.headerSum, unlockedBy: 'recoveryKey' in credential ? 'recovery' : 'password' });
   } catch (error) {
     db.close();
     sodium.memzero(master);
     throw error;
   }
+  if ('keyring' in credential) assertKeyringStillTrusted(session, clock.now());
+  return session;
+}
+
+/** Seven days after the password was last typed, the keyring opens nothing more until it is typed again. */
+function assertKeyringStillTrusted(session: VaultSession, nowMs: number): void {
+  if (!keyringPasswordDue(session.keyringSlot()?.passwordTypedAt, nowMs)) return;
+  session.lock();
+  throw new VaultError('VAULT_LOCKED', 'it has been 7 days since the password was typed: unlock with the password this time (the keyring works again afterwards)', { reason: 'password-due' });
 }
 
 async function openWithPassword(runtime: VaultRuntime, vaultId: Uint8Array, slots: readonly SlotRow[], credential: { readonly password: string; readonly yubikey?: YubiKeyResponder }): Promise<Uint8Array | null> {

@@ -8,6 +8,7 @@ import { assertMayAttempt, clearFailures, recordFailure, retryAfterMs } from './
 import { deriveNewPasswordKey } from './derive-password-key.js';
 import { openPasswordSlots, wrongPasswordWords, type PasswordOpening } from './password-slots.js';
 import type { YubiKeyAnswerer, YubiKeyResponder } from './password-yubikey.js';
+import { makeKeyringSlot } from './keyring-slots.js';
 import { assertNotEnrolled, assertWayIn, keySlotsPresent, makeYubiKeySlot, rechallengeKeySlots, type YubiKeyUnlockSlots } from './yubikey-slots.js';
 import { readOnlyFolderProblem } from './disk-problem.js';
 import type { AccountMeta, EntryExtra } from './entry-codec.js';
@@ -492,6 +493,41 @@ export class VaultSession {
   }
 
   /**
+   * Adds the keyring slot (SECURITY-NOTES §1), after the password again, wrapping the master key under
+   * `deviceKey` (which the caller keeps only as keyring ciphertext). A vault has one: an older keyring
+   * slot is replaced. The password counts as typed now (the 7-day re-ask starts over).
+   */
+  async addKeyringSlot(request: { readonly password: string; readonly yubikey?: YubiKeyResponder; readonly deviceKey: Uint8Array }): Promise<{ readonly slotId: string }> {
+    const opening = await this.verifyPassword(request.password, request.yubikey);
+    this.runtime.sodium.memzero(opening.passwordKey);
+    const row = makeKeyringSlot(this.runtime.sodium, this.header.meta.vaultId, this.unlockedKeys().master, request.deviceKey);
+    const slotId = toHex(row.slotId);
+    this.transaction((tx) => {
+      tx.slots.replace(['keyring'], [row]);
+      tx.records.put('keyring-slot', { slotId, passwordTypedAt: Math.floor(this.runtime.clock.now() / 1000) });
+    });
+    return { slotId };
+  }
+
+  /** The keyring slot and when the password was last typed; undefined when the vault has none. */
+  keyringSlot(): { readonly slotId: string; readonly passwordTypedAt: number | undefined } | undefined {
+    const slot = this.header.slots.find((candidate) => candidate.kind === 'keyring');
+    if (slot === undefined) return undefined;
+    const slotId = toHex(slot.slotId);
+    const record = this.records.get('keyring-slot');
+    return { slotId, passwordTypedAt: record?.slotId === slotId ? record.passwordTypedAt : undefined };
+  }
+
+  /** The password was just typed (an unlock, a re-authentication): the keyring's 7 days start over. */
+  notePasswordTyped(): void {
+    const keyring = this.keyringSlot();
+    if (keyring === undefined || this.db.readonly) return;
+    this.transaction((tx) => {
+      tx.records.put('keyring-slot', { slotId: keyring.slotId, passwordTypedAt: Math.floor(this.runtime.clock.now() / 1000) });
+    });
+  }
+
+  /**
    * The slot `slotId` names, when removing it would leave a way in (assertWayIn); else NOT_FOUND or
    * USAGE saying why. Asked before the password is checked again, so a refusal costs no touch.
    */
@@ -513,6 +549,7 @@ export class VaultSession {
     const removed = this.removableSlot(slotId);
     this.transaction((tx) => {
       tx.slots.remove([slotId]);
+      if (removed.kind === 'keyring') tx.records.clear('keyring-slot');
       if (removed.kind === 'password+yubikey') {
         const record = this.keySlotsRecord();
         tx.records.put('yubikey-unlock-slots', Object.fromEntries(Object.entries(record).filter(([id]) => id !== slotId)));
@@ -554,6 +591,8 @@ export class VaultSession {
       this.transaction((tx) => {
         tx.slots.replace(['password', 'password+yubikey', 'keyring'], rows);
         if (keySlots.length > 0) tx.records.put('yubikey-unlock-slots', remade.record);
+        // The keyring slot goes with the old password (SECURITY-NOTES §1): turned on again by choice.
+        if (this.header.slots.some((slot) => slot.kind === 'keyring')) tx.records.clear('keyring-slot');
       });
       // The recovery key's one use is setting a new password: a later change needs that one.
       this.opened = 'password';
