@@ -12,6 +12,7 @@ import { enrollChannels } from './enroll-api.js';
 import { exportChannels } from './export-api.js';
 import { importChannels } from './import-api.js';
 import { keysChannels } from './keys-api.js';
+import { keysSyncChannels } from './keys-sync-api.js';
 import { passwordChannels } from './password-api.js';
 import { settingsChannels } from './settings-api.js';
 import { vaultChannels } from './vault-api.js';
@@ -58,6 +59,7 @@ export const channels = {
   ...settingsChannels,
   ...passwordChannels,
   ...keysChannels,
+  ...keysSyncChannels,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type Channel = keyof typeof channels;

@@ -59,6 +59,8 @@ describe('the renderer door', () => {
       'keys.credentials',
       'keys.delete',
       'keys.deleteCredential',
+      // The sync channels (issue 17) too: applying copies secrets onto keys behind the vault password.
+      'keys.inventory',
       'keys.list',
       'keys.password',
       'keys.pin',
@@ -68,6 +70,8 @@ describe('the renderer door', () => {
       'keys.reset',
       'keys.status',
       'keys.swap',
+      'keys.syncApply',
+      'keys.syncPlan',
       'otp.code',
       'uri.format',
       'uri.parse',

@@ -2,6 +2,7 @@ export { applySyncPlan, type AppliedCell, type ApplyContext } from './apply.js';
 export { describeInventory, findDrift, type DriftCell, type InventoryAccountView, type InventoryKeyView, type InventoryView } from './inventory.js';
 export { inspectInventory, type InventoryReport } from './inventory-check.js';
 export { makeSyncPlan, type SyncPlanRequest } from './make-plan.js';
+export { withSyncKeys, type ConnectOptions, type KeyAuth } from './connect.js';
 export { willWrite, type CellAction, type CellRef, type AnyKeyObservation, type KeyObservation, type KeyRoom, type OtpSlotsObservation, type ObservedCredential, type PlanCell, type PlanInput, type PlanOptions, type SyncKeyKind, type SyncPlan } from './model.js';
 export { observeKey, type ObserveOptions, type SyncKey } from './observe.js';
 export { openSyncKey, type OpenSyncKeyOptions } from './open-key.js';

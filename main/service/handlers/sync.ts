@@ -1,0 +1,113 @@
+import type { AccountMeta } from '../../../shared/account.js';
+import type { keysSyncChannels } from '../../../shared/keys-sync-api.js';
+import type { KeyClock } from '../../keys/clock.js';
+import type { VaultSession } from '../../vault/index.js';
+import { matchAccounts } from '../account-query.js';
+import type { Devices } from '../devices.js';
+import type { Clock, HandlersFor } from '../handler-types.js';
+import type { Operation } from '../operations.js';
+import { afterReauth } from '../reauth.js';
+import { applySyncPlan, inspectInventory, makeSyncPlan, withSyncKeys, type PlanOptions, type SyncPlan } from '../sync/index.js';
+import type { VaultHost } from '../vault-host.js';
+
+type SyncChannel = keyof typeof keysSyncChannels;
+
+export interface SyncDeps {
+  readonly host: VaultHost;
+  readonly clock: Clock;
+  readonly devices: Devices;
+  /** The key drivers' clock (tests); the real one by default. */
+  readonly keyClock?: KeyClock;
+  readonly trace?: (line: string) => void;
+}
+
+interface Selection {
+  readonly accountIds?: readonly string[] | undefined;
+  readonly query?: string | undefined;
+  readonly keys?: readonly number[] | undefined;
+  readonly auth?: readonly { readonly serial: number; readonly pin?: string | undefined; readonly password?: string | undefined }[] | undefined;
+  readonly touch?: boolean | undefined;
+  readonly spread?: number | undefined;
+  readonly hotpOnSeveralKeys: boolean;
+  readonly allowTouch: boolean;
+  readonly choose?: readonly { readonly key: number; readonly name: string }[] | undefined;
+}
+
+/** The accounts a request means, in its order: the ids given, else those its query matches, else all. */
+function chosenAccounts(accounts: readonly AccountMeta[], selection: Selection): string[] {
+  if (selection.accountIds !== undefined) return [...selection.accountIds];
+  return (selection.query === undefined ? accounts : matchAccounts(accounts, selection.query)).map((account) => account.id);
+}
+
+function planOptions(selection: Selection): PlanOptions {
+  return {
+    ...(selection.touch === undefined ? {} : { touch: selection.touch }),
+    ...(selection.spread === undefined ? {} : { spread: { copies: selection.spread } }),
+    hotpOnSeveralKeys: selection.hotpOnSeveralKeys,
+    ...(selection.choose === undefined ? {} : { choose: selection.choose }),
+  };
+}
+
+/** A plan as the contract shows it: `actions` (DESIGN.md's `keys sync --json`), room, fits, warnings. */
+function planView(plan: SyncPlan) {
+  return {
+    actions: plan.cells.map((cell) => ({
+      key: cell.key,
+      action: cell.action,
+      name: cell.name,
+      ...(cell.reason === undefined ? {} : { reason: cell.reason }),
+      ...(cell.accountId === undefined ? {} : { accountId: cell.accountId }),
+      ...(cell.from === undefined ? {} : { from: cell.from }),
+      ...(cell.optIn === undefined ? {} : { optIn: cell.optIn }),
+      ...(cell.chosen === undefined ? {} : { chosen: cell.chosen }),
+      ...(cell.compared === undefined ? {} : { compared: cell.compared }),
+    })),
+    room: plan.room.map((room) => ({ ...room })),
+    fits: plan.fits,
+    warnings: [...plan.warnings],
+  };
+}
+
+/** The sync channels (keys-sync-api.ts) over the sync core (service/sync/). */
+export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
+  const { host, clock, devices } = deps;
+  const connect = (selection: Pick<Selection, 'keys' | 'auth'>, all = false) => ({
+    serials: selection.keys,
+    all,
+    auth: selection.auth,
+    ...(deps.keyClock === undefined ? {} : { clock: deps.keyClock }),
+    ...(deps.trace === undefined ? {} : { trace: deps.trace }),
+  });
+  const plan = (vault: VaultSession, selection: Selection, operation: Operation) =>
+    withSyncKeys(devices, connect(selection), async (keys) => {
+      const request = { accounts: chosenAccounts(vault.list().accounts, selection), options: planOptions(selection), observe: { allowTouch: selection.allowTouch, signal: operation.signal } };
+      return { keys, plan: await makeSyncPlan(vault, keys, request, clock.now()) };
+    });
+  return {
+    'keys.syncPlan': (request, operation) => host.serialized(async () => planView((await plan(host.session(), request, operation)).plan)),
+    'keys.syncApply': (request, operation) =>
+      afterReauth(
+        host,
+        request.vaultPassword,
+        (vault) =>
+          withSyncKeys(devices, connect(request), async (keys) => {
+            const accounts = chosenAccounts(vault.list().accounts, request);
+            const made = await makeSyncPlan(vault, keys, { accounts, options: planOptions(request), observe: { allowTouch: request.allowTouch, signal: operation.signal } }, clock.now());
+            const applied = await applySyncPlan(made, { vault, keys, operation, now: () => clock.now() });
+            return { ...planView(made), applied };
+          }),
+        operation,
+      ),
+    'keys.inventory': (request) =>
+      host.serialized(async () => {
+        const vault = host.session();
+        const report = await withSyncKeys(devices, connect({ auth: request.auth }, true), (keys) => inspectInventory(vault, keys, clock.now()));
+        return {
+          keys: report.keys.map((key) => ({ ...key, credentials: key.credentials.map((credential) => ({ ...credential })) })),
+          accounts: report.accounts.map((account) => ({ ...account, keys: [...account.keys] })),
+          seen: [...report.seen],
+          drift: report.drift.map((cell) => ({ ...cell })),
+        };
+      }),
+  };
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { opIdSchema, vaultPasswordSchema } from './wire.js';
+
+/**
+ * Request and reply shapes of the sync channels (issue 17): one plan to put vault accounts on
+ * several OATH keys (YubiKey, Nitrokey 3), applying it verified and resumable, and the inventory of
+ * which account lives on which key. CLI-only for now: none is in RENDERER_CHANNELS.
+ */
+const serial = z.number().int().min(0).max(0xffff_ffff);
+const accountId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'id must be 32 hex characters' });
+
+/** A key's PIN (Nitrokey 3) or access password (YubiKey), by serial, for this one request. */
+const keyAuthSchema = z.object({ serial, pin: z.string().min(1).optional(), password: z.string().min(1).optional() });
+
+const selection = {
+  /** The accounts, in the user's order; absent: every account `query` matches (absent too: all). */
+  accountIds: z.array(accountId).optional(),
+  query: z.string().max(256).optional(),
+  /** The keys, in the user's order; absent: the one key plugged in (AMBIGUOUS when several are). */
+  keys: z.array(serial).min(1).optional(),
+  auth: z.array(keyAuthSchema).optional(),
+  /** New credentials ask for a touch before each code. */
+  touch: z.boolean().optional(),
+  /** Spread the accounts: each on this many keys where there is room, in the user's order. */
+  spread: z.number().int().min(1).max(16).optional(),
+  /** Let a HOTP account go on more than one key (each copy then counts its own codes). */
+  hotpOnSeveralKeys: z.boolean().default(false),
+  /** Compare touch-required credentials by their code too (each asks for a touch while planning). */
+  allowTouch: z.boolean().default(false),
+  /** Proposed cells to apply too: removals, renames, overwrites of credentials Latchkey did not write. */
+  choose: z.array(z.object({ key: serial, name: z.string() })).optional(),
+  opId: opIdSchema.optional(),
+};
+
+export const syncActionSchema = z.object({
+  key: serial,
+  action: z.enum(['add', 'overwrite', 'identical', 'key-only', 'remove', 'rename', 'unsupported', 'skip']),
+  /** The credential's name on the key (`[period/][issuer:]label`). */
+  name: z.string(),
+  reason: z.string().optional(),
+  accountId: accountId.optional(),
+  /** A rename's current name. */
+  from: z.string().optional(),
+  /** Applied only when chosen. */
+  optIn: z.boolean().optional(),
+  chosen: z.boolean().optional(),
+  compared: z.enum(['code', 'listing', 'record']).optional(),
+});
+
+const planReply = z.object({
+  actions: z.array(syncActionSchema),
+  room: z.array(z.object({ key: serial, capacity: z.number().int(), held: z.number().int(), after: z.number().int(), fits: z.boolean() })),
+  /** False: some key would be over its capacity, and nothing is written (spread, or choose fewer). */
+  fits: z.boolean(),
+  warnings: z.array(z.string()),
+});
+
+const driftSchema = z.object({ key: serial, name: z.string(), change: z.enum(['added', 'removed', 'changed']), accountId: accountId.optional(), detail: z.string() });
+
+export const keysSyncChannels = {
+  /** What a sync would do (nothing is written, no touch is asked unless `allowTouch`); `keys sync --dry-run`. */
+  'keys.syncPlan': { request: z.object(selection), reply: planReply },
+  /**
+   * Plans again and applies (the vault password again: secrets leave the vault), one credential at a
+   * time, each verified; an unplug, cancel or crash is resumed by the next sync.
+   */
+  'keys.syncApply': {
+    request: z.object({ ...selection, vaultPassword: vaultPasswordSchema }),
+    reply: planReply.extend({
+      applied: z.array(z.object({ key: serial, name: z.string(), action: syncActionSchema.shape.action, check: z.enum(['code-match', 'present', 'removed']) })),
+    }),
+  },
+  /** Which keys hold each account, and what each key plugged in now shows that differs (drift). */
+  'keys.inventory': {
+    request: z.object({ auth: z.array(keyAuthSchema).optional(), opId: opIdSchema.optional() }),
+    reply: z.object({
+      keys: z.array(
+        z.object({
+          serial,
+          kind: z.enum(['yubikey-oath', 'nitrokey3']),
+          lostAt: z.number().int().optional(),
+          credentials: z.array(
+            z.object({ name: z.string(), accountId, accountGone: z.boolean(), type: z.enum(['totp', 'hotp']), touch: z.boolean(), writtenAt: z.number().int(), check: z.enum(['code-match', 'present']) }),
+          ),
+        }),
+      ),
+      accounts: z.array(z.object({ accountId, issuer: z.string(), label: z.string(), keys: z.array(serial) })),
+      /** The keys plugged in now, whose drift is shown. */
+      seen: z.array(serial),
+      drift: z.array(driftSchema),
+    }),
+  },
+} as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
