@@ -1,3 +1,4 @@
+import { NITROKEY3_PRODUCT_ID, NITROKEY_VENDOR_ID } from './nitrokey.js';
 import { YUBICO_VENDOR_ID, YUBIKEY_OTP_PRODUCT_IDS } from './yubico.js';
 
 /**
@@ -5,14 +6,16 @@ import { YUBICO_VENDOR_ID, YUBIKEY_OTP_PRODUCT_IDS } from './yubico.js';
  * prints it. `uaccess` gives the user at the seat access to the key's hidraw node (numbered below
  * 73 so systemd-logind's seat rules see the tag).
  */
-export const UDEV_RULE_PATH = '/etc/udev/rules.d/70-latchkey-yubikey.rules';
+export const UDEV_RULE_PATH = '/etc/udev/rules.d/70-latchkey-keys.rules';
 
 const hex4 = (id: number) => id.toString(16).padStart(4, '0');
 
 export const UDEV_RULE =
-  '# Latchkey: let the logged-in user open YubiKey OTP (keyboard) HID interfaces\n' +
+  '# Latchkey: let the logged-in user open YubiKey OTP (keyboard) and Nitrokey 3 (FIDO) HID interfaces\n' +
   `ACTION=="add|change", SUBSYSTEM=="hidraw", ATTRS{idVendor}=="${hex4(YUBICO_VENDOR_ID)}", ` +
-  `ATTRS{idProduct}=="${YUBIKEY_OTP_PRODUCT_IDS.map(hex4).join('|')}", TAG+="uaccess"\n`;
+  `ATTRS{idProduct}=="${YUBIKEY_OTP_PRODUCT_IDS.map(hex4).join('|')}", TAG+="uaccess"\n` +
+  `ACTION=="add|change", SUBSYSTEM=="hidraw", ATTRS{idVendor}=="${hex4(NITROKEY_VENDOR_ID)}", ` +
+  `ATTRS{idProduct}=="${hex4(NITROKEY3_PRODUCT_ID)}", TAG+="uaccess"\n`;
 
 export const UDEV_RELOAD_COMMAND = 'sudo udevadm control --reload-rules && sudo udevadm trigger';
 
