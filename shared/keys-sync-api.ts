@@ -9,8 +9,8 @@ import { opIdSchema, vaultPasswordSchema } from './wire.js';
 const serial = z.number().int().min(0).max(0xffff_ffff);
 const accountId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'id must be 32 hex characters' });
 
-/** A key's PIN (Nitrokey 3) or access password (YubiKey), by serial, for this one request. */
-const keyAuthSchema = z.object({ serial, pin: z.string().min(1).optional(), password: z.string().min(1).optional() });
+/** A key's PIN (Nitrokey 3) or access password (YubiKey), by serial (absent: for every key), for this one request. */
+const keyAuthSchema = z.object({ serial: serial.optional(), pin: z.string().min(1).optional(), password: z.string().min(1).optional() });
 
 const selection = {
   /** The accounts, in the user's order; absent: every account `query` matches (absent too: all). */

@@ -25,7 +25,7 @@ interface Selection {
   readonly accountIds?: readonly string[] | undefined;
   readonly query?: string | undefined;
   readonly keys?: readonly number[] | undefined;
-  readonly auth?: readonly { readonly serial: number; readonly pin?: string | undefined; readonly password?: string | undefined }[] | undefined;
+  readonly auth?: readonly { readonly serial?: number | undefined; readonly pin?: string | undefined; readonly password?: string | undefined }[] | undefined;
   readonly touch?: boolean | undefined;
   readonly spread?: number | undefined;
   readonly hotpOnSeveralKeys: boolean;

@@ -5,7 +5,8 @@ import type { SyncKey } from './observe.js';
 import { openSyncKey } from './open-key.js';
 
 export interface KeyAuth {
-  readonly serial: number;
+  /** Absent: for every key (a serial's own entry comes first). */
+  readonly serial?: number | undefined;
   readonly pin?: string | undefined;
   readonly password?: string | undefined;
 }
@@ -43,7 +44,7 @@ export async function withSyncKeys<T>(devices: Devices, options: ConnectOptions,
   const open = async (index: number, opened: SyncKey[]): Promise<T> => {
     const next = keys[index];
     if (next === undefined) return work(opened);
-    const auth = options.auth?.find((entry) => entry.serial === next.serial);
+    const auth = options.auth?.find((entry) => entry.serial === next.serial) ?? options.auth?.find((entry) => entry.serial === undefined);
     return next.candidate.use(async (transport) => {
       const key = await openSyncKey(transport, next.candidate.kind, {
         ...(options.clock === undefined ? {} : { clock: options.clock }),

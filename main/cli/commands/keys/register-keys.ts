@@ -9,6 +9,7 @@ import { accountName, plural, printResult } from '../../output.js';
 import { hexArgument, parseSlot, serialOption } from './keys-input.js';
 import { keyListText, keyName, keyStatusText } from './keys-output.js';
 import { deleteOathCredential, registerOathKeys } from './register-oath.js';
+import { registerKeySync } from './register-sync.js';
 
 interface ProgramOptions {
   readonly hotp?: string;
@@ -70,6 +71,7 @@ Examples:
     });
 
   registerOathKeys(keys, context);
+  registerKeySync(keys, context);
 
   keys
     .command('program')

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import type { ReplyOf, RequestOf } from '../../../../shared/api.js';
+import { LatchkeyError, UsageError } from '../../../../shared/errors.js';
+import type { CliContext, Connection } from '../../context.js';
+import { NotedError } from '../../noted-error.js';
+import { plural, printResult, printWarnings } from '../../output.js';
+import { readPasswordFile } from '../../password-source.js';
+
+interface SyncOptions {
+  readonly to?: string[];
+  readonly dryRun: boolean;
+  readonly spread?: string | true;
+  readonly touch: boolean;
+  readonly allowTouch: boolean;
+  readonly hotpOnSeveralKeys: boolean;
+  readonly choose?: string[];
+  readonly keyPinFile?: string;
+  readonly keyPasswordFile?: string;
+}
+
+type Plan = ReplyOf<'keys.syncPlan'>;
+type Selection = Omit<RequestOf<'keys.syncPlan'>, 'opId'>;
+
+const WRITES: ReadonlySet<string> = new Set(['add', 'overwrite', 'remove', 'rename']);
+const willWrite = (action: Plan['actions'][number]) => WRITES.has(action.action) && (action.optIn !== true || action.chosen === true);
+
+function serialArgument(flag: string, value: string): number {
+  if (!/^\d{1,10}$/.test(value) || Number(value) > 0xffff_ffff) throw new UsageError(`${flag} takes a key's serial number (digits, as \`latchkey keys list\` shows it), not "${value}"`);
+  return Number(value);
+}
+
+/** `--choose SERIAL:NAME`: a proposed cell (a removal, a rename, an overwrite) to apply too. */
+function choiceArgument(value: string): { key: number; name: string } {
+  const colon = value.indexOf(':');
+  if (colon < 1) throw new UsageError(`--choose takes SERIAL:NAME (the key's serial and the credential's name as the plan shows it), not "${value}"`);
+  return { key: serialArgument('--choose', value.slice(0, colon)), name: value.slice(colon + 1) };
+}
+
+/** The plan as a table: one line per key and credential, then the room on each key. */
+export function planText(plan: Plan): string {
+  const lines = plan.actions.map((action) => {
+    const proposed = action.optIn === true && action.chosen !== true ? ' (proposed: --choose to apply)' : '';
+    return `${String(action.key)}  ${action.action.padEnd(11)} ${action.name}${action.from === undefined ? '' : ` (from ${action.from})`}${proposed}${action.reason === undefined ? '' : `  — ${action.reason}`}`;
+  });
+  const room = plan.room.map((key) => `key ${String(key.key)}: ${String(key.held)} → ${String(key.after)} of ${String(key.capacity)}${key.fits ? '' : '  (does not fit)'}`);
+  return [...lines, ...room].join('\n');
+}
+
+/**
+ * `latchkey keys sync [QUERY] --to SERIAL… [--dry-run] [--spread [N]]` and `latchkey keys inventory`
+ * (issue 17): the accounts QUERY matches (all without one) onto the chosen keys through one plan,
+ * shown before anything is written and confirmed at a terminal (or with --yes).
+ */
+export function registerKeySync(keys: Command, context: CliContext): void {
+  const { io } = context;
+  const secretFile = async (file: string) => (file === '-' ? ((await io.readStdin()).split('\n')[0] ?? '').replace(/\r$/, '') : readPasswordFile(file));
+
+  async function cancellable<T>(connection: Connection, call: (opId: string) => Promise<T>): Promise<T> {
+    const opId = `cli-${randomUUID()}`;
+    const stop = io.onInterrupt?.(() => {
+      void connection.client.call('op.cancel', { opId }).catch(() => undefined);
+    });
+    try {
+      return await call(opId);
+    } finally {
+      stop?.();
+    }
+  }
+
+  keys
+    .command('sync')
+    .summary('put vault accounts on one or more OATH keys through one plan, each write verified')
+    .argument('[query]', 'the accounts to put on the keys (part of the issuer or label; all without one)')
+    .option('--to <serial...>', 'the keys, in your order (with one key plugged in, it may be left out)')
+    .option('--dry-run', 'show the plan only; nothing is written', false)
+    .option('--spread [copies]', 'when the accounts do not fit, keep each on COPIES keys (default 2) where there is room, in your order')
+    .option('--touch', 'new credentials ask for a touch before each code', false)
+    .option('--allow-touch', 'compare touch-required credentials by their code too (each asks for a touch while planning)', false)
+    .option('--hotp-on-several-keys', 'let a HOTP account go on more than one key (each copy counts its own codes)', false)
+    .option('--choose <serial:name...>', 'apply a proposed cell too: a removal, a rename, an overwrite of a credential Latchkey did not write')
+    .option('--key-pin-file <file>', 'the Nitrokey 3 PIN, from the file\'s first line ("-": standard input), for every key that has one')
+    .option('--key-password-file <file>', 'the YubiKey OATH access password, from the file\'s first line ("-": standard input)')
+    .addHelpText(
+      'after',
+      `
+Each cell of the plan is add, overwrite, identical, key-only (on the key only: left as it is),
+remove or rename (a deleted or renamed vault account: applied only with --choose), unsupported
+(with the reason) or skip (a HOTP account goes on one key only; a spread puts it elsewhere).
+A plan that does not fit a key writes nothing: use --spread. An unplug, a cancel or a crash is
+resumed by running the same sync again. With --json: { actions: [{ key, action, name, reason? }],
+room, fits, warnings } (and applied: [{ key, name, action, check }] after writing).
+
+Examples:
+  $ latchkey keys sync --to 12345678 23456789 --dry-run
+  $ latchkey keys sync github --to 12345678 --yes
+  $ latchkey keys sync --to 12345678 23456789 --spread --json --emulator yubikey-oath:a.json --emulator nitrokey3:b.json`,
+    )
+    .action(async (query: string | undefined, options: SyncOptions, cmd: Command) => {
+      const connection = context.connect(cmd);
+      const { client, globals } = connection;
+      const keyAuth = {
+        ...(options.keyPinFile === undefined ? {} : { pin: await secretFile(options.keyPinFile) }),
+        ...(options.keyPasswordFile === undefined ? {} : { password: await secretFile(options.keyPasswordFile) }),
+      };
+      const copies = options.spread === undefined ? undefined : options.spread === true ? 2 : Number(options.spread);
+      if (copies !== undefined && (!Number.isInteger(copies) || copies < 1)) throw new UsageError('--spread takes how many keys each account goes on (a whole number, at least 1)');
+      const selection: Selection = {
+        ...(query === undefined ? {} : { query }),
+        ...(options.to === undefined ? {} : { keys: options.to.map((serial) => serialArgument('--to', serial)) }),
+        ...(Object.keys(keyAuth).length === 0 ? {} : { auth: [keyAuth] }),
+        ...(options.touch ? { touch: true } : {}),
+        ...(copies === undefined ? {} : { spread: copies }),
+        hotpOnSeveralKeys: options.hotpOnSeveralKeys,
+        allowTouch: options.allowTouch,
+        ...(options.choose === undefined ? {} : { choose: options.choose.map(choiceArgument) }),
+      };
+      await connection.unlock();
+      const plan = await cancellable(connection, (opId) => client.call('keys.syncPlan', { ...selection, opId }));
+      const writes = plan.actions.filter(willWrite);
+      if (options.dryRun || writes.length === 0) {
+        if (!globals.json) printWarnings(io, plan.warnings);
+        printResult(io, globals.json, plan, () => `${planText(plan)}\n${writes.length === 0 ? 'Nothing to write.' : `${plural(writes.length, 'credential')} would be written.`}`);
+        return;
+      }
+      if (!globals.json) io.writeErr(`${planText(plan)}\n`);
+      printWarnings(io, plan.warnings);
+      if (!plan.fits) throw new NotedError(new LatchkeyError('KEY_FULL', 'the chosen accounts do not fit on the chosen keys; nothing was written'), ['add --spread to spread them over the keys, or choose fewer']);
+      if (!globals.yes) {
+        if (!io.interactive) throw new NotedError(new LatchkeyError('CANCELLED', 'nothing was written'), ['add --yes to apply the plan, or --dry-run to only show it']);
+        const answer = await io.prompt(`Write ${plural(writes.length, 'credential')}? [y/N] `);
+        if (!/^y(es)?$/i.test(answer.trim())) throw new LatchkeyError('CANCELLED', 'nothing was written');
+      }
+      const vaultPassword = await connection.vaultPassword();
+      const reply = await cancellable(connection, (opId) => client.call('keys.syncApply', { ...selection, vaultPassword, opId }));
+      printResult(io, globals.json, reply, () =>
+        [...reply.applied.map((cell) => `${String(cell.key)}  ${cell.action.padEnd(11)} ${cell.name}  ${cell.check}`), `${plural(reply.applied.length, 'credential')} written and checked.`].join('\n'),
+      );
+    });
+
+  keys
+    .command('inventory')
+    .summary('which keys hold each account, and what differs on the keys plugged in (drift)')
+    .option('--key-pin-file <file>', 'the Nitrokey 3 PIN, for its PIN-protected credentials')
+    .option('--key-password-file <file>', 'the YubiKey OATH access password')
+    .addHelpText('after', '\nWith --json: { keys, accounts: [{ accountId, issuer, label, keys }], seen, drift: [{ key, name, change, detail }] }.\n\nExamples:\n  $ latchkey keys inventory\n  $ latchkey keys inventory --json')
+    .action(async (options: Pick<SyncOptions, 'keyPinFile' | 'keyPasswordFile'>, cmd: Command) => {
+      const connection = context.connect(cmd);
+      const { client, globals } = connection;
+      const keyAuth = {
+        ...(options.keyPinFile === undefined ? {} : { pin: await secretFile(options.keyPinFile) }),
+        ...(options.keyPasswordFile === undefined ? {} : { password: await secretFile(options.keyPasswordFile) }),
+      };
+      await connection.unlock();
+      const reply = await cancellable(connection, (opId) => client.call('keys.inventory', { ...(Object.keys(keyAuth).length === 0 ? {} : { auth: [keyAuth] }), opId }));
+      printResult(io, globals.json, reply, () =>
+        [
+          ...reply.accounts.map((account) => `${account.issuer === '' ? account.label : `${account.issuer}:${account.label}`}  ${account.keys.length === 0 ? '(on no key)' : account.keys.map(String).join(', ')}`),
+          ...reply.drift.map((cell) => `drift on key ${String(cell.key)}: ${cell.name} ${cell.change} (${cell.detail})`),
+        ].join('\n'),
+      );
+    });
+}
