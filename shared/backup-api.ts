@@ -33,7 +33,42 @@ export const backupChannels = {
     request: z.object({ path, password, mode: z.enum(['merge', 'replace']).default('merge'), vaultPassword: vaultPassword.optional(), opId: opIdSchema.optional() }),
     reply: z.object({ added: z.number().int(), skipped: z.number().int(), removed: z.number().int() }),
   },
-  'backup.lastVerification': { request: z.object({}), reply: z.object({ verification: backupVerificationSchema.nullable() }) },
+  'backup.lastVerification': {
+    request: z.object({}),
+    /** `accountsChangedSince`: an account was added, changed or removed after that verification (the backup is behind). */
+    /** `now`: main's clock (unix seconds), which the page measures the age against. */
+    reply: z.object({ verification: backupVerificationSchema.nullable(), accountsChangedSince: z.boolean(), now: z.number().int() }),
+  },
+  /**
+   * The app's backup by hand: main asks where to save it (the page names no path), after the vault
+   * password again; `password` is the backup's own. Replies with the file's name, not its folder.
+   */
+  'backup.save': {
+    request: z.object({ password, vaultPassword, opId: opIdSchema.optional() }),
+    reply: z.object({ file: z.string(), accounts: z.number().int(), bytes: z.number().int(), sha256: z.string() }),
+  },
+  /**
+   * The app's verify: main asks which backup file to open, then compares it with the vault. `backupId`
+   * names that file for a restore from it (kept in main's memory until the next lock; the page never
+   * holds the path).
+   */
+  'backup.check': {
+    request: z.object({ password, opId: opIdSchema.optional() }),
+    reply: z.object({ backupId: z.string(), file: z.string(), verification: backupVerificationSchema }),
+  },
+  /** Restores from the file a `backup.check` opened; replace (the vault emptied first) needs the vault password again. */
+  'backup.restoreChecked': {
+    request: z.object({ backupId: z.string().regex(/^[0-9a-f]{32}$/), password, mode: z.enum(['merge', 'replace']), vaultPassword: vaultPassword.optional(), opId: opIdSchema.optional() }),
+    reply: z.object({ added: z.number().int(), skipped: z.number().int(), removed: z.number().int() }),
+  },
+  /**
+   * The transfer block (LKX1, under its own password) put on the system clipboard by main, after the
+   * vault password again; the page never holds it. Read back by the Add dialog's paste.
+   */
+  'transfer.copy': {
+    request: z.object({ password, vaultPassword, opId: opIdSchema.optional() }),
+    reply: z.object({ accounts: z.number().int(), clearsAt: z.number().int().nullable() }),
+  },
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 /** The last automatic backup that failed (kept sealed in the vault until one succeeds or the folder changes). */

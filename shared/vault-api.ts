@@ -28,6 +28,14 @@ export const vaultStatusSchema = z.object({
 });
 export type VaultStatus = z.infer<typeof vaultStatusSchema>;
 
+export const keyringStatusSchema = z.object({
+  usable: z.boolean(),
+  reason: z.string().optional(),
+  enabled: z.boolean(),
+  passwordDueAt: z.number().int().nullable(),
+});
+export type KeyringStatus = z.infer<typeof keyringStatusSchema>;
+
 /** What the renderer sees of an account: no secret, no note, no recovery codes. */
 export const accountViewSchema = accountDraftViewSchema.omit({ secretBase32: true }).extend({
   id: accountId,
@@ -121,6 +129,19 @@ export const vaultChannels = {
     request: z.object({}),
     reply: z.object({ slots: z.array(slotView) }),
   },
+  /**
+   * The OS-keyring slot (SECURITY-NOTES §1). `usable: false` with the reason where the desktop offers
+   * no real keyring (none at all, or Linux's basic_text backend). `enabled`: this vault has the slot
+   * and the keyring holds its device key. `passwordDueAt` (unix seconds, while unlocked): from then
+   * on the keyring unlocks nothing until the password is typed again.
+   */
+  'vault.keyring.status': { request: z.object({}), reply: keyringStatusSchema },
+  /** Turns the keyring slot on, after the vault password again. */
+  'vault.keyring.enable': { request: z.object({ password, opId: opIdSchema.optional() }), reply: keyringStatusSchema },
+  /** Turns it off (the slot and the keyring's copy go), after the vault password again. */
+  'vault.keyring.disable': { request: z.object({ password, opId: opIdSchema.optional() }), reply: keyringStatusSchema },
+  /** Unlocks with the device key the keyring gives back: VAULT_LOCKED {reason: 'password-due'} 7 days after the password was last typed. */
+  'vault.unlockWithKeyring': { request: z.object({}), reply: vaultStatusSchema },
   'accounts.list': {
     request: z.object({
       query: z.string().max(256).optional(),

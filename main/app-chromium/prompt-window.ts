@@ -10,6 +10,7 @@ const TITLES: Record<PathRequest['purpose'], string> = {
   backup: 'Save the backup as',
   'backup-folder': 'Folder for automatic backups',
   'recovery-key': 'Save the recovery key as',
+  'backup-open': 'Open a backup',
 };
 
 /**
@@ -48,8 +49,13 @@ document.getElementById('f').onsubmit = (e) => { e.preventDefault(); const v = d
 
   return {
     async pickPath(request) {
-      const suggestion = request.kind === 'folder' ? join(homedir(), 'Backups', 'Latchkey') : join(homedir(), request.suggestedName ?? 'latchkey-export');
-      const body = request.kind === 'folder' ? 'Type the folder’s full path.' : 'Type the full path of a new file: an existing file is never replaced.';
+      const suggestion = request.kind === 'folder' || request.kind === 'open-file' ? join(homedir(), 'Backups', 'Latchkey') : join(homedir(), request.suggestedName ?? 'latchkey-export');
+      const body =
+        request.kind === 'folder'
+          ? 'Type the folder’s full path.'
+          : request.kind === 'open-file'
+            ? 'Type the full path of the backup file.'
+            : 'Type the full path of a new file: an existing file is never replaced.';
       const chosen = (await ask(TITLES[request.purpose], body, ['Cancel', 'Choose'], suggestion))?.trim();
       if (chosen === undefined || chosen === '') return undefined;
       const expanded = chosen.startsWith('~/') ? join(homedir(), chosen.slice(2)) : chosen;

@@ -17,6 +17,7 @@ const TITLES: Readonly<Record<PathRequest['purpose'], { readonly title: string; 
   backup: { title: 'Save a backup', button: 'Save backup' },
   'backup-folder': { title: 'Folder for automatic backups', button: 'Choose folder' },
   'recovery-key': { title: 'Save the recovery key', button: 'Save' },
+  'backup-open': { title: 'Open a backup', button: 'Open backup' },
 };
 
 export const CAPTURE_BUTTONS = ['Cancel', 'Capture the screen'] as const;
@@ -40,6 +41,9 @@ export function electronPrompts<W>(dialog: PromptDialog<W>, getWindow: () => W |
           properties: ['createDirectory', 'showOverwriteConfirmation'],
         });
         chosen = result.canceled ? undefined : result.filePath;
+      } else if (request.kind === 'open-file') {
+        const result = await dialog.showOpenDialog(window, { title, buttonLabel: button, properties: ['openFile'], filters: [{ name: 'Latchkey backups', extensions: ['lkbak'] }, { name: 'All files', extensions: ['*'] }] });
+        chosen = result.canceled ? undefined : result.filePaths[0];
       } else {
         const result = await dialog.showOpenDialog(window, { title, buttonLabel: button, properties: ['openDirectory', 'createDirectory'] });
         chosen = result.canceled ? undefined : result.filePaths[0];

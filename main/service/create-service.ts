@@ -24,6 +24,7 @@ import { passwordHandlers } from './handlers/password.js';
 import { settingsHandlers } from './handlers/settings.js';
 import { vaultHandlers } from './handlers/vault.js';
 import { vaultKeySlotHandlers } from './handlers/vault-key-slots.js';
+import { keyringHandlers } from './handlers/keyring.js';
 import { IdleLock } from './idle-lock.js';
 import { defaultVaultPath } from './paths.js';
 import { RemovalUndo } from './removal-undo.js';
@@ -190,6 +191,7 @@ export function createService(deps: ServiceDeps): Service {
     ...lazyHandlers({ 'uri.parse': true, 'uri.format': true }, async () => (await import('./handlers/uri.js')).uriHandlers()).handlers,
     ...vaultHandlers(host, deps.prompts),
     ...vaultKeySlotHandlers(host),
+    ...keyringHandlers(host, deps.desktop?.keyring),
     ...accounts.handlers,
     ...codePreviewHandlers(host, deps.clock),
     ...damagedRowHandlers(host),
@@ -198,7 +200,13 @@ export function createService(deps: ServiceDeps): Service {
     ...lazyHandlers(enrollChannels, async () => (await import('./handlers/enroll.js')).enrollHandlers(host, deps.capture, deps.prompts)).handlers,
     ...lazyHandlers(importChannels, async () => (await import('./handlers/import.js')).importHandlers(host)).handlers,
     'op.cancel': ({ opId }) => ({ cancelled: operations.cancel(opId) }),
-    ...lazyHandlers(backupChannels, async () => (await import('./handlers/backup.js')).backupHandlers(host, deps.clock, app)).handlers,
+    ...lazyHandlers(backupChannels, async () =>
+      (await import('./handlers/backup.js')).backupHandlers(host, deps.clock, app, {
+        prompts: deps.prompts,
+        clipboard,
+        exportTransfer: async (request, operation) => handlers['export.create'](request, operation),
+      }),
+    ).handlers,
     ...autoBackupHandlers(host, autoBackup, deps.prompts),
     ...lazyHandlers(exportChannels, async () => (await import('./handlers/export.js')).exportHandlers(host, deps.clock, app, deps.prompts)).handlers,
     ...settingsHandlers(settings, idleLock),

@@ -5,9 +5,9 @@
  */
 export interface PathRequest {
   /** What the user is choosing, for the dialog's title and button. */
-  readonly purpose: 'export' | 'backup' | 'backup-folder' | 'recovery-key';
-  /** A new file to write, or an existing folder to write into. */
-  readonly kind: 'save-file' | 'folder';
+  readonly purpose: 'export' | 'backup' | 'backup-folder' | 'recovery-key' | 'backup-open';
+  /** A new file to write, an existing file to read (a backup to verify or restore), or an existing folder to write into. */
+  readonly kind: 'save-file' | 'open-file' | 'folder';
   /** The file name offered (no folder), for `save-file`. */
   readonly suggestedName?: string;
 }

@@ -1,3 +1,5 @@
+import type { DesktopKeyring } from './keyring.js';
+
 /**
  * Everything the app needs from the desktop that only Electron can do: the tray, a global shortcut,
  * the quick-search window, the login item, content protection, the second launch. main/electron/desktop.ts
@@ -61,6 +63,8 @@ export interface DesktopLoginItem {
 
 export interface Desktop {
   readonly platform: NodeJS.Platform;
+  /** The OS keyring through safeStorage, for the vault's keyring slot (keyring.ts); absent: the slot is refused, said why. */
+  readonly keyring?: DesktopKeyring;
   readonly tray: DesktopTray;
   readonly shortcuts: DesktopShortcuts;
   readonly windows: DesktopWindows;
@@ -69,4 +73,12 @@ export interface Desktop {
   /** Told when the app is launched again while running (the single-instance lock's second-instance). */
   onSecondInstance(listener: () => void): void;
   quit(): void;
+}
+
+/** What a door passes as the service's `desktop`: all of it (Electron, the e2e fake), or only the keyring (its tests). */
+export type DesktopDeps = Desktop | { readonly keyring?: DesktopKeyring };
+
+/** The tray, shortcut and windows, when the door has them. */
+export function desktopShell(deps: DesktopDeps | undefined): Desktop | undefined {
+  return deps !== undefined && 'tray' in deps ? deps : undefined;
 }

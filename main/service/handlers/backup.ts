@@ -2,20 +2,23 @@ import { UsageError } from '../../../shared/errors.js';
 import type { BackupSteps } from '../backup/backup-file.js';
 import { createBackup, restoreBackup, verifyBackup } from '../backup/backup-operations.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
+import { backupByHandHandlers, type ByHandDeps } from './backup-by-hand.js';
 import { pageStages, type Operation } from '../operations.js';
 import { assertStrongPassword } from '../password-policy.js';
 import { afterReauth } from '../reauth.js';
 import type { VaultHost } from '../vault-host.js';
 
-type BackupChannel = 'backup.create' | 'backup.verify' | 'backup.restore' | 'backup.lastVerification';
+type BackupChannel = 'backup.create' | 'backup.verify' | 'backup.restore';
 
 /** A request's cancel, and its stages for a caller that follows them (the CLI's stderr stays as it was). */
 function stepsOf(operation: Operation, opId: string | undefined): BackupSteps {
   return { signal: operation.signal, stage: pageStages(operation, opId) };
 }
 
-export function backupHandlers(host: VaultHost, clock: Clock, app: string): HandlersFor<BackupChannel> {
+export function backupHandlers(host: VaultHost, clock: Clock, app: string, byHand: Omit<ByHandDeps, 'host' | 'clock' | 'app'>): HandlersFor<BackupChannel | keyof ReturnType<typeof backupByHandHandlers>> {
   return {
+    // The app's: main asks for the file (backup-by-hand.ts).
+    ...backupByHandHandlers({ host, clock, app, ...byHand }),
     // A backup is a copy of every secret: the vault password again, like reveal.
     'backup.create': async ({ path, password, vaultPassword, replace, skipDamaged, opId }, operation) => {
       await assertStrongPassword(password, 'backup');
@@ -38,6 +41,5 @@ export function backupHandlers(host: VaultHost, clock: Clock, app: string): Hand
       if (vaultPassword === undefined) throw new UsageError('restoring with replace empties the vault: give the vault password again (vaultPassword)');
       return afterReauth(host, vaultPassword, restore, operation);
     },
-    'backup.lastVerification': () => ({ verification: host.session().records.get('backup-verification') ?? null }),
   };
 }

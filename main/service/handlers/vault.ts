@@ -42,6 +42,8 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
         const unlocking = unlockVault(host.path, withKey, await host.runtime());
         try {
           host.adopt(await operation.race(unlocking));
+          // The password was typed: a keyring slot's 7 days start over (SECURITY-NOTES §1).
+          if ('password' in credential) host.session().notePasswordTyped();
         } catch (error) {
           // Cancelled while the key was being derived: a session that opens after all is closed at once.
           if (operation.signal.aborted) unlocking.then((session) => { session.lock(); }, () => undefined);
