@@ -11,6 +11,7 @@ import { benchUnlock } from './unlock.js';
 import { benchVault } from './vault.js';
 import { benchYubiKeyOtp } from './yubikey-otp.js';
 import { benchOath } from './oath.js';
+import { benchSync } from './sync.js';
 
 /**
  * `npm run bench`: prints a table with a ratio against each named peer. Never asserts a time.
@@ -30,6 +31,7 @@ const groups: { name: string; run: () => BenchRow[] | Promise<BenchRow[]> }[] = 
   { name: 'app-timers', run: benchAppTimers },
   { name: 'yubikey-otp', run: benchYubiKeyOtp },
   { name: 'oath', run: benchOath },
+  { name: 'sync', run: benchSync },
 ];
 const words = process.argv.slice(2);
 const selected = groups.filter((group) => words.length === 0 || words.some((word) => group.name.includes(word)));
