@@ -74,11 +74,16 @@ export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Prom
       update?.(tx.records);
     });
   };
-  vault.transaction((tx) => {
-    tx.records.put('key-inventory', withFoundIdentical(tx.records.get('key-inventory') ?? {}, plan, context.keys));
-    if (steps.length > 0) tx.records.put('sync-progress', progress);
-    else if (tx.records.get('sync-progress') !== undefined) tx.records.clear('sync-progress');
-  });
+  // A plan with nothing to write, no unfinished sync and nothing new found writes nothing at all.
+  const inventory = vault.records.get('key-inventory') ?? {};
+  const found = withFoundIdentical(inventory, plan, context.keys);
+  if (steps.length > 0 || found !== inventory || vault.records.get('sync-progress') !== undefined) {
+    vault.transaction((tx) => {
+      if (found !== inventory) tx.records.put('key-inventory', withFoundIdentical(tx.records.get('key-inventory') ?? {}, plan, context.keys));
+      if (steps.length > 0) tx.records.put('sync-progress', progress);
+      else if (tx.records.get('sync-progress') !== undefined) tx.records.clear('sync-progress');
+    });
+  }
   if (steps.length === 0) return [];
   const applied: AppliedCell[] = [];
   for (const [index, cell] of cells.entries()) {

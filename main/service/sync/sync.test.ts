@@ -150,6 +150,12 @@ describe('sync against the emulated keys and a real vault', () => {
     await clock.sleep(95_000);
     const again = await makeSyncPlan(vault, [key], { accounts: vault.list().accounts.map((account) => account.id) }, clock.now());
     expect(again.cells.filter(willWrite)).toEqual([]);
+    // Applying a plan with nothing to do writes nothing, not even a record.
+    const writes: unknown[] = [];
+    const stop = vault.onWrite((written) => writes.push(written));
+    expect(await applySyncPlan(again, { vault, keys: [key], operation: operation(), now: () => clock.now() })).toEqual([]);
+    stop();
+    expect(writes).toEqual([]);
     expect(again.cells.map((cell) => [cell.action, cell.compared])).toEqual([
       ['identical', 'code'],
       ['identical', 'code'],
