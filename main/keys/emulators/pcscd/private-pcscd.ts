@@ -48,6 +48,11 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   readonly input?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Each piece of stderr as it comes, while the program still runs: how a test notices a prompt
+   * (ykman's "Touch your YubiKey...") and acts on it before the program ends.
+   */
+  readonly onStderr?: (text: string) => void;
 }
 
 export interface PrivatePcscd {
@@ -189,7 +194,11 @@ export async function startPrivatePcscd(options: PrivatePcscdOptions = {}): Prom
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => {
+        const text = chunk.toString();
+        stderr += text;
+        runOptions.onStderr?.(text);
+      });
       child.stdin.end(runOptions.input ?? '');
       const timer = setTimeout(() => child.kill('SIGKILL'), runOptions.timeoutMs ?? 60_000);
       return new Promise<RunResult>((resolve, reject) => {
