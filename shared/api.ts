@@ -8,6 +8,7 @@ import {
   unixSecondsSchema,
 } from './wire.js';
 import { autoBackupChannels, backupChannels } from './backup-api.js';
+import { desktopChannels } from './desktop-api.js';
 import { enrollChannels } from './enroll-api.js';
 import { exportChannels } from './export-api.js';
 import { importChannels } from './import-api.js';
@@ -60,6 +61,7 @@ export const channels = {
   ...passwordChannels,
   ...keysChannels,
   ...keysSyncChannels,
+  ...desktopChannels,
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;
 
 export type Channel = keyof typeof channels;

@@ -15,6 +15,9 @@ export const events = {
    */
   'accounts.changed': z.object({ by: z.enum(['here', 'elsewhere']) }),
   'settings.changed': z.object({}),
+  /** The desktop preferences changed (desktop.set), or main asks the page to let the user pick the quick-search shortcut. */
+  'desktop.changed': z.object({}),
+  'desktop.chooseShortcut': z.object({}),
   /** Automatic backups were turned on or off, or one was attempted (it may have failed): ask backup.auto.status. */
   'backup.auto.changed': z.object({}),
   /**

@@ -9,5 +9,6 @@ export * from './import-api.js';
 export * from './backup-api.js';
 export * from './export-api.js';
 export * from './settings-api.js';
+export * from './desktop-api.js';
 export * from './renderer-channels.js';
 export * from './events.js';

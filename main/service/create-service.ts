@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { channels, isChannel, type Channel } from '../../shared/api.js';
 import { backupChannels } from '../../shared/backup-api.js';
 import { enrollChannels } from '../../shared/enroll-api.js';
@@ -16,6 +17,11 @@ import { ClipboardGuard, type Clipboard } from './clipboard-guard.js';
 import { autoBackupHandlers } from './handlers/auto-backup.js';
 import { codePreviewHandlers } from './handlers/code-preview.js';
 import { damagedRowHandlers } from './handlers/damaged-rows.js';
+import { desktopHandlers } from './handlers/desktop.js';
+import { chooseCodeTyper, type TyperChoice } from './desktop/code-typer.js';
+import { desktopShell, type DesktopDeps } from './desktop/desktop.js';
+import { DesktopIntegration } from './desktop/desktop-integration.js';
+import { DesktopPreferencesFile } from './desktop/desktop-preferences.js';
 import type { AccountsChannel } from './handlers/accounts.js';
 import type { KeysDeps } from './handlers/keys.js';
 import { KeyResponders } from './key-responders.js';
@@ -30,7 +36,6 @@ import { defaultVaultPath } from './paths.js';
 import { RemovalUndo } from './removal-undo.js';
 import { schemaError } from './schema-errors.js';
 import { SettingsStore } from './settings-store.js';
-import type { DesktopKeyring } from './desktop/keyring.js';
 import type { UserPrompts } from './user-prompts.js';
 import { VaultHost } from './vault-host.js';
 import { watchVaultWrites } from './vault-change-watch.js';
@@ -81,13 +86,12 @@ export interface ServiceDeps extends HandlerDeps {
    * process (the CLI) commits to it: on for the app, off for the short-lived CLI.
    */
   readonly watchOtherWriters?: boolean;
-  /**
-   * The desktop's Electron-only pieces (desktop/desktop.ts); the service itself uses only the keyring
-   * (desktop/keyring.ts): Electron's safeStorage in the app, a fake in e2e, none on the CLI.
-   */
-  readonly desktop?: { readonly keyring?: DesktopKeyring };
   /** Hardware keys: the CLI's `--emulator` values and `--trace` sink, or the devices themselves (tests). */
   readonly keys?: Omit<KeysDeps, 'host' | 'clock'>;
+  /** Electron-only services (desktop/desktop.ts): the OS keyring; the tray, shortcut and quick window (a fake in e2e). */
+  readonly desktop?: DesktopDeps;
+  /** The type-the-code backend (code-typer.ts picks one by platform and session unless given). */
+  readonly chooseTyper?: () => Promise<TyperChoice>;
 }
 
 export interface Service {
@@ -107,6 +111,8 @@ export interface Service {
   flush(): Promise<void>;
   /** Told of each event for the page (shared/events.ts); returns the way to stop. */
   onEvent(listener: EventListener): () => void;
+  /** The tray, shortcut and quick search; the app calls `desktop.start()` once its desktop is ready. */
+  readonly desktop: DesktopIntegration;
 }
 
 /** The channels of handlers/accounts.ts (the compiler checks the list against its type). */
@@ -185,6 +191,22 @@ export function createService(deps: ServiceDeps): Service {
   });
   // Handler modules load on the first request of their channels (lazy-handlers.ts): a process loads
   // what it uses. The accounts' start loading with an unlock, while its KDF leaves the thread idle.
+  const vaultPath = deps.vaultPath ?? defaultVaultPath();
+  const desktop = new DesktopIntegration({
+    desktop: desktopShell(deps.desktop),
+    preferences: new DesktopPreferencesFile(join(dirname(vaultPath), 'desktop.json')),
+    call: async (channel, payload) => (await run(channel, payload)) as never,
+    isUnlocked: () => host.isUnlocked,
+    emit: (name, payload) => {
+      events.emit(name, payload);
+    },
+    chooseTyper: deps.chooseTyper ?? (() => chooseCodeTyper(desktopShell(deps.desktop)?.platform ?? process.platform)),
+    onError: (error) => deps.onInternalError?.(error),
+  });
+  // The tray follows the vault: locked, it lists no account; unlocked or changed, it is rebuilt.
+  events.listen((event) => {
+    if (event === 'vault.locked' || event === 'vault.unlocked' || event === 'accounts.changed') desktop.vaultChanged();
+  });
   const accounts = lazyHandlers(ACCOUNT_CHANNELS, async () => (await import('./handlers/accounts.js')).accountHandlers(host, deps.clock, clipboard, undo));
   const handlers: HandlerTable = {
     ...lazyHandlers({ 'otp.code': true }, async () => (await import('./handlers/otp.js')).otpHandlers(deps)).handlers,
@@ -211,6 +233,7 @@ export function createService(deps: ServiceDeps): Service {
     ...lazyHandlers(exportChannels, async () => (await import('./handlers/export.js')).exportHandlers(host, deps.clock, app, deps.prompts)).handlers,
     ...settingsHandlers(settings, idleLock),
     ...passwordHandlers(),
+    ...desktopHandlers(desktop),
     // The HID layer, the YubiKey driver and node-hid load with the first keys request.
     ...lazyHandlers(keysChannels, async () => (await import('./handlers/keys.js')).keysHandlers({ ...deps.keys, devices: await keyResponders.devices(), host, clock: deps.clock })).handlers,
     ...lazyHandlers(keysSyncChannels, async () =>
@@ -259,6 +282,7 @@ export function createService(deps: ServiceDeps): Service {
     },
     flush: () => autoBackup.flush(),
     onEvent: (listener) => events.listen(listener),
+    desktop,
     async dispatch(channel, payload) {
       try {
         // Before anything else: a request after a long idle (a late timer, a laptop waking) finds it locked.
