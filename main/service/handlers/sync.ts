@@ -78,13 +78,21 @@ export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
     ...(deps.keyClock === undefined ? {} : { clock: deps.keyClock }),
     ...(deps.trace === undefined ? {} : { trace: deps.trace }),
   });
+  /** Planning touches only with `allowTouch`: each is told as a prompt naming the key. */
+  const observe = (selection: Selection, operation: Operation) => ({
+    allowTouch: selection.allowTouch,
+    signal: operation.signal,
+    onProgress: (progress: { readonly needsTouch: boolean }, credential: string, serial: number) => {
+      if (progress.needsTouch) operation.progress(`Touch key ${String(serial)} to compare ${credential}`, undefined, { needsTouch: true, key: String(serial) });
+    },
+  });
   const plan = (vault: VaultSession, selection: Selection, operation: Operation) =>
     withSyncKeys(devices, connect(selection), async (keys) => {
-      const request = { accounts: chosenAccounts(vault.list().accounts, selection), options: planOptions(selection), observe: { allowTouch: selection.allowTouch, signal: operation.signal } };
-      return { keys, plan: await makeSyncPlan(vault, keys, request, clock.now()) };
+      const request = { accounts: chosenAccounts(vault.list().accounts, selection), options: planOptions(selection), observe: observe(selection, operation) };
+      return makeSyncPlan(vault, keys, request, clock.now());
     });
   return {
-    'keys.syncPlan': (request, operation) => host.serialized(async () => planView((await plan(host.session(), request, operation)).plan)),
+    'keys.syncPlan': (request, operation) => host.serialized(async () => planView(await plan(host.session(), request, operation))),
     'keys.syncApply': (request, operation) =>
       afterReauth(
         host,
@@ -92,7 +100,7 @@ export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
         (vault) =>
           withSyncKeys(devices, connect(request), async (keys) => {
             const accounts = chosenAccounts(vault.list().accounts, request);
-            const made = await makeSyncPlan(vault, keys, { accounts, options: planOptions(request), observe: { allowTouch: request.allowTouch, signal: operation.signal } }, clock.now());
+            const made = await makeSyncPlan(vault, keys, { accounts, options: planOptions(request), observe: observe(request, operation) }, clock.now());
             const applied = await applySyncPlan(made, { vault, keys, operation, now: () => clock.now() });
             return { ...planView(made), applied };
           }),

@@ -17,7 +17,8 @@ export interface ObserveOptions {
   /** Compute touch-required codes too (each asks for a touch); by default they are compared by listing. */
   readonly allowTouch?: boolean;
   readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: OathProgress, credential: string) => void;
+  /** A touch (or keepalive) while a code is computed: which credential, on which key. */
+  readonly onProgress?: (progress: OathProgress, credential: string, serial: number) => void;
 }
 
 /**
@@ -66,7 +67,7 @@ async function codeOf(key: SyncKey, credential: OathCredential, calculation: Oat
     time,
     ...(pinProtected && key.pin !== undefined ? { pin: key.pin } : {}),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
-    onProgress: (progress) => options.onProgress?.(progress, credential.name),
+    onProgress: (progress) => options.onProgress?.(progress, credential.name, key.serial),
   });
   return code.value;
 }

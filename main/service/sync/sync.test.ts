@@ -312,7 +312,20 @@ describe('sync against the emulated keys and a real vault', () => {
     });
     expect(prompts).toEqual(['Touch key 439041101 to add T:one [439041101 account]', 'Touch key 439041101 to add T:two [439041101 account]']);
     expect(applied.map((cell) => cell.check)).toEqual(['present', 'present']);
-    // The next plan compares them by listing: with a key that would never be touched, it still plans.
+    // Allowed to, the plan computes their codes too, each a touch told with the key's serial.
+    const touched: string[] = [];
+    const compared = await makeSyncPlan(
+      vault,
+      [key],
+      { accounts: ids, options: { touch: true }, observe: { allowTouch: true, onProgress: (progress, credential, serial) => progress.needsTouch && touched.push(`${String(serial)} ${credential}`) } },
+      clock.now(),
+    );
+    expect(compared.cells.map((cell) => [cell.action, cell.compared])).toEqual([
+      ['identical', 'code'],
+      ['identical', 'code'],
+    ]);
+    expect(touched).toEqual(['439041101 T:one', '439041101 T:two']);
+    // Otherwise the next plan compares them by listing: with a key that would never be touched, it still plans.
     handle.device.injectFault({ kind: 'touch-never' });
     const again = await makeSyncPlan(vault, [key], { accounts: ids, options: { touch: true } }, clock.now());
     expect(again.cells.map((cell) => [cell.action, cell.compared])).toEqual([
