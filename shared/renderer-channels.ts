@@ -7,11 +7,10 @@ import type { Channel } from './api.js';
  * A test reads the renderer's code and fails when this list and its calls disagree, so a new channel
  * reaches the page only by being added here, in review.
  *
- * Left out on purpose: anything that takes a filesystem path (backup.*, the CLI's export.create),
- * seeds in the clear (otp.code, uri.*), and vault administration the app has no screen for
- * (rekey, slots, verify). The password change and a new recovery key are the page's only after an
- * unlock with the recovery key (the change skips the old password only then; the new key needs the
- * password again, which the page has just set).
+ * Left out on purpose: anything that takes a filesystem path (backup.create/verify/restore, the
+ * CLI's export.create: the app's backup.save/check/restoreChecked have main ask for the file), and
+ * seeds in the clear (otp.code, uri.*). Vault settings (issue 18) are the page's: each change checks
+ * the vault password again in main (slots, keyring, rekey, a new recovery key); verify only reports.
  */
 export const RENDERER_CHANNELS = [
   'vault.status',
@@ -21,6 +20,15 @@ export const RENDERER_CHANNELS = [
   'vault.saveRecoveryKey',
   'vault.changePassword',
   'vault.recoveryKey',
+  'vault.slots',
+  'vault.addKeySlot',
+  'vault.removeSlot',
+  'vault.verify',
+  'vault.rekey',
+  'vault.keyring.status',
+  'vault.keyring.enable',
+  'vault.keyring.disable',
+  'vault.unlockWithKeyring',
   'password.estimate',
   'accounts.list',
   'accounts.add',
@@ -45,10 +53,22 @@ export const RENDERER_CHANNELS = [
   'backup.auto.disable',
   'backup.auto.status',
   'backup.auto.run',
+  'backup.save',
+  'backup.check',
+  'backup.restoreChecked',
+  'backup.lastVerification',
+  'transfer.copy',
   'settings.get',
   'settings.set',
   'app.activity',
   'op.cancel',
+  // The app on the desktop (issue 18): its preferences, and quick search's copy, type, hide and Unlock.
+  'desktop.get',
+  'desktop.set',
+  'desktop.quick.copy',
+  'desktop.quick.type',
+  'desktop.quick.hide',
+  'desktop.openMain',
 ] as const satisfies readonly Channel[];
 
 export type RendererChannel = (typeof RENDERER_CHANNELS)[number];

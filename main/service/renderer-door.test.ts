@@ -47,7 +47,6 @@ describe('the renderer door', () => {
       'accounts.removeDamaged',
       'backup.auto.configure',
       'backup.create',
-      'backup.lastVerification',
       'backup.restore',
       'backup.verify',
       'export.create',
@@ -75,12 +74,6 @@ describe('the renderer door', () => {
       'otp.code',
       'uri.format',
       'uri.parse',
-      // Key slots are added and removed from the CLI until the app has a keys panel.
-      'vault.addKeySlot',
-      'vault.rekey',
-      'vault.removeSlot',
-      'vault.slots',
-      'vault.verify',
     ]);
   });
 
@@ -91,7 +84,7 @@ describe('the renderer door', () => {
       return Promise.resolve({ ok: true, value: {} } satisfies ReplyEnvelope);
     });
     const refused = { ok: false, error: { code: 'INVALID_REQUEST' } };
-    for (const channel of ['vault.rekey', 'export.create', 'backup.create', 'backup.restore', 'otp.code', 'uri.parse', 'nope', 42, null, '__proto__', 'toString']) {
+    for (const channel of ['accounts.removeDamaged', 'export.create', 'backup.create', 'backup.restore', 'otp.code', 'uri.parse', 'nope', 42, null, '__proto__', 'toString']) {
       expect(await door(channel, {})).toMatchObject(refused);
     }
     expect(await door('import.preview', { fileBase64: '', showSecrets: true })).toMatchObject(refused);

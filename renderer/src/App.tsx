@@ -4,6 +4,7 @@ import { useActivityReports } from './activity.js';
 import { useAppState } from './app/app-state.js';
 import { PanelHost } from './app/PanelHost.js';
 import { BackupFailureNotice } from './BackupFailureBanner.js';
+import { BackupAge } from './backups/BackupAge.js';
 import { refreshQuery } from './data/hooks.js';
 import { vaultStatus } from './data/vault.js';
 import { FirstRun } from './FirstRun.js';
@@ -46,6 +47,7 @@ function Unlocked({ manifest }: { manifest: VaultStatus['manifest'] }) {
     <>
       <ManifestBanner manifest={manifest} />
       <BackupFailureNotice />
+      <BackupAge />
       <AccountsScreen />
       <PanelHost />
     </>

@@ -3,6 +3,7 @@ import { localError } from './data/data-error.js';
 import { refreshQuery, useMutation } from './data/hooks.js';
 import { useLongOperation } from './data/operation.js';
 import { unlockVault, vaultStatus } from './data/vault.js';
+import { KeyringUnlock } from './KeyringUnlock.js';
 import { ErrorAlert } from './ui/ErrorAlert.js';
 import { OperationProgress, Progress } from './ui/Progress.js';
 
@@ -78,6 +79,7 @@ export function Unlock() {
           {useRecovery ? 'Use the password instead' : 'Forgot the password? Use the recovery key'}
         </button>
       </form>
+      {!useRecovery && <KeyringUnlock />}
     </main>
   );
 }

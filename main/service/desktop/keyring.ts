@@ -5,16 +5,16 @@
  * UNSUPPORTED, said in words.
  */
 export interface DesktopKeyring {
-  report(): KeyringReport;
-  /** `safeStorage.encryptString`: ciphertext only this user's keyring opens. */
-  encrypt(text: string): Uint8Array;
-  /** `safeStorage.decryptString`; throws when the keyring can no longer open it. */
-  decrypt(ciphertext: Uint8Array): string;
+  report(): Promise<KeyringReport>;
+  /** `safeStorage.encryptStringAsync`: ciphertext only this user's keyring opens. */
+  encrypt(text: string): Promise<Uint8Array>;
+  /** `safeStorage.decryptStringAsync`; rejects when the keyring can no longer open it. */
+  decrypt(ciphertext: Uint8Array): Promise<string>;
 }
 
 /** What the platform says about its keyring, as `safeStorage` reports it. */
 export interface KeyringReport {
-  /** `safeStorage.isEncryptionAvailable()`. */
+  /** `safeStorage.isAsyncEncryptionAvailable()`. */
   readonly encryptionAvailable: boolean;
   /** `process.platform`. */
   readonly platform: string;

@@ -18,9 +18,9 @@ const NO_KEYRING: KeyringVerdict = { usable: false, reason: 'the system keyring 
  * was last typed (the vault's own rule, unlock-vault.ts); gone with a password change.
  */
 export function keyringHandlers(host: VaultHost, keyring: DesktopKeyring | undefined): HandlersFor<KeyringChannel> {
-  const verdict = (): KeyringVerdict => (keyring === undefined ? NO_KEYRING : judgeKeyring(keyring.report()));
-  const status = (): KeyringStatus => {
-    const judged = verdict();
+  const verdict = async (): Promise<KeyringVerdict> => (keyring === undefined ? NO_KEYRING : judgeKeyring(await keyring.report()));
+  const status = async (): Promise<KeyringStatus> => {
+    const judged = await verdict();
     const stored = readKeyringFile(host.path);
     const session = host.isUnlocked ? host.session() : undefined;
     const slot = session?.keyringSlot();
@@ -33,8 +33,8 @@ export function keyringHandlers(host: VaultHost, keyring: DesktopKeyring | undef
       passwordDueAt: enabled && typedAt !== undefined ? typedAt + KEYRING_PASSWORD_EVERY_MS / 1000 : null,
     };
   };
-  const usableKeyring = (): DesktopKeyring => {
-    const judged = verdict();
+  const usableKeyring = async (): Promise<DesktopKeyring> => {
+    const judged = await verdict();
     if (!judged.usable || keyring === undefined) throw new LatchkeyError('UNSUPPORTED', `the keyring can't be used: ${judged.usable ? 'none here' : judged.reason}`);
     return keyring;
   };
@@ -42,12 +42,12 @@ export function keyringHandlers(host: VaultHost, keyring: DesktopKeyring | undef
     'vault.keyring.status': () => status(),
     'vault.keyring.enable': ({ password }, operation) =>
       host.serialized(async () => {
-        const store = usableKeyring();
+        const store = await usableKeyring();
         const session = host.session();
         const deviceKey = newDeviceKey();
         try {
           // safeStorage takes strings: the device key passes through base64 once (SECURITY-NOTES §1).
-          const ciphertext = Buffer.from(store.encrypt(Buffer.from(deviceKey).toString('base64'))).toString('base64');
+          const ciphertext = Buffer.from(await store.encrypt(Buffer.from(deviceKey).toString('base64'))).toString('base64');
           await session.addKeyringSlot({ password, deviceKey, ...optionalKey(host.yubikey(operation)) });
           writeKeyringFile(host.path, { version: 1, vaultId: session.vaultIdHex, ciphertext });
         } finally {
@@ -59,7 +59,7 @@ export function keyringHandlers(host: VaultHost, keyring: DesktopKeyring | undef
       afterReauth(
         host,
         password,
-        (session) => {
+        async (session) => {
           const slot = session.keyringSlot();
           if (slot !== undefined) session.removeSlot(slot.slotId);
           removeKeyringFile(host.path);
@@ -69,12 +69,12 @@ export function keyringHandlers(host: VaultHost, keyring: DesktopKeyring | undef
       ),
     'vault.unlockWithKeyring': () =>
       host.serialized(async () => {
-        const store = usableKeyring();
+        const store = await usableKeyring();
         const stored = readKeyringFile(host.path);
         if (stored === undefined) throw new LatchkeyError('NOT_FOUND', 'the keyring holds no key for this vault: unlock with the password');
         let deviceKey: Uint8Array;
         try {
-          deviceKey = new Uint8Array(Buffer.from(store.decrypt(new Uint8Array(Buffer.from(stored.ciphertext, 'base64'))), 'base64'));
+          deviceKey = new Uint8Array(Buffer.from(await store.decrypt(new Uint8Array(Buffer.from(stored.ciphertext, 'base64'))), 'base64'));
         } catch {
           throw new LatchkeyError('VAULT_NO_MATCHING_SLOT', 'the keyring could not open its copy of the key (another user, or the keyring was reset): unlock with the password');
         }

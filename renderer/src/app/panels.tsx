@@ -21,6 +21,8 @@ export const PANELS = {
   add: panel(() => import('../add/AddDialog.js').then((module) => module.AddDialog)),
   details: panel(() => import('../details/DetailsDialog.js').then((module) => module.DetailsDialog)),
   settings: panel(() => import('../settings/SettingsDialog.js').then((module) => module.SettingsDialog)),
+  vault: panel(() => import('../vault-settings/VaultSettingsDialog.js').then((module) => module.VaultSettingsDialog), { preload: false }),
+  backups: panel(() => import('../backups/BackupsDialog.js').then((module) => module.BackupsDialog), { preload: false }),
   recovery: panel(() => import('../RecoveryFollowUp.js').then((module) => module.RecoveryFollowUp), { preload: false }),
 };
 

@@ -14,3 +14,15 @@ export const runAutoBackup = mutation((client, _: undefined) => client.call('bac
 
 /** Main asks where to save (its own dialog) and writes the file: no secret comes back to the page. */
 export const saveExport = mutation((client, request: RequestOf<'export.save'>) => client.call('export.save', request));
+
+/** The last verified backup and whether the vault changed since: the main screen's age line. */
+export const lastBackupVerification = query('backup.lastVerification', (client, _: undefined) => client.call('backup.lastVerification', {}), {
+  refreshOn: ['backup.auto.changed', 'accounts.changed'],
+  refreshOnFocus: true,
+});
+/** Backups by hand: main asks where to save, or which backup to open (its own dialogs). */
+export const saveBackup = mutation((client, request: RequestOf<'backup.save'>) => client.call('backup.save', request));
+export const checkBackup = mutation((client, request: RequestOf<'backup.check'>) => client.call('backup.check', request));
+export const restoreCheckedBackup = mutation((client, request: RequestOf<'backup.restoreChecked'>) => client.call('backup.restoreChecked', request));
+/** Main puts the transfer block on the clipboard itself: the page never holds it. */
+export const copyTransfer = mutation((client, request: RequestOf<'transfer.copy'>) => client.call('transfer.copy', request));

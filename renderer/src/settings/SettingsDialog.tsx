@@ -1,4 +1,5 @@
 import { THEMES } from '../../../shared/settings-api.js';
+import { openPanel } from '../app/app-state.js';
 import type { PanelProps } from '../app/panel-props.js';
 import { useSettings } from '../data/settings.js';
 import { Dialog } from '../ui/Dialog.js';
@@ -26,6 +27,14 @@ export function SettingsDialog({ close: onClose }: PanelProps) {
         )
       ) : (
         <div className="stack wide">
+          <div className="row">
+            <button type="button" onClick={() => { openPanel('vault', {}); }}>
+              Vault: password, keys, keyring…
+            </button>
+            <button type="button" onClick={() => { openPanel('backups', {}); }}>
+              Backups and transfer…
+            </button>
+          </div>
           <label>
             Lock after inactivity
             <select value={settings.autoLockMinutes} onChange={(e) => { change({ autoLockMinutes: Number(e.target.value) }); }}>

@@ -1,0 +1,67 @@
+import { useState, type SyntheticEvent } from 'react';
+import { refreshQuery, useMutation } from '../data/hooks.js';
+import { lastBackupVerification, saveBackup } from '../data/backup.js';
+import { useLongOperation } from '../data/operation.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
+import { PasswordStrength, usePasswordEstimate } from '../ui/PasswordStrength.js';
+import { OperationProgress } from '../ui/Progress.js';
+
+/** A backup now: its own password (with a strength hint), the vault password again, then main's save dialog. */
+export function CreateBackup() {
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [vaultPassword, setVaultPassword] = useState('');
+  const [message, setMessage] = useState('');
+  const mutations = useMutation();
+  const operation = useLongOperation();
+  const estimate = usePasswordEstimate(password);
+
+  async function submit(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+    event.preventDefault();
+    setMessage('');
+    if (password !== repeat) {
+      mutations.fail('The two backup passwords differ.');
+      return;
+    }
+    const typedVault = vaultPassword;
+    setVaultPassword('');
+    const result = await operation.run('Checking the vault password…', (opId) => mutations.run(saveBackup, { password, vaultPassword: typedVault, opId }));
+    if (!result.ok) return;
+    setPassword('');
+    setRepeat('');
+    setMessage(`Saved ${String(result.value.accounts)} account${result.value.accounts === 1 ? '' : 's'} in ${result.value.file}. Verify it below to count it as your last good backup.`);
+    refreshQuery(lastBackupVerification, undefined);
+  }
+
+  return (
+    <section className="section" aria-labelledby="create-backup-title">
+      <h3 id="create-backup-title">Make a backup</h3>
+      <form className="stack wide" onSubmit={(event) => void submit(event)} data-testid="create-backup">
+        <p className="hint">The backup is encrypted with its own password: keep that password somewhere other than the backup.</p>
+        <div className="row">
+          <label>
+            Backup password
+            <input type="password" autoComplete="new-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
+          </label>
+          <label>
+            Repeat it
+            <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
+          </label>
+        </div>
+        <PasswordStrength estimate={estimate} />
+        <label>
+          Vault password
+          <input type="password" autoComplete="current-password" value={vaultPassword} onChange={(e) => { setVaultPassword(e.target.value); }} />
+        </label>
+        <div className="row">
+          <button type="submit" className="primary" disabled={mutations.busy || password === '' || vaultPassword === '' || estimate?.acceptable === false}>
+            Choose where to save…
+          </button>
+        </div>
+      </form>
+      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
+      {message !== '' && <p role="status" className="hint">{message}</p>}
+      <ErrorAlert error={mutations.error} />
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+import { useState, type SyntheticEvent } from 'react';
+import { useMutation } from '../data/hooks.js';
+import { useLongOperation } from '../data/operation.js';
+import { changeVaultPassword } from '../data/vault-settings.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
+import { PasswordStrength, usePasswordEstimate } from '../ui/PasswordStrength.js';
+import { OperationProgress } from '../ui/Progress.js';
+
+/**
+ * A new vault password, after the current one. Each YubiKey slot is re-made on its key (a touch each,
+ * told by the progress line); a key not plugged in stops the change unless the user removes its slots.
+ * The keyring slot goes with the old password (SECURITY-NOTES §1), and the form says so first.
+ */
+export function ChangePasswordSection({ keyringOn, onChanged }: { keyringOn: boolean; onChanged: () => void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [message, setMessage] = useState('');
+  const mutations = useMutation();
+  const operation = useLongOperation();
+  const estimate = usePasswordEstimate(next);
+  const keyMissing = mutations.error?.code === 'KEY_NOT_FOUND';
+
+  async function change(dropMissingKeySlots: boolean) {
+    setMessage('');
+    const result = await operation.run('Checking the current password…', (opId) => mutations.run(changeVaultPassword, { current, next, dropMissingKeySlots, opId }));
+    if (!result.ok) return;
+    setCurrent('');
+    setNext('');
+    setRepeat('');
+    const { rechallenged, droppedKeySlots } = result.value;
+    setMessage(
+      `The password is changed.${rechallenged > 0 ? ` ${String(rechallenged)} YubiKey slot${rechallenged === 1 ? ' was' : 's were'} renewed.` : ''}${droppedKeySlots.length > 0 ? ` ${String(droppedKeySlots.length)} YubiKey slot(s) removed.` : ''}${keyringOn ? ' The keyring unlock is off: turn it on again below if you want it.' : ''}`,
+    );
+    onChanged();
+  }
+
+  function submit(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+    event.preventDefault();
+    if (next !== repeat) {
+      mutations.fail('The two new passwords differ.');
+      return;
+    }
+    void change(false);
+  }
+
+  return (
+    <section className="section" aria-labelledby="change-password-title">
+      <h3 id="change-password-title">Password</h3>
+      <form className="stack wide" onSubmit={submit} data-testid="change-password">
+        <label>
+          Current password
+          <input type="password" autoComplete="current-password" value={current} onChange={(e) => { setCurrent(e.target.value); }} />
+        </label>
+        <div className="row">
+          <label>
+            New password
+            <input type="password" autoComplete="new-password" value={next} onChange={(e) => { setNext(e.target.value); }} />
+          </label>
+          <label>
+            Repeat it
+            <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
+          </label>
+        </div>
+        <PasswordStrength estimate={estimate} />
+        {keyringOn && <p className="hint">Changing the password turns the keyring unlock off.</p>}
+        {keyMissing && !mutations.busy && (
+          <div className="stack">
+            <p className="hint">Plug in the YubiKey and try again, or, if the key is lost, remove its slots: the new password alone then opens the vault.</p>
+            <button type="button" onClick={() => void change(true)}>
+              Remove those YubiKey slots and change the password
+            </button>
+          </div>
+        )}
+        <div className="row">
+          <button type="submit" className="primary" disabled={mutations.busy || current === '' || next === '' || estimate?.acceptable === false}>
+            Change the password
+          </button>
+        </div>
+      </form>
+      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
+      {message !== '' && <p role="status" className="hint">{message}</p>}
+      <ErrorAlert error={mutations.error} />
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import { useState } from 'react';
+import { refreshQuery, useMutation } from '../data/hooks.js';
+import { keyringStatus, rekeyVault, vaultSlots } from '../data/vault-settings.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
+import { Progress } from '../ui/Progress.js';
+import { PasswordAgain } from './PasswordAgain.js';
+import { RecoveryKeyShown } from './RecoveryKeyShown.js';
+
+/**
+ * A full rekey: a new master key, every account sealed again, a new recovery key; YubiKey and keyring
+ * slots are removed (added again afterwards). Said before the password is asked.
+ */
+export function RekeySection() {
+  const [open, setOpen] = useState(false);
+  const [shown, setShown] = useState('');
+  const mutations = useMutation();
+
+  async function rekey(password: string) {
+    const result = await mutations.run(rekeyVault, { password });
+    if (!result.ok) return;
+    setOpen(false);
+    setShown(result.value.recoveryKey);
+    refreshQuery(vaultSlots, undefined);
+    refreshQuery(keyringStatus, undefined);
+  }
+
+  return (
+    <section className="section danger-zone" aria-labelledby="rekey-title">
+      <h3 id="rekey-title">Rekey the vault</h3>
+      {shown !== '' ? (
+        <RecoveryKeyShown recoveryKey={shown} onDone={() => { setShown(''); }} />
+      ) : open ? (
+        <PasswordAgain action="Rekey now" danger busy={mutations.busy} onConfirm={rekey} testId="rekey-form">
+          <ul className="hint">
+            <li>Every account is sealed again under a new master key.</li>
+            <li>You get a new recovery key; the old one stops working.</li>
+            <li>YubiKey and keyring slots are removed: add them again afterwards.</li>
+            <li>The password stays the same.</li>
+          </ul>
+        </PasswordAgain>
+      ) : (
+        <div className="row">
+          <button type="button" onClick={() => { setOpen(true); }}>
+            Rekey…
+          </button>
+        </div>
+      )}
+      {mutations.busy && <Progress>Sealing every account again…</Progress>}
+      <ErrorAlert error={mutations.error} />
+    </section>
+  );
+}
