@@ -65,4 +65,17 @@ describe('sync channels', () => {
     expect(inventory.seen.length).toBe(2);
     expect(inventory.drift).toEqual([]);
   });
+
+  it('a YubiKey with an access password: KEY_PIN_REQUIRED naming it, then planned with the password', async () => {
+    const { client } = await setup();
+    const { keys } = await client.call('keys.list', {});
+    const yubikey = keys.find((key) => key.kind === 'yubikey-oath')?.serial;
+    if (yubikey == null) throw new Error('an emulated YubiKey with a serial');
+    await client.call('keys.password', { serial: yubikey, action: 'set', newPassword: 'key password' });
+    const refused = await failure(client.call('keys.syncPlan', { keys: [yubikey] }));
+    expect(refused.code).toBe('KEY_PIN_REQUIRED');
+    expect(refused.message).toContain(String(yubikey));
+    const plan = await client.call('keys.syncPlan', { keys: [yubikey], auth: [{ serial: yubikey, password: 'key password' }] });
+    expect(plan.actions.map((action) => action.action)).toEqual(['add', 'add']);
+  });
 });

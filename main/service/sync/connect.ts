@@ -51,6 +51,9 @@ export async function withSyncKeys<T>(devices: Devices, options: ConnectOptions,
         ...(auth?.pin === undefined ? {} : { pin: auth.pin }),
         ...(auth?.password === undefined ? {} : { password: auth.password }),
       });
+      if (key.session.info.hasPassword && auth?.password === undefined) {
+        throw new LatchkeyError('KEY_PIN_REQUIRED', `the OATH accounts of YubiKey ${String(key.serial)} are protected by an access password: give it (--key-password-file)`, { kind: 'password', serial: key.serial });
+      }
       return open(index + 1, [...opened, key]);
     }, options.trace);
   };
