@@ -84,6 +84,8 @@ export interface OpenAppOptions {
   beforeLoad?: (page: Page) => Promise<void>;
   /** Where the service finds security keys (an emulated YubiKey); real ones are never looked for here. */
   keys?: ServiceDeps['keys'];
+  /** The desktop's Electron-only pieces, faked (the keyring: e2e/fake-keyring.ts); none by default, as in the Chromium fallback. */
+  desktop?: ServiceDeps['desktop'];
 }
 
 /** How long a copied code stays on the test clipboard (the app's default is 30 s). */
@@ -113,6 +115,7 @@ export async function openApp(browser: Browser, options: OpenAppOptions = {}): P
     },
     clipboardClearMs: E2E_CLIPBOARD_CLEAR_MS,
     ...(options.capture === undefined ? {} : { capture: options.capture }),
+    ...(options.desktop === undefined ? {} : { desktop: options.desktop }),
     keys: options.keys ?? { devices: { yubiKeyOtp: () => Promise.resolve([]), oathKeys: () => Promise.resolve([]), watchYubiKeyOtp: () => () => undefined } },
   });
   const context = await browser.newContext({

@@ -18,6 +18,11 @@ const NO_KEYRING: KeyringVerdict = { usable: false, reason: 'the system keyring 
  * was last typed (the vault's own rule, unlock-vault.ts); gone with a password change.
  */
 export function keyringHandlers(host: VaultHost, keyring: DesktopKeyring | undefined): HandlersFor<KeyringChannel> {
+  // A password change or a rekey removes the keyring slot: its copy in the keyring file goes at once,
+  // so the lock screen stops offering it.
+  host.onWrite((written) => {
+    if (written.slots && host.isUnlocked && host.session().keyringSlot() === undefined) removeKeyringFile(host.path);
+  });
   const verdict = async (): Promise<KeyringVerdict> => (keyring === undefined ? NO_KEYRING : judgeKeyring(await keyring.report()));
   const status = async (): Promise<KeyringStatus> => {
     const judged = await verdict();
