@@ -217,6 +217,27 @@ describe('NK3 PIN-encrypted credentials and CHANGE PIN', () => {
     expect(transport.remaining).toBe(0);
   });
 
+  it('DELETE and rename of one: refused unsent without a PIN (the key would say 6A82, "not found"); with one, VERIFY right before each', async () => {
+    const remove = apdu('00020000', tlv(0x71, text('Bank:you')));
+    const update = apdu('00b70000', `${tlv(0x71, text('Bank:me'))}${tlv(0x71, text('Bank:you'))}`);
+    const { session, transport } = await nk3Apdu(
+      [
+        { capdu: verify('2468'), rapdu: '9000' },
+        { capdu: update, rapdu: '9000' },
+        { capdu: verify('2468'), rapdu: '9000' },
+        { capdu: remove, rapdu: '9000' },
+      ],
+      8,
+    );
+    expect((await rejection(session.delete(secretCredential))).toInfo()).toMatchObject({ code: 'KEY_PIN_REQUIRED', details: { kind: 'pin' } });
+    expect((await rejection(session.rename(secretCredential, { issuer: 'Bank', account: 'you' }))).toInfo()).toMatchObject({ code: 'KEY_PIN_REQUIRED', details: { kind: 'pin' } });
+    expect(transport.sent).toHaveLength(1);
+    const renamed = await session.rename(secretCredential, { issuer: 'Bank', account: 'you' }, { pin: '2468' });
+    expect(renamed).toMatchObject({ name: 'Bank:you', pinProtected: true });
+    await session.delete(renamed, { pin: '2468' });
+    expect(transport.remaining).toBe(0);
+  });
+
   it('a wrong current PIN in CHANGE PIN is KEY_PIN_WRONG with the attempts left', async () => {
     const change = apdu('00b30000', `${tlv(0x80, text('0000'))}${tlv(0x81, text('9999'))}`);
     const { session } = await nk3Apdu([{ capdu: change, rapdu: '6300' }, { capdu: NK3_SELECT_APDU, rapdu: nk3SelectAnswer(6) }], 7);

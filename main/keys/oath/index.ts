@@ -1,4 +1,4 @@
-export { OathSession, type CalculateOptions, type OathSessionOptions, type PutOptions } from './session.js';
+export { OathSession, type CalculateOptions, type OathSessionOptions, type PinOperationOptions, type PutOptions } from './session.js';
 export { nitrokey3Dialect, yubikeyDialect, type OathDialect, type OathOperation } from './dialects.js';
 export {
   formatVersion,

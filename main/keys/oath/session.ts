@@ -35,6 +35,11 @@ export interface CalculateOptions extends OathOperationOptions {
   readonly full?: boolean;
 }
 
+/** NK3: the PIN, verified right before the command when the credential is PIN-encrypted. */
+export interface PinOperationOptions extends OathOperationOptions {
+  readonly pin?: string;
+}
+
 export interface PutOptions extends OathOperationOptions {
   /** When the key already holds the name: refuse with KEY_CREDENTIAL_EXISTS (default), or replace it. */
   readonly ifExists?: 'refuse' | 'overwrite';
@@ -116,7 +121,9 @@ export class OathSession {
     return describeCredential(id, input.type, { algorithm: input.algorithm, digits: input.digits, touch, pinProtected: false });
   }
 
-  async delete(credential: OathCredential, options: OathOperationOptions = {}): Promise<void> {
+  /** `pin` (NK3): a PIN-encrypted credential is verified for right before; the key sees it only then. */
+  async delete(credential: OathCredential, options: PinOperationOptions = {}): Promise<void> {
+    await this.authorisePinProtected(credential, options);
     await this.runner.run({ ins: INS.DELETE, data: tlv(TAG.NAME, credential.id) }, { ...options, operation: 'delete', touch: this.dialect.needsTouch('delete', credential.touch, credential.type) });
   }
 
@@ -125,10 +132,11 @@ export class OathSession {
    * name in use (KEY_CREDENTIAL_EXISTS); what a YubiKey does with one is unknown (ykman checks first),
    * so check the caller's listing before renaming on a YubiKey.
    */
-  async rename(credential: OathCredential, to: { readonly issuer?: string; readonly account: string }, options: OathOperationOptions = {}): Promise<OathCredential> {
+  async rename(credential: OathCredential, to: { readonly issuer?: string; readonly account: string }, options: PinOperationOptions = {}): Promise<OathCredential> {
     const command = this.dialect.rename(this.version);
     if ('unsupported' in command) throw unsupported(command.unsupported);
     const id = formatCredentialId(credential.type, { issuer: to.issuer, account: to.account, period: credential.period }, this.dialect.idByteLimit);
+    await this.authorisePinProtected(credential, options);
     await this.runner.run(
       { ins: command.ins, data: concatBytes(tlv(TAG.NAME, credential.id), tlv(TAG.NAME, id)) },
       { ...options, operation: 'rename', touch: this.dialect.needsTouch('rename', credential.touch, credential.type) },
@@ -300,6 +308,17 @@ export class OathSession {
     }
     if (sw === SW.VERIFY_FAILED) throw wrongPin((await this.select()).pinAttemptsRemaining ?? null);
     if (sw !== SW.OK) throw this.runner.failure(sw, operation, touch, this.clock.now() - started);
+  }
+
+  /**
+   * A Nitrokey 3 PIN-encrypted credential exists for the key only in the command right after VERIFY
+   * PIN (nk3 sheet §4: "send it before each operation touching PIN-encrypted credentials"); without
+   * it CALCULATE, DELETE and UPDATE answer "not found". Nothing to do for any other credential.
+   */
+  private async authorisePinProtected(credential: OathCredential, options: PinOperationOptions): Promise<void> {
+    if (credential.pinProtected !== true) return;
+    if (options.pin === undefined) throw new LatchkeyError('KEY_PIN_REQUIRED', 'this credential is encrypted with the Nitrokey 3 PIN', { kind: 'pin' });
+    await this.verifyPin(options.pin, options);
   }
 
   private requireAuth(kind: 'password' | 'pin'): void {
