@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../shared/errors.js';
 import { createManualClock } from '../keys/clock.js';
-import { createEmulatedNitrokey3Backend, openEmulatedNitrokey3 } from '../keys/emulators/nitrokey3.js';
+import { createEmulatedNitrokey3Backend, NK3_TOUCH_TIMEOUT_MS, nk3StateToJson, openEmulatedNitrokey3, type OpenEmulatedNitrokey3Options } from '../keys/emulators/nitrokey3.js';
 import { openEmulatedYubiKeyOath } from '../keys/emulators/yubikey-oath.js';
 import { createEmulatedPcscBackend } from '../keys/emulators/yubikey-oath/pcsc.js';
 import { createDevices } from '../service/devices.js';
@@ -477,5 +477,135 @@ describe('latchkey keys (OATH): at a terminal, Ctrl-C, one YubiKey seen twice', 
     ]);
     const text = await s.run(['keys', 'list', '--emulator', `yubikey-otp:${otp}`, ...yubikey(oath)]);
     expect(text.stdout).toBe(`yubikey-oath  ${String(serial)}  firmware 5.4.3  otp+oath  emulated\n`);
+  });
+});
+
+describe('latchkey keys (OATH): a Nitrokey 3 touch never given, Ctrl-C during its touch wait, PIN-protected credentials', () => {
+  let s: Setup;
+  let home: string;
+  let touchKey: string;
+  beforeAll(async () => {
+    s = await setup();
+    home = join(s.file('.'), 'latchkey');
+    touchKey = s.file('nk3-touch.json');
+    // The NK3 asks for the touch on PUT too (nk3 sheet §5); the state's policy (auto) gives it.
+    const added = await s.run(['keys', 'add', 'mail', '--touch', ...s.vault, ...nitrokey(touchKey)]);
+    expect(added).toMatchObject({ code: 0, stderr: 'latchkey: Touch your key…\n' });
+    expect(openEmulatedNitrokey3({ stateFile: touchKey }).snapshot().credentials).toMatchObject([{ touch: true, pinEncrypted: false }]);
+  });
+
+  /** The state file's key, served to the CLI as a plugged-in NK3; every packet the CLI writes is kept. */
+  const servedNitrokey3 = (options: OpenEmulatedNitrokey3Options) => {
+    const nk3 = createEmulatedNitrokey3Backend(options);
+    const written: Uint8Array[] = [];
+    const recording: HidBackend = {
+      devices: () => nk3.devices(),
+      open: async (descriptor) => {
+        const device = await nk3.open(descriptor);
+        const write = device.write.bind(device);
+        device.write = (report: Uint8Array) => {
+          written.push(Uint8Array.from(report));
+          return write(report);
+        };
+        return device;
+      },
+    };
+    return { nk3, written, keyDevices: createDevices({ backend: NO_HID, fido: recording, pcsc: createEmulatedPcscBackend([]) }) };
+  };
+  /** CTAPHID CANCEL (0x11) as an init packet: byte 4 is the command with its top bit set. */
+  const isCancel = (packet: Uint8Array) => packet[4] === 0x91;
+
+  it('a touch never given: KEY_TOUCH_TIMEOUT after the key\'s own 15 s (on its clock), nothing computed', async () => {
+    const clock = createManualClock(Date.now());
+    const { keyDevices, written } = servedNitrokey3({ stateFile: touchKey, touchPolicy: { kind: 'never' }, clock });
+    const timedOut = await s.run(['keys', 'code', 'mail', ...nitrokey(touchKey)], { keyDevices });
+    expect(timedOut.code).toBe(EXIT_CODES.KEY_TOUCH_TIMEOUT);
+    expect(timedOut.stdout).toBe('');
+    expect(timedOut.stderr).toBe('latchkey: Touch your key…\nlatchkey: KEY_TOUCH_TIMEOUT: the Nitrokey 3 was not touched in time; nothing was done\n');
+    expect(clock.slept).toBeGreaterThanOrEqual(NK3_TOUCH_TIMEOUT_MS);
+    // The key gave up by itself (6982): nothing for us to cancel.
+    expect(written.some(isCancel)).toBe(false);
+  });
+
+  it('Ctrl-C while the NK3 waits for its touch: the key is told to stop (CTAPHID CANCEL), CANCELLED (exit 7)', async () => {
+    const { nk3, written, keyDevices } = servedNitrokey3({ stateFile: touchKey, touchPolicy: { kind: 'never' } });
+    let interrupt: (() => void) | undefined;
+    let stderr = '';
+    let stdout = '';
+    const pressCtrlCOnceTheKeyWaits = async () => {
+      // The prompt comes as the CALCULATE is sent: wait until the key really waits for its button.
+      while (nk3.current?.waitingForTouch !== true) await new Promise((resolve) => setTimeout(resolve, 5));
+      interrupt?.();
+    };
+    const io: CliIo = {
+      writeOut: (text) => {
+        stdout += text;
+      },
+      writeErr: (text) => {
+        stderr += text;
+        if (text.includes('Touch your key')) void pressCtrlCOnceTheKeyWaits();
+      },
+      readStdin: () => Promise.resolve(''),
+      env: { LATCHKEY_HOME: home },
+      interactive: false,
+      prompt: () => Promise.reject(new Error('no terminal in this test')),
+      onInterrupt: (listener) => {
+        interrupt = listener;
+        return () => {
+          interrupt = undefined;
+        };
+      },
+    };
+    expect(await runCli(['keys', 'code', 'mail', ...nitrokey(touchKey)], io, { keyDevices })).toBe(EXIT_CODES.CANCELLED);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('latchkey: Touch your key…\nlatchkey: CANCELLED: cancelled; the key was told to stop\n');
+    expect(written.some(isCancel)).toBe(true);
+    expect(nk3.current?.waitingForTouch).toBe(false);
+  });
+
+  it('PIN-protected credentials: listed, computed, renamed and deleted with --key-pin-file; without the PIN the key hides them, and asking for one is KEY_PIN_REQUIRED {kind: pin}', async () => {
+    const key = s.file('nk3-pin.json');
+    const pin = s.file('nk3-pin.txt', '246810\n');
+    expect((await s.run(['keys', 'add', 'cloud', ...s.vault, ...nitrokey(key)])).code).toBe(0);
+    expect((await s.run(['keys', 'pin', 'set', '--key-pin-file', pin, ...nitrokey(key)])).code).toBe(0);
+    // Our driver writes no PIN-encrypted credential; one as Nitrokey's own tools leave it (PUT 78 04 after VERIFY PIN).
+    const state = openEmulatedNitrokey3({ stateFile: key }).snapshot();
+    const vaultOnly = { labelHex: Buffer.from('Vault:me').toString('hex'), kind: 'TOTP' as const, algorithm: 'SHA1' as const, digits: 6, secretHex: '48656c6c6f21deadbeef', touch: false, pinEncrypted: true, hasPasswordSafe: false, counter: 0 };
+    writeFileSync(key, nk3StateToJson({ ...state, credentials: [...state.credentials, vaultOnly] }));
+
+    const withPin = await s.run(['keys', 'credentials', '--key-pin-file', pin, '--json', ...nitrokey(key)]);
+    expect(withPin).toMatchObject({ code: 0, stderr: '' });
+    expect(json<{ credentials: { name: string; pinProtected: boolean | null }[] }>(withPin).credentials.map((c) => [c.name, c.pinProtected])).toEqual([
+      ['60/Cloud:ops', false],
+      ['Vault:me', true],
+    ]);
+    const text = await s.run(['keys', 'credentials', '--key-pin-file', pin, ...nitrokey(key)]);
+    expect(text.stdout).toMatch(/^Vault:me {2}TOTP SHA1 {2}PIN$/m);
+
+    const at = 1_600_000_000;
+    const code = await s.run(['keys', 'code', 'vault', '--at', String(at), '--key-pin-file', pin, ...nitrokey(key)]);
+    expect(code).toMatchObject({ code: 0, stderr: '' });
+    expect(code.stdout.trim()).toBe(oathtool(['--totp', '-b', '--now', new Date(at * 1000).toISOString(), MAIL_SECRET]));
+
+    // Without the PIN the key lists only what it shows to anyone (nk3 sheet: PIN-encrypted ones need VERIFY PIN first).
+    const withoutPin = await s.run(['keys', 'credentials', '--json', ...nitrokey(key)]);
+    expect(withoutPin.code).toBe(0);
+    expect(json<CredentialsJson>(withoutPin).credentials.map((c) => c.name)).toEqual(['60/Cloud:ops']);
+    const locked = await s.run(['keys', 'code', 'vault', '--json', ...nitrokey(key)]);
+    expect(locked.code).toBe(EXIT_CODES.KEY_PIN_REQUIRED);
+    expect(JSON.parse(locked.stderr)).toMatchObject({ error: { code: 'KEY_PIN_REQUIRED', details: { kind: 'pin' } } });
+    // A plain credential still needs no PIN on a key that has one.
+    expect((await s.run(['keys', 'code', 'cloud', ...nitrokey(key)])).code).toBe(0);
+
+    // Renamed and deleted by name: the key finds it only right after VERIFY PIN, then wants its touch.
+    const unnamed = await s.run(['keys', 'delete', 'Vault:me', '--yes', '--json', ...nitrokey(key)]);
+    expect(unnamed.code).toBe(EXIT_CODES.KEY_PIN_REQUIRED);
+    expect(JSON.parse(unnamed.stderr)).toMatchObject({ error: { code: 'KEY_PIN_REQUIRED', details: { kind: 'pin' } } });
+    const renamed = await s.run(['keys', 'rename', 'Vault:me', 'Vault:mine', '--key-pin-file', pin, ...nitrokey(key)]);
+    expect(renamed).toMatchObject({ code: 0, stderr: 'latchkey: Touch your key…\n' });
+    expect(openEmulatedNitrokey3({ stateFile: key }).snapshot().credentials).toMatchObject([{}, { labelHex: Buffer.from('Vault:mine').toString('hex'), pinEncrypted: true }]);
+    const deleted = await s.run(['keys', 'delete', 'Vault:mine', '--yes', '--key-pin-file', pin, ...nitrokey(key)]);
+    expect(deleted).toMatchObject({ code: 0, stderr: 'latchkey: Touch your key…\n' });
+    expect(openEmulatedNitrokey3({ stateFile: key }).snapshot().credentials.map((c) => Buffer.from(c.labelHex, 'hex').toString())).toEqual(['60/Cloud:ops']);
   });
 });

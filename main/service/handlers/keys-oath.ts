@@ -73,6 +73,10 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
         const time = at ?? clock.now() / 1000;
         const all = await key.session.calculateAll({ ...waits(operation, key), ...pinOf(auth), time });
         const matched = matchCredentials(all.map((entry) => entry.credential), query);
+        if (matched.length === 0) {
+          const hidden = mayBeBehindPin(key, auth);
+          if (hidden !== null) throw hidden;
+        }
         const [only] = matched;
         if (only !== undefined && matched.length === 1) {
           // Alone, a touch or HOTP credential is computed too: the user asked for exactly this code.
@@ -139,7 +143,7 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
       keys.withKey(serial, async (key) => {
         await unlock(key, auth, operation);
         const credential = await findByName(key, name, auth, operation);
-        await key.session.delete(credential, waits(operation, key));
+        await key.session.delete(credential, { ...waits(operation, key), ...pinOf(auth) });
         return { key: key.summary, deleted: credentialView(credential) };
       }),
 
@@ -147,7 +151,7 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
       keys.withKey(serial, async (key) => {
         await unlock(key, auth, operation);
         const credential = await findByName(key, name, auth, operation);
-        const renamed = await key.session.rename(credential, { ...(issuer === undefined || issuer === '' ? {} : { issuer }), account: label }, waits(operation, key));
+        const renamed = await key.session.rename(credential, { ...(issuer === undefined || issuer === '' ? {} : { issuer }), account: label }, { ...waits(operation, key), ...pinOf(auth) });
         return { key: key.summary, credential: credentialView(renamed) };
       }),
 
@@ -215,8 +219,19 @@ function matchCredentials(credentials: readonly OathCredential[], query: string)
 async function findByName(key: OpenOathKey, name: string, auth: Auth, operation: Operation): Promise<OathCredential> {
   const credentials = await key.session.list({ signal: operation.signal, ...pinOf(auth) });
   const found = credentials.find((credential) => credential.name === name);
-  if (found === undefined) throw new LatchkeyError('NOT_FOUND', `the key holds no credential named "${name}" (see \`latchkey keys credentials\`)`);
+  if (found === undefined) throw mayBeBehindPin(key, auth) ?? new LatchkeyError('NOT_FOUND', `the key holds no credential named "${name}" (see \`latchkey keys credentials\`)`);
   return found;
+}
+
+/**
+ * A Nitrokey 3 lists its PIN-encrypted credentials only right after VERIFY PIN (nk3 sheet §4): on a
+ * key with a PIN, asked without one, what was not found may be one of those. Then the PIN is what is
+ * missing (KEY_PIN_REQUIRED {kind: 'pin'}, which a terminal answers with a prompt), not the credential.
+ */
+function mayBeBehindPin(key: OpenOathKey, auth: Auth): LatchkeyError | null {
+  const { session } = key;
+  if (session.dialect.authKind !== 'pin' || !session.info.hasPin || auth?.pin !== undefined) return null;
+  return new LatchkeyError('KEY_PIN_REQUIRED', `nothing on the ${session.dialect.product} matches without its PIN; its PIN-protected credentials are seen only with it`, { kind: 'pin' });
 }
 
 /**
