@@ -91,11 +91,24 @@ export const AccountRow = memo(function AccountRow({ account, ending, next, reor
           aria-label={account.type === 'hotp' ? `Make and copy the next code for ${fullName}` : `Copy the code for ${fullName}`}
           onClick={() => { actions.copy(account); }}
         >
-          {account.code === null ? (account.type === 'hotp' ? 'Get code' : '••••••') : groupCode(account.code)}
+          {account.code === null ? (
+            account.type === 'hotp' ? 'Get code' : '••••••'
+          ) : (
+            <>
+              <span className="code-digits">{groupCode(account.code)}</span>
+              {/* Shown instead of the digits in hide-codes mode, until the row is hovered or focused. */}
+              <span className="code-dots" aria-hidden="true">
+                {'•'.repeat(account.code.length)}
+              </span>
+            </>
+          )}
         </button>
         {next !== undefined && (
           <span className="next-code" data-testid="next-code">
-            next {groupCode(next)}
+            next <span className="code-digits">{groupCode(next)}</span>
+            <span className="code-dots" aria-hidden="true">
+              {'•'.repeat(next.length)}
+            </span>
           </span>
         )}
       </div>

@@ -3,7 +3,8 @@ import type { AccountView } from '../../../shared/vault-api.js';
 import { notify, openPanel, useAppState } from '../app/app-state.js';
 import { preloadPanels } from '../app/panels.js';
 import { copyCode, reorderAccounts } from '../data/accounts.js';
-import { refreshQuery, runMutation } from '../data/hooks.js';
+import { desktopState, onChooseShortcut } from '../data/desktop.js';
+import { refreshQuery, runMutation, useQuery } from '../data/hooks.js';
 import { lockVault, vaultStatus } from '../data/vault.js';
 import { displayName } from '../ui/format.js';
 import { AccountList } from './AccountList.js';
@@ -28,6 +29,10 @@ export function AccountsScreen() {
     if (live.loaded) preloadPanels();
   }, [live.loaded]);
   const { notice, undo } = useAppState();
+  // Screen sharing: codes as dots until their row is hovered or focused (styles.css, .codes-hidden).
+  const hideCodes = useQuery(desktopState, undefined).data?.preferences.hideCodes === true;
+  // The first use of the tray: main asks for the quick-search shortcut, chosen in the settings.
+  useEffect(() => onChooseShortcut(() => { openPanel('settings', { focus: 'shortcut' }); }), []);
   const [query, setQuery] = useState('');
   const [tag, setTag] = useState<string | undefined>();
   const [draggingId, setDraggingId] = useState<string | undefined>();
@@ -145,7 +150,7 @@ export function AccountsScreen() {
   }
 
   return (
-    <main className="screen accounts-screen">
+    <main className={`screen accounts-screen${hideCodes ? ' codes-hidden' : ''}`}>
       <header className="toolbar">
         <input
           type="search"

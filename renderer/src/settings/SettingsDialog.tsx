@@ -5,6 +5,7 @@ import { useSettings } from '../data/settings.js';
 import { Dialog } from '../ui/Dialog.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { BackupSettings } from './BackupSettings.js';
+import { DesktopSettings } from './DesktopSettings.js';
 import { ExportSettings } from './ExportSettings.js';
 
 const AUTO_LOCK_MINUTES = [1, 2, 5, 10, 15, 30, 60];
@@ -12,7 +13,7 @@ const CLIPBOARD_SECONDS = [10, 20, 30, 45, 60, 120];
 const THEME_NAMES = { system: 'Follow the system', light: 'Light', dark: 'Dark' } as const;
 
 /** Auto-lock, clipboard delay and theme; each change is saved at once (the settings store, data/settings.ts). */
-export function SettingsDialog({ close: onClose }: PanelProps) {
+export function SettingsDialog({ params, close: onClose }: PanelProps<{ readonly focus?: 'shortcut' }>) {
   const { settings, error, saved, change } = useSettings();
 
   return (
@@ -70,6 +71,7 @@ export function SettingsDialog({ close: onClose }: PanelProps) {
           <ErrorAlert error={error} />
           <BackupSettings />
           <ExportSettings />
+          <DesktopSettings focusShortcut={params.focus === 'shortcut'} />
         </div>
       )}
     </Dialog>
