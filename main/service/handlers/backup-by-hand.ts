@@ -98,5 +98,6 @@ export function backupByHandHandlers(deps: ByHandDeps): HandlersFor<ByHandChanne
 /** An account added, changed or removed after the backup was verified: the backup no longer holds the vault. */
 function accountsChangedAfter(accounts: readonly { readonly createdAt: number; readonly updatedAt: number }[], verification: { readonly verifiedAt: number; readonly vaultAccounts: number }): boolean {
   if (accounts.length !== verification.vaultAccounts) return true;
-  return accounts.some((account) => Math.max(account.createdAt, account.updatedAt) > verification.verifiedAt * 1000);
+  // Compared in whole seconds, the verification's own unit (a change in the same second reads as not after it).
+  return accounts.some((account) => Math.floor(Math.max(account.createdAt, account.updatedAt) / 1000) > verification.verifiedAt);
 }
