@@ -70,6 +70,30 @@ export const keysSyncChannels = {
       applied: z.array(z.object({ key: serial, name: z.string(), action: syncActionSchema.shape.action, check: z.enum(['code-match', 'present', 'removed']) })),
     }),
   },
+  /**
+   * A lost key's credentials (its inventory) planned onto another key, same names and touch flags;
+   * `dryRun`: the plan only. Otherwise (the vault password again) applied and verified like a sync,
+   * and the lost key marked so in the inventory. `impossible`: what the vault can't rebuild.
+   */
+  'keys.rebuild': {
+    request: z
+      .object({
+        from: serial,
+        to: serial,
+        auth: z.array(keyAuthSchema).optional(),
+        allowTouch: z.boolean().default(false),
+        dryRun: z.boolean().default(false),
+        vaultPassword: vaultPasswordSchema.optional(),
+        opId: opIdSchema.optional(),
+      })
+      .refine((request) => request.dryRun || request.vaultPassword !== undefined, { error: 'the vault password is needed again (vaultPassword)', path: ['vaultPassword'] }),
+    reply: planReply.extend({
+      applied: z.array(z.object({ key: serial, name: z.string(), action: syncActionSchema.shape.action, check: z.enum(['code-match', 'present', 'removed']) })),
+      impossible: z.array(z.object({ name: z.string(), accountId, reason: z.string() })),
+      /** Unix seconds the old key was marked lost at (absent on a dry run). */
+      lostAt: z.number().int().optional(),
+    }),
+  },
   /** Which keys hold each account, and what each key plugged in now shows that differs (drift). */
   'keys.inventory': {
     request: z.object({ auth: z.array(keyAuthSchema).optional(), opId: opIdSchema.optional() }),

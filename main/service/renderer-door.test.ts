@@ -65,6 +65,7 @@ describe('the renderer door', () => {
       'keys.pin',
       'keys.program',
       'keys.put',
+      'keys.rebuild',
       'keys.rename',
       'keys.reset',
       'keys.status',

@@ -4,6 +4,8 @@ import type { VaultHost } from '../vault-host.js';
 
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
+const byHost = new WeakMap<VaultHost, RememberedAccessKeys>();
+
 /**
  * YubiKey OATH access keys (derived from the access password and the key's salt; never the password)
  * kept for the user, by key serial: in memory while the vault is unlocked (forgotten, and wiped, when
@@ -50,6 +52,18 @@ export class RememberedAccessKeys {
     session.transaction((tx) => {
       tx.records.put('yubikey-oath-access', { ...sealed, [String(serial)]: { accessKeyHex: toHex(accessKey), savedAt: Math.floor(this.clock.now() / 1000) } });
     });
+  }
+
+  /**
+   * The one instance for a vault host: the OATH channels and the sync channels (handlers/sync.ts)
+   * share what was remembered, so a password given to one opens the key for the other.
+   */
+  static forHost(host: VaultHost, clock: Clock): RememberedAccessKeys {
+    const known = byHost.get(host);
+    if (known !== undefined) return known;
+    const made = new RememberedAccessKeys(host, clock);
+    byHost.set(host, made);
+    return made;
   }
 
   /** Forgets the serial's access key (the password was removed, or the remembered one is wrong now). */

@@ -79,7 +79,7 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
   };
 
   return {
-    ...oathHandlers({ host, clock, keys: oathKeys, remembered: new RememberedAccessKeys(host, clock) }),
+    ...oathHandlers({ host, clock, keys: oathKeys, remembered: RememberedAccessKeys.forHost(host, clock) }),
 
     'keys.list': async () => {
       const otp = await keys.list();

@@ -7,7 +7,9 @@ import type { Devices } from '../devices.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
 import type { Operation } from '../operations.js';
 import { afterReauth } from '../reauth.js';
-import { applySyncPlan, inspectInventory, makeSyncPlan, withSyncKeys, type PlanOptions, type SyncPlan } from '../sync/index.js';
+import { LatchkeyError } from '../../../shared/errors.js';
+import { applySyncPlan, inspectInventory, makeSyncPlan, markedLost, rebuildRequest, withSyncKeys, type PlanOptions, type SyncPlan } from '../sync/index.js';
+import { RememberedAccessKeys } from './keys-oath-access.js';
 import type { VaultHost } from '../vault-host.js';
 
 type SyncChannel = keyof typeof keysSyncChannels;
@@ -71,15 +73,18 @@ function planView(plan: SyncPlan) {
 /** The sync channels (keys-sync-api.ts) over the sync core (service/sync/). */
 export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
   const { host, clock, devices } = deps;
+  // The access passwords the other keys channels remember open the keys here too, and the other way round.
+  const remembered = RememberedAccessKeys.forHost(host, clock);
   const connect = (selection: Pick<Selection, 'keys' | 'auth'>, all = false) => ({
     serials: selection.keys,
     all,
     auth: selection.auth,
+    remembered,
     ...(deps.keyClock === undefined ? {} : { clock: deps.keyClock }),
     ...(deps.trace === undefined ? {} : { trace: deps.trace }),
   });
   /** Planning touches only with `allowTouch`: each is told as a prompt naming the key. */
-  const observe = (selection: Selection, operation: Operation) => ({
+  const observe = (selection: Pick<Selection, 'allowTouch'>, operation: Operation) => ({
     allowTouch: selection.allowTouch,
     signal: operation.signal,
     onProgress: (progress: { readonly needsTouch: boolean }, credential: string, serial: number) => {
@@ -106,6 +111,25 @@ export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
           }),
         operation,
       ),
+    'keys.rebuild': (request, operation) => {
+      const rebuild = (vault: VaultSession) =>
+        withSyncKeys(devices, connect({ keys: [request.to], auth: request.auth }), async (keys) => {
+          const wanted = rebuildRequest(vault.records.get('key-inventory') ?? {}, vault.list().accounts, request.from, request.to);
+          const made = await makeSyncPlan(vault, keys, { accounts: wanted.accounts, options: wanted.options, observe: observe(request, operation) }, clock.now());
+          const impossible = wanted.impossible.map((entry) => ({ ...entry }));
+          if (request.dryRun) return { ...planView(made), applied: [], impossible };
+          const applied = await applySyncPlan(made, { vault, keys, operation, now: () => clock.now() });
+          // Only once the new key holds everything: an unplug before leaves the old key as it was, and a rerun resumes.
+          const lostAt = Math.floor(clock.now() / 1000);
+          vault.transaction((tx) => {
+            tx.records.put('key-inventory', markedLost(tx.records.get('key-inventory') ?? {}, request.from, lostAt));
+          });
+          return { ...planView(made), applied, impossible, lostAt };
+        });
+      if (request.dryRun) return host.serialized(() => rebuild(host.session()));
+      if (request.vaultPassword === undefined) throw new LatchkeyError('INVALID_REQUEST', 'the vault password is needed again (vaultPassword)');
+      return afterReauth(host, request.vaultPassword, rebuild, operation);
+    },
     'keys.inventory': (request) =>
       host.serialized(async () => {
         const vault = host.session();

@@ -63,6 +63,8 @@ export interface PlanOptions {
   readonly spread?: { readonly copies: number };
   /** Let a HOTP account go on more than one key (default: one key only; see plan.ts). */
   readonly hotpOnSeveralKeys?: boolean;
+  /** A touch flag per account id, over `touch` (a rebuild keeps each credential's flag from the lost key). */
+  readonly touchByAccount?: Readonly<Record<string, boolean>>;
   /** Opt-in cells to apply too. */
   readonly choose?: readonly CellRef[];
 }

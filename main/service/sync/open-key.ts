@@ -7,6 +7,8 @@ import type { SyncKey } from './observe.js';
 export interface OpenSyncKeyOptions extends OathSessionOptions {
   /** A YubiKey's OATH access password (unlocked right after SELECT). */
   readonly password?: string;
+  /** Else the access key remembered for this YubiKey (tried only when it has a password; wiped by the caller). */
+  readonly accessKey?: Uint8Array;
   /** A Nitrokey 3's PIN, for its PIN-protected credentials. */
   readonly pin?: string;
 }
@@ -18,11 +20,12 @@ export interface OpenSyncKeyOptions extends OathSessionOptions {
  * that hides its serial can't be synced (KEY_UNSUPPORTED), never guessed.
  */
 export async function openSyncKey(transport: ApduTransport, kind: SyncKeyKind, options: OpenSyncKeyOptions = {}): Promise<SyncKey> {
-  const { password, pin, ...sessionOptions } = options;
+  const { password, accessKey, pin, ...sessionOptions } = options;
   const managementSerial = kind === 'yubikey-oath' ? await readYubiKeySerial(transport) : null;
   const session = await OathSession.open(transport, kind === 'yubikey-oath' ? yubikeyDialect : nitrokey3Dialect, sessionOptions);
   const serial = managementSerial ?? session.info.serial ?? null;
   if (serial === null) throw new LatchkeyError('KEY_UNSUPPORTED', `this ${session.dialect.product} does not tell its serial, which the inventory needs to know it again`);
   if (password !== undefined) await session.unlock({ password });
+  else if (accessKey !== undefined && session.info.hasPassword) await session.unlock({ accessKey });
   return { serial, kind, session, ...(pin === undefined ? {} : { pin }) };
 }

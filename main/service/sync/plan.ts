@@ -63,7 +63,8 @@ function planKey(key: KeyObservation, chosen: readonly AccountMeta[], input: Pla
   const listing = new Map(key.credentials.map((credential) => [credential.name, credential]));
   const inventory = input.inventory[String(key.serial)]?.credentials ?? {};
   const picked = isChosen(key.serial, input);
-  const targets = new Map(input.accounts.map((account) => [account.id, targetCredential(account, key, input.options.touch ?? false)]));
+  const touchOf = (id: string) => input.options.touchByAccount?.[id] ?? input.options.touch;
+  const targets = new Map(input.accounts.map((account) => [account.id, targetCredential(account, key, touchOf(account.id) ?? false)]));
   const byAccount = new Map<string, PlanCell>();
   const namesTaken = new Map<string, string>();
   for (const account of chosen) {
@@ -95,7 +96,7 @@ function planKey(key: KeyObservation, chosen: readonly AccountMeta[], input: Pla
       continue;
     }
     const observed = listing.get(target.name);
-    const touch = input.options.touch ?? observed?.touch ?? false;
+    const touch = touchOf(account.id) ?? observed?.touch ?? false;
     const wanted = { ...target, touch };
     byAccount.set(
       account.id,

@@ -48,7 +48,8 @@ export function planText(plan: Plan): string {
 }
 
 /**
- * `latchkey keys sync [QUERY] --to SERIAL… [--dry-run] [--spread [N]]` and `latchkey keys inventory`
+ * `latchkey keys sync [QUERY] --to SERIAL… [--dry-run] [--spread [N]]`, `keys rebuild --from --to`
+ * and `latchkey keys inventory`
  * (issue 17): the accounts QUERY matches (all without one) onto the chosen keys through one plan,
  * shown before anything is written and confirmed at a terminal (or with --yes).
  */
@@ -135,6 +136,68 @@ Examples:
       const reply = await cancellable(connection, (opId) => client.call('keys.syncApply', { ...selection, vaultPassword, opId }));
       printResult(io, globals.json, reply, () =>
         [...reply.applied.map((cell) => `${String(cell.key)}  ${cell.action.padEnd(11)} ${cell.name}  ${cell.check}`), `${plural(reply.applied.length, 'credential')} written and checked.`].join('\n'),
+      );
+    });
+
+  keys
+    .command('rebuild')
+    .summary("put a lost key's accounts onto a new key from the vault, then mark the old one lost")
+    .requiredOption('--from <serial>', 'the lost key (as `keys inventory` shows it; it need not be plugged in)')
+    .requiredOption('--to <serial>', 'the new key, plugged in')
+    .option('--dry-run', 'show the plan only; nothing is written', false)
+    .option('--allow-touch', 'compare touch-required credentials already on the new key by their code (each asks for a touch)', false)
+    .option('--key-pin-file <file>', 'the new key\'s Nitrokey 3 PIN, from the file\'s first line ("-": standard input)')
+    .option('--key-password-file <file>', 'the new key\'s YubiKey OATH access password, from the file\'s first line ("-": standard input)')
+    .addHelpText(
+      'after',
+      `
+The lost key's inventory is planned onto the new key with the same names and touch flags, applied and
+checked like a sync (an unplug or a cancel is resumed by running it again), and only then is the old
+serial marked lost. Credentials whose account is no longer in the vault can't be rebuilt: they are
+listed as impossible. With --json: { actions, room, fits, warnings, impossible: [{ name, accountId,
+reason }], applied: [{ key, name, action, check }], lostAt? }.
+
+Examples:
+  $ latchkey keys rebuild --from 12345678 --to 23456789 --dry-run
+  $ latchkey keys rebuild --from 12345678 --to 23456789 --yes`,
+    )
+    .action(async (options: { from: string; to: string; dryRun: boolean; allowTouch: boolean; keyPinFile?: string; keyPasswordFile?: string }, cmd: Command) => {
+      const connection = context.connect(cmd);
+      const { client, globals } = connection;
+      const keyAuth = {
+        ...(options.keyPinFile === undefined ? {} : { pin: await secretFile(options.keyPinFile) }),
+        ...(options.keyPasswordFile === undefined ? {} : { password: await secretFile(options.keyPasswordFile) }),
+      };
+      const request = {
+        from: serialArgument('--from', options.from),
+        to: serialArgument('--to', options.to),
+        ...(Object.keys(keyAuth).length === 0 ? {} : { auth: [keyAuth] }),
+        allowTouch: options.allowTouch,
+      };
+      await connection.unlock();
+      const plan = await cancellable(connection, (opId) => client.call('keys.rebuild', { ...request, dryRun: true, opId }));
+      const impossible = plan.impossible.map((entry) => `can't rebuild ${entry.name}: ${entry.reason}`);
+      const writes = plan.actions.filter(willWrite);
+      if (options.dryRun) {
+        if (!globals.json) printWarnings(io, [...plan.warnings, ...impossible]);
+        printResult(io, globals.json, plan, () => `${planText(plan)}\n${plural(writes.length, 'credential')} would be written; key ${options.from} would be marked lost.`);
+        return;
+      }
+      if (!globals.json) io.writeErr(`${planText(plan)}\n`);
+      printWarnings(io, [...plan.warnings, ...impossible]);
+      if (!plan.fits) throw new NotedError(new LatchkeyError('KEY_FULL', `the lost key's accounts do not fit on key ${options.to}; nothing was written`), ['rebuild onto a key with more room']);
+      if (!globals.yes) {
+        if (!io.interactive) throw new NotedError(new LatchkeyError('CANCELLED', 'nothing was written'), ['add --yes to apply the plan, or --dry-run to only show it']);
+        const answer = await io.prompt(`Write ${plural(writes.length, 'credential')} and mark key ${options.from} lost? [y/N] `);
+        if (!/^y(es)?$/i.test(answer.trim())) throw new LatchkeyError('CANCELLED', 'nothing was written');
+      }
+      const vaultPassword = await connection.vaultPassword();
+      const reply = await cancellable(connection, (opId) => client.call('keys.rebuild', { ...request, vaultPassword, opId }));
+      printResult(io, globals.json, reply, () =>
+        [
+          ...reply.applied.map((cell) => `${String(cell.key)}  ${cell.action.padEnd(11)} ${cell.name}  ${cell.check}`),
+          `${plural(reply.applied.length, 'credential')} written and checked; key ${options.from} is marked lost.`,
+        ].join('\n'),
       );
     });
 
