@@ -1,11 +1,13 @@
-import { app, BrowserWindow, clipboard, ClipboardItem, desktopCapturer, dialog, ipcMain, powerMonitor, protocol, screen, session } from 'electron';
+import { app, BrowserWindow, clipboard, ClipboardItem, desktopCapturer, dialog, globalShortcut, ipcMain, Menu, nativeImage, powerMonitor, protocol, safeStorage, screen, session, Tray } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { EVENT_CHANNEL } from '../../shared/events.js';
-import { createService, rendererDoor, systemClock, watchLinuxScreenLock, type Clipboard, type LockPolicy } from '../service/index.js';
+import { createService, rendererDoor, setLinuxAutostart, systemClock, watchLinuxScreenLock, type Clipboard, type LockPolicy } from '../service/index.js';
 import { APP_SCHEME, APP_SCHEME_REGISTRATION, APP_URL, appProtocolHandler } from './app-protocol.js';
 import { clipboardItemData } from './clipboard-formats.js';
 import { desktopScreenCapture } from './desktop-capture.js';
+import { electronDesktop, trayIconBitmap } from './desktop.js';
+import { electronKeyring } from './keyring.js';
 import { registerIpc } from './ipc-guard.js';
 import { electronPrompts } from './prompts.js';
 import { guardQuit } from './quit-guard.js';
@@ -44,10 +46,43 @@ app.enableSandbox();
 // Before `ready`: app:// is a standard, secure origin of its own (app-protocol.ts).
 protocol.registerSchemesAsPrivileged([APP_SCHEME_REGISTRATION]);
 
+/** Started at login with "start hidden": the tray only, no window until the user asks (README, Desktop). */
+const startHidden = process.argv.includes('--hidden');
+const TRAY_ICON_SIZE = 32;
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  let mainWindow: BrowserWindow | undefined;
+  let quickWindow: BrowserWindow | undefined;
+  const windowOptions = () => secureWindowOptions(PRELOAD, { devTools: devToolsAllowed(app.isPackaged, process.env) });
+  // The one `desktop` (main/service/desktop/desktop.ts): the tray, the global shortcut, the quick window, the keyring.
+  const desktop = {
+    ...electronDesktop({
+      platform: process.platform,
+      createTray: () => new Tray(nativeImage.createFromBitmap(trayIconBitmap(TRAY_ICON_SIZE), { width: TRAY_ICON_SIZE, height: TRAY_ICON_SIZE })),
+      buildMenu: (template) => Menu.buildFromTemplate(template),
+      globalShortcut,
+      mainWindow: () => (mainWindow !== undefined && !mainWindow.isDestroyed() ? mainWindow : undefined),
+      createQuickWindow: () => {
+        // Small, frameless, over other apps, out of the taskbar; it hides when the user goes elsewhere.
+        const window = new BrowserWindow({ ...windowOptions(), width: 420, height: 360, minWidth: 320, minHeight: 200, frame: false, alwaysOnTop: true, skipTaskbar: true, resizable: false, fullscreenable: false, title: 'Latchkey quick search' });
+        window.on('blur', () => {
+          window.hide();
+        });
+        void window.loadURL(`${APP_URL}#quick`);
+        quickWindow = window;
+        return window;
+      },
+      app,
+      setLinuxAutostart: (enabled, hidden) => {
+        setLinuxAutostart(enabled, [process.execPath, ...(app.isPackaged ? [] : [app.getAppPath()])], hidden);
+      },
+    }),
+    keyring: electronKeyring(safeStorage),
+  };
   const service = createService({
+    desktop,
     clock: systemClock,
     lockPolicy: powerLockPolicy,
     idleSeconds: () => powerMonitor.getSystemIdleTime(),
@@ -66,7 +101,7 @@ if (!app.requestSingleInstanceLock()) {
   // Whatever locked the vault, the page starts over at the lock screen, and whatever it held is gone.
   service.onLock(() => {
     if (quitting) return;
-    for (const window of BrowserWindow.getAllWindows()) void window.loadURL(APP_URL);
+    for (const window of BrowserWindow.getAllWindows()) void window.loadURL(window === quickWindow ? `${APP_URL}#quick` : APP_URL);
   });
 
   app.on('web-contents-created', (_event, contents) => {
@@ -87,19 +122,20 @@ if (!app.requestSingleInstanceLock()) {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
     });
     registerIpc(ipcMain, rendererDoor((channel, payload) => service.dispatch(channel, payload)), APP_URL);
-    const window = new BrowserWindow(secureWindowOptions(PRELOAD, { devTools: devToolsAllowed(app.isPackaged, process.env) }));
+    const window = new BrowserWindow(windowOptions());
+    mainWindow = window;
     window.once('ready-to-show', () => {
-      window.show();
+      if (!startHidden) window.show();
+    });
+    // With a tray, closing the window keeps the app there (Open brings it back); Quit is in the tray.
+    window.on('close', (event) => {
+      if (quitting) return;
+      event.preventDefault();
+      window.hide();
     });
     void window.loadURL(APP_URL);
-  });
-
-  app.on('second-instance', () => {
-    const [window] = BrowserWindow.getAllWindows();
-    if (window !== undefined) {
-      if (window.isMinimized()) window.restore();
-      window.focus();
-    }
+    // The tray, the stored shortcut, content protection; a second launch shows this window (desktop.onSecondInstance).
+    service.desktop.start();
   });
 
   // The quit waits (briefly) for the lock's clipboard clear: a code copied just before must not outlive the app.
@@ -112,5 +148,8 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('window-all-closed', () => {
     app.quit();
+  });
+  app.on('will-quit', () => {
+    globalShortcut.unregisterAll();
   });
 }

@@ -17,3 +17,5 @@ export { watchLinuxScreenLock } from './screen-lock-dbus.js';
 export type { LinuxScreenLockOptions, ScreenLockSource, ScreenLockWatch } from './screen-lock-dbus.js';
 export { judgeKeyring } from './desktop/keyring.js';
 export type { DesktopKeyring, KeyringReport, KeyringVerdict } from './desktop/keyring.js';
+export { setLinuxAutostart } from './desktop/linux-autostart.js';
+export type { Desktop, TrayClick, TrayMenuItem } from './desktop/desktop.js';
