@@ -5,11 +5,13 @@
  * are missing or older than their sources. Exits 1, naming the screen, when a screen can't be reached.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import buildRenderer from '../e2e/build-renderer.js';
+import { desktopWithKeyring, fakeKeyring } from '../e2e/fake-keyring.js';
 import { launchChromium, openApp } from '../e2e/harness.js';
 import {
   addAccounts,
@@ -27,7 +29,7 @@ import { testClock } from '../main/vault/test-support/test-runtime.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const SCREENS = ['first-run', 'unlock', 'accounts', 'search', 'add', 'account-details'] as const;
+export const SCREENS = ['first-run', 'unlock', 'accounts', 'search', 'add', 'account-details', 'vault-settings', 'backup-verify'] as const;
 export type Screen = (typeof SCREENS)[number];
 export const SCHEMES = ['light', 'dark'] as const;
 /** A desktop authenticator's window, in CSS pixels; PNGs are twice that (deviceScaleFactor 2). */
@@ -36,6 +38,7 @@ export const SCALE = 2;
 /** Thursday 14 May 2025, 09:41:17 UTC: with the sample accounts, one code (ENDING_ISSUER) has 3 s left. */
 export const MOMENT = momentWithOneEnding(Date.UTC(2025, 4, 14, 9, 41));
 const PASSWORD = 'correct horse battery staple';
+const BACKUP_PASSWORD = 'tangerine ocelot basalt fjord';
 
 export interface ScreenshotResult {
   /** Absolute paths of the files written. */
@@ -121,6 +124,8 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
       deviceScaleFactor: SCALE,
       colorScheme: 'light',
       beforeLoad: (page) => page.clock.setFixedTime(MOMENT),
+      // The desktop app's keyring (faked): the vault settings show the keyring unlock as the app offers it.
+      desktop: desktopWithKeyring(fakeKeyring()),
     });
     const { page } = app;
     page.setDefaultTimeout(timeout);
@@ -217,6 +222,41 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
       },
       backToList,
     );
+    /** Opens a panel from Settings by its button, and shows the section titled `heading` at the top of the dialog. */
+    async function openFromSettings(button: string, heading: string): Promise<void> {
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await page.getByRole('button', { name: button }).click();
+      const title = page.getByRole('heading', { name: heading });
+      await title.waitFor();
+      await title.evaluate((element) => { element.scrollIntoView({ block: 'start' }); });
+    }
+
+    await shoot('vault-settings', () => openFromSettings('Vault: password, keys, keyring…', 'Ways into the vault'), backToList);
+
+    await shoot(
+      'backup-verify',
+      async () => {
+        // A backup made earlier; since then one account was removed and one added: the comparison shows both.
+        const folder = mkdtempSync(join(tmpdir(), 'latchkey-screenshots-backup-'));
+        const file = join(folder, 'latchkey-2025-05-01.lkbak');
+        await client.call('backup.create', { path: file, password: BACKUP_PASSWORD, vaultPassword: PASSWORD });
+        const { accounts } = await client.call('accounts.list', {});
+        const gone = accounts.at(-1);
+        if (gone !== undefined) await client.call('accounts.remove', { id: gone.id });
+        await client.call('accounts.add', { uri: 'otpauth://totp/Fastmail:me%40example.com?secret=MFRGGZDFMZTWQ2LK&issuer=Fastmail' });
+        await backToList();
+        app.prompts.path = file;
+        await openFromSettings('Backups and transfer…', 'Make a backup');
+        const form = page.getByTestId('verify-backup');
+        await form.getByLabel('The backup’s password').fill(BACKUP_PASSWORD);
+        await form.getByRole('button', { name: 'Choose a backup…' }).click();
+        const heading = page.getByRole('heading', { name: 'Verify or restore a backup' });
+        await page.getByTestId('backup-comparison').waitFor({ timeout: 15_000 });
+        await heading.evaluate((element) => { element.scrollIntoView({ block: 'start' }); });
+      },
+      backToList,
+    );
+
     app.service.lock();
     await page.context().close();
   } finally {

@@ -2,6 +2,7 @@ import type { ReplyOf } from '../../../shared/api.js';
 import { openPanel } from '../app/app-state.js';
 import { lastBackupVerification } from '../data/backup.js';
 import { useQuery } from '../data/hooks.js';
+import './backups.css';
 
 /** Older than this, the last verified backup is called stale. */
 export const STALE_AFTER_DAYS = 30;

@@ -8,6 +8,7 @@ import { KeySlotsSection } from './KeySlotsSection.js';
 import { RecoveryKeySection } from './RecoveryKeySection.js';
 import { RekeySection } from './RekeySection.js';
 import { VerifySection } from './VerifySection.js';
+import './vault-settings.css';
 
 /** Vault settings (issue 18): each change needs the vault password again, checked by main. */
 export function VaultSettingsDialog({ close }: PanelProps) {
