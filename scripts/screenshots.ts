@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import buildRenderer from '../e2e/build-renderer.js';
 import { desktopWithKeyring, fakeKeyring } from '../e2e/fake-keyring.js';
 import { launchChromium, openApp } from '../e2e/harness.js';
+import { APP_ORIGIN } from '../main/app-chromium/serve-renderer.js';
 import {
   addAccounts,
   createUnlockedVault,
@@ -29,7 +30,7 @@ import { testClock } from '../main/vault/test-support/test-runtime.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const SCREENS = ['first-run', 'unlock', 'accounts', 'search', 'add', 'account-details', 'vault-settings', 'backup-verify'] as const;
+export const SCREENS = ['first-run', 'unlock', 'accounts', 'search', 'add', 'account-details', 'vault-settings', 'backup-verify', 'quick-search'] as const;
 export type Screen = (typeof SCREENS)[number];
 export const SCHEMES = ['light', 'dark'] as const;
 /** A desktop authenticator's window, in CSS pixels; PNGs are twice that (deviceScaleFactor 2). */
@@ -38,6 +39,8 @@ export const SCALE = 2;
 /** Thursday 14 May 2025, 09:41:17 UTC: with the sample accounts, one code (ENDING_ISSUER) has 3 s left. */
 export const MOMENT = momentWithOneEnding(Date.UTC(2025, 4, 14, 9, 41));
 const PASSWORD = 'correct horse battery staple';
+/** What the quick-search screenshot has typed: a letter four sample issuers start with. */
+const QUICK_QUERY = 'd';
 const BACKUP_PASSWORD = 'tangerine ocelot basalt fjord';
 
 export interface ScreenshotResult {
@@ -257,6 +260,20 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
       backToList,
     );
 
+    await shoot(
+      'quick-search',
+      async () => {
+        // The quick-search window's page (the same page at #quick; a hash change alone would not load it).
+        await page.goto(`${APP_ORIGIN}/index.html#quick`);
+        await page.reload();
+        await page.getByLabel('Quick search').fill(QUICK_QUERY);
+        await page.getByRole('option').first().waitFor();
+      },
+      async () => {
+        await page.goto(`${APP_ORIGIN}/index.html`);
+        await backToList();
+      },
+    );
     app.service.lock();
     await page.context().close();
   } finally {

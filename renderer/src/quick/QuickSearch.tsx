@@ -81,7 +81,7 @@ function QuickMatches({ run, error, clearError, hide }: { run: ReturnType<typeof
         ref={input}
         type="search"
         aria-label="Quick search"
-        placeholder="Account… (Enter copies, Shift+Enter types, Esc hides)"
+        placeholder="Search accounts"
         autoFocus
         value={text}
         onKeyDown={onKeyDown}
@@ -98,23 +98,35 @@ function QuickMatches({ run, error, clearError, hide }: { run: ReturnType<typeof
               <span className="issuer">{displayName(account)}</span>
               {account.issuer !== '' && account.label !== '' && <span className="label">{account.label}</span>}
             </span>
-            <span className="code">
-              {account.code === null ? (
-                'Enter: next code'
-              ) : (
-                <>
-                  <span className="code-digits">{groupCode(account.code)}</span>
-                  <span className="code-dots" aria-hidden="true">
-                    {'•'.repeat(account.code.length)}
-                  </span>
-                </>
-              )}
-            </span>
+            {account.code === null ? (
+              <span className="hint">next code on Enter</span>
+            ) : (
+              <span className="code">
+                <span className="code-digits">{groupCode(account.code)}</span>
+                <span className="code-dots" aria-hidden="true">
+                  {'•'.repeat(account.code.length)}
+                </span>
+              </span>
+            )}
           </li>
         ))}
       </ul>
       {data !== undefined && matches.length === 0 && <p className="hint">No account matches “{text}”.</p>}
       <ErrorAlert error={error} />
+      <p className="hint quick-keys">
+        <span>
+          <kbd>↑↓</kbd> choose
+        </span>{' '}
+        <span>
+          <kbd>Enter</kbd> copy
+        </span>{' '}
+        <span>
+          <kbd>Shift+Enter</kbd> type
+        </span>{' '}
+        <span>
+          <kbd>Esc</kbd> hide
+        </span>
+      </p>
     </main>
   );
 }
