@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { invalidEntrySchema, MAX_IMAGE_BYTES } from './enroll-api.js';
+import { MAX_IMPORT_BYTES } from './import-api.js';
 import { opIdSchema, vaultPasswordSchema } from './wire.js';
 
 /**
@@ -55,6 +57,14 @@ const planReply = z.object({
   warnings: z.array(z.string()),
 });
 
+const base64Of = (bytes: number) => z.string().max(Math.ceil(bytes / 3) * 4);
+
+/** What `import FILE --to-key` and `scan IMAGE --to-key` put on a key: an export file, or QR images. */
+const keySourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file'), fileBase64: base64Of(MAX_IMPORT_BYTES), format: z.string().max(64).optional(), password: z.string().max(1024).optional() }),
+  z.object({ kind: z.literal('images'), imagesBase64: z.array(base64Of(MAX_IMAGE_BYTES)).min(1).max(64) }),
+]);
+
 const driftSchema = z.object({ key: serial, name: z.string(), change: z.enum(['added', 'removed', 'changed']), accountId: accountId.optional(), detail: z.string() });
 
 export const keysSyncChannels = {
@@ -94,6 +104,33 @@ export const keysSyncChannels = {
       lostAt: z.number().int().optional(),
     }),
   },
+  /**
+   * The accounts of an export or QR images put onto one key through the same plan and apply path
+   * (`dryRun`: the plan only). Without `keyOnly` they are imported into the vault first (duplicates:
+   * the vault's own accounts go instead); with it they never touch the vault file: the inventory
+   * records them as key-only, which the vault can't rebuild.
+   */
+  'keys.syncImport': {
+    request: z
+      .object({
+        source: keySourceSchema,
+        key: serial,
+        keyOnly: z.boolean().default(false),
+        touch: z.boolean().optional(),
+        auth: z.array(keyAuthSchema).optional(),
+        dryRun: z.boolean().default(false),
+        vaultPassword: vaultPasswordSchema.optional(),
+        opId: opIdSchema.optional(),
+      })
+      .refine((request) => request.dryRun || request.vaultPassword !== undefined, { error: 'the vault password is needed again (vaultPassword)', path: ['vaultPassword'] }),
+    reply: planReply.extend({
+      applied: z.array(z.object({ key: serial, name: z.string(), action: syncActionSchema.shape.action, check: z.enum(['code-match', 'present', 'removed']) })),
+      /** Vault accounts the file's accounts were added as (none with keyOnly or on a dry run). */
+      addedToVault: z.array(accountId),
+      /** Entries of the file that are no account, and why. */
+      invalid: z.array(invalidEntrySchema),
+    }),
+  },
   /** Which keys hold each account, and what each key plugged in now shows that differs (drift). */
   'keys.inventory': {
     request: z.object({ auth: z.array(keyAuthSchema).optional(), opId: opIdSchema.optional() }),
@@ -104,7 +141,17 @@ export const keysSyncChannels = {
           kind: z.enum(['yubikey-oath', 'nitrokey3']),
           lostAt: z.number().int().optional(),
           credentials: z.array(
-            z.object({ name: z.string(), accountId, accountGone: z.boolean(), type: z.enum(['totp', 'hotp']), touch: z.boolean(), writtenAt: z.number().int(), check: z.enum(['code-match', 'present']) }),
+            z.object({
+              name: z.string(),
+              accountId,
+              accountGone: z.boolean(),
+              type: z.enum(['totp', 'hotp']),
+              touch: z.boolean(),
+              writtenAt: z.number().int(),
+              check: z.enum(['code-match', 'present']),
+              /** Put there with --key-only: the vault can't rebuild it. */
+              keyOnly: z.boolean().optional(),
+            }),
           ),
         }),
       ),

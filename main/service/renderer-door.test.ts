@@ -71,6 +71,7 @@ describe('the renderer door', () => {
       'keys.status',
       'keys.swap',
       'keys.syncApply',
+      'keys.syncImport',
       'keys.syncPlan',
       'otp.code',
       'uri.format',

@@ -40,6 +40,8 @@ const inventoryCredential = z.object({
   writtenAt: z.number().int(),
   /** After writing: the key's code matched the vault's (TOTP), or the credential was listed (HOTP, touch). */
   check: z.enum(['code-match', 'present']),
+  /** Put on the key straight from an import or a QR (`--key-only`): `accountId` names no vault account, and the vault can't rebuild it. Absent in older records. */
+  keyOnly: z.literal(true).optional(),
 });
 
 /** One credential of an unfinished sync: `writing` once its PUT (or DELETE, RENAME) was sent, `done` once checked. */

@@ -9,7 +9,9 @@ import type { Operation } from '../operations.js';
 import { afterReauth } from '../reauth.js';
 import { LatchkeyError } from '../../../shared/errors.js';
 import { applySyncPlan, inspectInventory, makeSyncPlan, markedLost, rebuildRequest, withSyncKeys, type PlanOptions, type SyncPlan } from '../sync/index.js';
+import { foundInMemory, foundIntoVault } from '../sync/found-accounts.js';
 import { RememberedAccessKeys } from './keys-oath-access.js';
+import { readSourceAccounts } from './sync-sources.js';
 import type { VaultHost } from '../vault-host.js';
 
 type SyncChannel = keyof typeof keysSyncChannels;
@@ -129,6 +131,38 @@ export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
       if (request.dryRun) return host.serialized(() => rebuild(host.session()));
       if (request.vaultPassword === undefined) throw new LatchkeyError('INVALID_REQUEST', 'the vault password is needed again (vaultPassword)');
       return afterReauth(host, request.vaultPassword, rebuild, operation);
+    },
+    'keys.syncImport': async (request, operation) => {
+      const found = await readSourceAccounts(request.source, operation);
+      const options = { ...(request.touch === undefined ? {} : { touch: request.touch }), hotpOnSeveralKeys: false };
+      const put = (vault: VaultSession) =>
+        withSyncKeys(devices, connect({ keys: [request.key], auth: request.auth }), async (keys) => {
+          const extra = { invalid: found.invalid.map((entry) => ({ ...entry })) };
+          const withWarnings = (plan: SyncPlan) => ({ ...planView(plan), warnings: [...found.warnings, ...plan.warnings] });
+          if (request.dryRun || request.keyOnly) {
+            // Planned beside the vault; with --key-only also applied so: the secrets never reach the vault file.
+            const beside = foundInMemory(vault, found.drafts, clock.now());
+            try {
+              const made = await makeSyncPlan(beside.vault, keys, { accounts: beside.ids, options, observe: observe({ allowTouch: false }, operation) }, clock.now());
+              if (request.dryRun) return { ...withWarnings(made), applied: [], addedToVault: [], ...extra };
+              const applied = await applySyncPlan(made, { vault: beside.vault, keys, operation, now: () => clock.now(), keyOnly: beside.inMemory });
+              return { ...withWarnings(made), applied, addedToVault: [], ...extra };
+            } finally {
+              beside.wipe();
+            }
+          }
+          const { ids, added } = foundIntoVault(vault, found.drafts);
+          const made = await makeSyncPlan(vault, keys, { accounts: ids, options, observe: observe({ allowTouch: false }, operation) }, clock.now());
+          const applied = await applySyncPlan(made, { vault, keys, operation, now: () => clock.now() });
+          return { ...withWarnings(made), applied, addedToVault: [...added], ...extra };
+        });
+      try {
+        if (request.dryRun) return await host.serialized(() => put(host.session()));
+        if (request.vaultPassword === undefined) throw new LatchkeyError('INVALID_REQUEST', 'the vault password is needed again (vaultPassword)');
+        return await afterReauth(host, request.vaultPassword, put, operation);
+      } finally {
+        for (const draft of found.drafts) draft.secret.fill(0);
+      }
     },
     'keys.inventory': (request) =>
       host.serialized(async () => {

@@ -1,13 +1,14 @@
 import { LatchkeyError } from '../../../shared/errors.js';
 import type { OtpProgress } from '../../keys/yubikey-otp/index.js';
-import type { RecordStore, VaultSession } from '../../vault/index.js';
+import type { RecordStore } from '../../vault/index.js';
+import type { SyncVault } from './key-only-vault.js';
 import { hotpSlotPlan } from '../handlers/keys-hotp.js';
 import { updateKeyWrites, withSlotCleared, withSlotWritten } from '../handlers/keys-record.js';
 import type { PlanCell } from './model.js';
 import type { OtpSyncKey } from './otp-key.js';
 
 interface SlotContext {
-  readonly vault: VaultSession;
+  readonly vault: SyncVault;
   readonly operation: { readonly signal: AbortSignal };
 }
 

@@ -2,7 +2,8 @@ import { LatchkeyError } from '../../../shared/errors.js';
 import type { AccountMeta } from '../../../shared/account.js';
 import type { NewOathCredential, OathCredential, OathProgress } from '../../keys/oath/index.js';
 import type { OtpProgress } from '../../keys/yubikey-otp/index.js';
-import type { KeyInventory, RecordStore, SyncProgress, VaultSession } from '../../vault/index.js';
+import type { KeyInventory, RecordStore, SyncProgress } from '../../vault/index.js';
+import type { SyncVault } from './key-only-vault.js';
 import type { Operation } from '../operations.js';
 import { withCredential, withListing, withoutCredential, type InventoryEntry } from './inventory.js';
 import { willWrite, type PlanCell, type SyncPlan } from './model.js';
@@ -11,7 +12,9 @@ import type { OtpSyncKey } from './otp-key.js';
 import { applySlotCell, recordSlot } from './apply-slot.js';
 
 export interface ApplyContext {
-  readonly vault: VaultSession;
+  readonly vault: SyncVault;
+  /** Accounts put on the keys without being in the vault (`--key-only`): their inventory entries say the vault can't rebuild them. */
+  readonly keyOnly?: ReadonlySet<string>;
   /** The plan's keys, open (the same sessions it was observed through, or new ones to the same keys). */
   readonly keys: readonly (SyncKey | OtpSyncKey)[];
   readonly operation: Pick<Operation, 'progress' | 'signal'>;
@@ -114,7 +117,14 @@ export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Prom
     const account = vault.account(requireAccount(cell));
     const written = await writeCell(key, cell, account, context, onProgress);
     const check = await verifyWrite(key, written, account, context);
-    const entry: InventoryEntry = { accountId: account.id, type: written.type, touch: written.touch === true, writtenAt: seconds(context.now()), check };
+    const entry: InventoryEntry = {
+      accountId: account.id,
+      type: written.type,
+      touch: written.touch === true,
+      writtenAt: seconds(context.now()),
+      check,
+      ...(context.keyOnly?.has(account.id) === true ? { keyOnly: true as const } : {}),
+    };
     mark(index, 'done', (records) => {
       const inventory = records.get('key-inventory') ?? {};
       records.put('key-inventory', withCredential(cell.from === undefined ? inventory : withoutCredential(inventory, cell.key, cell.from), cell.key, key.kind, cell.name, entry));
@@ -183,7 +193,7 @@ async function writeCell(key: SyncKey, cell: PlanCell, account: AccountMeta, con
 }
 
 /** The account's secret leaves the vault only for this PUT, and is zeroed right after. */
-async function putAccount(key: SyncKey, account: AccountMeta, touch: boolean, ifExists: 'refuse' | 'overwrite', vault: VaultSession, options: Progress): Promise<OathCredential> {
+async function putAccount(key: SyncKey, account: AccountMeta, touch: boolean, ifExists: 'refuse' | 'overwrite', vault: SyncVault, options: Progress): Promise<OathCredential> {
   if (account.type === 'steam') throw new LatchkeyError('KEY_UNSUPPORTED', 'Steam codes use their own alphabet, which no key computes');
   const secret = vault.withSecret(account.id, (stored) => Uint8Array.from(stored));
   try {

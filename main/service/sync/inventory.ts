@@ -64,7 +64,7 @@ export function describeInventory(inventory: KeyInventory, accounts: readonly Ac
     if (key === undefined) return [];
     const credentials = Object.entries(key.credentials)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([name, entry]) => ({ name, accountGone: !known.has(entry.accountId), ...entry }));
+      .map(([name, entry]) => ({ name, accountGone: entry.keyOnly !== true && !known.has(entry.accountId), ...entry }));
     return [{ serial: Number(serial), kind: key.kind, ...(key.lostAt === undefined ? {} : { lostAt: key.lostAt }), credentials }];
   });
   const holders = new Map<string, number[]>();

@@ -1,6 +1,6 @@
 import { LatchkeyError } from '../../../shared/errors.js';
-import type { VaultSession } from '../../vault/index.js';
 import type { AnyKeyObservation, PlanOptions, SyncPlan } from './model.js';
+import type { SyncVault } from './key-only-vault.js';
 import { observeOtpSlots, type OtpSyncKey } from './otp-key.js';
 import { observeKey, type ObserveOptions, type SyncKey } from './observe.js';
 import { planSync } from './plan.js';
@@ -17,7 +17,7 @@ export interface SyncPlanRequest {
  * `nowMs` (any moment will do, the key is only given a time step) and the vault its own for the same
  * moment, so the comparison never straddles a 30-second step. Reads the vault, writes nothing.
  */
-export async function makeSyncPlan(vault: VaultSession, keys: readonly (SyncKey | OtpSyncKey)[], request: SyncPlanRequest, nowMs: number): Promise<SyncPlan> {
+export async function makeSyncPlan(vault: SyncVault, keys: readonly (SyncKey | OtpSyncKey)[], request: SyncPlanRequest, nowMs: number): Promise<SyncPlan> {
   const time = Math.floor(nowMs / 1000);
   const { accounts } = vault.list();
   const known = new Set(accounts.map((account) => account.id));

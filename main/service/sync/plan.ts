@@ -148,7 +148,7 @@ function compare(
 function ownCells(
   key: KeyObservation,
   listing: ReadonlyMap<string, ObservedCredential>,
-  inventory: Readonly<Record<string, { readonly accountId: string }>>,
+  inventory: Readonly<Record<string, { readonly accountId: string; readonly keyOnly?: true }>>,
   targets: ReadonlyMap<string, TargetCredential>,
   picked: (name: string) => boolean,
 ): PlanCell[] {
@@ -157,7 +157,9 @@ function ownCells(
   for (const credential of listing.values()) {
     if (vaultNames.has(credential.name)) continue;
     const written = inventory[credential.name];
-    if (written !== undefined && !targets.has(written.accountId)) {
+    if (written?.keyOnly === true && !targets.has(written.accountId)) {
+      cells.push({ key: key.serial, name: credential.name, action: 'key-only', type: credential.type, reason: 'put on the key with --key-only: the vault has no copy of its secret, so it is left as it is' });
+    } else if (written !== undefined && !targets.has(written.accountId)) {
       const chosen = picked(credential.name);
       cells.push({
         key: key.serial,

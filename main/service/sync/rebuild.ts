@@ -34,6 +34,10 @@ export function rebuildRequest(inventory: KeyInventory, accounts: readonly Accou
   const touchByAccount: Record<string, boolean> = {};
   const impossible: RebuildImpossible[] = [];
   for (const [name, entry] of Object.entries(lost.credentials).sort(([a], [b]) => a.localeCompare(b))) {
+    if (entry.keyOnly === true) {
+      impossible.push({ name, accountId: entry.accountId, reason: 'it was put on the key with --key-only: the vault never had its secret, so it can’t be rebuilt' });
+      continue;
+    }
     if (!known.has(entry.accountId)) {
       impossible.push({ name, accountId: entry.accountId, reason: 'its account is no longer in the vault, and a key’s secret can’t be read back: it can’t be rebuilt' });
       continue;
