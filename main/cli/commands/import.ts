@@ -9,8 +9,9 @@ import type { CliIo } from '../io.js';
 import { accountJson, accountName, plural, printResult, printWarnings } from '../output.js';
 import { sourceName } from '../source-name.js';
 import { readSecretFile } from '../credential-source.js';
+import { keyTarget, putOnKey, TO_KEY_HELP, toKeyText, type ToKeyFlags } from './to-key.js';
 
-interface ImportOptions {
+interface ImportOptions extends ToKeyFlags {
   readonly format?: string;
   readonly importPasswordFile?: string;
   readonly dryRun: boolean;
@@ -28,6 +29,8 @@ export function registerImport(program: Command, context: CliContext): void {
     .option('--import-password-file <file>', "the export's own password, from the file's first line (asked at a terminal otherwise)")
     .option('--dry-run', 'only show the preview; writes nothing (duplicates are marked when a vault password source is given)', false)
     .option('--show-secrets', 'include each Base32 secret in the preview', false)
+    .option('--to-key <serial>', 'put the accounts on this OATH key through the sync plan (and into the vault, unless --key-only)')
+    .option('--key-only', 'with --to-key: the secrets go on the key only, never into the vault', false)
     .addHelpText(
       'after',
       `
@@ -41,19 +44,26 @@ Examples:
   $ latchkey import aegis-encrypted.json --import-password-file aegis-pw.txt --yes
   $ latchkey import ente-export.txt --dry-run --json
   $ latchkey import bitwarden_export.csv --format bitwarden
-  $ wl-paste | latchkey import - --import-password-file transfer-pw.txt --yes`,
+  $ wl-paste | latchkey import - --import-password-file transfer-pw.txt --yes
+  $ latchkey import aegis-export.json --to-key 12345678 --key-only --yes
+${TO_KEY_HELP}`,
     )
     .action(async (files: string[], options: ImportOptions, cmd: Command) => {
       const connection = context.connect(cmd);
       const { client, globals } = connection;
       const filePassword = options.importPasswordFile === undefined ? undefined : await readSecretFile(options.importPasswordFile, io);
-      const duplicates = await unlockForPreview(connection, io, options.dryRun);
+      const target = keyTarget(options);
+      // Onto a key, even a dry run plans against the vault (what it holds already): it is unlocked.
+      const duplicates = await unlockForPreview(connection, io, options.dryRun && target === undefined);
       const previews: ImportPreview[] = [];
+      const sources: { kind: 'file'; fileBase64: string; format?: string; password?: string }[] = [];
       for (const file of files) {
         // "-" reads a pasted text export (a transfer block, otpauth:// lines) from standard input.
         const fileBase64 = (file === '-' ? await readExportFromStdin(io) : readExport(file)).toString('base64');
         const request = { fileBase64, fileName: sourceName(file, 1024), showSecrets: options.showSecrets, ...(options.format === undefined ? {} : { format: options.format }) };
-        previews.push(await previewWithPassword(io, client, request, file, filePassword));
+        const { preview, password } = await previewWithPassword(io, client, request, file, filePassword);
+        previews.push(preview);
+        sources.push({ kind: 'file', fileBase64, ...(options.format === undefined ? {} : { format: options.format }), ...(password === undefined ? {} : { password }) });
       }
 
       const accounts = previews.flatMap((preview) => preview.accounts.map((account) => ({ ...accountJson(account), source: account.source, duplicate: account.duplicate })));
@@ -61,6 +71,12 @@ Examples:
       const warnings = [...previews.flatMap((preview) => preview.warnings), ...(duplicates.checked ? [] : [duplicates.warning])];
       printWarnings(io, warnings);
       const fresh = previews.reduce((sum, preview) => sum + preview.accounts.filter((a) => !a.duplicate).length, 0);
+      if (target !== undefined) {
+        const toKey = await putOnKey(connection, io, sources, target, options.dryRun);
+        printWarnings(io, toKey.flatMap((reply) => reply.warnings));
+        printResult(io, globals.json, { accounts, warnings, invalid, duplicatesChecked: duplicates.checked, toKey }, () => toKeyText(toKey, target, options.dryRun));
+        return;
+      }
 
       let added = 0;
       if (!options.dryRun && fresh > 0 && (await confirmed(io, globals.yes, fresh))) {
@@ -80,13 +96,19 @@ Examples:
 interface PreviewRequest { fileBase64: string; fileName: string; showSecrets: boolean; format?: string }
 
 /** Asks for the export's password at a terminal when the file turns out to need one. */
-async function previewWithPassword(io: CliIo, client: Connection['client'], request: PreviewRequest, file: string, password: string | undefined): Promise<ImportPreview> {
+async function previewWithPassword(
+  io: CliIo,
+  client: Connection['client'],
+  request: PreviewRequest,
+  file: string,
+  password: string | undefined,
+): Promise<{ preview: ImportPreview; password: string | undefined }> {
   try {
-    return await client.call('import.preview', password === undefined ? request : { ...request, password });
+    return { preview: await client.call('import.preview', password === undefined ? request : { ...request, password }), password };
   } catch (error) {
     if (!(error instanceof LatchkeyError) || error.code !== 'IMPORT_WRONG_PASSWORD' || password !== undefined || !io.interactive) throw error;
     const typed = await io.prompt(`Password for ${file}: `, { hidden: true });
-    return client.call('import.preview', { ...request, password: typed });
+    return { preview: await client.call('import.preview', { ...request, password: typed }), password: typed };
   }
 }
 

@@ -8,8 +8,9 @@ import { unlockForPreview } from '../dry-run.js';
 import type { CliIo } from '../io.js';
 import { accountJson, accountName, plural, printResult, printWarnings } from '../output.js';
 import { sourceName } from '../source-name.js';
+import { keyTarget, putOnKey, TO_KEY_HELP, toKeyText, type ToKeyFlags } from './to-key.js';
 
-interface ScanOptions {
+interface ScanOptions extends ToKeyFlags {
   readonly screen: boolean;
   readonly clipboard: boolean;
   readonly dryRun: boolean;
@@ -26,6 +27,8 @@ export function registerScan(program: Command, context: CliContext): void {
     .option('--clipboard', 'read a QR image, or otpauth:// links, from the clipboard', false)
     .option('--dry-run', 'only show what would be added; writes nothing (duplicates are marked when a vault password source is given)', false)
     .option('--show-secrets', 'include each Base32 secret in the output', false)
+    .option('--to-key <serial>', 'put the accounts of the image files on this OATH key through the sync plan (and into the vault, unless --key-only)')
+    .option('--key-only', 'with --to-key: the secrets go on the key only, never into the vault', false)
     .addHelpText(
       'after',
       `
@@ -38,12 +41,17 @@ Examples:
   $ latchkey scan --screen
   $ latchkey scan export-1.png export-2.png export-3.png --dry-run --json
   $ latchkey scan --clipboard
-  $ grim -g "$(slurp)" - | latchkey scan -`,
+  $ grim -g "$(slurp)" - | latchkey scan -
+  $ latchkey scan github-2fa.png --to-key 12345678 --key-only --yes
+${TO_KEY_HELP}`,
     )
     .action(async (files: string[], options: ScanOptions, cmd: Command) => {
       if (files.length === 0 && !options.screen && !options.clipboard) throw new UsageError('give image files, --screen or --clipboard (see latchkey scan --help)');
+      const target = keyTarget(options);
+      if (target !== undefined && (options.screen || options.clipboard)) throw new UsageError('--to-key reads image files only (not --screen or --clipboard)');
       const connection = context.connect(cmd);
-      const duplicates = await unlockForPreview(connection, io, options.dryRun);
+      // Onto a key, even a dry run plans against the vault (what it holds already): it is unlocked.
+      const duplicates = await unlockForPreview(connection, io, options.dryRun && target === undefined);
       const results: EnrollResult[] = [];
       const failures: { source: string; error: LatchkeyError }[] = [];
       const attempt = async (source: string, work: () => Promise<EnrollResult>) => {
@@ -56,10 +64,16 @@ Examples:
       };
       const { client } = connection;
       const showSecrets = options.showSecrets;
+      const images: string[] = [];
       for (const file of files) {
         // "-": the image on standard input, read here so that a second "-" is USAGE, not a failed image.
         const image = file === '-' ? await readImageFromStdin(io) : undefined;
-        await attempt(file, () => client.call('enroll.decodeImage', { imageBase64: (image ?? readImageFile(file)).toString('base64'), source: sourceName(file, 256), showSecrets }));
+        await attempt(file, async () => {
+          const imageBase64 = (image ?? readImageFile(file)).toString('base64');
+          const result = await client.call('enroll.decodeImage', { imageBase64, source: sourceName(file, 256), showSecrets });
+          images.push(imageBase64);
+          return result;
+        });
       }
       if (options.screen) await attempt('screen', () => client.call('enroll.captureScreen', { showSecrets }));
       if (options.clipboard) {
@@ -85,6 +99,13 @@ Examples:
         ),
         ...(duplicates.checked ? [] : [duplicates.warning]),
       ];
+      if (target !== undefined) {
+        const accounts = candidates.map((c) => ({ ...accountJson(c), source: c.source, duplicate: c.duplicate }));
+        const toKey = await putOnKey(connection, io, [{ kind: 'images', imagesBase64: images }], target, options.dryRun);
+        printWarnings(io, [...warnings, ...toKey.flatMap((reply) => reply.warnings)]);
+        printResult(io, connection.globals.json, { accounts, warnings, invalid, duplicatesChecked: duplicates.checked, toKey }, () => toKeyText(toKey, target, options.dryRun));
+        return;
+      }
       let added = 0;
       if (!options.dryRun) {
         const committed = await client.call('enroll.commit', { ids: candidates.map((c) => c.id) });

@@ -25,7 +25,7 @@ type Selection = Omit<RequestOf<'keys.syncPlan'>, 'opId'>;
 const WRITES: ReadonlySet<string> = new Set(['add', 'overwrite', 'remove', 'rename']);
 const willWrite = (action: Plan['actions'][number]) => WRITES.has(action.action) && (action.optIn !== true || action.chosen === true);
 
-function serialArgument(flag: string, value: string): number {
+export function serialArgument(flag: string, value: string): number {
   if (!/^\d{1,10}$/.test(value) || Number(value) > 0xffff_ffff) throw new UsageError(`${flag} takes a key's serial number (digits, as \`latchkey keys list\` shows it), not "${value}"`);
   return Number(value);
 }
