@@ -107,6 +107,11 @@ describe('keys.syncImport', () => {
     const keyOnly = await client.call('keys.syncImport', { source, key: yubikey, keyOnly: true, vaultPassword: PASSWORD });
     expect(keyOnly.applied.map((cell) => [cell.name, cell.check])).toEqual([['Mailbox:user1@example.com', 'code-match']]);
     expect(entryRows(vaultPath)).toBe(rows);
+    // The same QR again, key-only: known as what Latchkey wrote (the same id), identical, nothing written.
+    const twice = await client.call('keys.syncImport', { source, key: yubikey, keyOnly: true, vaultPassword: PASSWORD });
+    expect(twice.actions.map((action) => [action.action, action.accountId])).toEqual([['identical', keyOnly.actions[0]?.accountId]]);
+    expect(twice.applied).toEqual([]);
+    expect((await client.call('keys.inventory', {})).keys.find((key) => key.serial === yubikey)?.credentials.map((credential) => credential.keyOnly)).toEqual([true]);
     const kept = await client.call('keys.syncImport', { source, key: yubikey, vaultPassword: PASSWORD });
     expect(kept.addedToVault).toHaveLength(1);
     expect(entryRows(vaultPath)).toBe(rows + 1);

@@ -79,10 +79,10 @@ export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Prom
   };
   // A plan with nothing to write, no unfinished sync and nothing new found writes nothing at all.
   const inventory = vault.records.get('key-inventory') ?? {};
-  const found = withFoundIdentical(inventory, plan, context.keys);
+  const found = withFoundIdentical(inventory, plan, context);
   if (steps.length > 0 || found !== inventory || vault.records.get('sync-progress') !== undefined) {
     vault.transaction((tx) => {
-      if (found !== inventory) tx.records.put('key-inventory', withFoundIdentical(tx.records.get('key-inventory') ?? {}, plan, context.keys));
+      if (found !== inventory) tx.records.put('key-inventory', withFoundIdentical(tx.records.get('key-inventory') ?? {}, plan, context));
       if (steps.length > 0) tx.records.put('sync-progress', progress);
       else if (tx.records.get('sync-progress') !== undefined) tx.records.clear('sync-progress');
     });
@@ -150,13 +150,14 @@ const infinitive = (cell: PlanCell) => VERBS[cell.action]?.[1] ?? 'write';
  * one put there by hand with the same secret, or one whose write an unplug cut short after the key
  * took it (so a rerun, which finds it identical, still records it). Dated by the plan.
  */
-function withFoundIdentical(inventory: KeyInventory, plan: SyncPlan, keys: ApplyContext['keys']): KeyInventory {
+function withFoundIdentical(inventory: KeyInventory, plan: SyncPlan, context: Pick<ApplyContext, 'keys' | 'keyOnly'>): KeyInventory {
   let next = inventory;
   for (const cell of plan.cells) {
-    const key = keys.find((candidate) => candidate.serial === cell.key);
+    const key = context.keys.find((candidate) => candidate.serial === cell.key);
     if (cell.action !== 'identical' || cell.compared !== 'code' || cell.accountId === undefined || key === undefined || key.kind === 'yubikey-otp') continue;
     if (inventory[String(cell.key)]?.credentials[cell.name]?.accountId === cell.accountId) continue;
-    next = withCredential(next, cell.key, key.kind, cell.name, { accountId: cell.accountId, type: 'totp', touch: cell.touch === true, writtenAt: plan.time, check: 'code-match' });
+    const keyOnly = context.keyOnly?.has(cell.accountId) === true ? { keyOnly: true as const } : {};
+    next = withCredential(next, cell.key, key.kind, cell.name, { accountId: cell.accountId, type: 'totp', touch: cell.touch === true, writtenAt: plan.time, check: 'code-match', ...keyOnly });
   }
   return next;
 }

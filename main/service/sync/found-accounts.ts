@@ -31,11 +31,13 @@ function vaultIdsByDuplicateKey(vault: VaultSession, only?: ReadonlySet<string>)
 /** The found accounts beside the vault, none of them written to it (`--key-only`, and every dry run). */
 export function foundInMemory(vault: VaultSession, drafts: readonly AccountDraft[], nowMs: number): FoundAccounts {
   const known = vaultIdsByDuplicateKey(vault);
+  // A fresh account's id is its duplicate key (32 hex, keyed by this vault, so it tells nothing of the
+  // secret): the same account found again (a rerun after an unplug, the same QR later) has the same
+  // id, so the inventory knows it as what Latchkey wrote, and nothing is put twice.
   const keyOf = (draft: AccountDraft) => vault.duplicateKey(draft.type, draft.secret);
-  const fresh = drafts.filter((draft) => !known.has(keyOf(draft)));
-  const overlay: KeyOnlyAccounts = withKeyOnlyAccounts(vault, fresh, nowMs);
-  const freshIds = new Map(fresh.map((draft, index) => [draft, overlay.ids[index] ?? '']));
-  const ids = drafts.map((draft) => known.get(keyOf(draft)) ?? freshIds.get(draft) ?? '');
+  const fresh = new Map(drafts.filter((draft) => !known.has(keyOf(draft))).map((draft) => [keyOf(draft), draft]));
+  const overlay: KeyOnlyAccounts = withKeyOnlyAccounts(vault, [...fresh].map(([id, draft]) => ({ id, draft })), nowMs);
+  const ids = drafts.map((draft) => known.get(keyOf(draft)) ?? keyOf(draft));
   return { vault: overlay.vault, ids: [...new Set(ids)], inMemory: new Set(overlay.ids), wipe: () => {
     overlay.wipe();
   } };

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { AccountDraft, AccountMeta } from '../../../shared/account.js';
 import { createCodeGenerator } from '../../otp/index.js';
 import type { VaultSession } from '../../vault/index.js';
@@ -9,7 +8,7 @@ export type SyncVault = Pick<VaultSession, 'list' | 'account' | 'code' | 'withSe
 export interface KeyOnlyAccounts {
   /** The vault, with the imported accounts beside its own (in memory only). */
   readonly vault: SyncVault;
-  /** Their made-up ids, in the file's order: no vault row has them. */
+  /** Their ids, in the given order: no vault row has them. */
   readonly ids: readonly string[];
   /** Zeroes their secrets (the caller's drafts too). */
   wipe(): void;
@@ -21,13 +20,10 @@ export interface KeyOnlyAccounts {
  * memory; reading one goes to `drafts`, never to the vault file. Everything else (the vault's own
  * accounts, the inventory and progress records, transactions) is the real vault's.
  */
-export function withKeyOnlyAccounts(vault: SyncVault, drafts: readonly AccountDraft[], nowMs: number): KeyOnlyAccounts {
+export function withKeyOnlyAccounts(vault: SyncVault, accounts: readonly { readonly id: string; readonly draft: AccountDraft }[], nowMs: number): KeyOnlyAccounts {
   const at = Math.floor(nowMs / 1000);
   const held = new Map<string, { readonly meta: AccountMeta; readonly secret: Uint8Array }>();
-  for (const draft of drafts) {
-    const id = randomBytes(16).toString('hex');
-    held.set(id, { meta: metaOf(draft, id, at), secret: draft.secret });
-  }
+  for (const { id, draft } of accounts) held.set(id, { meta: metaOf(draft, id, at), secret: draft.secret });
   const own = (id: string) => held.get(id);
   const overlay: SyncVault = {
     records: vault.records,
