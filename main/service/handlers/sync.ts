@@ -11,7 +11,6 @@ import { LatchkeyError } from '../../../shared/errors.js';
 import { applySyncPlan, inspectInventory, makeSyncPlan, markedLost, rebuildRequest, withSyncKeys, type PlanOptions, type SyncPlan } from '../sync/index.js';
 import { foundInMemory, foundIntoVault } from '../sync/found-accounts.js';
 import { RememberedAccessKeys } from './keys-oath-access.js';
-import { readSourceAccounts } from './sync-sources.js';
 import type { VaultHost } from '../vault-host.js';
 
 type SyncChannel = keyof typeof keysSyncChannels;
@@ -133,6 +132,8 @@ export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
       return afterReauth(host, request.vaultPassword, rebuild, operation);
     },
     'keys.syncImport': async (request, operation) => {
+      // The import readers and QR decoding (zxing, sharp) load only for this channel, not for every sync.
+      const { readSourceAccounts } = await import('./sync-sources.js');
       const found = await readSourceAccounts(request.source, operation);
       const options = { ...(request.touch === undefined ? {} : { touch: request.touch }), hotpOnSeveralKeys: false };
       const put = (vault: VaultSession) =>
