@@ -209,4 +209,26 @@ describe('keys sync and keys inventory', () => {
     // The export's 12 accounts, less the one the QR already added.
     expect(imported.stdout).toContain('Imported 11 accounts.');
   });
+
+  it('a YubiKey access password sealed by keys password --remember-key-password opens the key for keys sync in a later run', async () => {
+    const cli = inProcessCli();
+    const file = (name: string, text?: string) => {
+      const path = join(cli.home, name);
+      if (text !== undefined) writeFileSync(path, text);
+      return path;
+    };
+    const vault = ['--password-file', file('password.txt', 'a long vault password for remembered keys\n')];
+    const key = ['--emulator', `yubikey-oath:${file('yk.json')}`];
+    expect((await cli.run(['init', '--kdf', '2,64', ...vault])).code).toBe(0);
+    expect((await cli.run(['add', '--secret', '-', '--issuer', 'Mail', '--label', 'me', ...vault], { stdin: `${MAIL_SECRET}\n` })).code).toBe(0);
+    expect((await cli.run(['keys', 'password', 'set', '--new-key-password-file', file('first.txt', 'first password\n'), ...vault, ...key])).code).toBe(0);
+    // Not remembered: a later run can't open it without the password.
+    expect((await cli.run(['keys', 'sync', '--dry-run', ...vault, ...key])).code).toBe(EXIT_CODES.KEY_PIN_REQUIRED);
+    const set = await cli.run(['keys', 'password', 'set', '--key-password-file', file('first.txt'), '--new-key-password-file', file('key-password.txt', 'key password\n'), '--remember-key-password', ...vault, ...key]);
+    expect(set.code).toBe(0);
+    const synced = await cli.run(['keys', 'sync', '--yes', '--json', ...vault, ...key]);
+    expect(synced.code).toBe(0);
+    expect(json<{ applied: { name: string; check: string }[] }>(synced).applied.map((cell) => [cell.name, cell.check])).toEqual([['Mail:me', 'code-match']]);
+    expect((await cli.run(['keys', 'inventory', '--json', ...vault, ...key])).code).toBe(0);
+  });
 });

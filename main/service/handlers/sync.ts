@@ -8,8 +8,7 @@ import type { Clock, HandlersFor } from '../handler-types.js';
 import type { Operation } from '../operations.js';
 import { afterReauth } from '../reauth.js';
 import { LatchkeyError } from '../../../shared/errors.js';
-import { applySyncPlan, inspectInventory, makeSyncPlan, markedLost, rebuildRequest, withSyncKeys, type PlanOptions, type SyncPlan } from '../sync/index.js';
-import { foundInMemory, foundIntoVault } from '../sync/found-accounts.js';
+import { applySyncPlan, foundInMemory, foundIntoVault, inspectInventory, makeSyncPlan, markedLost, rebuildRequest, withSyncKeys, type PlanOptions, type SyncPlan } from '../sync/index.js';
 import { RememberedAccessKeys } from './keys-oath-access.js';
 import type { VaultHost } from '../vault-host.js';
 

@@ -1,5 +1,7 @@
 export { applySyncPlan, type AppliedCell, type ApplyContext } from './apply.js';
 export { describeInventory, findDrift, type DriftCell, type InventoryAccountView, type InventoryKeyView, type InventoryView } from './inventory.js';
+export { foundInMemory, foundIntoVault, type FoundAccounts } from './found-accounts.js';
+export { withKeyOnlyAccounts, type KeyOnlyAccounts, type SyncVault } from './key-only-vault.js';
 export { inspectInventory, type InventoryReport } from './inventory-check.js';
 export { makeSyncPlan, type SyncPlanRequest } from './make-plan.js';
 export { withSyncKeys, type AccessKeyMemory, type ConnectOptions, type KeyAuth } from './connect.js';
