@@ -120,4 +120,16 @@ describe('keys.syncImport', () => {
     const entry = (await client.call('keys.inventory', {})).keys.find((key) => key.serial === yubikey)?.credentials[0];
     expect([entry?.accountId, entry?.keyOnly]).toEqual([kept.addedToVault[0], undefined]);
   });
+
+  it('a file that does not fit on the key: KEY_FULL before anything is imported into the vault or written', async () => {
+    const { client, yubikey } = await setup();
+    for (let n = 0; n < 28; n += 1) await client.call('accounts.add', { uri: `otpauth://totp/Fill:n${String(n)}?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQ${String.fromCharCode(65 + (n % 26))}${String.fromCharCode(65 + Math.floor(n / 26))}&issuer=Fill` });
+    await client.call('keys.syncApply', { keys: [yubikey], vaultPassword: PASSWORD });
+    const before = await client.call('accounts.list', {});
+    const inventory = await client.call('keys.inventory', {});
+    const refused = client.call('keys.syncImport', { source: { kind: 'file', fileBase64: fixture(AEGIS) }, key: yubikey, vaultPassword: PASSWORD });
+    await expect(refused).rejects.toMatchObject({ code: 'KEY_FULL' });
+    expect(await client.call('accounts.list', {})).toEqual(before);
+    expect(await client.call('keys.inventory', {})).toEqual(inventory);
+  });
 });

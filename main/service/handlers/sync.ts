@@ -151,6 +151,11 @@ export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
               beside.wipe();
             }
           }
+          // Room is checked before the vault is changed: a plan that does not fit adds nothing to either.
+          // (The in-memory view shares the drafts' secrets: it is not wiped here, the drafts are at the end.)
+          const beside = foundInMemory(vault, found.drafts, clock.now());
+          const trial = await makeSyncPlan(beside.vault, keys, { accounts: beside.ids, options }, clock.now());
+          if (!trial.fits) throw new LatchkeyError('KEY_FULL', `the accounts do not fit on key ${String(request.key)}; nothing was imported or written`);
           const { ids, added } = foundIntoVault(vault, found.drafts);
           const made = await makeSyncPlan(vault, keys, { accounts: ids, options, observe: observe({ allowTouch: false }, operation) }, clock.now());
           const applied = await applySyncPlan(made, { vault, keys, operation, now: () => clock.now() });
