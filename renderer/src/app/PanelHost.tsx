@@ -1,7 +1,12 @@
 import { Suspense } from 'react';
-import { closePanel, dispatch, useAppState } from './app-state.js';
+import { closePanel, dispatch, openPanel, useAppState } from './app-state.js';
 import type { PendingUndo } from './panel-props.js';
 import { PANELS, type Panel } from './panels.js';
+
+function switchTo(name: 'vault' | 'backups'): void {
+  if (name === 'vault') openPanel('vault', {});
+  else openPanel('backups', {});
+}
 
 function closeWithNotice(text: string): void {
   closePanel();
@@ -19,7 +24,7 @@ export function PanelHost() {
   const { Component } = PANELS[open.name] as Panel<typeof open.params>;
   return (
     <Suspense fallback={null}>
-      <Component key={open.name} params={open.params} close={closePanel} closeWithNotice={closeWithNotice} closeWithUndo={closeWithUndo} />
+      <Component key={open.name} params={open.params} close={closePanel} closeWithNotice={closeWithNotice} closeWithUndo={closeWithUndo} switchTo={switchTo} />
     </Suspense>
   );
 }

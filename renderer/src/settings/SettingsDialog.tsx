@@ -1,5 +1,4 @@
 import { THEMES } from '../../../shared/settings-api.js';
-import { openPanel } from '../app/app-state.js';
 import type { PanelProps } from '../app/panel-props.js';
 import { useSettings } from '../data/settings.js';
 import { Dialog } from '../ui/Dialog.js';
@@ -13,7 +12,7 @@ const CLIPBOARD_SECONDS = [10, 20, 30, 45, 60, 120];
 const THEME_NAMES = { system: 'Follow the system', light: 'Light', dark: 'Dark' } as const;
 
 /** Auto-lock, clipboard delay and theme; each change is saved at once (the settings store, data/settings.ts). */
-export function SettingsDialog({ params, close: onClose }: PanelProps<{ readonly focus?: 'shortcut' }>) {
+export function SettingsDialog({ params, close: onClose, switchTo }: PanelProps<{ readonly focus?: 'shortcut' }>) {
   const { settings, error, saved, change } = useSettings();
 
   return (
@@ -29,10 +28,10 @@ export function SettingsDialog({ params, close: onClose }: PanelProps<{ readonly
       ) : (
         <div className="stack wide">
           <div className="row">
-            <button type="button" onClick={() => { openPanel('vault', {}); }}>
+            <button type="button" onClick={() => { switchTo('vault'); }}>
               Vault: password, keys, keyring…
             </button>
-            <button type="button" onClick={() => { openPanel('backups', {}); }}>
+            <button type="button" onClick={() => { switchTo('backups'); }}>
               Backups and transfer…
             </button>
           </div>
