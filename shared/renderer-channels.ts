@@ -81,7 +81,8 @@ export function isRendererChannel(value: unknown): value is RendererChannel {
 
 /**
  * Request fields only the CLI may set: `showSecrets` puts seeds in a preview's reply, `at` asks for
- * the codes of another moment (future codes outlive a lock). The renderer door refuses a request
- * that sets one, whatever the channel.
+ * the codes of another moment (future codes outlive a lock), `acceptCurrentRows` re-signs a vault
+ * changed outside Latchkey (the page shows a verify report; accepting one stays a deliberate CLI
+ * step). The renderer door refuses a request that sets one, whatever the channel.
  */
-export const CLI_ONLY_FIELDS = ['showSecrets', 'at'] as const;
+export const CLI_ONLY_FIELDS = ['showSecrets', 'at', 'acceptCurrentRows'] as const;

@@ -91,6 +91,7 @@ describe('the renderer door', () => {
     }
     expect(await door('import.preview', { fileBase64: '', showSecrets: true })).toMatchObject(refused);
     expect(await door('enroll.decodeText', { text: 'x', showSecrets: 'yes' })).toMatchObject(refused);
+    expect(await door('vault.verify', { acceptCurrentRows: true, vaultPassword: 'x' })).toMatchObject(refused);
     expect(reached).toEqual([]);
     expect(await door('import.preview', { fileBase64: '', showSecrets: false })).toEqual({ ok: true, value: {} });
     expect(await door('accounts.list', {})).toEqual({ ok: true, value: {} });
