@@ -14,7 +14,7 @@ export function restorePreview(mode: Mode, verification: BackupVerification): st
   if (mode === 'merge') {
     return [
       verification.onlyInBackup.length === 0 ? 'Nothing to add: every account of the backup is in the vault.' : `Adds ${plural(verification.onlyInBackup.length, 'account')}: ${verification.onlyInBackup.join(', ')}.`,
-      'Keeps every account of the vault as it is (those whose codes differ keep the vault’s settings).',
+      verification.differing.length === 0 ? 'Keeps every account of the vault as it is.' : `Keeps every account of the vault as it is; ${plural(verification.differing.length, 'account')} whose codes differ keep the vault’s settings.`,
     ];
   }
   return [
