@@ -51,7 +51,17 @@ export const syncActionSchema = z.object({
 
 const planReply = z.object({
   actions: z.array(syncActionSchema),
-  room: z.array(z.object({ key: serial, capacity: z.number().int(), held: z.number().int(), after: z.number().int(), fits: z.boolean() })),
+  room: z.array(
+    z.object({
+      key: serial,
+      capacity: z.number().int(),
+      held: z.number().int(),
+      after: z.number().int(),
+      fits: z.boolean(),
+      /** A Nitrokey 3 seen without its PIN hides PIN-protected credentials: held/after are at least, free at most. */
+      hiddenByPin: z.boolean().optional(),
+    }),
+  ),
   /** False: some key would be over its capacity, and nothing is written (spread, or choose fewer). */
   fits: z.boolean(),
   warnings: z.array(z.string()),

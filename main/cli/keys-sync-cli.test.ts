@@ -210,6 +210,33 @@ describe('keys sync and keys inventory', () => {
     expect(imported.stdout).toContain('Imported 11 accounts.');
   });
 
+  it('a Nitrokey 3 with a PIN, planned without it: the room reads "at least" held and "at most" free; with --key-pin-file it is counted exactly', async () => {
+    const cli = inProcessCli();
+    const file = (name: string, text?: string) => {
+      const path = join(cli.home, name);
+      if (text !== undefined) writeFileSync(path, text);
+      return path;
+    };
+    const vault = ['--password-file', file('password.txt', 'a long vault password for the nk3 room\n')];
+    const key = ['--emulator', `nitrokey3:${file('nk3.json')}`];
+    const pin = ['--key-pin-file', file('pin.txt', '123456\n')];
+    expect((await cli.run(['init', '--kdf', '2,64', ...vault])).code).toBe(0);
+    expect((await cli.run(['add', '--secret', '-', '--issuer', 'Mail', '--label', 'me', ...vault], { stdin: `${MAIL_SECRET}\n` })).code).toBe(0);
+    expect((await cli.run(['keys', 'pin', 'set', ...pin, ...key])).code).toBe(0);
+
+    const blind = await cli.run(['keys', 'sync', '--dry-run', ...vault, ...key]);
+    expect(blind.code, blind.stderr).toBe(0);
+    expect(blind.stdout).toMatch(/^key \d+: at least 0 → 1 of 50 {2}\(at most 50 free: PIN-protected credentials are hidden without the PIN\)$/m);
+    const blindJson = json<{ room: { held: number; hiddenByPin?: boolean }[]; warnings: string[] }>(await cli.run(['keys', 'sync', '--dry-run', '--json', ...vault, ...key]));
+    expect(blindJson.room).toMatchObject([{ held: 0, hiddenByPin: true }]);
+    expect(blindJson.warnings.some((warning) => warning.includes('at most 50 free'))).toBe(true);
+
+    const counted = await cli.run(['keys', 'sync', '--dry-run', ...pin, ...vault, ...key]);
+    expect(counted.code, counted.stderr).toBe(0);
+    expect(counted.stdout).toMatch(/^key \d+: 0 → 1 of 50$/m);
+    expect(counted.stdout).not.toContain('at most');
+  });
+
   it('a YubiKey access password sealed by keys password --remember-key-password opens the key for keys sync in a later run', async () => {
     const cli = inProcessCli();
     const file = (name: string, text?: string) => {

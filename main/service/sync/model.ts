@@ -32,6 +32,12 @@ export interface KeyObservation {
   /** Name byte limit and what this firmware refuses. */
   readonly dialect: Pick<OathDialect, 'idByteLimit' | 'refuseCredential' | 'product'>;
   readonly credentials: readonly ObservedCredential[];
+  /**
+   * True for a Nitrokey 3 with a PIN looked at without it: its PIN-encrypted credentials are missing
+   * from the listing, so `credentials` counts at least what it holds, and its free room is at most
+   * what that leaves.
+   */
+  readonly pinHidesCredentials?: boolean;
 }
 
 /**
@@ -130,6 +136,8 @@ export interface KeyRoom {
   readonly held: number;
   readonly after: number;
   readonly fits: boolean;
+  /** `held` and `after` are lower bounds (and the free room an upper one): the key hid its PIN-protected credentials. */
+  readonly hiddenByPin?: boolean;
 }
 
 export interface SyncPlan {

@@ -52,6 +52,8 @@ export async function observeKey(key: SyncKey, time: number, options: ObserveOpt
     capacity: session.info.capacity,
     dialect: session.dialect,
     credentials,
+    // Only an NK3 with a PIN can hold PIN-encrypted credentials, and only its PIN lists them.
+    ...(key.kind === 'nitrokey3' && key.pin === undefined && session.info.hasPin ? { pinHidesCredentials: true } : {}),
   };
 }
 

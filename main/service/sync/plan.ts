@@ -24,14 +24,15 @@ export function planSync(input: PlanInput): SyncPlan {
     const account = byId.get(id);
     return account === undefined ? [] : [account];
   });
-  const columns: (KeyColumn & { readonly own: PlanCell[]; readonly held: number; readonly capacity: number })[] = input.keys.map((key) => {
+  const columns: (KeyColumn & { readonly own: PlanCell[]; readonly held: number; readonly capacity: number; readonly hiddenByPin?: boolean })[] = input.keys.map((key) => {
     if (key.kind === 'yubikey-otp') {
       const slots = planOtpSlots(key, chosen, input, isChosen(key.serial, input));
       return { serial: key.serial, byAccount: slots.byAccount, own: slots.own, held: slots.held, capacity: key.slots.length, free: slots.free };
     }
     const { byAccount, own } = planKey(key, chosen, input);
     const removals = own.filter((cell) => cell.action === 'remove' && willWrite(cell)).length;
-    return { serial: key.serial, byAccount, own, held: key.credentials.length, capacity: key.capacity, free: key.capacity - key.credentials.length + removals };
+    const hidden = key.pinHidesCredentials === true ? { hiddenByPin: true } : {};
+    return { serial: key.serial, byAccount, own, held: key.credentials.length, capacity: key.capacity, free: key.capacity - key.credentials.length + removals, ...hidden };
   });
   const warnings = placeAccounts(columns, {
     order: chosen.map((account) => ({ id: account.id, hotp: account.type === 'hotp' })),
@@ -46,10 +47,15 @@ export function planSync(input: PlanInput): SyncPlan {
   const room = columns.map((column): KeyRoom => {
     const writes = cells.filter((cell) => cell.key === column.serial && willWrite(cell));
     const after = column.held + writes.filter((cell) => cell.action === 'add').length - writes.filter((cell) => cell.action === 'remove').length;
-    return { key: column.serial, capacity: column.capacity, held: column.held, after, fits: after <= column.capacity };
+    return { key: column.serial, capacity: column.capacity, held: column.held, after, fits: after <= column.capacity, ...(column.hiddenByPin === true ? { hiddenByPin: true } : {}) };
   });
   const fits = room.every((key) => key.fits);
   for (const key of room) {
+    if (key.hiddenByPin === true) {
+      // The count can only be too low: a plan that fits may still be refused by a full key when applied.
+      const free = Math.max(0, key.capacity - key.held);
+      warnings.push(`key ${String(key.key)} hides its PIN-protected credentials without the PIN: it holds at least ${String(key.held)}, so at most ${String(free)} free (give its PIN to count them all)`);
+    }
     if (!key.fits) {
       warnings.push(`key ${String(key.key)} would hold ${String(key.after)} credentials, and it holds at most ${String(key.capacity)}: nothing is written; spread the accounts over the keys, or choose fewer`);
     }

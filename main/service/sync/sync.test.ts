@@ -269,9 +269,16 @@ describe('sync against the emulated keys and a real vault', () => {
     expect(withoutPin.session.info.hasPin).toBe(true);
     const ids = vault.list().accounts.map((account) => account.id);
     // Without the PIN the key hides it: the plan can only propose an add (which the key would refuse as a duplicate).
-    expect(actions(await makeSyncPlan(vault, [withoutPin], { accounts: ids }, clock.now()))).toEqual(['439041101 Secret:pinned add', '439041101 Plain:one add']);
+    const blind = await makeSyncPlan(vault, [withoutPin], { accounts: ids }, clock.now());
+    expect(actions(blind)).toEqual(['439041101 Secret:pinned add', '439041101 Plain:one add']);
+    // Its room is then a bound, not a count: the hidden credential takes a place the listing can't show.
+    expect(blind.room).toEqual([{ key: 439_041_101, capacity: 50, held: 0, after: 2, fits: true, hiddenByPin: true }]);
+    expect(blind.warnings).toContain('key 439041101 hides its PIN-protected credentials without the PIN: it holds at least 0, so at most 50 free (give its PIN to count them all)');
     const key = await nitrokey.open({ pin: '123456' });
     const { plan, applied } = await sync(vault, [key], clock);
+    // With the PIN the listing is complete: the room is counted exactly.
+    expect(plan.room).toEqual([{ key: 439_041_101, capacity: 50, held: 1, after: 2, fits: true }]);
+    expect(plan.warnings.filter((warning) => warning.includes('PIN'))).toEqual([]);
     expect(plan.cells.map((cell) => [cell.name, cell.action, cell.compared])).toEqual([
       ['Secret:pinned', 'identical', 'code'],
       ['Plain:one', 'add', undefined],

@@ -43,7 +43,10 @@ export function planText(plan: Plan): string {
     const proposed = action.optIn === true && action.chosen !== true ? ' (proposed: --choose to apply)' : '';
     return `${String(action.key)}  ${action.action.padEnd(11)} ${action.name}${action.from === undefined ? '' : ` (from ${action.from})`}${proposed}${action.reason === undefined ? '' : `  — ${action.reason}`}`;
   });
-  const room = plan.room.map((key) => `key ${String(key.key)}: ${String(key.held)} → ${String(key.after)} of ${String(key.capacity)}${key.fits ? '' : '  (does not fit)'}`);
+  const room = plan.room.map((key) => {
+    const hidden = key.hiddenByPin === true ? `  (at most ${String(Math.max(0, key.capacity - key.held))} free: PIN-protected credentials are hidden without the PIN)` : '';
+    return `key ${String(key.key)}: ${key.hiddenByPin === true ? 'at least ' : ''}${String(key.held)} → ${String(key.after)} of ${String(key.capacity)}${key.fits ? '' : '  (does not fit)'}${hidden}`;
+  });
   return [...lines, ...room].join('\n');
 }
 
