@@ -26,11 +26,12 @@ import {
   SEARCH_QUERY,
   searchMatches,
 } from '../e2e/sample-accounts.js';
+import { sampleKeys } from '../e2e/sample-keys.js';
 import { testClock } from '../main/vault/test-support/test-runtime.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const SCREENS = ['first-run', 'unlock', 'accounts', 'search', 'add', 'account-details', 'vault-settings', 'backup-verify', 'quick-search'] as const;
+export const SCREENS = ['first-run', 'unlock', 'accounts', 'search', 'add', 'account-details', 'vault-settings', 'keys', 'backup-verify', 'quick-search'] as const;
 export type Screen = (typeof SCREENS)[number];
 export const SCHEMES = ['light', 'dark'] as const;
 /** A desktop authenticator's window, in CSS pixels; PNGs are twice that (deviceScaleFactor 2). */
@@ -129,6 +130,8 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
       beforeLoad: (page) => page.clock.setFixedTime(MOMENT),
       // The desktop app's keyring (faked): the vault settings show the keyring unlock as the app offers it.
       desktop: desktopWithKeyring(fakeKeyring()),
+      // A YubiKey and a Nitrokey 3, emulated: the keys panel lists both.
+      keys: { devices: sampleKeys() },
     });
     const { page } = app;
     page.setDefaultTimeout(timeout);
@@ -235,6 +238,15 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
     }
 
     await shoot('vault-settings', () => openFromSettings('Vault: password, keys, keyring…', 'Ways into the vault'), backToList);
+
+    await shoot(
+      'keys',
+      async () => {
+        await openFromSettings('Security keys…', 'Security keys');
+        await page.getByRole('list', { name: 'Keys found' }).getByRole('listitem').nth(1).waitFor();
+      },
+      backToList,
+    );
 
     await shoot(
       'backup-verify',

@@ -20,6 +20,8 @@ export const events = {
   'desktop.chooseShortcut': z.object({}),
   /** Automatic backups were turned on or off, or one was attempted (it may have failed): ask backup.auto.status. */
   'backup.auto.changed': z.object({}),
+  /** A key was plugged in or unplugged, told only while the page watches (keys.watch {on: true}): ask keys.list. */
+  'keys.changed': z.object({}),
   /**
    * A long operation the page started with an `opId` of its choosing (a key derivation, an import):
    * what it is doing, how far along when that is known, whether the user must touch a key.

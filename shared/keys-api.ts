@@ -3,8 +3,8 @@ import { opIdSchema, vaultPasswordSchema } from './wire.js';
 
 /**
  * Request and reply shapes of the hardware-key channels: YubiKey OTP slots, and the OATH credentials
- * of a YubiKey (over PC/SC) or a Nitrokey 3 Secrets App (over CTAPHID). CLI-only until the app has a
- * keys panel: none of them is in RENDERER_CHANNELS.
+ * of a YubiKey (over PC/SC) or a Nitrokey 3 Secrets App (over CTAPHID). The CLI's, except keys.list
+ * and keys.watch: the app's keys panel calls those two, and no other (RENDERER_CHANNELS).
  */
 const accountId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'id must be 32 hex characters' });
 const hexBytes = (what: string, min: number, max: number) =>
@@ -121,6 +121,14 @@ export const keysChannels = {
     request: z.object({}),
     /** `unavailable`: why a kind of key could not be looked for (pcscd not running, say); the others are still listed. */
     reply: z.object({ keys: z.array(keyListingSchema), unavailable: z.array(z.string()).optional() }),
+  },
+  /**
+   * The keys panel's live list: while on, main watches for keys plugged in and unplugged and tells the
+   * page (`keys.changed`); off when the panel closes, so nothing polls the USB bus otherwise.
+   */
+  'keys.watch': {
+    request: z.object({ on: z.boolean() }),
+    reply: z.object({}),
   },
   /** A key's firmware, programming sequence and slots, with what Latchkey wrote there when the vault is read. */
   'keys.status': {

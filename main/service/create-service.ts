@@ -235,7 +235,15 @@ export function createService(deps: ServiceDeps): Service {
     ...passwordHandlers(),
     ...desktopHandlers(desktop),
     // The HID layer, the YubiKey driver and node-hid load with the first keys request.
-    ...lazyHandlers(keysChannels, async () => (await import('./handlers/keys.js')).keysHandlers({ ...deps.keys, devices: await keyResponders.devices(), host, clock: deps.clock })).handlers,
+    ...lazyHandlers(keysChannels, async () => (await import('./handlers/keys.js')).keysHandlers({
+        ...deps.keys,
+        devices: await keyResponders.devices(),
+        host,
+        clock: deps.clock,
+        onKeysChanged: () => {
+          events.emit('keys.changed', {});
+        },
+      })).handlers,
     ...lazyHandlers(keysSyncChannels, async () =>
       (await import('./handlers/sync.js')).syncHandlers({
         host,

@@ -60,7 +60,6 @@ describe('the renderer door', () => {
       'keys.deleteCredential',
       // The sync channels (issue 17) too: applying copies secrets onto keys behind the vault password.
       'keys.inventory',
-      'keys.list',
       'keys.password',
       'keys.pin',
       'keys.program',

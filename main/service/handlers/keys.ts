@@ -29,6 +29,8 @@ export interface KeysDeps {
   readonly trace?: (line: string) => void;
   /** The driver's clock and timeouts (tests); the real ones by default. */
   readonly session?: Omit<OtpSessionOptions, 'trace'>;
+  /** Told of each plug and unplug while keys.watch is on (the service emits `keys.changed`). */
+  readonly onKeysChanged?: () => void;
 }
 
 /** A generated challenge-response key: 20 bytes, the most a slot holds. */
@@ -78,6 +80,9 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
     return true;
   };
 
+  // One watch for the process however often the page asks: the panel turns it on when it opens, off when it closes.
+  let stopWatching: (() => void) | undefined;
+
   return {
     ...oathHandlers({ host, clock, keys: oathKeys, remembered: RememberedAccessKeys.forHost(host, clock) }),
 
@@ -90,6 +95,15 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
         if (!(error instanceof LatchkeyError && error.code === 'KEY_SERVICE_UNAVAILABLE')) throw error;
         return { keys: mergeKeyListings(otp, []), unavailable: [error.message] };
       }
+    },
+
+    'keys.watch': ({ on }) => {
+      if (on) stopWatching ??= findDevices().watchYubiKeyOtp(() => deps.onKeysChanged?.());
+      else {
+        stopWatching?.();
+        stopWatching = undefined;
+      }
+      return Promise.resolve({});
     },
 
     'keys.status': async ({ serial, includeRecord }) => {

@@ -3,9 +3,8 @@ import { closePanel, dispatch, openPanel, useAppState } from './app-state.js';
 import type { PendingUndo } from './panel-props.js';
 import { PANELS, type Panel } from './panels.js';
 
-function switchTo(name: 'vault' | 'backups'): void {
-  if (name === 'vault') openPanel('vault', {});
-  else openPanel('backups', {});
+function switchTo(name: 'vault' | 'backups' | 'keys'): void {
+  openPanel(name, {});
 }
 
 function closeWithNotice(text: string): void {

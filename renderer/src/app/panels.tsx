@@ -23,6 +23,7 @@ export const PANELS = {
   settings: panel(() => import('../settings/SettingsDialog.js').then((module) => module.SettingsDialog)),
   vault: panel(() => import('../vault-settings/VaultSettingsDialog.js').then((module) => module.VaultSettingsDialog), { preload: false }),
   backups: panel(() => import('../backups/BackupsDialog.js').then((module) => module.BackupsDialog), { preload: false }),
+  keys: panel(() => import('../keys/KeysDialog.js').then((module) => module.KeysDialog), { preload: false }),
   recovery: panel(() => import('../RecoveryFollowUp.js').then((module) => module.RecoveryFollowUp), { preload: false }),
 };
 

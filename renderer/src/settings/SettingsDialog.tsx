@@ -34,6 +34,9 @@ export function SettingsDialog({ params, close: onClose, switchTo }: PanelProps<
             <button type="button" onClick={() => { switchTo('backups'); }}>
               Backups and transfer…
             </button>
+            <button type="button" onClick={() => { switchTo('keys'); }}>
+              Security keys…
+            </button>
           </div>
           <label>
             Lock after inactivity

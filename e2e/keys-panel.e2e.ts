@@ -1,0 +1,116 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LatchkeyError } from '../shared/errors.js';
+import { permissionFix } from '../main/keys/hid/udev-rule.js';
+import { createEmulatedYubiKeyOtpBackend } from '../main/keys/emulators/yubikey-otp.js';
+import { createDevices, type Devices } from '../main/service/devices.js';
+import { launchChromium, openUnlockedApp, type AppPage, type OpenAppOptions } from './harness.js';
+
+/**
+ * The keys panel (issue 18, item 1): the keys plugged in, each with its kind, serial and firmware,
+ * kept live by main's `keys.changed` while the panel is open (and only then), and a key that can't be
+ * reached said with this platform's fix.
+ */
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+/** Devices whose plug watch counts its subscribers, so a test can tell whether main is polling. */
+function countingWatch(devices: Devices): { devices: Devices; watching: () => number } {
+  let watching = 0;
+  return {
+    devices: {
+      ...devices,
+      watchYubiKeyOtp: (listener) => {
+        watching++;
+        const stop = devices.watchYubiKeyOtp(listener);
+        return () => {
+          watching--;
+          stop();
+        };
+      },
+    },
+    watching: () => watching,
+  };
+}
+
+async function openKeysPanel(options: OpenAppOptions): Promise<AppPage> {
+  const app = await openUnlockedApp(browser, options);
+  await app.page.getByRole('button', { name: 'Settings' }).click();
+  await app.page.getByRole('button', { name: 'Security keys…' }).click();
+  await app.page.getByRole('heading', { name: 'Security keys' }).waitFor();
+  return app;
+}
+
+describe('the keys panel', () => {
+  it('lists an emulated YubiKey with its kind, serial and firmware, and follows unplug and plug-in while open', async () => {
+    const key = createEmulatedYubiKeyOtpBackend();
+    const { devices, watching } = countingWatch(createDevices({ backend: key }));
+    const app = await openKeysPanel({ keys: { devices } });
+    const serial = (await devices.yubiKeyOtp())[0]?.descriptor.serialNumber;
+
+    const card = app.page.getByRole('list', { name: 'Keys found' }).getByRole('listitem');
+    await expect.poll(() => card.count()).toBe(1);
+    await expect.poll(() => card.textContent()).toContain('YubiKey (OTP slots)');
+    const shownSerial = await card.getByTestId('key-serial').textContent();
+    expect(shownSerial).toMatch(/^\d+$/);
+    if (serial !== undefined && serial !== '') expect(Number(shownSerial)).toBe(Number.parseInt(serial, 10));
+    expect(await card.getByTestId('key-firmware').textContent()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(watching()).toBe(1);
+
+    // Unplugged, then plugged in again: the page is told each time, without a reload or a click.
+    key.unplug();
+    await app.page.getByTestId('no-keys').waitFor();
+    key.plugIn();
+    await expect.poll(() => card.count(), { timeout: 5000 }).toBe(1);
+
+    // Closed, the panel stops main's watch: nothing polls the USB bus for a panel nobody sees.
+    await app.page.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => watching()).toBe(0);
+  });
+
+  it("shows KEY_PERMISSION_DENIED with the platform's fix, whole, and looks again on Try again", async () => {
+    const fix = permissionFix('linux');
+    let refused = true;
+    const real = createDevices({ backend: createEmulatedYubiKeyOtpBackend() });
+    const devices: Devices = {
+      ...real,
+      yubiKeyOtp: () => (refused ? Promise.reject(new LatchkeyError('KEY_PERMISSION_DENIED', fix)) : real.yubiKeyOtp()),
+    };
+    const app = await openKeysPanel({ keys: { devices } });
+
+    const problem = app.page.getByRole('alert');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('This computer does not let Latchkey open your key');
+    // The udev rule comes through line by line, so it can be copied into the file as it is.
+    expect(await app.page.locator('.key-fix').textContent()).toBe(fix);
+
+    refused = false;
+    await app.page.getByRole('button', { name: 'Try again' }).click();
+    await app.page.getByRole('list', { name: 'Keys found' }).waitFor();
+  });
+
+  it('lists the keys it can reach and says which kind is unreachable when the PC/SC service is down (KEY_SERVICE_UNAVAILABLE)', async () => {
+    const real = createDevices({ backend: createEmulatedYubiKeyOtpBackend() });
+    const devices: Devices = {
+      ...real,
+      oathKeys: () => Promise.reject(new LatchkeyError('KEY_SERVICE_UNAVAILABLE', "smart card keys can't be reached: start it with `sudo systemctl start pcscd.socket`")),
+    };
+    const app = await openKeysPanel({ keys: { devices } });
+
+    const unavailable = app.page.getByRole('status').filter({ hasText: 'Some keys can’t be looked for' });
+    await unavailable.waitFor();
+    expect(await unavailable.textContent()).toContain('sudo systemctl start pcscd.socket');
+    expect(await app.page.getByRole('list', { name: 'Keys found' }).getByRole('listitem').count()).toBe(1);
+  });
+
+  it('says so when no key is plugged in', async () => {
+    const app = await openKeysPanel({});
+    await app.page.getByTestId('no-keys').waitFor();
+  });
+});

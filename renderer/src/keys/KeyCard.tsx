@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import type { keyListingSchema } from '../../../shared/keys-api.js';
+
+type KeyListing = z.infer<typeof keyListingSchema>;
+
+const KIND_NAMES: Record<KeyListing['kind'], string> = {
+  'yubikey-otp': 'YubiKey (OTP slots)',
+  'yubikey-oath': 'YubiKey',
+  nitrokey3: 'Nitrokey 3',
+};
+
+/** What a user can do with the key, from the applications main found on it. */
+function applicationsText(listing: KeyListing): string {
+  const applications = listing.applications ?? (listing.kind === 'yubikey-otp' ? ['otp'] : ['oath']);
+  return applications.map((application) => (application === 'otp' ? 'OTP slots' : 'OATH codes')).join(' · ');
+}
+
+/** One detected key: its kind, serial (when it tells it) and firmware. */
+export function KeyCard({ listing }: { listing: KeyListing }) {
+  const name = KIND_NAMES[listing.kind];
+  const serial = listing.serial === null ? 'serial hidden' : String(listing.serial);
+  return (
+    <li className="key-card" aria-label={`${name} ${serial}`}>
+      <div className="key-card-head">
+        <strong>{name}</strong>
+        {listing.emulated && <span className="chip">emulated</span>}
+      </div>
+      <dl className="key-facts">
+        <dt>Serial</dt>
+        <dd data-testid="key-serial">{serial}</dd>
+        <dt>Firmware</dt>
+        <dd data-testid="key-firmware">{listing.firmware}</dd>
+        <dt>Holds</dt>
+        <dd>{applicationsText(listing)}</dd>
+      </dl>
+    </li>
+  );
+}
