@@ -4,7 +4,7 @@ import { LatchkeyError } from '../shared/errors.js';
 import { permissionFix } from '../main/keys/hid/udev-rule.js';
 import { createEmulatedYubiKeyOtpBackend } from '../main/keys/emulators/yubikey-otp.js';
 import { createDevices, type Devices } from '../main/service/devices.js';
-import { launchChromium, openUnlockedApp, type AppPage, type OpenAppOptions } from './harness.js';
+import { E2E_PASSWORD, launchChromium, openUnlockedApp, type AppPage, type OpenAppOptions } from './harness.js';
 
 /**
  * The keys panel (issue 18, item 1): the keys plugged in, each with its kind, serial and firmware,
@@ -39,8 +39,15 @@ function countingWatch(devices: Devices): { devices: Devices; watching: () => nu
   };
 }
 
-async function openKeysPanel(options: OpenAppOptions): Promise<AppPage> {
+async function call(app: AppPage, channel: string, payload: unknown): Promise<unknown> {
+  const reply = await app.service.dispatch(channel, payload);
+  if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`);
+  return reply.value;
+}
+
+async function openKeysPanel(options: OpenAppOptions, before?: (app: AppPage) => Promise<void>): Promise<AppPage> {
   const app = await openUnlockedApp(browser, options);
+  await before?.(app);
   await app.page.getByRole('button', { name: 'Settings' }).click();
   await app.page.getByRole('button', { name: 'Security keys…' }).click();
   await app.page.getByRole('heading', { name: 'Security keys' }).waitFor();
@@ -107,6 +114,31 @@ describe('the keys panel', () => {
     await unavailable.waitFor();
     expect(await unavailable.textContent()).toContain('sudo systemctl start pcscd.socket');
     expect(await app.page.getByRole('list', { name: 'Keys found' }).getByRole('listitem').count()).toBe(1);
+  });
+
+  it("shows a YubiKey's OATH room: accounts held of the most it holds", async () => {
+    const app = await openKeysPanel({ keys: { devices: createDevices({ emulators: ['yubikey-oath'] }) } }, async (opened) => {
+      await call(opened, 'accounts.add', { uri: 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME' });
+      const { accounts } = (await call(opened, 'accounts.list', {})) as { accounts: { id: string }[] };
+      await call(opened, 'keys.put', { accountIds: accounts.map((account) => account.id), vaultPassword: E2E_PASSWORD });
+    });
+    const card = app.page.getByRole('list', { name: 'Keys found' }).getByRole('listitem');
+    await expect.poll(() => card.getByTestId('key-room').textContent()).toBe('1 of 32 used, 31 free');
+    expect(await card.textContent()).toContain('YubiKey');
+    expect(await card.textContent()).toContain('emulated');
+  });
+
+  it('says a YubiKey locked by its access password is locked, rather than an empty room', async () => {
+    const app = await openKeysPanel({ keys: { devices: createDevices({ emulators: ['yubikey-oath'] }) } }, async (opened) => {
+      await call(opened, 'keys.password', { action: 'set', newPassword: 'key access password' });
+      // The password set here is remembered while the vault is unlocked: lock and unlock to forget it.
+      await call(opened, 'vault.lock', {});
+      await call(opened, 'vault.unlock', { password: E2E_PASSWORD });
+      await opened.page.reload();
+      await opened.page.getByLabel('Search accounts').waitFor();
+    });
+    const room = app.page.getByRole('list', { name: 'Keys found' }).getByTestId('key-room');
+    await expect.poll(() => room.textContent()).toBe('locked by its access password');
   });
 
   it('says so when no key is plugged in', async () => {

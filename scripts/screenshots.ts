@@ -26,7 +26,7 @@ import {
   SEARCH_QUERY,
   searchMatches,
 } from '../e2e/sample-accounts.js';
-import { sampleKeys } from '../e2e/sample-keys.js';
+import { SAMPLE_YUBIKEY_SERIAL, sampleKeys } from '../e2e/sample-keys.js';
 import { testClock } from '../main/vault/test-support/test-runtime.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -130,7 +130,7 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
       beforeLoad: (page) => page.clock.setFixedTime(MOMENT),
       // The desktop app's keyring (faked): the vault settings show the keyring unlock as the app offers it.
       desktop: desktopWithKeyring(fakeKeyring()),
-      // A YubiKey and a Nitrokey 3, emulated: the keys panel lists both.
+      // A YubiKey (OTP slots and OATH) and a Nitrokey 3, emulated: the keys panel lists both.
       keys: { devices: sampleKeys() },
     });
     const { page } = app;
@@ -242,8 +242,13 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
     await shoot(
       'keys',
       async () => {
+        // A few accounts copied onto the YubiKey first, so its room is partly used.
+        const { accounts } = await client.call('accounts.list', {});
+        const onKey = accounts.filter((account) => ['GitHub', 'Google', 'Proton', 'Cloudflare'].includes(account.issuer)).map((account) => account.id);
+        await client.call('keys.put', { serial: SAMPLE_YUBIKEY_SERIAL, accountIds: onKey, vaultPassword: PASSWORD });
         await openFromSettings('Security keys…', 'Security keys');
         await page.getByRole('list', { name: 'Keys found' }).getByRole('listitem').nth(1).waitFor();
+        await page.getByTestId('key-room').filter({ hasText: 'used' }).waitFor();
       },
       backToList,
     );

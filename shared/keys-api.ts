@@ -3,8 +3,8 @@ import { opIdSchema, vaultPasswordSchema } from './wire.js';
 
 /**
  * Request and reply shapes of the hardware-key channels: YubiKey OTP slots, and the OATH credentials
- * of a YubiKey (over PC/SC) or a Nitrokey 3 Secrets App (over CTAPHID). The CLI's, except keys.list
- * and keys.watch: the app's keys panel calls those two, and no other (RENDERER_CHANNELS).
+ * of a YubiKey (over PC/SC) or a Nitrokey 3 Secrets App (over CTAPHID). The CLI's, except keys.list,
+ * keys.watch and keys.credentials: the app's keys panel calls those, and no other (RENDERER_CHANNELS).
  */
 const accountId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'id must be 32 hex characters' });
 const hexBytes = (what: string, min: number, max: number) =>

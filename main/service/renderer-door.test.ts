@@ -55,7 +55,6 @@ describe('the renderer door', () => {
       // access passwords and the vault password for copying secrets onto a key).
       'keys.calculate',
       'keys.challenge',
-      'keys.credentials',
       'keys.delete',
       'keys.deleteCredential',
       // The sync channels (issue 17) too: applying copies secrets onto keys behind the vault password.

@@ -8,3 +8,11 @@ export const keyList = query('keys.list', (client, _: undefined) => client.call(
 
 /** Main watches the USB bus only while the keys panel asks it to (on when it opens, off when it closes). */
 export const watchKeys = mutation((client, request: { readonly on: boolean }) => client.call('keys.watch', request));
+
+/**
+ * What an OATH key holds (names, never secrets) and its room, for one key by serial; read again on a
+ * plug or unplug. A key locked by its access password or PIN answers KEY_PIN_REQUIRED.
+ */
+export const keyCredentials = query('keys.credentials', (client, request: { readonly serial: number }) => client.call('keys.credentials', request), {
+  refreshOn: ['keys.changed'],
+});

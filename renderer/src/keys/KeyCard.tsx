@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { keyListingSchema } from '../../../shared/keys-api.js';
+import { KeyRoom } from './KeyRoom.js';
 
 type KeyListing = z.infer<typeof keyListingSchema>;
 
@@ -15,7 +16,7 @@ function applicationsText(listing: KeyListing): string {
   return applications.map((application) => (application === 'otp' ? 'OTP slots' : 'OATH codes')).join(' · ');
 }
 
-/** One detected key: its kind, serial (when it tells it) and firmware. */
+/** One detected key: its kind, serial (when it tells it), firmware, and a YubiKey's OATH room. */
 export function KeyCard({ listing }: { listing: KeyListing }) {
   const name = KIND_NAMES[listing.kind];
   const serial = listing.serial === null ? 'serial hidden' : String(listing.serial);
@@ -32,6 +33,7 @@ export function KeyCard({ listing }: { listing: KeyListing }) {
         <dd data-testid="key-firmware">{listing.firmware}</dd>
         <dt>Holds</dt>
         <dd>{applicationsText(listing)}</dd>
+        {listing.kind === 'yubikey-oath' && listing.serial !== null && <KeyRoom serial={listing.serial} />}
       </dl>
     </li>
   );

@@ -1,0 +1,25 @@
+import { useQuery } from '../data/hooks.js';
+import { keyCredentials } from '../data/keys.js';
+
+/**
+ * A YubiKey's OATH room (accounts held of the most it holds), as a row of the key's facts. Asked of
+ * the key by serial: a key hiding its serial can't be told from another. A key whose access password
+ * is set (and not remembered while the vault is unlocked) lists nothing until it is given: said so.
+ * Not for a Nitrokey 3: without its PIN it lists only the accounts the PIN does not protect.
+ */
+export function KeyRoom({ serial }: { serial: number }) {
+  const { data, error } = useQuery(keyCredentials, { serial });
+  let room: string;
+  if (error?.code === 'KEY_PIN_REQUIRED') room = 'locked by its access password';
+  else if (error !== undefined) room = `can’t be read: ${error.text}`;
+  else if (data === undefined) room = '…';
+  else room = `${String(data.credentials.length)} of ${String(data.capacity)} used, ${String(Math.max(0, data.capacity - data.credentials.length))} free`;
+  return (
+    <>
+      <dt>Room</dt>
+      <dd data-testid="key-room" aria-busy={data === undefined && error === undefined}>
+        {room}
+      </dd>
+    </>
+  );
+}
