@@ -2,6 +2,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LatchkeyError } from '../shared/errors.js';
 import { permissionFix } from '../main/keys/hid/udev-rule.js';
+import { openEmulatedYubiKeyOath } from '../main/keys/emulators/yubikey-oath.js';
+import { createEmulatedPcscBackend } from '../main/keys/emulators/yubikey-oath/pcsc.js';
 import { createEmulatedYubiKeyOtpBackend } from '../main/keys/emulators/yubikey-otp.js';
 import { createDevices, type Devices } from '../main/service/devices.js';
 import { E2E_PASSWORD, launchChromium, openUnlockedApp, type AppPage, type OpenAppOptions } from './harness.js';
@@ -122,10 +124,11 @@ describe('the keys panel', () => {
       const { accounts } = (await call(opened, 'accounts.list', {})) as { accounts: { id: string }[] };
       await call(opened, 'keys.put', { accountIds: accounts.map((account) => account.id), vaultPassword: E2E_PASSWORD });
     });
-    const card = app.page.getByRole('list', { name: 'Keys found' }).getByRole('listitem');
+    const card = app.page.getByRole('list', { name: 'Keys found' }).getByRole('listitem', { name: /^YubiKey \d+$/ });
     await expect.poll(() => card.getByTestId('key-room').textContent()).toBe('1 of 32 used, 31 free');
-    expect(await card.textContent()).toContain('YubiKey');
     expect(await card.textContent()).toContain('emulated');
+    // The account held is listed under the key's facts.
+    await card.getByRole('list', { name: 'Accounts on this key' }).getByRole('listitem', { name: 'ACME alice' }).waitFor();
   });
 
   it('says a YubiKey locked by its access password is locked, rather than an empty room', async () => {
@@ -139,6 +142,42 @@ describe('the keys panel', () => {
     });
     const room = app.page.getByRole('list', { name: 'Keys found' }).getByTestId('key-room');
     await expect.poll(() => room.textContent()).toBe('locked by its access password');
+  });
+
+  it('computes a code on the key; a touch account says "Touch your key…" with Cancel, and shows its code after the touch', async () => {
+    const card = openEmulatedYubiKeyOath({ serial: 7_654_321, touchPolicy: { kind: 'never' } });
+    const devices = createDevices({ backend: { devices: () => Promise.resolve([]), open: () => Promise.reject(new Error('no HID keys')) }, pcsc: createEmulatedPcscBackend([card]) });
+    const app = await openKeysPanel({ keys: { devices } }, async (opened) => {
+      await call(opened, 'accounts.add', { uri: 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME' });
+      await call(opened, 'accounts.add', { uri: 'otpauth://totp/Bank:bob?secret=KRSXG5CTMVRXEZLU&issuer=Bank' });
+      const { accounts } = (await call(opened, 'accounts.list', {})) as { accounts: { id: string; issuer: string }[] };
+      const idOf = (issuer: string) => accounts.filter((account) => account.issuer === issuer).map((account) => account.id);
+      await call(opened, 'keys.put', { accountIds: idOf('ACME'), vaultPassword: E2E_PASSWORD });
+      await call(opened, 'keys.put', { accountIds: idOf('Bank'), vaultPassword: E2E_PASSWORD, touch: true });
+    });
+    const onKey = app.page.getByRole('list', { name: 'Accounts on this key' });
+    const vaultCode = async (name: string) => (await app.page.getByRole('button', { name: `Details for ${name}` }).locator('xpath=ancestor::*[contains(@class,"account")][1]').locator('.code').textContent())?.replace(/\D/g, '');
+
+    // A plain account: the key's code, the same as the vault's for this moment.
+    const acme = onKey.getByRole('listitem', { name: 'ACME alice' });
+    await acme.getByRole('button', { name: 'Show code' }).click();
+    const acmeCode = await acme.getByTestId('on-key-code').textContent();
+    expect(acmeCode).toMatch(/^\d{6}$/);
+    expect(acmeCode).toBe(await vaultCode('ACME alice'));
+
+    // A touch account: the wait is shown with Cancel; cancelled, no code.
+    const bank = onKey.getByRole('listitem', { name: 'Bank bob' });
+    await bank.getByRole('button', { name: 'Show code' }).click();
+    await bank.getByText('Touch your key…').waitFor();
+    await bank.getByRole('button', { name: 'Cancel' }).click();
+    await bank.getByText('Touch your key…').waitFor({ state: 'detached' });
+    expect(await bank.getByTestId('on-key-code').count()).toBe(0);
+
+    // Asked again and touched: its code.
+    await bank.getByRole('button', { name: 'Show code' }).click();
+    await bank.getByText('Touch your key…').waitFor();
+    expect(card.touch()).toBe(true);
+    expect(await bank.getByTestId('on-key-code').textContent()).toBe(await vaultCode('Bank bob'));
   });
 
   it('says so when no key is plugged in', async () => {

@@ -249,6 +249,10 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
         await openFromSettings('Security keys…', 'Security keys');
         await page.getByRole('list', { name: 'Keys found' }).getByRole('listitem').nth(1).waitFor();
         await page.getByTestId('key-room').filter({ hasText: 'used' }).waitFor();
+        // One code computed on the key, as after a click on its Show code.
+        const github = page.getByRole('listitem', { name: 'GitHub alice-martin' });
+        await github.getByRole('button', { name: 'Show code' }).click();
+        await github.getByTestId('on-key-code').waitFor();
       },
       backToList,
     );

@@ -62,11 +62,12 @@ export const RENDERER_CHANNELS = [
   'settings.set',
   'app.activity',
   'op.cancel',
-  // The keys panel (issue 18): the keys plugged in, its live watch, and what a key holds (names and
-  // room, no secret); nothing that writes to a key yet.
+  // The keys panel (issue 18): the keys plugged in, its live watch, what a key holds (names and
+  // room, no secret) and a code computed on the key; nothing that writes to a key yet.
   'keys.list',
   'keys.watch',
   'keys.credentials',
+  'keys.calculate',
   // The app on the desktop (issue 18): its preferences, and quick search's copy, type, hide and Unlock.
   'desktop.get',
   'desktop.set',

@@ -53,7 +53,6 @@ describe('the renderer door', () => {
       // CLI-only until the app has a keys panel (a later issue).
       // The keys channels are CLI-only until the app has a keys panel (the OATH ones carry PINs,
       // access passwords and the vault password for copying secrets onto a key).
-      'keys.calculate',
       'keys.challenge',
       'keys.delete',
       'keys.deleteCredential',

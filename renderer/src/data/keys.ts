@@ -16,3 +16,6 @@ export const watchKeys = mutation((client, request: { readonly on: boolean }) =>
 export const keyCredentials = query('keys.credentials', (client, request: { readonly serial: number }) => client.call('keys.credentials', request), {
   refreshOn: ['keys.changed'],
 });
+
+/** A code computed on the key (a touch credential waits for the touch: op.progress needsTouch on `opId`). */
+export const calculateOnKey = mutation((client, request: { readonly serial: number; readonly query: string; readonly opId: string }) => client.call('keys.calculate', request));

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { keyListingSchema } from '../../../shared/keys-api.js';
-import { KeyRoom } from './KeyRoom.js';
+import { KeyAccounts, KeyRoom } from './KeyRoom.js';
 
 type KeyListing = z.infer<typeof keyListingSchema>;
 
@@ -16,10 +16,11 @@ function applicationsText(listing: KeyListing): string {
   return applications.map((application) => (application === 'otp' ? 'OTP slots' : 'OATH codes')).join(' · ');
 }
 
-/** One detected key: its kind, serial (when it tells it), firmware, and a YubiKey's OATH room. */
+/** One detected key: its kind, serial (when it tells it), firmware, and a YubiKey's OATH room and accounts. */
 export function KeyCard({ listing }: { listing: KeyListing }) {
   const name = KIND_NAMES[listing.kind];
   const serial = listing.serial === null ? 'serial hidden' : String(listing.serial);
+  const oathSerial = listing.kind === 'yubikey-oath' ? listing.serial : null;
   return (
     <li className="key-card" aria-label={`${name} ${serial}`}>
       <div className="key-card-head">
@@ -33,8 +34,9 @@ export function KeyCard({ listing }: { listing: KeyListing }) {
         <dd data-testid="key-firmware">{listing.firmware}</dd>
         <dt>Holds</dt>
         <dd>{applicationsText(listing)}</dd>
-        {listing.kind === 'yubikey-oath' && listing.serial !== null && <KeyRoom serial={listing.serial} />}
+        {oathSerial !== null && <KeyRoom serial={oathSerial} />}
       </dl>
+      {oathSerial !== null && <KeyAccounts serial={oathSerial} />}
     </li>
   );
 }

@@ -1,5 +1,6 @@
 import { useQuery } from '../data/hooks.js';
 import { keyCredentials } from '../data/keys.js';
+import { OnKeyCode } from './OnKeyCode.js';
 
 /**
  * A YubiKey's OATH room (accounts held of the most it holds), as a row of the key's facts. Asked of
@@ -21,5 +22,18 @@ export function KeyRoom({ serial }: { serial: number }) {
         {room}
       </dd>
     </>
+  );
+}
+
+/** The accounts on a YubiKey's OATH card (the same read as its room), each with its code on request. */
+export function KeyAccounts({ serial }: { serial: number }) {
+  const { data } = useQuery(keyCredentials, { serial });
+  if (data === undefined || data.credentials.length === 0) return null;
+  return (
+    <ul className="on-key-list" aria-label="Accounts on this key">
+      {data.credentials.map((credential) => (
+        <OnKeyCode key={credential.name} serial={serial} credential={credential} />
+      ))}
+    </ul>
   );
 }
