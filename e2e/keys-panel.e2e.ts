@@ -131,7 +131,7 @@ describe('the keys panel', () => {
     await card.getByRole('list', { name: 'Accounts on this key' }).getByRole('listitem', { name: 'ACME alice' }).waitFor();
   });
 
-  it('says a YubiKey locked by its access password is locked, rather than an empty room', async () => {
+  it('says a YubiKey locked by its access password is locked, rather than an empty room, and opens it with the password', async () => {
     const app = await openKeysPanel({ keys: { devices: createDevices({ emulators: ['yubikey-oath'] }) } }, async (opened) => {
       await call(opened, 'keys.password', { action: 'set', newPassword: 'key access password' });
       // The password set here is remembered while the vault is unlocked: lock and unlock to forget it.
@@ -142,6 +142,15 @@ describe('the keys panel', () => {
     });
     const room = app.page.getByRole('list', { name: 'Keys found' }).getByTestId('key-room');
     await expect.poll(() => room.textContent()).toBe('locked by its access password');
+
+    // A wrong password is said and opens nothing; the right one shows the room.
+    await app.page.getByLabel('The key’s access password').fill('not the password');
+    await app.page.getByRole('button', { name: 'Open the key' }).click();
+    await app.page.getByRole('alert').waitFor();
+    expect(await room.textContent()).toBe('locked by its access password');
+    await app.page.getByLabel('The key’s access password').fill('key access password');
+    await app.page.getByRole('button', { name: 'Open the key' }).click();
+    await expect.poll(() => room.textContent()).toBe('0 of 32 used, 32 free');
   });
 
   it('computes a code on the key; a touch account says "Touch your key…" with Cancel, and shows its code after the touch', async () => {

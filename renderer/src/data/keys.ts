@@ -19,3 +19,11 @@ export const keyCredentials = query('keys.credentials', (client, request: { read
 
 /** A code computed on the key (a touch credential waits for the touch: op.progress needsTouch on `opId`). */
 export const calculateOnKey = mutation((client, request: { readonly serial: number; readonly query: string; readonly opId: string }) => client.call('keys.calculate', request));
+
+/**
+ * Opens a YubiKey's OATH card with its access password: main keeps the access key while the vault is
+ * unlocked, so the panel's later reads need no password (the password itself is not kept).
+ */
+export const unlockKeyWithPassword = mutation((client, request: { readonly serial: number; readonly password: string }) =>
+  client.call('keys.credentials', { serial: request.serial, auth: { password: request.password } }),
+);

@@ -1,5 +1,6 @@
 import { useQuery } from '../data/hooks.js';
 import { keyCredentials } from '../data/keys.js';
+import { KeyPasswordForm } from './KeyPasswordForm.js';
 import { OnKeyCode } from './OnKeyCode.js';
 
 /**
@@ -25,9 +26,13 @@ export function KeyRoom({ serial }: { serial: number }) {
   );
 }
 
-/** The accounts on a YubiKey's OATH card (the same read as its room), each with its code on request. */
+/**
+ * The accounts on a YubiKey's OATH card (the same read as its room), each with its code on request;
+ * the access password asked first when the card is locked.
+ */
 export function KeyAccounts({ serial }: { serial: number }) {
-  const { data } = useQuery(keyCredentials, { serial });
+  const { data, error } = useQuery(keyCredentials, { serial });
+  if (error?.code === 'KEY_PIN_REQUIRED') return <KeyPasswordForm serial={serial} />;
   if (data === undefined || data.credentials.length === 0) return null;
   return (
     <ul className="on-key-list" aria-label="Accounts on this key">
