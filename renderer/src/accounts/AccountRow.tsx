@@ -2,7 +2,8 @@ import { memo, useEffect, type DragEvent, type KeyboardEvent } from 'react';
 import type { AccountView } from '../../../shared/vault-api.js';
 import { CountdownRing } from '../CountdownRing.js';
 import { IssuerIcon } from '../icons/IssuerIcon.js';
-import { displayName, groupCode } from '../ui/format.js';
+import { displayName } from '../ui/format.js';
+import { HideableCode } from '../ui/HideableCode.js';
 
 export interface RowActions {
   readonly copy: (account: AccountView) => void;
@@ -94,21 +95,12 @@ export const AccountRow = memo(function AccountRow({ account, ending, next, reor
           {account.code === null ? (
             account.type === 'hotp' ? 'Get code' : '••••••'
           ) : (
-            <>
-              <span className="code-digits">{groupCode(account.code)}</span>
-              {/* Shown instead of the digits in hide-codes mode, until the row is hovered or focused. */}
-              <span className="code-dots" aria-hidden="true">
-                {'•'.repeat(account.code.length)}
-              </span>
-            </>
+            <HideableCode code={account.code} />
           )}
         </button>
         {next !== undefined && (
           <span className="next-code" data-testid="next-code">
-            next <span className="code-digits">{groupCode(next)}</span>
-            <span className="code-dots" aria-hidden="true">
-              {'•'.repeat(next.length)}
-            </span>
+            next <HideableCode code={next} />
           </span>
         )}
       </div>

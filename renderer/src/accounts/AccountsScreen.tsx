@@ -7,6 +7,7 @@ import { desktopState, onChooseShortcut } from '../data/desktop.js';
 import { refreshQuery, runMutation, useQuery } from '../data/hooks.js';
 import { lockVault, vaultStatus } from '../data/vault.js';
 import { displayName } from '../ui/format.js';
+import { CodesHidden } from '../ui/HideableCode.js';
 import { AccountList } from './AccountList.js';
 import { AccountRow, type RowActions } from './AccountRow.js';
 import { UndoBar } from './UndoBar.js';
@@ -150,77 +151,79 @@ export function AccountsScreen() {
   }
 
   return (
-    <main className={`screen accounts-screen${hideCodes ? ' codes-hidden' : ''}`}>
-      <header className="toolbar">
-        <input
-          type="search"
-          placeholder="Search accounts"
-          aria-label="Search accounts"
-          autoFocus
-          value={query}
-          onChange={(e) => {
-            setQuery(e.target.value);
-          }}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') setQuery('');
-            const [first] = visible;
-            if (e.key === 'Enter' && first !== undefined) copy(first);
+    <CodesHidden.Provider value={hideCodes}>
+      <main className={`screen accounts-screen${hideCodes ? ' codes-hidden' : ''}`}>
+        <header className="toolbar">
+          <input
+            type="search"
+            placeholder="Search accounts"
+            aria-label="Search accounts"
+            autoFocus
+            value={query}
+            onChange={(e) => {
+              setQuery(e.target.value);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setQuery('');
+              const [first] = visible;
+              if (e.key === 'Enter' && first !== undefined) copy(first);
+            }}
+          />
+          <button type="button" className="primary" onClick={() => { openPanel('add', {}); }}>
+            Add
+          </button>
+          <button type="button" className="icon-button" aria-label="Settings" title="Settings" onClick={() => { openPanel('settings', {}); }}>
+            <span aria-hidden="true">⚙</span>
+          </button>
+          <button type="button" onClick={lock}>
+            Lock
+          </button>
+        </header>
+        {allTags.length > 0 && (
+          <nav className="tag-filter" aria-label="Filter by tag">
+            <button type="button" className="chip" aria-pressed={tag === undefined} onClick={() => { setTag(undefined); }}>
+              All
+            </button>
+            {allTags.map((name) => (
+              <button key={name} type="button" className="chip" aria-pressed={tag === name} onClick={() => { setTag(tag === name ? undefined : name); }}>
+                {name}
+              </button>
+            ))}
+          </nav>
+        )}
+        <p className="notice" role="status" aria-live="polite">
+          {notice}
+        </p>
+        {live.error !== undefined && (
+          <p className="error" role="alert">
+            The codes could not be refreshed: {live.error.text}
+          </p>
+        )}
+        {live.loaded && accounts.length === 0 && (
+          <div className="empty">
+            <p>No accounts yet.</p>
+            <p className="hint">Choose Add to scan a QR code, drop an image, paste an otpauth:// link or type a secret.</p>
+          </div>
+        )}
+        {live.loaded && accounts.length > 0 && visible.length === 0 && <p className="empty">No account matches “{query.trim() === '' ? tag : query.trim()}”.</p>}
+        <AccountList
+          accounts={visible}
+          render={(account) => {
+            const ending = account.validUntil !== null && account.validUntil * 1000 - now <= ENDING_MS;
+            return (
+              <AccountRow
+                account={hotpShown.has(account.id) ? { ...account, code: hotpShown.get(account.id) ?? null } : account}
+                ending={ending}
+                next={ending ? nextCodes.get(account.id) : undefined}
+                reorderable={reorderable}
+                dragging={draggingId === account.id}
+                actions={actions}
+              />
+            );
           }}
         />
-        <button type="button" className="primary" onClick={() => { openPanel('add', {}); }}>
-          Add
-        </button>
-        <button type="button" className="icon-button" aria-label="Settings" title="Settings" onClick={() => { openPanel('settings', {}); }}>
-          <span aria-hidden="true">⚙</span>
-        </button>
-        <button type="button" onClick={lock}>
-          Lock
-        </button>
-      </header>
-      {allTags.length > 0 && (
-        <nav className="tag-filter" aria-label="Filter by tag">
-          <button type="button" className="chip" aria-pressed={tag === undefined} onClick={() => { setTag(undefined); }}>
-            All
-          </button>
-          {allTags.map((name) => (
-            <button key={name} type="button" className="chip" aria-pressed={tag === name} onClick={() => { setTag(tag === name ? undefined : name); }}>
-              {name}
-            </button>
-          ))}
-        </nav>
-      )}
-      <p className="notice" role="status" aria-live="polite">
-        {notice}
-      </p>
-      {live.error !== undefined && (
-        <p className="error" role="alert">
-          The codes could not be refreshed: {live.error.text}
-        </p>
-      )}
-      {live.loaded && accounts.length === 0 && (
-        <div className="empty">
-          <p>No accounts yet.</p>
-          <p className="hint">Choose Add to scan a QR code, drop an image, paste an otpauth:// link or type a secret.</p>
-        </div>
-      )}
-      {live.loaded && accounts.length > 0 && visible.length === 0 && <p className="empty">No account matches “{query.trim() === '' ? tag : query.trim()}”.</p>}
-      <AccountList
-        accounts={visible}
-        render={(account) => {
-          const ending = account.validUntil !== null && account.validUntil * 1000 - now <= ENDING_MS;
-          return (
-            <AccountRow
-              account={hotpShown.has(account.id) ? { ...account, code: hotpShown.get(account.id) ?? null } : account}
-              ending={ending}
-              next={ending ? nextCodes.get(account.id) : undefined}
-              reorderable={reorderable}
-              dragging={draggingId === account.id}
-              actions={actions}
-            />
-          );
-        }}
-      />
-      {undo !== undefined && <UndoBar pending={undo} />}
-    </main>
+        {undo !== undefined && <UndoBar pending={undo} />}
+      </main>
+    </CodesHidden.Provider>
   );
 }

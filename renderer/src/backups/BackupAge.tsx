@@ -39,7 +39,7 @@ export function BackupAge() {
   if (data === undefined) return null;
   const view = describeBackupAge(data);
   return (
-    <p className={`backup-age${view.stale ? ' stale' : ''}`} data-testid="backup-age" data-stale={view.stale} role="status">
+    <p className={`backup-age${view.stale ? ' stale' : ''}`} data-testid="backup-age" data-stale={view.stale}>
       <span>{view.text}</span>
       <button type="button" className="small" onClick={() => { openPanel('backups', {}); }}>
         Backups…

@@ -3,7 +3,8 @@ import { desktopState, openMainWindow, quickCopy, quickHide, quickMatches, quick
 import { refreshQuery, useMutation, useQuery } from '../data/hooks.js';
 import { vaultStatus } from '../data/vault.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
-import { displayName, groupCode } from '../ui/format.js';
+import { displayName } from '../ui/format.js';
+import { CodesHidden, HideableCode } from '../ui/HideableCode.js';
 
 /** The most matches listed: quick search is for the one account the user has in mind. */
 const MAX_SHOWN = 8;
@@ -76,57 +77,56 @@ function QuickMatches({ run, error, clearError, hide }: { run: ReturnType<typeof
     }
   };
   return (
-    <main className={`quick-search${hideCodes ? ' codes-hidden' : ''}`}>
-      <input
-        ref={input}
-        type="search"
-        aria-label="Quick search"
-        placeholder="Search accounts"
-        autoFocus
-        value={text}
-        onKeyDown={onKeyDown}
-        onChange={(e) => {
-          setText(e.target.value);
-          setChosen(0);
-          clearError();
-        }}
-      />
-      <ul className="quick-matches" role="listbox" aria-label="Matching accounts">
-        {matches.map((account, index) => (
-          <li key={account.id} role="option" aria-selected={index === chosen} className={`account quick-match${index === chosen ? ' chosen' : ''}`} onMouseEnter={() => { setChosen(index); }} onClick={(e) => { act(e.shiftKey, index); }}>
-            <span className="quick-name">
-              <span className="issuer">{displayName(account)}</span>
-              {account.issuer !== '' && account.label !== '' && <span className="label">{account.label}</span>}
-            </span>
-            {account.code === null ? (
-              <span className="hint">next code on Enter</span>
-            ) : (
-              <span className="code">
-                <span className="code-digits">{groupCode(account.code)}</span>
-                <span className="code-dots" aria-hidden="true">
-                  {'•'.repeat(account.code.length)}
-                </span>
+    <CodesHidden.Provider value={hideCodes}>
+      <main className={`quick-search${hideCodes ? ' codes-hidden' : ''}`}>
+        <input
+          ref={input}
+          type="search"
+          aria-label="Quick search"
+          placeholder="Search accounts"
+          autoFocus
+          value={text}
+          onKeyDown={onKeyDown}
+          onChange={(e) => {
+            setText(e.target.value);
+            setChosen(0);
+            clearError();
+          }}
+        />
+        <ul className="quick-matches" role="listbox" aria-label="Matching accounts">
+          {matches.map((account, index) => (
+            <li key={account.id} role="option" aria-selected={index === chosen} className={`account quick-match${index === chosen ? ' chosen' : ''}`} onMouseEnter={() => { setChosen(index); }} onClick={(e) => { act(e.shiftKey, index); }}>
+              <span className="quick-name">
+                <span className="issuer">{displayName(account)}</span>
+                {account.issuer !== '' && account.label !== '' && <span className="label">{account.label}</span>}
               </span>
-            )}
-          </li>
-        ))}
-      </ul>
-      {data !== undefined && matches.length === 0 && <p className="hint">No account matches “{text}”.</p>}
-      <ErrorAlert error={error} />
-      <p className="hint quick-keys">
-        <span>
-          <kbd>↑↓</kbd> choose
-        </span>{' '}
-        <span>
-          <kbd>Enter</kbd> copy
-        </span>{' '}
-        <span>
-          <kbd>Shift+Enter</kbd> type
-        </span>{' '}
-        <span>
-          <kbd>Esc</kbd> hide
-        </span>
-      </p>
-    </main>
+              {account.code === null ? (
+                <span className="hint">next code on Enter</span>
+              ) : (
+                <span className="code">
+                  <HideableCode code={account.code} />
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+        {data !== undefined && matches.length === 0 && <p className="hint">No account matches “{text}”.</p>}
+        <ErrorAlert error={error} />
+        <p className="hint quick-keys">
+          <span>
+            <kbd>↑↓</kbd> choose
+          </span>{' '}
+          <span>
+            <kbd>Enter</kbd> copy
+          </span>{' '}
+          <span>
+            <kbd>Shift+Enter</kbd> type
+          </span>{' '}
+          <span>
+            <kbd>Esc</kbd> hide
+          </span>
+        </p>
+      </main>
+    </CodesHidden.Provider>
   );
 }
