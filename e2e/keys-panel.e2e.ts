@@ -63,7 +63,7 @@ describe('the keys panel', () => {
     const app = await openKeysPanel({ keys: { devices } });
     const serial = (await devices.yubiKeyOtp())[0]?.descriptor.serialNumber;
 
-    const card = app.page.getByRole('list', { name: 'Keys found' }).getByRole('listitem');
+    const card = app.page.getByRole('list', { name: 'Keys found' }).getByRole('listitem', { name: /^YubiKey/ });
     await expect.poll(() => card.count()).toBe(1);
     await expect.poll(() => card.textContent()).toContain('YubiKey (OTP slots)');
     const shownSerial = await card.getByTestId('key-serial').textContent();
@@ -115,7 +115,7 @@ describe('the keys panel', () => {
     const unavailable = app.page.getByRole('status').filter({ hasText: 'Some keys can’t be looked for' });
     await unavailable.waitFor();
     expect(await unavailable.textContent()).toContain('sudo systemctl start pcscd.socket');
-    expect(await app.page.getByRole('list', { name: 'Keys found' }).getByRole('listitem').count()).toBe(1);
+    expect(await app.page.getByRole('list', { name: 'Keys found' }).getByRole('listitem', { name: /^YubiKey/ }).count()).toBe(1);
   });
 
   it("shows a YubiKey's OATH room: accounts held of the most it holds", async () => {
@@ -187,6 +187,37 @@ describe('the keys panel', () => {
     await bank.getByText('Touch your key…').waitFor();
     expect(card.touch()).toBe(true);
     expect(await bank.getByTestId('on-key-code').textContent()).toBe(await vaultCode('Bank bob'));
+  });
+
+  it("shows a YubiKey's OTP slots; delete and swap each ask first, and a 'keep' changes nothing", async () => {
+    const key = createEmulatedYubiKeyOtpBackend();
+    const app = await openKeysPanel({ keys: { devices: createDevices({ backend: key }) } }, async (opened) => {
+      await call(opened, 'keys.program', { slot: 2, credential: { kind: 'challenge-response' } });
+    });
+    const slots = app.page.getByRole('region', { name: 'OTP slots' });
+    const slotState = (slot: 1 | 2) => slots.getByRole('listitem', { name: `Slot ${String(slot)}` }).getByTestId('slot-state').textContent();
+    await expect.poll(() => slotState(2)).toBe('challenge-response');
+    const slot1Before = await slotState(1);
+
+    // Delete asks; keeping changes nothing.
+    await slots.getByRole('listitem', { name: 'Slot 2' }).getByRole('button', { name: 'Delete…' }).click();
+    const confirm = slots.getByRole('alertdialog', { name: 'Delete slot 2' });
+    expect(await confirm.textContent()).toContain('gone for good');
+    await confirm.getByRole('button', { name: 'Keep as it is' }).click();
+    expect(await slotState(2)).toBe('challenge-response');
+
+    // Swap, confirmed: what was in each slot is in the other (the record follows).
+    await slots.getByRole('button', { name: 'Swap slots…' }).click();
+    await slots.getByRole('alertdialog', { name: 'Swap the slots' }).getByRole('button', { name: 'Swap the slots' }).click();
+    await expect.poll(() => slotState(1)).toBe('challenge-response');
+    expect(await slotState(2)).toBe(slot1Before);
+
+    // Delete, confirmed: slot 1 is empty on the key.
+    await slots.getByRole('listitem', { name: 'Slot 1' }).getByRole('button', { name: 'Delete…' }).click();
+    await slots.getByRole('alertdialog', { name: 'Delete slot 1' }).getByRole('button', { name: 'Delete slot 1' }).click();
+    await expect.poll(() => slotState(1)).toBe('empty');
+    const status = (await call(app, 'keys.status', {})) as { slots: { slot: number; configured: boolean | null }[] };
+    expect(status.slots.find((slot) => slot.slot === 1)?.configured).toBe(false);
   });
 
   it('says so when no key is plugged in', async () => {

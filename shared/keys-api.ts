@@ -4,8 +4,8 @@ import { opIdSchema, vaultPasswordSchema } from './wire.js';
 /**
  * Request and reply shapes of the hardware-key channels: YubiKey OTP slots, and the OATH credentials
  * of a YubiKey (over PC/SC) or a Nitrokey 3 Secrets App (over CTAPHID). The CLI's, except keys.list,
- * keys.watch, keys.credentials and keys.calculate (its `at` stays CLI-only): the app's keys panel
- * calls those, and no other (RENDERER_CHANNELS).
+ * keys.watch, keys.credentials, keys.calculate (its `at` stays CLI-only), keys.status, keys.delete and
+ * keys.swap: the app's keys panel calls those, and no other (RENDERER_CHANNELS).
  */
 const accountId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'id must be 32 hex characters' });
 const hexBytes = (what: string, min: number, max: number) =>

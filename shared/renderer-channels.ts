@@ -63,11 +63,15 @@ export const RENDERER_CHANNELS = [
   'app.activity',
   'op.cancel',
   // The keys panel (issue 18): the keys plugged in, its live watch, what a key holds (names and
-  // room, no secret) and a code computed on the key; nothing that writes to a key yet.
+  // room, no secret), a code computed on the key, and a YubiKey's OTP slots: their state, delete and
+  // swap (each confirmed in the page; neither copies a secret).
   'keys.list',
   'keys.watch',
   'keys.credentials',
   'keys.calculate',
+  'keys.status',
+  'keys.delete',
+  'keys.swap',
   // The app on the desktop (issue 18): its preferences, and quick search's copy, type, hide and Unlock.
   'desktop.get',
   'desktop.set',

@@ -54,7 +54,6 @@ describe('the renderer door', () => {
       // The keys channels are CLI-only until the app has a keys panel (the OATH ones carry PINs,
       // access passwords and the vault password for copying secrets onto a key).
       'keys.challenge',
-      'keys.delete',
       'keys.deleteCredential',
       // The sync channels (issue 17) too: applying copies secrets onto keys behind the vault password.
       'keys.inventory',
@@ -65,8 +64,6 @@ describe('the renderer door', () => {
       'keys.rebuild',
       'keys.rename',
       'keys.reset',
-      'keys.status',
-      'keys.swap',
       'keys.syncApply',
       'keys.syncImport',
       'keys.syncPlan',

@@ -27,3 +27,12 @@ export const calculateOnKey = mutation((client, request: { readonly serial: numb
 export const unlockKeyWithPassword = mutation((client, request: { readonly serial: number; readonly password: string }) =>
   client.call('keys.credentials', { serial: request.serial, auth: { password: request.password } }),
 );
+
+/** A YubiKey's OTP slots, with what Latchkey wrote there (the vault's record): read again after a change or a plug. */
+export const keySlots = query('keys.status', (client, request: { readonly serial: number }) => client.call('keys.status', request), {
+  refreshOn: ['keys.changed'],
+});
+/** Empties a slot; `confirmed` only once the user said yes (its secret is gone for good). */
+export const deleteSlot = mutation((client, request: { readonly serial: number; readonly slot: 1 | 2 }) => client.call('keys.delete', { ...request, confirmed: true }));
+/** Swaps slots 1 and 2 (undone by swapping again). */
+export const swapSlots = mutation((client, request: { readonly serial: number }) => client.call('keys.swap', request));

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { keyListingSchema } from '../../../shared/keys-api.js';
 import { KeyAccounts, KeyRoom } from './KeyRoom.js';
+import { OtpSlots } from './OtpSlots.js';
 
 type KeyListing = z.infer<typeof keyListingSchema>;
 
@@ -16,11 +17,14 @@ function applicationsText(listing: KeyListing): string {
   return applications.map((application) => (application === 'otp' ? 'OTP slots' : 'OATH codes')).join(' · ');
 }
 
-/** One detected key: its kind, serial (when it tells it), firmware, and a YubiKey's OATH room and accounts. */
+/** One detected key: its kind, serial (when it tells it), firmware, a YubiKey's OTP slots, and its OATH room and accounts. */
 export function KeyCard({ listing }: { listing: KeyListing }) {
   const name = KIND_NAMES[listing.kind];
   const serial = listing.serial === null ? 'serial hidden' : String(listing.serial);
   const oathSerial = listing.kind === 'yubikey-oath' ? listing.serial : null;
+  const hasOtpSlots = listing.kind === 'yubikey-otp' || listing.applications?.includes('otp') === true;
+  // The slots are asked for by serial: a key hiding its serial can't be told from another.
+  const otpSerial = hasOtpSlots ? listing.serial : null;
   return (
     <li className="key-card" aria-label={`${name} ${serial}`}>
       <div className="key-card-head">
@@ -36,6 +40,7 @@ export function KeyCard({ listing }: { listing: KeyListing }) {
         <dd>{applicationsText(listing)}</dd>
         {oathSerial !== null && <KeyRoom serial={oathSerial} />}
       </dl>
+      {otpSerial !== null && <OtpSlots serial={otpSerial} />}
       {oathSerial !== null && <KeyAccounts serial={oathSerial} />}
     </li>
   );

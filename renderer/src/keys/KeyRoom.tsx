@@ -35,10 +35,13 @@ export function KeyAccounts({ serial }: { serial: number }) {
   if (error?.code === 'KEY_PIN_REQUIRED') return <KeyPasswordForm serial={serial} />;
   if (data === undefined || data.credentials.length === 0) return null;
   return (
-    <ul className="on-key-list" aria-label="Accounts on this key">
-      {data.credentials.map((credential) => (
-        <OnKeyCode key={credential.name} serial={serial} credential={credential} />
-      ))}
-    </ul>
+    <section className="key-section">
+      <h4>Accounts on the key</h4>
+      <ul className="on-key-list" aria-label="Accounts on this key">
+        {data.credentials.map((credential) => (
+          <OnKeyCode key={credential.name} serial={serial} credential={credential} />
+        ))}
+      </ul>
+    </section>
   );
 }
