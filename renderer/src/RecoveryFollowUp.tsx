@@ -4,7 +4,7 @@ import { useMutation } from './data/hooks.js';
 import { useLongOperation } from './data/operation.js';
 import { changePassword, issueRecoveryKey } from './data/vault.js';
 import { ErrorAlert } from './ui/ErrorAlert.js';
-import { useSaveRecoveryKey } from './ui/save-recovery-key.js';
+import { RecoveryKeyShown } from './ui/RecoveryKeyShown.js';
 import { Dialog } from './ui/Dialog.js';
 import { PasswordStrength, usePasswordEstimate } from './ui/PasswordStrength.js';
 import { OperationProgress } from './ui/Progress.js';
@@ -24,7 +24,6 @@ export function RecoveryFollowUp({ close: onClose }: PanelProps) {
   const { busy, error } = mutations;
   // A password+YubiKey slot is re-made on its key (a touch): without the key, the user may drop those slots.
   const keyMissing = error?.code === 'KEY_NOT_FOUND';
-  const savedKey = useSaveRecoveryKey();
   const estimate = usePasswordEstimate(step === 'password' ? password : '');
 
   async function setNewPassword(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
@@ -113,26 +112,7 @@ export function RecoveryFollowUp({ close: onClose }: PanelProps) {
           </div>
         </div>
       )}
-      {step === 'shown' && (
-        <div className="stack wide">
-          <p className="hint">Your new recovery key, shown this once: write it down and keep it away from this computer. The old one no longer works.</p>
-          <output className="recovery-key" data-testid="new-recovery-key">
-            {recoveryKey.split('-').map((group, i, all) => (
-              <span key={i}>{i < all.length - 1 ? `${group}-` : group}</span>
-            ))}
-          </output>
-          {savedKey.kept !== '' && <p className="hint" role="status">{savedKey.kept}</p>}
-          {savedKey.error !== '' && <p role="alert" className="error">{savedKey.error}</p>}
-          <div className="row">
-            <button type="button" onClick={() => void savedKey.save(recoveryKey)}>
-              Save as a file…
-            </button>
-            <button type="button" className="primary" onClick={close}>
-              I have written it down
-            </button>
-          </div>
-        </div>
-      )}
+      {step === 'shown' && <RecoveryKeyShown recoveryKey={recoveryKey} onDone={close} />}
       <ErrorAlert error={error} />
     </Dialog>
   );

@@ -5,7 +5,7 @@ import { issueRecoveryKey } from '../data/vault.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { OperationProgress } from '../ui/Progress.js';
 import { PasswordAgain } from './PasswordAgain.js';
-import { RecoveryKeyShown } from './RecoveryKeyShown.js';
+import { RecoveryKeyShown } from '../ui/RecoveryKeyShown.js';
 
 /** A new recovery key after the password again; the old one stops working at once. */
 export function RecoveryKeySection() {

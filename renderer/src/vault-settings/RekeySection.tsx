@@ -4,7 +4,7 @@ import { keyringStatus, rekeyVault, vaultSlots } from '../data/vault-settings.js
 import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { Progress } from '../ui/Progress.js';
 import { PasswordAgain } from './PasswordAgain.js';
-import { RecoveryKeyShown } from './RecoveryKeyShown.js';
+import { RecoveryKeyShown } from '../ui/RecoveryKeyShown.js';
 
 /**
  * A full rekey: a new master key, every account sealed again, a new recovery key; YubiKey and keyring

@@ -1,4 +1,4 @@
-import { useSaveRecoveryKey } from '../ui/save-recovery-key.js';
+import { useSaveRecoveryKey } from './save-recovery-key.js';
 
 /** A recovery key shown this once, with "Save as a file…" (main asks where) and the way to put it away. */
 export function RecoveryKeyShown({ recoveryKey, onDone }: { recoveryKey: string; onDone: () => void }) {
