@@ -186,7 +186,13 @@ export const keysChannels = {
   /** The credentials on the key (an NK3 with `auth.pin` lists its PIN-encrypted ones too). */
   'keys.credentials': {
     request: z.object(oathOptions),
-    reply: z.object({ key: keySummarySchema, capacity: z.number().int(), credentials: z.array(oathCredentialSchema) }),
+    reply: z.object({
+      key: keySummarySchema,
+      capacity: z.number().int(),
+      credentials: z.array(oathCredentialSchema),
+      /** YubiKey: whether an access password is set (the panel offers set, change or clear); absent for a Nitrokey 3. */
+      hasPassword: z.boolean().optional(),
+    }),
   },
   /**
    * Codes computed on the key for the credentials `query` matches (as `code QUERY` matches accounts).

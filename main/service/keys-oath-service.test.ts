@@ -34,8 +34,10 @@ async function setup() {
 describe('keys service: OATH', () => {
   it('an access password that opened the key is held while the vault is unlocked, and forgotten when it locks', async () => {
     const { card, client } = await setup();
+    expect((await client.call('keys.credentials', {})).hasPassword).toBe(false);
     await client.call('keys.password', { action: 'set', newPassword: 'key password' });
     expect(card.snapshot().access).not.toBeNull();
+    expect((await client.call('keys.credentials', {})).hasPassword).toBe(true);
     // Set in this session: held already.
     expect((await client.call('keys.credentials', {})).credentials).toEqual([]);
     await client.call('vault.lock', {});
@@ -65,5 +67,19 @@ describe('keys service: OATH', () => {
     const reply = await client.call('keys.calculate', { query: 'mail', opId: 'touch-test' });
     expect(reply.matches[0]?.code).toMatch(/^\d{6}$/);
     expect(progress).toEqual([expect.objectContaining({ opId: 'touch-test', needsTouch: true, key: String(card.snapshot().serial) })]);
+  });
+
+  it('a rename onto a name another credential has is KEY_CREDENTIAL_EXISTS, and the key is unchanged', async () => {
+    const { client } = await setup();
+    const mail = await client.call('accounts.add', { uri: 'otpauth://totp/Mail:me?secret=JBSWY3DPEHPK3PXP&issuer=Mail' });
+    const bank = await client.call('accounts.add', { uri: 'otpauth://totp/Bank:me?secret=KRSXG5CTMVRXEZLU&issuer=Bank' });
+    await client.call('keys.put', { accountIds: [mail.account.id, bank.account.id], vaultPassword: PASSWORD });
+    const refused = client.call('keys.rename', { name: 'Mail:me', issuer: 'Bank', label: 'me' });
+    await expect(refused).rejects.toMatchObject({ code: 'KEY_CREDENTIAL_EXISTS' });
+    await expect(refused).rejects.toThrow('the key already holds "Bank:me"');
+    expect((await client.call('keys.credentials', {})).credentials.map((credential) => credential.name).sort()).toEqual(['Bank:me', 'Mail:me']);
+    // The same name again (nothing changes) and a free name are renamed.
+    await client.call('keys.rename', { name: 'Mail:me', issuer: 'Mail', label: 'me' });
+    expect((await client.call('keys.rename', { name: 'Mail:me', issuer: 'Post', label: 'me' })).credential.name).toBe('Post:me');
   });
 });

@@ -64,7 +64,8 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
       keys.withKey(serial, async (key) => {
         await unlock(key, auth, operation);
         const credentials = await key.session.list({ ...waits(operation, key), ...pinOf(auth) });
-        return { key: key.summary, capacity: key.session.info.capacity, credentials: credentials.map(credentialView) };
+        const password = key.session.dialect.authKind === 'password' ? { hasPassword: key.session.info.hasPassword } : {};
+        return { key: key.summary, capacity: key.session.info.capacity, credentials: credentials.map(credentialView), ...password };
       }),
 
     'keys.calculate': ({ serial, auth, query, at }, operation) =>
@@ -151,6 +152,8 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
       keys.withKey(serial, async (key) => {
         await unlock(key, auth, operation);
         const credential = await findByName(key, name, auth, operation);
+        // The name it has already: nothing to send (a YubiKey refuses a RENAME onto the name it holds).
+        if ((await nameAfterRename(key, credential, { issuer, label }, auth, operation)) === credential.name) return { key: key.summary, credential: credentialView(credential) };
         const renamed = await key.session.rename(credential, { ...(issuer === undefined || issuer === '' ? {} : { issuer }), account: label }, { ...waits(operation, key), ...pinOf(auth) });
         return { key: key.summary, credential: credentialView(renamed) };
       }),
@@ -221,6 +224,22 @@ async function findByName(key: OpenOathKey, name: string, auth: Auth, operation:
   const found = credentials.find((credential) => credential.name === name);
   if (found === undefined) throw mayBeBehindPin(key, auth) ?? new LatchkeyError('NOT_FOUND', `the key holds no credential named "${name}" (see \`latchkey keys credentials\`)`);
   return found;
+}
+
+/**
+ * The name a rename gives. One another credential has is KEY_CREDENTIAL_EXISTS before anything is sent: what
+ * a YubiKey does with such a RENAME is unknown (ykman checks first), and two credentials of one name
+ * could no longer be told apart by delete or calculate.
+ */
+async function nameAfterRename(key: OpenOathKey, credential: OathCredential, to: { readonly issuer: string | undefined; readonly label: string }, auth: Auth, operation: Operation): Promise<string> {
+  const issuer = to.issuer === '' ? undefined : to.issuer;
+  const id = formatCredentialId(credential.type, { issuer, account: to.label, period: credential.period }, key.session.dialect.idByteLimit);
+  const name = new TextDecoder().decode(id);
+  const credentials = await key.session.list({ signal: operation.signal, ...pinOf(auth) });
+  if (name !== credential.name && credentials.some((other) => other.name === name)) {
+    throw new LatchkeyError('KEY_CREDENTIAL_EXISTS', `the key already holds "${name}"; nothing was renamed`, { names: name });
+  }
+  return name;
 }
 
 /**
