@@ -1,8 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heldKdf } from '../main/vault/test-support/held-kdf.js';
 import { E2E_PASSWORD, launchChromium, openUnlockedApp, rowNames, type AppPage } from './harness.js';
 
 /**
@@ -187,5 +188,62 @@ describe('backups by hand', () => {
     await to.page.getByText('Added 1 account; 1 already in the vault skipped.').waitFor();
     await to.page.getByRole('button', { name: 'Close' }).click();
     expect((await rowNames(to)).sort()).toEqual(['ACME', 'Globex']);
+  });
+});
+
+/**
+ * Cancel after the user chose where the backup goes: the backup key's derivation is held here (a real
+ * derivation, released by the test) so the click lands while main is still working, as it does on a
+ * real machine where the derivation takes a second or more.
+ */
+describe('Cancel once the destination was chosen', () => {
+  it('a backup by hand: no file is written, and the page says so', async () => {
+    const kdf = heldKdf();
+    const app = await openUnlockedApp(browser, { deriveKey: kdf.deriveKey });
+    await add(app, ALICE);
+    await openBackups(app);
+    const folder = mkdtempSync(join(tmpdir(), 'latchkey-e2e-backup-'));
+    app.prompts.path = join(folder, 'by-hand.lkbak');
+    const held = kdf.holdNext(BACKUP_PASSWORD);
+    const form = app.page.getByTestId('create-backup');
+    await form.getByLabel('Backup password').fill(BACKUP_PASSWORD);
+    await form.getByLabel('Repeat it').fill(BACKUP_PASSWORD);
+    await form.getByLabel('Vault password').fill(E2E_PASSWORD);
+    await form.getByRole('button', { name: 'Choose where to save…' }).click();
+    await held.reached;
+    const section = app.page.getByRole('region', { name: 'Make a backup' });
+    await expect.poll(() => section.getByRole('progressbar').getAttribute('aria-label')).toBe('Deriving the backup key…');
+    await section.getByRole('button', { name: 'Cancel' }).click();
+    await section.getByText('Cancelled: no backup was written.').waitFor();
+    held.release();
+    expect(await section.getByRole('progressbar').count()).toBe(0);
+    expect(await section.getByRole('alert').count()).toBe(0);
+    expect(app.prompts.pathsAsked).toHaveLength(1);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('automatic backups: the first backup’s file is removed, nothing is turned on, and the form stays', async () => {
+    const kdf = heldKdf();
+    const app = await openUnlockedApp(browser, { deriveKey: kdf.deriveKey });
+    await add(app, ALICE);
+    const folder = mkdtempSync(join(tmpdir(), 'latchkey-e2e-auto-'));
+    app.prompts.path = folder;
+    // Held while the first backup is checked: its file is already written by then.
+    const held = kdf.holdNext(BACKUP_PASSWORD, { skip: 1 });
+    await app.page.getByRole('button', { name: 'Settings' }).click();
+    const section = app.page.getByRole('region', { name: 'Automatic backups' });
+    await section.getByLabel('Backup password').fill(BACKUP_PASSWORD);
+    await section.getByLabel('Repeat it').fill(BACKUP_PASSWORD);
+    await section.getByLabel('Vault password').fill(E2E_PASSWORD);
+    await section.getByRole('button', { name: 'Choose a folder and turn on…' }).click();
+    await held.reached;
+    expect(readdirSync(folder).filter((name) => name.endsWith('.lkbak'))).toHaveLength(1);
+    await section.getByRole('button', { name: 'Cancel' }).click();
+    await section.getByText('Cancelled: no backup was kept, and automatic backups stay off.').waitFor();
+    held.release();
+    expect(readdirSync(folder)).toEqual([]);
+    expect(await call(app, 'backup.auto.status', {})).toMatchObject({ enabled: false, last: null, lastFailure: null });
+    await section.getByRole('button', { name: 'Choose a folder and turn on…' }).waitFor();
+    expect(await section.getByRole('progressbar').count()).toBe(0);
   });
 });

@@ -86,6 +86,8 @@ export interface OpenAppOptions {
   keys?: ServiceDeps['keys'];
   /** The desktop's Electron-only pieces, faked (the keyring: e2e/fake-keyring.ts); none by default, as in the Chromium fallback. */
   desktop?: ServiceDeps['desktop'];
+  /** The vault's key derivation: memoised real Argon2id unless given (a held one lets a test cancel during it). */
+  deriveKey?: ServiceDeps['deriveKey'];
 }
 
 /** How long a copied code stays on the test clipboard (the app's default is 30 s). */
@@ -106,7 +108,7 @@ export async function openApp(browser: Browser, options: OpenAppOptions = {}): P
     clock,
     vaultPath: tempVaultPath(),
     kdf: KDF_FLOOR,
-    deriveKey: memoisedKdf(),
+    deriveKey: options.deriveKey ?? memoisedKdf(),
     clipboard: {
       write: (text) => {
         clipboard.text = text;

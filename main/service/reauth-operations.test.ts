@@ -6,6 +6,7 @@ import { createClient, type LatchkeyClient } from '../../shared/client.js';
 import type { EventOf } from '../../shared/events.js';
 import { createEmulatedYubiKeyOtpBackend, type EmulatedYubiKeyOtpBackend } from '../keys/emulators/yubikey-otp.js';
 import { KDF_FLOOR, type DeriveKey } from '../vault/index.js';
+import { heldKdf } from '../vault/test-support/held-kdf.js';
 import { memoisedKdf, tempVaultPath, testClock } from '../vault/test-support/test-runtime.js';
 import { createService, type Service } from './create-service.js';
 import { createDevices } from './devices.js';
@@ -140,34 +141,6 @@ describe('re-authentication on a password+YubiKey vault, followed by an opId', (
   });
 });
 
-/** A KDF whose next derivation of the chosen password waits until released, so a cancel lands during it. */
-function heldKdf() {
-  const inner = memoisedKdf();
-  const handedOut: Uint8Array[] = [];
-  let hold: { password: Buffer; reached: () => void; released: Promise<void> } | undefined;
-  const deriveKey: DeriveKey = async (password, salt, params) => {
-    const derived = await inner(password, salt, params);
-    const held = hold;
-    if (held?.password.equals(password) !== true) return derived;
-    hold = undefined;
-    held.reached();
-    await held.released;
-    handedOut.push(derived.key);
-    return derived;
-  };
-  function holdNext(password: string): { reached: Promise<void>; release: () => void } {
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const reached = new Promise<void>((resolve) => {
-      hold = { password: Buffer.from(password), reached: resolve, released };
-    });
-    return { reached, release };
-  }
-  return { deriveKey, holdNext, handedOut };
-}
-
 async function unlockedWithOneAccount(deriveKey?: DeriveKey): Promise<Setup> {
   const setup = serviceWith(deriveKey === undefined ? {} : { deriveKey });
   await setup.client.call('vault.create', { password: PASSWORD });
@@ -235,6 +208,31 @@ describe('backups as long operations', () => {
     held.release();
     await expect.poll(() => kdf.handedOut[0]?.every((byte) => byte === 0)).toBe(true);
     expect((await client.call('accounts.list', {})).accounts.map((account) => account.issuer).sort()).toEqual(['ACME', 'Other']);
+  });
+
+  it.each([
+    ['writing', 0],
+    ['checking', 1],
+  ])('backup.auto.enable cancelled after the folder was chosen, while the first backup’s key is derived for %s: CANCELLED, nothing kept', async (_when, skip) => {
+    const kdf = heldKdf();
+    const { client, folder, progress, asked } = await unlockedWithOneAccount(kdf.deriveKey);
+    const held = kdf.holdNext(BACKUP_PASSWORD, { skip });
+    const enabling = client.call('backup.auto.enable', { password: BACKUP_PASSWORD, vaultPassword: PASSWORD, keep: 3, opId: 'auto' });
+    await held.reached;
+    expect(asked).toEqual([{ purpose: 'backup-folder', kind: 'folder' }]);
+    expect(progress.map(({ stage }) => stage)).toContain('Deriving the backup key…');
+    await client.call('op.cancel', { opId: 'auto' });
+    await expect(enabling).rejects.toMatchObject({ code: 'CANCELLED' });
+    held.release();
+    await expect.poll(() => kdf.handedOut[0]?.every((byte) => byte === 0)).toBe(true);
+    // The chosen folder (the dialog's answer) holds no backup, and nothing was sealed in the vault.
+    expect(readdirSync(join(folder, 'export.txt'))).toEqual([]);
+    expect(await client.call('backup.auto.status', {})).toMatchObject({ enabled: false, last: null, lastFailure: null });
+    expect(await client.call('backup.lastVerification', {})).toMatchObject({ verification: null });
+
+    // Turned on again, uncancelled: the first backup written and verified.
+    expect(await client.call('backup.auto.enable', { password: BACKUP_PASSWORD, vaultPassword: PASSWORD, keep: 3 })).toMatchObject({ enabled: true, lastError: null, last: { verified: true } });
+    expect(readdirSync(join(folder, 'export.txt')).filter((name) => name.endsWith('.lkbak'))).toHaveLength(1);
   });
 
   it('with an opId, create, verify and restore tell their stages; without one (the CLI) none is told', async () => {

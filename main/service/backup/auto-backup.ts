@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { AutoBackupFailure, AutoBackupStatus } from '../../../shared/backup-api.js';
+import type { AutoBackupFailure, AutoBackupStatus, BackupVerification } from '../../../shared/backup-api.js';
 import { LatchkeyError } from '../../../shared/errors.js';
-import type { RecordValue } from '../../vault/index.js';
+import type { RecordValue, VaultRuntime, VaultSession } from '../../vault/index.js';
 import { errnoCodeOf, ioErrorOf } from '../fs-words.js';
 import type { Clock } from '../handler-types.js';
 import type { VaultHost } from '../vault-host.js';
+import type { BackupSteps } from './backup-file.js';
 
 /** Timers, injected so tests move time by hand. */
 export interface Timers {
@@ -99,6 +100,25 @@ export class AutoBackup {
    */
   configure(settings: AutoBackupSettings): AutoBackupStatus {
     prepareBackupFolder(settings.folder);
+    this.save(settings);
+    this.scheduleDaily();
+    this.changed();
+    return this.status();
+  }
+
+  /**
+   * Turns them on from the app: the first backup is written and verified before anything is sealed, so
+   * a cancel while its key is derived (`steps.signal`) leaves no settings and no file (one already
+   * written is removed). Any other failure turns them on all the same, the failure recorded, as
+   * `configure` then a failed `run` would: the status shows why the folder did not take a backup.
+   */
+  async enable(settings: AutoBackupSettings, steps: BackupSteps): Promise<AutoBackupStatus> {
+    prepareBackupFolder(settings.folder);
+    return (await this.attempt({ settings, steps })).status;
+  }
+
+  /** Seals the settings; a new folder starts a new history (its last backup and failure forgotten). */
+  private save(settings: AutoBackupSettings): void {
     const previous = this.settings();
     this.host.session().transaction((tx) => {
       tx.records.put('auto-backup-settings', settings);
@@ -108,9 +128,6 @@ export class AutoBackup {
       }
     });
     if (previous?.folder !== settings.folder) this.unsealedFailure = null;
-    this.scheduleDaily();
-    this.changed();
-    return this.status();
   }
 
   disable(): AutoBackupStatus {
@@ -164,8 +181,9 @@ export class AutoBackup {
     return (await this.attempt()).status;
   }
 
-  private async attempt(): Promise<{ status: AutoBackupStatus; failure?: LatchkeyError }> {
-    const settings = this.settings();
+  /** One backup, written then verified; `first` is the app's enable, which seals its settings only if not cancelled. */
+  private async attempt(first?: { settings: AutoBackupSettings; steps: BackupSteps }): Promise<{ status: AutoBackupStatus; failure?: LatchkeyError }> {
+    const settings = first?.settings ?? this.settings();
     if (this.debounce !== undefined) this.timers.clearTimeout(this.debounce);
     this.debounce = undefined;
     this.pending = false;
@@ -176,20 +194,23 @@ export class AutoBackup {
       const runtime = await this.host.runtime();
       const now = this.clock.now();
       const file = join(settings.folder, `latchkey-${new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.lkbak`);
+      let written: { verified: boolean; leftOut: readonly string[] } | undefined;
       try {
-        const leftOut: string[] = [];
-        // The backup file's code loads with the first backup: most commands change nothing.
-        const [{ createBackup, verifyBackup }, { leftOutWarning }] = await Promise.all([import('./backup-operations.js'), import('./backup-entries.js')]);
-        // Damaged accounts can't be copied: the backup holds the rest, and the failure names them.
-        await createBackup(session, runtime, file, settings.password, this.app, false, { skipDamaged: true, leftOut });
-        const verification = await verifyBackup(session, runtime, file, settings.password, now);
-        const verified = verification.onlyInBackup.length === 0 && verification.onlyInVault.length === 0 && verification.differing.length === 0;
-        session.transaction((tx) => {
-          tx.records.put('auto-backup-last', { at: Math.floor(now / 1000), file, verified });
-        });
-        this.prune(settings.folder, settings.keep);
-        if (!verified) failure = new LatchkeyError('BACKUP_INTEGRITY', `${file} does not match the vault after writing it`);
-        else if (leftOut.length > 0) failure = new LatchkeyError('VAULT_INTEGRITY', `${file} ${leftOutWarning(leftOut)}; remove them by id (latchkey remove ID)`, { table: 'entries', ids: leftOut.join(',') });
+        written = await writeVerified(session, runtime, file, settings.password, this.app, now, first?.steps);
+      } catch (error) {
+        if (first?.steps.signal?.aborted === true) throw error;
+        failure = ioErrorOf(`cannot write a backup in ${settings.folder}`, error);
+      }
+      if (first !== undefined) this.save(first.settings);
+      try {
+        if (written !== undefined) {
+          session.transaction((tx) => {
+            tx.records.put('auto-backup-last', { at: Math.floor(now / 1000), file, verified: written.verified });
+          });
+          this.prune(settings.folder, settings.keep);
+          if (!written.verified) failure = new LatchkeyError('BACKUP_INTEGRITY', `${file} does not match the vault after writing it`);
+          else if (written.leftOut.length > 0) failure = new LatchkeyError('VAULT_INTEGRITY', `${file} ${await leftOutWarningOf(written.leftOut)}; remove them by id (latchkey remove ID)`, { table: 'entries', ids: written.leftOut.join(',') });
+        }
       } catch (error) {
         failure = ioErrorOf(`cannot write a backup in ${settings.folder}`, error);
       }
@@ -274,4 +295,29 @@ export class AutoBackup {
     const ours = readdirSync(folder).filter((name) => FILE_NAME.test(name)).sort();
     for (const name of ours.slice(0, Math.max(0, ours.length - keep))) rmSync(join(folder, name), { force: true });
   }
+}
+
+/**
+ * Writes a backup and verifies it against the vault. Damaged accounts can't be copied: the backup holds
+ * the rest, and `leftOut` names them. A cancel (`steps.signal`, the app's first backup) lands only while
+ * a key is derived; one during the check's derivation removes the file just written.
+ */
+async function writeVerified(session: VaultSession, runtime: VaultRuntime, file: string, password: string, app: string, now: number, steps: BackupSteps = {}): Promise<{ verified: boolean; leftOut: readonly string[] }> {
+  const leftOut: string[] = [];
+  // The backup file's code loads with the first backup: most commands change nothing.
+  const { createBackup, verifyBackup } = await import('./backup-operations.js');
+  await createBackup(session, runtime, file, password, app, false, { skipDamaged: true, leftOut }, steps);
+  let verification: BackupVerification;
+  try {
+    verification = await verifyBackup(session, runtime, file, password, now, steps);
+  } catch (error) {
+    if (steps.signal?.aborted === true) rmSync(file, { force: true });
+    throw error;
+  }
+  return { verified: verification.onlyInBackup.length === 0 && verification.onlyInVault.length === 0 && verification.differing.length === 0, leftOut };
+}
+
+async function leftOutWarningOf(ids: readonly string[]): Promise<string> {
+  const { leftOutWarning } = await import('./backup-entries.js');
+  return leftOutWarning(ids);
 }

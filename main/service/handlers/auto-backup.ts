@@ -28,12 +28,10 @@ export function autoBackupHandlers(host: VaultHost, auto: AutoBackup, prompts: U
       stage('Choose a folder for the backups…');
       const folder = await prompts.pickPath({ purpose: 'backup-folder', kind: 'folder' });
       if (folder === undefined) throw new LatchkeyError('CANCELLED', 'no folder was chosen; automatic backups stay off');
-      // Cancellable up to here: once turned on, the first backup runs to its end (it is written, then verified).
       operation.throwIfCancelled();
-      stage('Writing and checking the first backup…');
-      auto.configure({ folder, password, keep });
       // The first backup is written (and verified) now, so a folder that can't be written shows here.
-      return auto.run();
+      // Cancelled while one of its keys is derived, nothing is kept: no settings, no file.
+      return auto.enable({ folder, password, keep }, { signal: operation.signal, stage });
     },
     'backup.auto.disable': () => auto.disable(),
     'backup.auto.status': () => auto.status(),

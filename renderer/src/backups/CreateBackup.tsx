@@ -26,7 +26,11 @@ export function CreateBackup() {
     const typedVault = vaultPassword;
     setVaultPassword('');
     const result = await operation.run('Checking the vault password…', (opId) => mutations.run(saveBackup, { password, vaultPassword: typedVault, opId }));
-    if (!result.ok) return;
+    if (!result.ok) {
+      // A cancel (the save dialog's or the bar's) is no error, but the user is told nothing was written.
+      if (result.error.code === 'CANCELLED') setMessage('Cancelled: no backup was written.');
+      return;
+    }
     setPassword('');
     setRepeat('');
     setMessage(`Saved ${String(result.value.accounts)} account${result.value.accounts === 1 ? '' : 's'} in ${result.value.file}. Verify it below to count it as your last good backup.`);

@@ -25,7 +25,7 @@ export function BackupSettings() {
   const [message, setMessage] = useState('');
   const estimate = usePasswordEstimate(password);
 
-  async function run(work: Promise<Result<AutoBackupStatus>>, done: string) {
+  async function run(work: Promise<Result<AutoBackupStatus>>, done: string, cancelled = '') {
     setMessage('');
     const result = await work;
     if (result.ok) {
@@ -35,6 +35,8 @@ export function BackupSettings() {
     } else {
       // A backup that failed is recorded too (lastFailure): show the status as it now is.
       refreshQuery(autoBackupStatus, undefined);
+      // A cancel is no error (no alert), but the user is told what became of the request.
+      if (result.error.code === 'CANCELLED') setMessage(cancelled);
     }
   }
 
@@ -47,7 +49,7 @@ export function BackupSettings() {
     // Main asks for the folder in its own dialog, then writes (and verifies) the first backup at
     // once, so a folder that can't be written shows up here, not in a day.
     const enabling = operation.run('Checking the vault password…', (opId) => mutations.run(enableAutoBackup, { password, vaultPassword, keep: Number(keep), opId }));
-    void run(enabling, 'Automatic backups are on; the first one was written and verified.');
+    void run(enabling, 'Automatic backups are on; the first one was written and verified.', 'Cancelled: no backup was kept, and automatic backups stay off.');
     setPassword('');
     setRepeat('');
     setVaultPassword('');
