@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../test-support/facts.js';
 import { makeTempHome, spawnCli } from './test-support/spawn-cli.js';
 
 /**
@@ -11,7 +12,9 @@ import { makeTempHome, spawnCli } from './test-support/spawn-cli.js';
  * formats (libsodium.js for Ente and transfer blocks), no D-Bus and no password estimator; and
  * `--version` loads no package at all. A module hook given to the real `latchkey` process logs
  * every module it imports (as resolved) and every module it requires (as loaded: a bare
- * require.resolve, such as the wasm fallback's path for its worker, loads nothing).
+ * require.resolve, such as the wasm fallback's path for its worker, loads nothing). The CLI runs
+ * bundled (scripts/build-cli.mjs): a chunk of dist/cli/ it loads stands for the sources the build
+ * put in it (dist/cli/modules.json), so the checks below are about our sources and packages still.
  */
 const HEAVY = ['zxing-wasm', 'sharp', 'image-size', 'protobufjs', 'qrcode', 'dbus-next', 'libsodium-wrappers-sumo', '@zxcvbn-ts', 'node-hid'];
 /** The HID layer, the key drivers and their emulators: only `latchkey keys …` needs them. */
@@ -41,8 +44,24 @@ Module.prototype.load = function (filename) {
   );
   return {
     env: { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` },
-    loaded: () => readFileSync(log, 'utf8').split('\n').filter((line) => line !== ''),
+    loaded: () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+        .flatMap(sourcesOf),
   };
+}
+
+const BUNDLE = join(REPO_ROOT, 'dist', 'cli');
+const bundleModules = JSON.parse(readFileSync(join(BUNDLE, 'modules.json'), 'utf8')) as Record<string, string[]>;
+
+/** A loaded module as the sources it holds: a chunk of the CLI bundle is its inputs, anything else itself. */
+function sourcesOf(module: string): string[] {
+  const path = module.startsWith('file:') ? fileURLToPath(module) : module;
+  if (dirname(path) !== BUNDLE) return [module];
+  const inputs = bundleModules[basename(path)];
+  if (inputs === undefined) throw new Error(`${path} is not listed in dist/cli/modules.json: run npm run build:main`);
+  return inputs.map((input) => join(REPO_ROOT, input));
 }
 
 const packagesIn = (modules: readonly string[]) => [...new Set(modules.flatMap((module) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(module)?.[1] ?? []))].sort();
@@ -90,7 +109,12 @@ describe('commands load only what they need', () => {
     const { env, loaded } = probe(folder);
     const run = await spawnCli(['keys', 'list', '--emulator', `yubikey-otp:${join(folder, 'key.json')}`], { home, env });
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(keyModulesIn(loaded()).some((module) => module.includes('/keys/yubikey-otp/session.js'))).toBe(true);
+    expect(keyModulesIn(loaded()).some((module) => /\/keys\/yubikey-otp\/session\.[jt]s$/.test(module))).toBe(true);
+  });
+
+  it("the bundle keeps zod's English locale alone (the contract's schemas tree-shaken, not zod whole)", () => {
+    const locales = new Set(Object.values(bundleModules).flatMap((inputs) => inputs.filter((input) => /node_modules\/zod\/.*\/locales\//.test(input))));
+    expect([...locales]).toEqual(['node_modules/zod/v4/locales/en.js']);
   });
 
   it('the hook sees a heavy module when a command needs it (init judges the new password)', async () => {
