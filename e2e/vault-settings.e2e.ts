@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulatedYubiKeyOtpBackend } from '../main/keys/emulators/yubikey-otp.js';
 import { createDevices } from '../main/service/devices.js';
+import { heldKdf } from '../main/vault/test-support/held-kdf.js';
 import { desktopWithKeyring, fakeKeyring } from './fake-keyring.js';
 import { E2E_PASSWORD, launchChromium, openUnlockedApp, type AppPage, type OpenAppOptions } from './harness.js';
 
@@ -165,5 +166,31 @@ describe('vault settings', () => {
     expect((await app.service.dispatch('vault.unlock', { recoveryKey: old })).ok).toBe(false);
     expect((await app.service.dispatch('vault.unlock', { recoveryKey: fresh })).ok).toBe(true);
     expect(((await call(app, 'accounts.list', {})) as { accounts: { issuer: string }[] }).accounts.map((account) => account.issuer)).toEqual(['ACME']);
+  });
+  it('shows the rekey’s progress with Cancel; cancelled, nothing changed: the password and the old recovery key still open the vault', async () => {
+    const kdf = heldKdf();
+    const app = await openVaultSettings({ deriveKey: kdf.deriveKey });
+    const old = ((await call(app, 'vault.recoveryKey', { password: E2E_PASSWORD })) as { recoveryKey: string }).recoveryKey;
+    const part = section(app, 'Rekey the vault');
+    await part.getByRole('button', { name: 'Rekey…' }).click();
+    await part.getByLabel('Vault password').fill(E2E_PASSWORD);
+    // Held while the new password key is derived: after the password check, before anything is written.
+    const held = kdf.holdNext(E2E_PASSWORD, { skip: 1 });
+    await part.getByRole('button', { name: 'Rekey now' }).click();
+    await held.reached;
+    const bar = part.getByRole('progressbar');
+    await expect.poll(() => bar.getAttribute('aria-label')).toBe('Deriving the new password key…');
+    await part.getByRole('button', { name: 'Cancel' }).click();
+    await part.getByText('Cancelled: nothing was changed; the password and the recovery key are as they were.').waitFor();
+    held.release();
+    expect(await bar.count()).toBe(0);
+    expect(await part.getByTestId('new-recovery-key').count()).toBe(0);
+    expect(await part.getByRole('alert').count()).toBe(0);
+
+    for (const credential of [{ password: E2E_PASSWORD }, { recoveryKey: old }]) {
+      await call(app, 'vault.lock', {});
+      expect((await app.service.dispatch('vault.unlock', credential)).ok).toBe(true);
+      expect(((await call(app, 'accounts.list', {})) as { accounts: { issuer: string }[] }).accounts.map((account) => account.issuer)).toEqual(['ACME']);
+    }
   });
 });

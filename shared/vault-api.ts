@@ -124,7 +124,8 @@ export const vaultChannels = {
     request: z.object({ recoveryKey: z.string().regex(/^([A-Z2-7]{4}-){13}[A-Z2-7]{4}$/, { error: 'that is not a recovery key' }) }),
     reply: z.object({ file: z.string() }),
   },
-  'vault.rekey': { request: z.object({ password }), reply: z.object({ recoveryKey: z.string() }) },
+  /** `opId`: its stages as op.progress, and op.cancel stops it before anything is written (CANCELLED, the vault as it was). */
+  'vault.rekey': { request: z.object({ password, opId: opIdSchema.optional() }), reply: z.object({ recoveryKey: z.string() }) },
   'vault.slots': {
     request: z.object({}),
     reply: z.object({ slots: z.array(slotView) }),

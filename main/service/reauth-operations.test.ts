@@ -257,3 +257,55 @@ describe('backups as long operations', () => {
     ]);
   });
 });
+
+describe('vault.rekey as a long operation', () => {
+  async function vaultWithRecoveryKey(deriveKey: DeriveKey): Promise<Setup & { readonly recoveryKey: string }> {
+    const setup = serviceWith({ deriveKey });
+    const { recoveryKey } = await setup.client.call('vault.create', { password: PASSWORD });
+    await setup.client.call('vault.unlock', { password: PASSWORD });
+    await setup.client.call('accounts.add', { uri: URI });
+    return { ...setup, recoveryKey };
+  }
+
+  /** Nothing changed: the old password and the old recovery key still open the vault, its account there. */
+  async function expectUnchanged({ client }: Setup, recoveryKey: string): Promise<void> {
+    expect((await client.call('vault.slots', {})).slots.map((slot) => slot.kind).sort()).toEqual(['password', 'recovery']);
+    for (const credential of [{ password: PASSWORD }, { recoveryKey }]) {
+      await client.call('vault.lock', {});
+      await client.call('vault.unlock', credential);
+      expect((await client.call('accounts.list', {})).accounts.map((account) => account.issuer)).toEqual(['ACME']);
+    }
+  }
+
+  it('with an opId, tells its stages, and its new recovery key replaces the old one', async () => {
+    const setup = await vaultWithRecoveryKey(memoisedKdf());
+    const { recoveryKey } = await setup.client.call('vault.rekey', { password: PASSWORD, opId: 'rekey' });
+    expect(setup.progress.map(({ opId, stage }) => `${opId}: ${stage}`)).toEqual(['rekey: Deriving the new password key…', 'rekey: Sealing every account again…']);
+    await setup.client.call('vault.lock', {});
+    await expect(setup.client.call('vault.unlock', { recoveryKey: setup.recoveryKey })).rejects.toMatchObject({ code: 'VAULT_WRONG_PASSWORD' });
+    await setup.client.call('vault.unlock', { recoveryKey });
+    // Without an opId (the CLI) no stage is told.
+    setup.progress.length = 0;
+    await setup.client.call('vault.rekey', { password: PASSWORD });
+    expect(setup.progress).toEqual([]);
+  });
+
+  it.each([
+    ['the password check', 0],
+    ['the new password key', 1],
+  ])('op.cancel during the derivation of %s: CANCELLED, nothing changed, a late new key wiped', async (_which, skip) => {
+    const kdf = heldKdf();
+    const setup = await vaultWithRecoveryKey(kdf.deriveKey);
+    const held = kdf.holdNext(PASSWORD, { skip });
+    const rekeying = setup.client.call('vault.rekey', { password: PASSWORD, opId: 'rekey' });
+    await held.reached;
+    expect(await setup.client.call('op.cancel', { opId: 'rekey' })).toEqual({ cancelled: true });
+    // Answered at once, while the derivation still runs; it stops at the checkpoint after it.
+    await expect(rekeying).rejects.toMatchObject({ code: 'CANCELLED' });
+    held.release();
+    if (skip === 1) await expect.poll(() => kdf.handedOut[0]?.every((byte) => byte === 0)).toBe(true);
+    else await expect.poll(() => kdf.handedOut.length).toBe(1);
+    expect(setup.progress.map(({ stage }) => stage)).not.toContain('Sealing every account again…');
+    await expectUnchanged(setup, setup.recoveryKey);
+  });
+});

@@ -5,7 +5,7 @@ export type { KdfParams } from './kdf-params.js';
 export { argon2idInWorker, createWorkerKdf } from './kdf-worker.js';
 export { argon2idNative, createVaultKdf } from './kdf.js';
 export type { DeriveKey } from './kdf-worker.js';
-export { rekeyVault } from './rekey.js';
+export { rekeyVault, type RekeySteps } from './rekey.js';
 export type { VaultRuntime } from './runtime.js';
 export { loadSodium, nativeSodiumProblem } from './sodium.js';
 export type { Sodium, SodiumBackend } from './sodium.js';

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import { createVault, rekeyVault, unlockVault, type KdfParams, type VaultSession, type YubiKeyResponder } from '../../vault/index.js';
 import type { HandlersFor } from '../handler-types.js';
+import { pageStages } from '../operations.js';
 import { assertStrongPassword } from '../password-policy.js';
 import { afterReauth } from '../reauth.js';
 import { writeNewFile } from '../secure-file.js';
@@ -89,18 +90,23 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
       writeNewFile(path, (append) => { append(new TextEncoder().encode(text)); }, { replace: false });
       return { file: basename(path) };
     },
-    'vault.rekey': ({ password }) =>
-      host.serialized(async () => {
+    'vault.rekey': ({ password, opId }, operation) => {
+      const rekeying = host.serialized(async () => {
         const session = host.session();
         try {
-          return await rekeyVault(session, password, host.yubikey());
+          // Stopped at the checkpoint after each key derivation (a derivation can't be stopped part-way),
+          // never during the re-sealing, which runs whole after the last one.
+          return await rekeyVault(session, password, host.yubikey(operation), { stage: pageStages(operation, opId), checkpoint: () => { operation.throwIfCancelled(); } });
         } catch (error) {
           // A failed rekey rolls back whole and the session keeps its old keys (rekey.ts); a session
           // that still ends up locked must reach the host's lock listeners (idle timer, clipboard, undo, the doors).
           if (session.isLocked) host.lock();
           throw error;
         }
-      }),
+      });
+      // A cancel is answered at once; the rekey itself holds the queue until it stops at its checkpoint.
+      return operation.race(rekeying);
+    },
     'vault.slots': () => ({ slots: host.session().slots().map((slot) => ({ ...slot })) }),
   };
 }

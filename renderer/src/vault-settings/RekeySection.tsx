@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { refreshQuery, useMutation } from '../data/hooks.js';
+import { useLongOperation } from '../data/operation.js';
 import { keyringStatus, rekeyVault, vaultSlots } from '../data/vault-settings.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
-import { Progress } from '../ui/Progress.js';
+import { OperationProgress } from '../ui/Progress.js';
 import { PasswordAgain } from './PasswordAgain.js';
 import { RecoveryKeyShown } from '../ui/RecoveryKeyShown.js';
 
@@ -13,11 +14,18 @@ import { RecoveryKeyShown } from '../ui/RecoveryKeyShown.js';
 export function RekeySection() {
   const [open, setOpen] = useState(false);
   const [shown, setShown] = useState('');
+  const [message, setMessage] = useState('');
   const mutations = useMutation();
+  // Two key derivations, then every account sealed again: a bar, and Cancel until the re-sealing starts.
+  const operation = useLongOperation();
 
   async function rekey(password: string) {
-    const result = await mutations.run(rekeyVault, { password });
-    if (!result.ok) return;
+    setMessage('');
+    const result = await operation.run('Checking the password…', (opId) => mutations.run(rekeyVault, { password, opId }));
+    if (!result.ok) {
+      if (result.error.code === 'CANCELLED') setMessage('Cancelled: nothing was changed; the password and the recovery key are as they were.');
+      return;
+    }
     setOpen(false);
     setShown(result.value.recoveryKey);
     refreshQuery(vaultSlots, undefined);
@@ -45,7 +53,8 @@ export function RekeySection() {
           </button>
         </div>
       )}
-      {mutations.busy && <Progress>Sealing every account again…</Progress>}
+      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
+      {message !== '' && <p role="status" className="hint">{message}</p>}
       <ErrorAlert error={mutations.error} />
     </section>
   );
