@@ -28,9 +28,9 @@ function countingWatch(devices: Devices): { devices: Devices; watching: () => nu
   return {
     devices: {
       ...devices,
-      watchYubiKeyOtp: (listener) => {
+      watchKeys: (listener) => {
         watching++;
-        const stop = devices.watchYubiKeyOtp(listener);
+        const stop = devices.watchKeys(listener);
         return () => {
           watching--;
           stop();

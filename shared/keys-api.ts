@@ -125,11 +125,13 @@ export const keysChannels = {
   },
   /**
    * The keys panel's live list: while on, main watches for keys plugged in and unplugged and tells the
-   * page (`keys.changed`); off when the panel closes, so nothing polls the USB bus otherwise.
+   * page (`keys.changed`); off when the panel closes, so nothing polls the USB bus otherwise. Each
+   * panel holds the watch under its own `holder` id for `leaseMs`, renewed by asking `on` again
+   * before it runs out: a page that reloads or goes away without `off` stops it all the same.
    */
   'keys.watch': {
-    request: z.object({ on: z.boolean() }),
-    reply: z.object({}),
+    request: z.object({ on: z.boolean(), holder: z.string().regex(/^[0-9a-z-]{8,64}$/, { error: 'holder must be 8–64 lowercase letters, digits or dashes' }) }),
+    reply: z.object({ leaseMs: z.number().int().positive() }),
   },
   /** A key's firmware, programming sequence and slots, with what Latchkey wrote there when the vault is read. */
   'keys.status': {

@@ -1,12 +1,13 @@
 import { LatchkeyError, UsageError } from '../../shared/errors.js';
 import type { ApduTransport } from '../keys/apdu.js';
 import type { HidBackend, HidDescriptor, HidDevice } from '../keys/hid/hid-device.js';
-import { HidWatcher, type HidChange } from '../keys/hid/hid-watcher.js';
+import { HidWatcher } from '../keys/hid/hid-watcher.js';
 import { isNitrokey3FidoInterface } from '../keys/hid/nitrokey.js';
 import { createNodeHidBackend } from '../keys/hid/node-hid.js';
 import { isYubiKeyOtpInterface } from '../keys/hid/yubico.js';
 import type { PcscBackend } from '../keys/pcsc/pcsc-backend.js';
 import { isYubiKeyReader } from '../keys/pcsc/yubikey-reader.js';
+import { watchKeyPlugs, type KeyPlugChange } from './key-plug-watch.js';
 
 /**
  * Where the service finds keys (DESIGN.md, "Hardware keys"): real ones through node-hid, or, when
@@ -49,8 +50,11 @@ export interface Devices {
   yubiKeyOtp(): Promise<YubiKeyOtpCandidate[]>;
   /** The keys with an OATH application present now (KEY_SERVICE_UNAVAILABLE when PC/SC is missing). */
   oathKeys(): Promise<OathKeyCandidate[]>;
-  /** Plug and unplug of YubiKey OTP interfaces, polled only while subscribed; emulators never change. */
-  watchYubiKeyOtp(listener: (change: HidChange) => void): () => void;
+  /**
+   * Plug and unplug of every kind of key (HID: YubiKey OTP, Nitrokey 3; PC/SC: a YubiKey's CCID
+   * reader), watched only while subscribed (key-plug-watch.ts); the returned function stops it.
+   */
+  watchKeys(listener: (change: KeyPlugChange) => void): () => void;
 }
 
 export interface DevicesOptions {
@@ -79,9 +83,11 @@ export function createDevices(options: DevicesOptions = {}): Devices {
   const specs = (options.emulators ?? []).map(parseEmulatorSpec);
   const emulated = specs.length > 0;
   const backend = emulated ? emulatorBackend(specs) : (options.backend ?? createNodeHidBackend());
-  const watcher = new HidWatcher({ backend, filter: isYubiKeyOtpInterface });
   const pcsc = options.pcsc ?? (emulated ? emulatedPcscBackend(specs) : realPcscBackend());
   const fido = options.fido ?? (emulated ? emulatedNitrokey3Backend(specs) : backend);
+  // One HID poll for both kinds: the OTP interfaces and the Nitrokey 3 FIDO ones (one listing when they share a backend).
+  const hidKeys = fido === backend ? backend : combinedBackend(() => Promise.resolve([backend, fido]));
+  const watcher = new HidWatcher({ backend: hidKeys, filter: (descriptor) => isYubiKeyOtpInterface(descriptor) || isNitrokey3FidoInterface(descriptor) });
   return {
     async yubiKeyOtp() {
       const found = (await backend.devices()).filter(isYubiKeyOtpInterface);
@@ -93,7 +99,7 @@ export function createDevices(options: DevicesOptions = {}): Devices {
       const yubikeys = readers.filter((reader) => reader.cardPresent && isYubiKeyReader(reader.name)).map((reader) => yubiKeyOathCandidate(pcsc, reader.name, emulated));
       return [...yubikeys, ...nitrokeys];
     },
-    watchYubiKeyOtp: (listener) => watcher.subscribe(listener),
+    watchKeys: (listener) => watchKeyPlugs(watcher, pcsc, listener),
   };
 }
 

@@ -28,7 +28,7 @@ function bothKeys(...keys: EmulatedYubiKeyOtpBackend[]): Devices {
   return {
     yubiKeyOtp: async () => (await Promise.all(each.map((devices) => devices.yubiKeyOtp()))).flat(),
     oathKeys: () => Promise.resolve([]),
-    watchYubiKeyOtp: () => () => undefined,
+    watchKeys: () => () => undefined,
   };
 }
 

@@ -14,6 +14,7 @@ import { oathHandlers } from './keys-oath.js';
 import { RememberedAccessKeys } from './keys-oath-access.js';
 import { OathKeyConnector } from './keys-oath-connect.js';
 import { hotpSlotPlan } from './keys-hotp.js';
+import { KeyWatchLeases } from './keys-watch.js';
 import { updateKeyWrites, withSlotCleared, withSlotsSwapped, withSlotWritten, type SlotWrite } from './keys-record.js';
 
 export type KeysChannel = keyof typeof keysChannels;
@@ -31,6 +32,8 @@ export interface KeysDeps {
   readonly session?: Omit<OtpSessionOptions, 'trace'>;
   /** Told of each plug and unplug while keys.watch is on (the service emits `keys.changed`). */
   readonly onKeysChanged?: () => void;
+  /** How long a keys.watch lease lasts unrenewed (e2e: short, to see a reloaded page's watch end). */
+  readonly watchLeaseMs?: number;
 }
 
 /** A generated challenge-response key: 20 bytes, the most a slot holds. */
@@ -80,8 +83,8 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
     return true;
   };
 
-  // One watch for the process however often the page asks: the panel turns it on when it opens, off when it closes.
-  let stopWatching: (() => void) | undefined;
+  // One watch for the process, held by each open panel under its own lease (keys-watch.ts).
+  const watchLeases = new KeyWatchLeases(() => findDevices().watchKeys(() => deps.onKeysChanged?.()), deps.watchLeaseMs === undefined ? {} : { leaseMs: deps.watchLeaseMs });
 
   return {
     ...oathHandlers({ host, clock, keys: oathKeys, remembered: RememberedAccessKeys.forHost(host, clock) }),
@@ -97,13 +100,10 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
       }
     },
 
-    'keys.watch': ({ on }) => {
-      if (on) stopWatching ??= findDevices().watchYubiKeyOtp(() => deps.onKeysChanged?.());
-      else {
-        stopWatching?.();
-        stopWatching = undefined;
-      }
-      return Promise.resolve({});
+    'keys.watch': ({ on, holder }) => {
+      if (on) watchLeases.hold(holder);
+      else watchLeases.release(holder);
+      return Promise.resolve({ leaseMs: watchLeases.leaseMs });
     },
 
     'keys.status': async ({ serial, includeRecord }) => {

@@ -6,8 +6,8 @@ export const keyList = query('keys.list', (client, _: undefined) => client.call(
   refreshOnFocus: true,
 });
 
-/** Main watches the USB bus only while the keys panel asks it to (on when it opens, off when it closes). */
-export const watchKeys = mutation((client, request: { readonly on: boolean }) => client.call('keys.watch', request));
+/** Main watches for keys only while a keys panel holds its lease (on when it opens and renewed, off when it closes). */
+export const watchKeys = mutation((client, request: { readonly on: boolean; readonly holder: string }) => client.call('keys.watch', request));
 
 /**
  * What an OATH key holds (names, never secrets) and its room, for one key by serial; read again on a

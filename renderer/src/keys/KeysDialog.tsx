@@ -1,23 +1,18 @@
-import { useEffect } from 'react';
 import type { PanelProps } from '../app/panel-props.js';
-import { runMutation, useQuery } from '../data/hooks.js';
-import { keyList, watchKeys } from '../data/keys.js';
+import { useQuery } from '../data/hooks.js';
+import { keyList } from '../data/keys.js';
 import { Dialog } from '../ui/Dialog.js';
 import { KeyAccessProblem } from './KeyAccessProblem.js';
 import { KeyCard } from './KeyCard.js';
+import { useKeyWatch } from './useKeyWatch.js';
 import './keys.css';
 
 /**
- * The keys panel (issue 18): the security keys plugged in, kept live while it is open. Main polls the
- * USB bus only between the watch's on and off, so a closed panel costs nothing.
+ * The keys panel (issue 18): the security keys plugged in, kept live while it is open. Main watches
+ * for keys only while a panel holds its watch (useKeyWatch), so a closed panel costs nothing.
  */
 export function KeysDialog({ close }: PanelProps) {
-  useEffect(() => {
-    void runMutation(watchKeys, { on: true });
-    return () => {
-      void runMutation(watchKeys, { on: false });
-    };
-  }, []);
+  useKeyWatch();
   return (
     <Dialog title="Security keys" onClose={close} wide>
       <DetectedKeys />

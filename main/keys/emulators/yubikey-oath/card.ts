@@ -68,6 +68,7 @@ export class EmulatedYubiKeyOath {
   private unplugged = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly hanging = new Set<(error: LatchkeyError) => void>();
+  private readonly presenceListeners = new Set<(present: boolean) => void>();
 
   constructor(options: EmulatedYubiKeyOathOptions) {
     this.state = structuredClone(options.state);
@@ -123,10 +124,28 @@ export class EmulatedYubiKeyOath {
 
   /** Pulls the card out: pending and later transmits reject with KEY_UNPLUGGED. */
   unplug(): void {
+    if (this.unplugged) return;
     this.unplugged = true;
     this.touchWaiter.abort();
     for (const reject of this.hanging) reject(unpluggedError());
     this.hanging.clear();
+    for (const listener of [...this.presenceListeners]) listener(false);
+  }
+
+  /** Puts the card back: powered up afresh (nothing selected or unlocked), its state kept. */
+  plugIn(): void {
+    if (!this.unplugged) return;
+    this.unplugged = false;
+    this.powerCycle();
+    for (const listener of [...this.presenceListeners]) listener(true);
+  }
+
+  /** Told each time the card is pulled out or put back: the emulated PC/SC service's card events. */
+  onPresenceChange(listener: (present: boolean) => void): () => void {
+    this.presenceListeners.add(listener);
+    return () => {
+      this.presenceListeners.delete(listener);
+    };
   }
 
   transmit(command: Uint8Array): Promise<Uint8Array> {

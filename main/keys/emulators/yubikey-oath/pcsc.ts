@@ -15,12 +15,22 @@ export function createEmulatedPcscBackend(cards: readonly EmulatedYubiKeyOath[])
   return {
     listReaders: () => Promise.resolve(readers()),
     watch: (listener) => {
-      // Emulated cards are present from the start and leave only by a test's unplug(): told once.
+      // The readers are there from the start; a card comes and goes by a test's unplug() and plugIn(), told as it happens.
       for (const reader of readers()) {
         listener({ type: 'reader-added', reader: reader.name });
         if (reader.cardPresent) listener({ type: 'card-inserted', reader: reader.name, atr: reader.atr });
       }
-      return Promise.resolve({ stop: () => Promise.resolve() });
+      const stops = cards.map((card, index) =>
+        card.onPresenceChange((present) => {
+          listener(present ? { type: 'card-inserted', reader: readerName(index), atr: card.atr } : { type: 'card-removed', reader: readerName(index) });
+        }),
+      );
+      return Promise.resolve({
+        stop: () => {
+          for (const stop of stops) stop();
+          return Promise.resolve();
+        },
+      });
     },
     connect: (reader: string, share: PcscShareMode): Promise<PcscCard> => {
       const index = cards.findIndex((_card, at) => readerName(at) === reader);
