@@ -1,5 +1,5 @@
-import { createEmulatedNitrokey3Backend } from '../main/keys/emulators/nitrokey3.js';
-import { openEmulatedYubiKeyOath } from '../main/keys/emulators/yubikey-oath.js';
+import { createEmulatedNitrokey3Backend, type EmulatedNitrokey3Backend } from '../main/keys/emulators/nitrokey3.js';
+import { openEmulatedYubiKeyOath, type EmulatedYubiKeyOath } from '../main/keys/emulators/yubikey-oath.js';
 import { createEmulatedPcscBackend } from '../main/keys/emulators/yubikey-oath/pcsc.js';
 import { createEmulatedYubiKeyOtpBackend } from '../main/keys/emulators/yubikey-otp.js';
 import type { PcscBackend } from '../main/keys/pcsc/pcsc-backend.js';
@@ -12,15 +12,30 @@ const seededBytes = (length: number) => new Uint8Array(length).map((_, i) => (i 
 /** The serial the seeded OTP interface reports: its OATH card is given the same, so they list as one YubiKey. */
 export const SAMPLE_YUBIKEY_SERIAL = 22_444_506;
 
+/** The sample keys and the emulators behind them, for a test that unplugs one or looks inside. */
+export interface SampleKeys {
+  readonly devices: Devices;
+  /** The YubiKey's OATH card (its serial is SAMPLE_YUBIKEY_SERIAL). */
+  readonly yubikey: EmulatedYubiKeyOath;
+  /** The Nitrokey 3 (serial SAMPLE_NITROKEY_SERIAL): `unplug()` and `plugIn()` as a user would. */
+  readonly nitrokey: EmulatedNitrokey3Backend;
+}
+
+/** The serial of the sample Nitrokey 3. */
+export const SAMPLE_NITROKEY_SERIAL = 0x1a2b3c4d;
+
 /**
  * A YubiKey 5 (its OTP slots and its OATH card, one key by their shared serial) and a Nitrokey 3,
  * the same on every run: `npm run screenshots`' keys. Emulated readers only, never this machine's PC/SC.
  */
+export function sampleKeyHandles(): SampleKeys {
+  const yubikey = openEmulatedYubiKeyOath({ random: seededBytes, serial: SAMPLE_YUBIKEY_SERIAL });
+  const nitrokey = createEmulatedNitrokey3Backend({ random: seededBytes, serial: SAMPLE_NITROKEY_SERIAL });
+  const pcsc: PcscBackend = createEmulatedPcscBackend([yubikey]);
+  const devices = createDevices({ backend: createEmulatedYubiKeyOtpBackend({ random: seededBytes }), fido: nitrokey, pcsc });
+  return { devices, yubikey, nitrokey };
+}
+
 export function sampleKeys(): Devices {
-  const pcsc: PcscBackend = createEmulatedPcscBackend([openEmulatedYubiKeyOath({ random: seededBytes, serial: SAMPLE_YUBIKEY_SERIAL })]);
-  return createDevices({
-    backend: createEmulatedYubiKeyOtpBackend({ random: seededBytes }),
-    fido: createEmulatedNitrokey3Backend({ random: seededBytes, serial: 0x1a2b3c4d }),
-    pcsc,
-  });
+  return sampleKeyHandles().devices;
 }

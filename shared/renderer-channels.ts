@@ -72,6 +72,11 @@ export const RENDERER_CHANNELS = [
   'keys.status',
   'keys.delete',
   'keys.swap',
+  // Sync (issue 18): the plan (names and room, nothing written), the apply (the vault password again:
+  // secrets go from the vault onto the keys, never to the page) and the inventory (names and serials).
+  'keys.syncPlan',
+  'keys.syncApply',
+  'keys.inventory',
   // The app on the desktop (issue 18): its preferences, and quick search's copy, type, hide and Unlock.
   'desktop.get',
   'desktop.set',

@@ -55,8 +55,7 @@ describe('the renderer door', () => {
       // access passwords and the vault password for copying secrets onto a key).
       'keys.challenge',
       'keys.deleteCredential',
-      // The sync channels (issue 17) too: applying copies secrets onto keys behind the vault password.
-      'keys.inventory',
+      // The sync channels rebuild and syncImport too (issue 17; the app's sync panel has plan, apply and inventory).
       'keys.password',
       'keys.pin',
       'keys.program',
@@ -64,9 +63,7 @@ describe('the renderer door', () => {
       'keys.rebuild',
       'keys.rename',
       'keys.reset',
-      'keys.syncApply',
       'keys.syncImport',
-      'keys.syncPlan',
       'otp.code',
       'uri.format',
       'uri.parse',

@@ -3,7 +3,7 @@ import { closePanel, dispatch, openPanel, useAppState } from './app-state.js';
 import type { PendingUndo } from './panel-props.js';
 import { PANELS, type Panel } from './panels.js';
 
-function switchTo(name: 'vault' | 'backups' | 'keys'): void {
+function switchTo(name: 'vault' | 'backups' | 'keys' | 'sync'): void {
   openPanel(name, {});
 }
 

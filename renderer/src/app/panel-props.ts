@@ -17,6 +17,6 @@ export interface PanelProps<P extends object = Record<string, never>> {
   readonly closeWithNotice: (text: string) => void;
   /** Closes the panel and offers to undo a removal. */
   readonly closeWithUndo: (pending: PendingUndo) => void;
-  /** Opens the vault, backups or keys panel in this one's place (from Settings; a panel can't import the app's state: a cycle). */
-  readonly switchTo: (name: 'vault' | 'backups' | 'keys') => void;
+  /** Opens the vault, backups, keys or sync panel in this one's place (from Settings or the keys panel; a panel can't import the app's state: a cycle). */
+  readonly switchTo: (name: 'vault' | 'backups' | 'keys' | 'sync') => void;
 }

@@ -24,6 +24,7 @@ export const PANELS = {
   vault: panel(() => import('../vault-settings/VaultSettingsDialog.js').then((module) => module.VaultSettingsDialog), { preload: false }),
   backups: panel(() => import('../backups/BackupsDialog.js').then((module) => module.BackupsDialog), { preload: false }),
   keys: panel(() => import('../keys/KeysDialog.js').then((module) => module.KeysDialog), { preload: false }),
+  sync: panel(() => import('../sync/SyncDialog.js').then((module) => module.SyncDialog), { preload: false }),
   recovery: panel(() => import('../RecoveryFollowUp.js').then((module) => module.RecoveryFollowUp), { preload: false }),
 };
 

@@ -19,7 +19,7 @@ export interface LongOperation {
 }
 
 /** An id main has never seen: 16 random bytes as hex (randomUUID needs a secure context). */
-function newOpId(): string {
+export function newOpId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 

@@ -7,6 +7,7 @@ import { Dialog } from '../ui/Dialog.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { IssuerIcon } from '../icons/IssuerIcon.js';
 import { displayName } from '../ui/format.js';
+import { KeyInventory } from './KeyInventory.js';
 import { RecoveryCodes } from './RecoveryCodes.js';
 import { RevealSecret } from './RevealSecret.js';
 
@@ -103,6 +104,7 @@ function AccountDetails({
         <ErrorAlert error={mutations.error ?? stored.error} />
       </form>
       <RecoveryCodes accountId={account.id} />
+      <KeyInventory accountId={account.id} />
       <RevealSecret accountId={account.id} name={displayName(account)} />
       <section className="danger-zone" aria-label="Delete">
         {confirmingDelete ? (

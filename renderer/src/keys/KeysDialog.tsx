@@ -11,11 +11,16 @@ import './keys.css';
  * The keys panel (issue 18): the security keys plugged in, kept live while it is open. Main watches
  * for keys only while a panel holds its watch (useKeyWatch), so a closed panel costs nothing.
  */
-export function KeysDialog({ close }: PanelProps) {
+export function KeysDialog({ close, switchTo }: PanelProps) {
   useKeyWatch();
   return (
     <Dialog title="Security keys" onClose={close} wide>
       <DetectedKeys />
+      <div className="row">
+        <button type="button" onClick={() => { switchTo('sync'); }}>
+          Sync accounts to keys…
+        </button>
+      </div>
     </Dialog>
   );
 }

@@ -4,7 +4,7 @@ import { autoBackupStatus, disableAutoBackup, enableAutoBackup, runAutoBackup } 
 import { refreshQuery, setQueryData, useMutation, useQuery, type Result } from '../data/hooks.js';
 import { useLongOperation } from '../data/operation.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
-import { PasswordStrength, usePasswordEstimate } from '../ui/PasswordStrength.js';
+import { NewPasswordFields, useNewPassword } from '../ui/NewPasswordFields.js';
 import { OperationProgress } from '../ui/Progress.js';
 
 function when(unixSeconds: number): string {
@@ -18,12 +18,10 @@ export function BackupSettings() {
   const { busy } = mutations;
   // Turning them on checks the vault password again (a bar; a touch on a password+YubiKey vault), Cancel until the folder is chosen.
   const operation = useLongOperation();
-  const [password, setPassword] = useState('');
+  const password = useNewPassword();
   const [vaultPassword, setVaultPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
   const [keep, setKeep] = useState('10');
   const [message, setMessage] = useState('');
-  const estimate = usePasswordEstimate(password);
 
   async function run(work: Promise<Result<AutoBackupStatus>>, done: string, cancelled = '') {
     setMessage('');
@@ -42,16 +40,15 @@ export function BackupSettings() {
 
   function configure(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
-    if (password !== repeat) {
+    if (password.differs) {
       mutations.fail('The two backup passwords differ.');
       return;
     }
     // Main asks for the folder in its own dialog, then writes (and verifies) the first backup at
     // once, so a folder that can't be written shows up here, not in a day.
-    const enabling = operation.run('Checking the vault password…', (opId) => mutations.run(enableAutoBackup, { password, vaultPassword, keep: Number(keep), opId }));
+    const enabling = operation.run('Checking the vault password…', (opId) => mutations.run(enableAutoBackup, { password: password.value, vaultPassword, keep: Number(keep), opId }));
     void run(enabling, 'Automatic backups are on; the first one was written and verified.', 'Cancelled: no backup was kept, and automatic backups stay off.');
-    setPassword('');
-    setRepeat('');
+    password.clear();
     setVaultPassword('');
   }
 
@@ -81,17 +78,7 @@ export function BackupSettings() {
       ) : (
         <form className="stack wide" onSubmit={configure}>
           <p className="hint">Off. Backups are encrypted with their own password, so a copy on a USB stick or a cloud folder is safe. Turning them on asks for the vault password again, then for the folder.</p>
-          <div className="row">
-            <label>
-              Backup password
-              <input type="password" autoComplete="new-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
-            </label>
-            <label>
-              Repeat it
-              <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
-            </label>
-          </div>
-          <PasswordStrength estimate={estimate} />
+          <NewPasswordFields label="Backup password" password={password} />
           <label>
             Keep the newest
             <select value={keep} onChange={(e) => { setKeep(e.target.value); }}>
@@ -106,7 +93,7 @@ export function BackupSettings() {
             Vault password
             <input type="password" autoComplete="current-password" value={vaultPassword} onChange={(e) => { setVaultPassword(e.target.value); }} />
           </label>
-          <button type="submit" disabled={busy || password === '' || vaultPassword === '' || estimate?.acceptable === false}>
+          <button type="submit" disabled={busy || !password.ready || vaultPassword === ''}>
             {busy ? 'Writing the first backup…' : 'Choose a folder and turn on…'}
           </button>
         </form>

@@ -3,7 +3,7 @@ import { useMutation } from '../data/hooks.js';
 import { useLongOperation } from '../data/operation.js';
 import { changeVaultPassword } from '../data/vault-settings.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
-import { PasswordStrength, usePasswordEstimate } from '../ui/PasswordStrength.js';
+import { NewPasswordFields, useNewPassword } from '../ui/NewPasswordFields.js';
 import { OperationProgress } from '../ui/Progress.js';
 
 /**
@@ -13,21 +13,18 @@ import { OperationProgress } from '../ui/Progress.js';
  */
 export function ChangePasswordSection({ keyringOn, onChanged }: { keyringOn: boolean; onChanged: () => void }) {
   const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [repeat, setRepeat] = useState('');
+  const next = useNewPassword();
   const [message, setMessage] = useState('');
   const mutations = useMutation();
   const operation = useLongOperation();
-  const estimate = usePasswordEstimate(next);
   const keyMissing = mutations.error?.code === 'KEY_NOT_FOUND';
 
   async function change(dropMissingKeySlots: boolean) {
     setMessage('');
-    const result = await operation.run('Checking the current password…', (opId) => mutations.run(changeVaultPassword, { current, next, dropMissingKeySlots, opId }));
+    const result = await operation.run('Checking the current password…', (opId) => mutations.run(changeVaultPassword, { current, next: next.value, dropMissingKeySlots, opId }));
     if (!result.ok) return;
     setCurrent('');
-    setNext('');
-    setRepeat('');
+    next.clear();
     const { rechallenged, droppedKeySlots } = result.value;
     setMessage(
       `The password is changed.${rechallenged > 0 ? ` ${String(rechallenged)} YubiKey slot${rechallenged === 1 ? ' was' : 's were'} renewed.` : ''}${droppedKeySlots.length > 0 ? ` ${String(droppedKeySlots.length)} YubiKey slot(s) removed.` : ''}${keyringOn ? ' The keyring unlock is off: turn it on again below if you want it.' : ''}`,
@@ -37,7 +34,7 @@ export function ChangePasswordSection({ keyringOn, onChanged }: { keyringOn: boo
 
   function submit(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
-    if (next !== repeat) {
+    if (next.differs) {
       mutations.fail('The two new passwords differ.');
       return;
     }
@@ -52,17 +49,7 @@ export function ChangePasswordSection({ keyringOn, onChanged }: { keyringOn: boo
           Current password
           <input type="password" autoComplete="current-password" value={current} onChange={(e) => { setCurrent(e.target.value); }} />
         </label>
-        <div className="row">
-          <label>
-            New password
-            <input type="password" autoComplete="new-password" value={next} onChange={(e) => { setNext(e.target.value); }} />
-          </label>
-          <label>
-            Repeat it
-            <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
-          </label>
-        </div>
-        <PasswordStrength estimate={estimate} />
+        <NewPasswordFields label="New password" password={next} />
         {keyringOn && <p className="hint">Changing the password turns the keyring unlock off.</p>}
         {keyMissing && !mutations.busy && (
           <div className="stack">
@@ -73,7 +60,7 @@ export function ChangePasswordSection({ keyringOn, onChanged }: { keyringOn: boo
           </div>
         )}
         <div className="row">
-          <button type="submit" className="primary" disabled={mutations.busy || current === '' || next === '' || estimate?.acceptable === false}>
+          <button type="submit" className="primary" disabled={mutations.busy || current === '' || !next.ready}>
             Change the password
           </button>
         </div>

@@ -1,0 +1,310 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Devices } from '../main/service/devices.js';
+import { E2E_PASSWORD, launchChromium, openUnlockedApp, type AppPage } from './harness.js';
+import { SAMPLE_NITROKEY_SERIAL, SAMPLE_YUBIKEY_SERIAL, sampleKeyHandles, type SampleKeys } from './sample-keys.js';
+
+/**
+ * The sync panel (issue 18, item 2) against the real service and the sample emulated keys (a
+ * YubiKey 5 and a Nitrokey 3 behind their real transports): the plan as a table, the apply and its
+ * progress, the codes on the keys against the vault's, an unplug mid-apply and a cancel each
+ * reported and resumed, the spread when the accounts don't fit, and the inventory on the details.
+ */
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser.close();
+});
+
+const YUBIKEY = `YubiKey ${String(SAMPLE_YUBIKEY_SERIAL)}`;
+const NITROKEY = `Nitrokey 3 ${String(SAMPLE_NITROKEY_SERIAL)}`;
+
+/** Distinct base32 secrets, one per account. */
+const secretOf = (index: number) => 'JBSWY3DPEHPK3PXP'.slice(0, 12) + 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.slice(index % 32, (index % 32) + 4).padEnd(4, 'Q');
+
+async function call<T>(app: AppPage, channel: string, payload: unknown): Promise<T> {
+  const reply = await app.service.dispatch(channel, payload);
+  if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`);
+  return reply.value as T;
+}
+
+async function addAccounts(app: AppPage, names: readonly string[]): Promise<void> {
+  for (const [index, name] of names.entries()) {
+    await call(app, 'accounts.add', { uri: `otpauth://totp/${encodeURIComponent(name)}:user${String(index)}?secret=${secretOf(index)}&issuer=${encodeURIComponent(name)}` });
+  }
+}
+
+const FOUR = ['Acme', 'Bravo', 'Charlie', 'Delta'];
+
+/** The app unlocked with `names` in its vault, the sample keys plugged in, and the sync panel open from the keys panel. */
+async function openSync(names: readonly string[], keys: SampleKeys = sampleKeyHandles(), devices: Devices = keys.devices, viewport = { width: 440, height: 760 }): Promise<AppPage> {
+  const app = await openUnlockedApp(browser, { keys: { devices }, viewport });
+  await addAccounts(app, names);
+  await app.page.reload();
+  await app.page.getByLabel('Search accounts').waitFor();
+  await app.page.getByRole('button', { name: 'Settings' }).click();
+  await app.page.getByRole('button', { name: 'Security keys…' }).click();
+  await app.page.getByRole('button', { name: 'Sync accounts to keys…' }).click();
+  await app.page.getByRole('heading', { name: 'Sync accounts to keys' }).waitFor();
+  await app.page.getByLabel(NITROKEY).waitFor();
+  return app;
+}
+
+async function showPlan(app: AppPage): Promise<void> {
+  await app.page.getByRole('button', { name: 'Show the plan' }).click();
+  await app.page.getByRole('region', { name: 'The plan, accounts by keys' }).waitFor();
+}
+
+/** The table as text: each row's header and its cells' visible words. */
+async function tableRows(app: AppPage): Promise<string[][]> {
+  return app.page.locator('.sync-table tbody tr').evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => (cell.querySelector('.sync-word')?.textContent ?? cell.firstChild?.textContent ?? '').trim())));
+}
+
+async function confirmWith(app: AppPage, form: string, button: RegExp | string): Promise<void> {
+  const within = app.page.getByTestId(form);
+  await within.getByLabel('Vault password').fill(E2E_PASSWORD);
+  await within.getByRole('button', { name: button }).click();
+}
+
+/** Names on a key, as the key lists them. */
+async function namesOn(app: AppPage, serial: number): Promise<string[]> {
+  const { credentials } = await call<{ credentials: { name: string }[] }>(app, 'keys.credentials', { serial });
+  return credentials.map((credential) => credential.name).sort();
+}
+
+/** Each account's code computed on the key, against the vault's code at the same moment (the service's clock). */
+async function expectCodesMatch(app: AppPage, serial: number, names: readonly string[]): Promise<void> {
+  const { accounts } = await call<{ accounts: { issuer: string; label: string; code: string | null }[] }>(app, 'accounts.list', {});
+  for (const name of names) {
+    const account = accounts.find((entry) => entry.issuer === name);
+    if (account === undefined) throw new Error(`${name} is not in the vault`);
+    const { matches } = await call<{ matches: { code: string | null }[] }>(app, 'keys.calculate', { serial, query: `${account.issuer}:${account.label}` });
+    expect(matches.map((match) => match.code), `${name} on key ${String(serial)}`).toEqual([account.code]);
+  }
+}
+
+/** Calls `onStep` with each step main starts while applying (op.progress "Adding …"), in order. */
+function onApplySteps(app: AppPage, onStep: (step: { stage: string; key: string | undefined; index: number }) => void): void {
+  let index = 0;
+  app.service.onEvent((name, event) => {
+    if (name !== 'op.progress') return;
+    const payload = event as { stage: string; key?: string; needsTouch?: boolean };
+    if (!payload.stage.startsWith('Adding ') || payload.needsTouch === true) return;
+    onStep({ stage: payload.stage, key: payload.key, index: index++ });
+  });
+}
+
+describe('the sync panel', () => {
+  it('shows the plan as accounts × keys with each key’s room, applies it with the password, and the keys’ codes equal the vault’s', async () => {
+    const app = await openSync(FOUR);
+    expect(await app.page.getByTestId('sync-account-count').textContent()).toBe('All 4 accounts');
+    await showPlan(app);
+
+    const header = await app.page.locator('.sync-table thead th').allTextContents();
+    expect(header).toEqual(['Account', YUBIKEY, NITROKEY]);
+    const rows = await tableRows(app);
+    expect(rows.map((row) => row.slice(1))).toEqual(FOUR.map(() => ['Add', 'Add']));
+    expect(rows.map((row) => row[0])).toEqual(FOUR.map((name, index) => `${name} (user${String(index)})`));
+    // Each cell says its reason to a screen reader and as its tooltip.
+    const first = app.page.getByTestId('sync-cell').first();
+    expect(await first.getAttribute('title')).toMatch(/^Add: /);
+    expect(await first.locator('.sync-sr').textContent()).toMatch(/^: .+/);
+    const rooms = await app.page.getByTestId('sync-room').allTextContents();
+    expect(rooms[0]).toContain('4 of 32 used, 28 free');
+    expect(rooms[1]).toMatch(/4 of 50 used, (at most )?46 free/);
+
+    // Nothing was written by the plan.
+    expect(await namesOn(app, SAMPLE_YUBIKEY_SERIAL)).toEqual([]);
+
+    // A wrong password writes nothing and stays on the plan.
+    const apply = app.page.getByTestId('sync-apply');
+    await apply.getByLabel('Vault password').fill('not the password');
+    await apply.getByRole('button', { name: 'Write 8 to the keys' }).click();
+    await app.page.getByRole('alert').filter({ hasText: 'Wrong password' }).waitFor();
+    expect(await namesOn(app, SAMPLE_YUBIKEY_SERIAL)).toEqual([]);
+
+    await confirmWith(app, 'sync-apply', 'Write 8 to the keys');
+    const report = app.page.getByTestId('sync-report');
+    await report.getByRole('heading', { name: 'Sync done' }).waitFor({ timeout: 15_000 });
+    expect(await report.getByRole('status').textContent()).toContain('8 written and checked: 8 by their code on the key');
+    expect((await tableRows(app)).map((row) => row.slice(1))).toEqual(FOUR.map(() => ['Written', 'Written']));
+
+    const names = FOUR.map((name, index) => `${name}:user${String(index)}`).sort();
+    expect(await namesOn(app, SAMPLE_YUBIKEY_SERIAL)).toEqual(names);
+    expect(await namesOn(app, SAMPLE_NITROKEY_SERIAL)).toEqual(names);
+    await expectCodesMatch(app, SAMPLE_YUBIKEY_SERIAL, FOUR);
+    await expectCodesMatch(app, SAMPLE_NITROKEY_SERIAL, FOUR);
+
+    // Planned again, everything is the same, and nothing is offered to write.
+    await report.getByRole('button', { name: 'Plan again' }).click();
+    await app.page.getByTestId('sync-nothing').waitFor();
+    expect((await tableRows(app)).map((row) => row.slice(1))).toEqual(FOUR.map(() => ['Same', 'Same']));
+  });
+
+  it('narrows the accounts by search and by unticking, and plans only those', async () => {
+    const app = await openSync(FOUR);
+    await app.page.getByLabel('Search accounts to sync').fill('a');
+    // "a": Acme, Bravo, Charlie, Delta all have an a; "ar" leaves Charlie only (user names have no "ar").
+    await app.page.getByLabel('Search accounts to sync').fill('ar');
+    expect(await app.page.getByTestId('sync-account-count').textContent()).toBe('1 of 4 accounts');
+    await app.page.getByLabel('Search accounts to sync').fill('');
+    await app.page.getByRole('button', { name: 'Pick one by one' }).click();
+    await app.page.getByRole('list', { name: 'Accounts to sync' }).getByLabel(/^Bravo/).uncheck();
+    await app.page.getByLabel(YUBIKEY).uncheck();
+    expect(await app.page.getByTestId('sync-account-count').textContent()).toBe('3 of 4 accounts');
+    await showPlan(app);
+    expect(await app.page.locator('.sync-table thead th').allTextContents()).toEqual(['Account', NITROKEY]);
+    expect((await tableRows(app)).map((row) => row[0])).toEqual(['Acme (user0)', 'Charlie (user2)', 'Delta (user3)']);
+  });
+
+  it('after a key is unplugged mid-apply, reports what was and wasn’t written, and Resume finishes once the key is back', async () => {
+    const keys = sampleKeyHandles();
+    const app = await openSync(FOUR, keys);
+    let unplugged = false;
+    onApplySteps(app, (step) => {
+      // The second account going onto the Nitrokey 3: it is pulled out as main starts writing it.
+      if (!unplugged && step.key === String(SAMPLE_NITROKEY_SERIAL) && step.stage.startsWith('Adding Bravo')) {
+        unplugged = true;
+        keys.nitrokey.unplug();
+      }
+    });
+    await showPlan(app);
+    await confirmWith(app, 'sync-apply', 'Write 8 to the keys');
+
+    const report = app.page.getByTestId('sync-report');
+    await report.getByRole('heading', { name: 'Sync stopped' }).waitFor({ timeout: 15_000 });
+    expect(unplugged).toBe(true);
+    expect(await report.getByRole('alert').textContent()).toBe('A key was unplugged while Latchkey was writing to it.');
+    const written = await report.getByTestId('sync-written').getByRole('listitem').allTextContents();
+    const notWritten = await report.getByTestId('sync-not-written').getByRole('listitem').allTextContents();
+    const cutShort = await report.getByTestId('sync-cut-short').getByRole('listitem').allTextContents();
+    expect(cutShort).toEqual([`Add Bravo (user1) on ${NITROKEY}`]);
+    expect(written).toContain(`Add Acme (user0) on ${NITROKEY}`);
+    expect(notWritten).toContain(`Add Delta (user3) on ${NITROKEY}`);
+    expect(written.length + notWritten.length + cutShort.length).toBe(8);
+    // What the report says was written is on the key.
+    keys.nitrokey.plugIn();
+    expect(await namesOn(app, SAMPLE_NITROKEY_SERIAL)).toEqual(expect.arrayContaining(['Acme:user0']));
+    expect(await namesOn(app, SAMPLE_NITROKEY_SERIAL)).not.toContain('Delta:user3');
+
+    await confirmWith(app, 'sync-resume', 'Resume');
+    await report.getByRole('heading', { name: 'Sync done' }).waitFor({ timeout: 15_000 });
+    const names = FOUR.map((name, index) => `${name}:user${String(index)}`).sort();
+    // Each once: nothing was put twice.
+    expect(await namesOn(app, SAMPLE_NITROKEY_SERIAL)).toEqual(names);
+    expect(await namesOn(app, SAMPLE_YUBIKEY_SERIAL)).toEqual(names);
+    await expectCodesMatch(app, SAMPLE_NITROKEY_SERIAL, FOUR);
+  });
+
+  it('cancels between credentials: the report says what was written, and Resume writes the rest', async () => {
+    const keys = sampleKeyHandles();
+    // The key's answers are held once armed, until the cancel reaches the transport (or 10 s), so the click lands mid-apply.
+    let armed = false;
+    let held = 0;
+    const devices: Devices = {
+      ...keys.devices,
+      oathKeys: async () =>
+        (await keys.devices.oathKeys()).map((candidate) => ({
+          ...candidate,
+          use: (work, trace) =>
+            candidate.use(
+              (transport) =>
+                work({
+                  transmit: async (apdu, options) => {
+                    if (armed && options?.signal !== undefined && !options.signal.aborted) {
+                      held++;
+                      const signal = options.signal;
+                      await new Promise<void>((resolve) => {
+                        signal.addEventListener('abort', () => { resolve(); }, { once: true });
+                        setTimeout(resolve, 10_000);
+                      });
+                    }
+                    return transport.transmit(apdu, options);
+                  },
+                }),
+              trace,
+            ),
+        })),
+    };
+    const app = await openSync(FOUR, keys, devices);
+    onApplySteps(app, (step) => {
+      if (step.index === 2) armed = true;
+    });
+    await showPlan(app);
+    await confirmWith(app, 'sync-apply', 'Write 8 to the keys');
+    const progress = app.page.getByTestId('sync-progress');
+    await progress.waitFor();
+    await expect.poll(() => held, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await progress.getByRole('list', { name: 'Written on each key' }).textContent()).toContain('written');
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+
+    const report = app.page.getByTestId('sync-report');
+    await report.getByRole('heading', { name: 'Sync stopped' }).waitFor({ timeout: 15_000 });
+    armed = false;
+    expect(await report.getByRole('alert').textContent()).toBe('You cancelled the sync.');
+    const written = await report.getByTestId('sync-written').getByRole('listitem').count();
+    const notWritten = await report.getByTestId('sync-not-written').getByRole('listitem').count();
+    expect(written).toBe(2);
+    expect(notWritten).toBe(5);
+
+    await confirmWith(app, 'sync-resume', 'Resume');
+    await report.getByRole('heading', { name: 'Sync done' }).waitFor({ timeout: 15_000 });
+    const names = FOUR.map((name, index) => `${name}:user${String(index)}`).sort();
+    expect(await namesOn(app, SAMPLE_YUBIKEY_SERIAL)).toEqual(names);
+    expect(await namesOn(app, SAMPLE_NITROKEY_SERIAL)).toEqual(names);
+  });
+
+  it('proposes a spread when the accounts don’t fit, and the spread plan fits; the table scrolls in its own box at 200 % text', async () => {
+    const many = Array.from({ length: 40 }, (_, index) => `Service ${String(index + 1).padStart(2, '0')}`);
+    const app = await openSync(many);
+    await showPlan(app);
+    const proposal = app.page.getByTestId('sync-spread');
+    await proposal.waitFor();
+    expect(await app.page.getByTestId('sync-room').first().textContent()).toContain('40 of 32: 8 too many');
+    // Nothing can be written while it does not fit.
+    expect(await app.page.getByTestId('sync-apply').count()).toBe(0);
+    await proposal.getByLabel('Each account on').selectOption('1');
+    await proposal.getByRole('button', { name: 'Plan with the spread' }).click();
+    await app.page.getByText('Spread: each account on one key').waitFor();
+    const rooms = await app.page.getByTestId('sync-room').allTextContents();
+    expect(rooms[0]).toContain('32 of 32 used, 0 free');
+    expect(rooms[1]).toContain('8 of 50 used');
+    await app.page.getByRole('button', { name: 'Write 40 to the keys' }).waitFor();
+
+    // 200 % text: the table scrolls sideways within its own box; the dialog itself never scrolls sideways.
+    await app.page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+    const widths = await app.page.evaluate(() => {
+      const box = document.querySelector('.sync-table-scroll');
+      const body = document.querySelector('.dialog-body');
+      return { box: box === null ? null : { scroll: box.scrollWidth, client: box.clientWidth }, body: body === null ? null : { scroll: body.scrollWidth, client: body.clientWidth } };
+    });
+    expect(widths.body?.scroll).toBeLessThanOrEqual(widths.body?.client ?? 0);
+    expect(widths.box?.scroll).toBeGreaterThan(widths.box?.client ?? Infinity);
+  });
+
+  it('shows on an account’s details the keys that hold it, and drift when its copy went missing from a key', async () => {
+    const app = await openUnlockedApp(browser, { keys: { devices: sampleKeyHandles().devices } });
+    await addAccounts(app, FOUR);
+    const { accounts } = await call<{ accounts: { id: string; issuer: string }[] }>(app, 'accounts.list', {});
+    await call(app, 'keys.syncApply', { keys: [SAMPLE_YUBIKEY_SERIAL, SAMPLE_NITROKEY_SERIAL], accountIds: accounts.map((account) => account.id), vaultPassword: E2E_PASSWORD });
+    // Charlie deleted from the Nitrokey 3 outside a sync (as another app would).
+    await call(app, 'keys.deleteCredential', { serial: SAMPLE_NITROKEY_SERIAL, name: 'Charlie:user2' });
+    await app.page.reload();
+    await app.page.getByLabel('Search accounts').waitFor();
+
+    await app.page.getByRole('button', { name: 'Details for Acme user0' }).click();
+    const acme = app.page.getByTestId('key-inventory');
+    await expect.poll(() => acme.getByTestId('on-keys').textContent()).toBe(`On keys: ${YUBIKEY}, ${NITROKEY}`);
+    expect(await acme.getByTestId('key-drift').count()).toBe(0);
+    await app.page.getByRole('button', { name: 'Close' }).click();
+
+    await app.page.getByRole('button', { name: 'Details for Charlie user2' }).click();
+    const charlie = app.page.getByTestId('key-inventory');
+    await expect.poll(() => charlie.getByTestId('key-drift').textContent()).toContain(`${NITROKEY}: Charlie:user2 missing from the key (removed outside Latchkey)`);
+    // The inventory still names the key Latchkey wrote it to; the drift says the copy is gone.
+    expect(await charlie.getByTestId('on-keys').textContent()).toBe(`On keys: ${YUBIKEY}, ${NITROKEY}`);
+  });
+});

@@ -1,0 +1,135 @@
+import type { AccountView } from '../../../shared/vault-api.js';
+import type { DataError } from '../data/hooks.js';
+import type { SyncApplyReply } from '../data/sync.js';
+import { ErrorAlert } from '../ui/ErrorAlert.js';
+import { PasswordAgain } from '../vault-settings/PasswordAgain.js';
+import { keyLabel, type SyncTarget } from './ChooseKeys.js';
+import { actionWord, cellId, targetOf, type ApplyTracker, type PlanCell } from './plan-table.js';
+import { rowName } from './PlanTable.js';
+
+/** The keys the apply writes to, in its order. */
+function trackedKeys(tracker: ApplyTracker): string[] {
+  return [...new Set(tracker.cells().map((entry) => targetOf(entry.cell)))];
+}
+
+/** The apply under way: the whole (a bar), each key's count, what main is doing now, and Cancel. */
+export function ApplyProgress({ tracker, targets, stage, onCancel }: { tracker: ApplyTracker; targets: readonly SyncTarget[]; stage: string; onCancel: () => void }) {
+  const all = tracker.count();
+  return (
+    <div className="sync-progress" data-testid="sync-progress">
+      <div className="operation" role="status">
+        <progress aria-label="Written so far" value={all.written} max={Math.max(1, all.total)} />
+        <span>{stage}</span>
+        <button type="button" className="small" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+      <ul className="sync-key-progress" aria-label="Written on each key">
+        {trackedKeys(tracker).map((key) => {
+          const { written, total } = tracker.count(key);
+          return (
+            <li key={key}>
+              <span>{keyLabel(targets, key)}</span>
+              <span>
+                {String(written)} of {String(total)} written
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+/** Why an apply stopped, in the user's words: an unplug and a cancel are expected; anything else is main's sentence. */
+function stopReason(error: DataError): string {
+  if (error.code === 'CANCELLED') return 'You cancelled the sync.';
+  if (error.code === 'KEY_UNPLUGGED') return 'A key was unplugged while Latchkey was writing to it.';
+  if (error.code === 'KEY_NOT_FOUND') return `A key of the plan is not plugged in. ${error.text}`;
+  return error.text;
+}
+
+function CellList({ title, cells, accounts, targets, testId }: { title: string; cells: readonly PlanCell[]; accounts: readonly AccountView[]; targets: readonly SyncTarget[]; testId: string }) {
+  if (cells.length === 0) return null;
+  return (
+    <div className="sync-report-part">
+      <h4>{title}</h4>
+      <ul data-testid={testId}>
+        {cells.map((cell) => (
+          <li key={cellId(cell)}>
+            {actionWord(cell.action)} {rowName({ accountId: cell.accountId, name: cell.name }, accounts)} on {keyLabel(targets, targetOf(cell))}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/**
+ * After the apply: done (how each write was checked), or stopped (an unplug, a cancel, a failure)
+ * with what was written, what may have been cut short and what wasn't, and Resume: main finds the
+ * unfinished sync in its sync-progress record, plans afresh from the keys and writes the rest once.
+ */
+export function SyncReport({
+  tracker,
+  targets,
+  accounts,
+  reply,
+  error,
+  retryError,
+  busy,
+  onResume,
+  onPlanAgain,
+  onClose,
+}: {
+  tracker: ApplyTracker;
+  targets: readonly SyncTarget[];
+  accounts: readonly AccountView[];
+  reply?: SyncApplyReply;
+  error?: DataError;
+  retryError?: DataError;
+  busy: boolean;
+  onResume: (vaultPassword: string) => Promise<unknown>;
+  onPlanAgain: () => void;
+  onClose: () => void;
+}) {
+  const byState = (state: string) => tracker.cells().filter((entry) => entry.state === state).map((entry) => entry.cell);
+  if (reply !== undefined) {
+    const matched = reply.applied.filter((cell) => cell.check === 'code-match').length;
+    return (
+      <section className="sync-report" aria-labelledby="sync-done-title" data-testid="sync-report">
+        <h3 id="sync-done-title">Sync done</h3>
+        <p role="status">
+          {reply.applied.length === 0
+            ? 'Everything was already on the keys.'
+            : `${String(reply.applied.length)} written and checked: ${String(matched)} by their code on the key, ${String(reply.applied.length - matched)} by the key’s listing (a counter or touch account can’t be computed without using it up).`}
+        </p>
+        <div className="row">
+          <button type="button" className="primary" onClick={onClose}>
+            Close
+          </button>
+          <button type="button" onClick={onPlanAgain}>
+            Plan again
+          </button>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section className="sync-report stopped" aria-labelledby="sync-stopped-title" data-testid="sync-report">
+      <h3 id="sync-stopped-title">Sync stopped</h3>
+      <p role="alert">{error === undefined ? 'The sync stopped.' : stopReason(error)}</p>
+      <CellList title="Written and checked" cells={byState('written')} accounts={accounts} targets={targets} testId="sync-written" />
+      <CellList title="Cut short: checked and finished on resume" cells={byState('writing')} accounts={accounts} targets={targets} testId="sync-cut-short" />
+      <CellList title="Not written yet" cells={byState('pending')} accounts={accounts} targets={targets} testId="sync-not-written" />
+      <p className="hint">Plug the key back in if it was unplugged. Resume plans again from what the keys hold and writes only what is missing.</p>
+      <PasswordAgain action="Resume" busy={busy} onConfirm={onResume} testId="sync-resume" />
+      <ErrorAlert error={retryError} />
+      <div className="row">
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </section>
+  );
+}
