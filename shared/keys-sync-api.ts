@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { invalidEntrySchema, MAX_IMAGE_BYTES } from './enroll-api.js';
 import { MAX_IMPORT_BYTES } from './import-api.js';
+import { parseSyncTarget, SYNC_TARGET_FORM, syncTargetId } from './sync-target.js';
 import { opIdSchema, vaultPasswordSchema } from './wire.js';
 
 /**
@@ -9,6 +10,20 @@ import { opIdSchema, vaultPasswordSchema } from './wire.js';
  * which account lives on which key. CLI-only for now: none is in RENDERER_CHANNELS.
  */
 const serial = z.number().int().min(0).max(0xffff_ffff);
+
+/**
+ * A sync target (sync-target.ts): a serial (a number, or its digits as text) means the key's OATH
+ * application, as it always did; `SERIAL/otp` a YubiKey's two OTP slots (HOTP accounts only). Parsed
+ * to its canonical text id (`12345678`, `12345678/otp`), which the replies give back as `target`.
+ */
+const syncTarget = z.union([z.number(), z.string().max(32)]).transform((value, context) => {
+  const target = parseSyncTarget(value);
+  if (target !== null) return syncTargetId(target);
+  context.addIssue({ code: 'custom', message: `a sync target is ${SYNC_TARGET_FORM}, not "${String(value)}"` });
+  return z.NEVER;
+});
+/** The canonical id of a target, in every reply beside the serial: the page's opaque key for a column of the plan. */
+const targetId = z.string();
 const accountId = z.string().regex(/^[0-9a-f]{32}$/, { error: 'id must be 32 hex characters' });
 
 /** A key's PIN (Nitrokey 3) or access password (YubiKey), by serial (absent: for every key), for this one request. */
@@ -18,8 +33,8 @@ const selection = {
   /** The accounts, in the user's order; absent: every account `query` matches (absent too: all). */
   accountIds: z.array(accountId).optional(),
   query: z.string().max(256).optional(),
-  /** The keys, in the user's order; absent: the one key plugged in (AMBIGUOUS when several are). */
-  keys: z.array(serial).min(1).optional(),
+  /** The targets (keys' OATH applications, YubiKey OTP slots), in the user's order; absent: the one OATH key plugged in (AMBIGUOUS when several are). */
+  keys: z.array(syncTarget).min(1).optional(),
   auth: z.array(keyAuthSchema).optional(),
   /** New credentials ask for a touch before each code. */
   touch: z.boolean().optional(),
@@ -30,12 +45,15 @@ const selection = {
   /** Compare touch-required credentials by their code too (each asks for a touch while planning). */
   allowTouch: z.boolean().default(false),
   /** Proposed cells to apply too: removals, renames, overwrites of credentials Latchkey did not write. */
-  choose: z.array(z.object({ key: serial, name: z.string() })).optional(),
+  choose: z.array(z.object({ key: syncTarget, name: z.string() })).optional(),
   opId: opIdSchema.optional(),
 };
 
 export const syncActionSchema = z.object({
+  /** The key's serial (an OTP slots' cell too: use `target` to tell a YubiKey's two applications apart). */
   key: serial,
+  /** The target's id: `SERIAL` (OATH) or `SERIAL/otp` (a YubiKey's OTP slots). */
+  target: targetId,
   action: z.enum(['add', 'overwrite', 'identical', 'key-only', 'remove', 'rename', 'unsupported', 'skip']),
   /** The credential's name on the key (`[period/][issuer:]label`). */
   name: z.string(),
@@ -47,6 +65,8 @@ export const syncActionSchema = z.object({
   optIn: z.boolean().optional(),
   chosen: z.boolean().optional(),
   compared: z.enum(['code', 'listing', 'record']).optional(),
+  /** A YubiKey OTP slots' cell: the slot it is (or goes) in. */
+  slot: z.union([z.literal(1), z.literal(2)]).optional(),
 });
 
 const planReply = z.object({
@@ -54,6 +74,7 @@ const planReply = z.object({
   room: z.array(
     z.object({
       key: serial,
+      target: targetId,
       capacity: z.number().int(),
       held: z.number().int(),
       after: z.number().int(),
@@ -66,6 +87,9 @@ const planReply = z.object({
   fits: z.boolean(),
   warnings: z.array(z.string()),
 });
+
+/** A cell written and checked after applying. */
+const appliedSchema = z.object({ key: serial, target: targetId, name: z.string(), action: syncActionSchema.shape.action, check: z.enum(['code-match', 'present', 'removed']) });
 
 const base64Of = (bytes: number) => z.string().max(Math.ceil(bytes / 3) * 4);
 
@@ -87,7 +111,7 @@ export const keysSyncChannels = {
   'keys.syncApply': {
     request: z.object({ ...selection, vaultPassword: vaultPasswordSchema }),
     reply: planReply.extend({
-      applied: z.array(z.object({ key: serial, name: z.string(), action: syncActionSchema.shape.action, check: z.enum(['code-match', 'present', 'removed']) })),
+      applied: z.array(appliedSchema),
     }),
   },
   /**
@@ -99,7 +123,8 @@ export const keysSyncChannels = {
     request: z
       .object({
         from: serial,
-        to: serial,
+        /** The new key: its OATH application, or (`SERIAL/otp`) a YubiKey's OTP slots for the lost key's HOTP accounts. */
+        to: syncTarget,
         auth: z.array(keyAuthSchema).optional(),
         allowTouch: z.boolean().default(false),
         dryRun: z.boolean().default(false),
@@ -108,7 +133,7 @@ export const keysSyncChannels = {
       })
       .refine((request) => request.dryRun || request.vaultPassword !== undefined, { error: 'the vault password is needed again (vaultPassword)', path: ['vaultPassword'] }),
     reply: planReply.extend({
-      applied: z.array(z.object({ key: serial, name: z.string(), action: syncActionSchema.shape.action, check: z.enum(['code-match', 'present', 'removed']) })),
+      applied: z.array(appliedSchema),
       impossible: z.array(z.object({ name: z.string(), accountId, reason: z.string() })),
       /** Unix seconds the old key was marked lost at (absent on a dry run). */
       lostAt: z.number().int().optional(),
@@ -124,7 +149,8 @@ export const keysSyncChannels = {
     request: z
       .object({
         source: keySourceSchema,
-        key: serial,
+        /** The target: a key's OATH application, or (`SERIAL/otp`) a YubiKey's OTP slots for the HOTP accounts. */
+        key: syncTarget,
         keyOnly: z.boolean().default(false),
         touch: z.boolean().optional(),
         auth: z.array(keyAuthSchema).optional(),
@@ -134,7 +160,7 @@ export const keysSyncChannels = {
       })
       .refine((request) => request.dryRun || request.vaultPassword !== undefined, { error: 'the vault password is needed again (vaultPassword)', path: ['vaultPassword'] }),
     reply: planReply.extend({
-      applied: z.array(z.object({ key: serial, name: z.string(), action: syncActionSchema.shape.action, check: z.enum(['code-match', 'present', 'removed']) })),
+      applied: z.array(appliedSchema),
       /** Vault accounts the file's accounts were added as (none with keyOnly or on a dry run). */
       addedToVault: z.array(accountId),
       /** Entries of the file that are no account, and why. */

@@ -66,6 +66,24 @@ describe('sync channels', () => {
     expect(inventory.drift).toEqual([]);
   });
 
+  it('a target is a serial (number or digits) or SERIAL/otp: a malformed one is INVALID_REQUEST saying the form; the replies name each cell\'s target', async () => {
+    const { client, serials } = await setup();
+    const [first] = serials as [number];
+    const refused = await failure(client.call('keys.syncPlan', { keys: [`${String(first)}/piv`] }));
+    expect(refused.code).toBe('INVALID_REQUEST');
+    expect(refused.message).toContain(`a sync target is a key's serial (digits, as \`latchkey keys list\` shows it) for its OATH accounts, or SERIAL/otp for a YubiKey's OTP slots, not "${String(first)}/piv"`);
+    expect((await failure(client.call('keys.syncPlan', { keys: [2 ** 33] }))).code).toBe('INVALID_REQUEST');
+    const byText = await client.call('keys.syncPlan', { keys: [`${String(first)}/oath`], choose: [{ key: String(first), name: 'GitHub:alice' }] });
+    const byNumber = await client.call('keys.syncPlan', { keys: [first] });
+    expect(byText.actions.map((action) => [action.key, action.target, action.name])).toEqual(byNumber.actions.map((action) => [action.key, action.target, action.name]));
+    expect(byNumber.actions.map((action) => action.target)).toEqual([String(first), String(first)]);
+    expect(byNumber.room.map((room) => room.target)).toEqual([String(first)]);
+    // No YubiKey OTP interface is emulated here: its slots are not found, and nothing else is opened for them.
+    const absent = await failure(client.call('keys.syncPlan', { keys: [`${String(first)}/otp`] }));
+    expect(absent.code).toBe('KEY_NOT_FOUND');
+    expect(absent.message).toBe(`no YubiKey with serial ${String(first)} shows its OTP slots (is it plugged in, with its OTP application enabled?)`);
+  });
+
   it('a YubiKey with an access password: opened by the one the keys channels remember; after a lock KEY_PIN_REQUIRED naming it, then planned with the password, which is remembered again', async () => {
     const { client } = await setup();
     const { keys } = await client.call('keys.list', {});

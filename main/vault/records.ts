@@ -46,7 +46,11 @@ const inventoryCredential = z.object({
 
 /** One credential of an unfinished sync: `writing` once its PUT (or DELETE, RENAME) was sent, `done` once checked. */
 const syncStep = z.object({
-  key: SERIAL,
+  /**
+   * The target (shared/sync-target.ts): a serial for an OATH key, `SERIAL/otp` for a YubiKey's OTP
+   * slots. Records from before targets named an OTP slot's step by the bare serial (it has `slot`).
+   */
+  key: z.string().regex(/^\d{1,10}(?:\/otp)?$/),
   /** The credential's name on the key (`[period/][issuer:]account`); a rename's new name. */
   name: z.string(),
   action: z.enum(['add', 'overwrite', 'remove', 'rename']),

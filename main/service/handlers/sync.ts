@@ -8,7 +8,7 @@ import type { Clock, HandlersFor } from '../handler-types.js';
 import type { Operation } from '../operations.js';
 import { afterReauth } from '../reauth.js';
 import { LatchkeyError } from '../../../shared/errors.js';
-import { applySyncPlan, foundInMemory, foundIntoVault, inspectInventory, makeSyncPlan, markedLost, rebuildRequest, withSyncKeys, type PlanOptions, type SyncPlan } from '../sync/index.js';
+import { applySyncPlan, foundInMemory, foundIntoVault, inspectInventory, makeSyncPlan, markedLost, rebuildRequest, withSyncKeys, type PlanOptions, type SyncKey, type SyncPlan } from '../sync/index.js';
 import { RememberedAccessKeys } from './keys-oath-access.js';
 import type { VaultHost } from '../vault-host.js';
 
@@ -26,13 +26,14 @@ export interface SyncDeps {
 interface Selection {
   readonly accountIds?: readonly string[] | undefined;
   readonly query?: string | undefined;
-  readonly keys?: readonly number[] | undefined;
+  /** Target ids (`SERIAL`, `SERIAL/otp`), as the schema gave them. */
+  readonly keys?: readonly string[] | undefined;
   readonly auth?: readonly { readonly serial?: number | undefined; readonly pin?: string | undefined; readonly password?: string | undefined }[] | undefined;
   readonly touch?: boolean | undefined;
   readonly spread?: number | undefined;
   readonly hotpOnSeveralKeys: boolean;
   readonly allowTouch: boolean;
-  readonly choose?: readonly { readonly key: number; readonly name: string }[] | undefined;
+  readonly choose?: readonly { readonly key: string; readonly name: string }[] | undefined;
 }
 
 /** The accounts a request means, in its order: the ids given, else those its query matches, else all. */
@@ -55,6 +56,7 @@ function planView(plan: SyncPlan) {
   return {
     actions: plan.cells.map((cell) => ({
       key: cell.key,
+      target: cell.target,
       action: cell.action,
       name: cell.name,
       ...(cell.reason === undefined ? {} : { reason: cell.reason }),
@@ -63,6 +65,7 @@ function planView(plan: SyncPlan) {
       ...(cell.optIn === undefined ? {} : { optIn: cell.optIn }),
       ...(cell.chosen === undefined ? {} : { chosen: cell.chosen }),
       ...(cell.compared === undefined ? {} : { compared: cell.compared }),
+      ...(cell.slot === undefined ? {} : { slot: cell.slot }),
     })),
     room: plan.room.map((room) => ({ ...room })),
     fits: plan.fits,
@@ -76,7 +79,7 @@ export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
   // The access passwords the other keys channels remember open the keys here too, and the other way round.
   const remembered = RememberedAccessKeys.forHost(host, clock);
   const connect = (selection: Pick<Selection, 'keys' | 'auth'>, all = false) => ({
-    serials: selection.keys,
+    targets: selection.keys,
     all,
     auth: selection.auth,
     remembered,
@@ -114,17 +117,18 @@ export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
     'keys.rebuild': (request, operation) => {
       const rebuild = (vault: VaultSession) =>
         withSyncKeys(devices, connect({ keys: [request.to], auth: request.auth }), async (keys) => {
-          const wanted = rebuildRequest(vault.records.get('key-inventory') ?? {}, vault.list().accounts, request.from, request.to);
+          const wanted = rebuildRequest(vault.records.get('key-inventory') ?? {}, vault.list().accounts, request.from, request.to, vault.records.get('key-writes') ?? {});
           const made = await makeSyncPlan(vault, keys, { accounts: wanted.accounts, options: wanted.options, observe: observe(request, operation) }, clock.now());
           const impossible = wanted.impossible.map((entry) => ({ ...entry }));
-          if (request.dryRun) return { ...planView(made), applied: [], impossible };
+          const view = { ...planView(made), warnings: [...wanted.warnings, ...made.warnings] };
+          if (request.dryRun) return { ...view, applied: [], impossible };
           const applied = await applySyncPlan(made, { vault, keys, operation, now: () => clock.now() });
           // Only once the new key holds everything: an unplug before leaves the old key as it was, and a rerun resumes.
           const lostAt = Math.floor(clock.now() / 1000);
           vault.transaction((tx) => {
             tx.records.put('key-inventory', markedLost(tx.records.get('key-inventory') ?? {}, request.from, lostAt));
           });
-          return { ...planView(made), applied, impossible, lostAt };
+          return { ...view, applied, impossible, lostAt };
         });
       if (request.dryRun) return host.serialized(() => rebuild(host.session()));
       if (request.vaultPassword === undefined) throw new LatchkeyError('INVALID_REQUEST', 'the vault password is needed again (vaultPassword)');
@@ -155,7 +159,7 @@ export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
           // (The in-memory view shares the drafts' secrets: it is not wiped here, the drafts are at the end.)
           const beside = foundInMemory(vault, found.drafts, clock.now());
           const trial = await makeSyncPlan(beside.vault, keys, { accounts: beside.ids, options }, clock.now());
-          if (!trial.fits) throw new LatchkeyError('KEY_FULL', `the accounts do not fit on key ${String(request.key)}; nothing was imported or written`);
+          if (!trial.fits) throw new LatchkeyError('KEY_FULL', `the accounts do not fit on key ${request.key}; nothing was imported or written`);
           const { ids, added } = foundIntoVault(vault, found.drafts);
           const made = await makeSyncPlan(vault, keys, { accounts: ids, options, observe: observe({ allowTouch: false }, operation) }, clock.now());
           const applied = await applySyncPlan(made, { vault, keys, operation, now: () => clock.now() });
@@ -172,7 +176,8 @@ export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
     'keys.inventory': (request) =>
       host.serialized(async () => {
         const vault = host.session();
-        const report = await withSyncKeys(devices, connect({ auth: request.auth }, true), (keys) => inspectInventory(vault, keys, clock.now()));
+        // The inventory is of OATH keys; OTP slots are never opened here (no target names them).
+        const report = await withSyncKeys(devices, connect({ auth: request.auth }, true), (keys) => inspectInventory(vault, keys.filter((key): key is SyncKey => key.kind !== 'yubikey-otp'), clock.now()));
         return {
           keys: report.keys.map((key) => ({ ...key, credentials: key.credentials.map((credential) => ({ ...credential })) })),
           accounts: report.accounts.map((account) => ({ ...account, keys: [...account.keys] })),

@@ -6,7 +6,7 @@ import type { KeyInventory, RecordStore, SyncProgress } from '../../vault/index.
 import type { SyncVault } from './key-only-vault.js';
 import type { Operation } from '../operations.js';
 import { withCredential, withListing, withoutCredential, type InventoryEntry } from './inventory.js';
-import { willWrite, type PlanCell, type SyncPlan } from './model.js';
+import { targetLabel, targetOf, willWrite, type PlanCell, type SyncPlan } from './model.js';
 import type { SyncKey } from './observe.js';
 import type { OtpSyncKey } from './otp-key.js';
 import { applySlotCell, recordSlot } from './apply-slot.js';
@@ -25,6 +25,7 @@ export interface ApplyContext {
 /** A cell applied: how it checked after writing (a removal: `removed`). */
 export interface AppliedCell {
   readonly key: number;
+  readonly target: string;
   readonly name: string;
   readonly action: PlanCell['action'];
   readonly check: InventoryEntry['check'] | 'removed';
@@ -52,14 +53,14 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
  */
 export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Promise<AppliedCell[]> {
   if (!plan.fits) {
-    const over = plan.room.filter((key) => !key.fits).map((key) => `key ${String(key.key)} (${String(key.after)} of ${String(key.capacity)})`);
+    const over = plan.room.filter((key) => !key.fits).map((key) => `${targetLabel(key.target)} (${String(key.after)} of ${String(key.capacity)})`);
     throw new LatchkeyError('KEY_FULL', `the chosen accounts do not fit: ${over.join(', ')}; nothing was written. Spread them over the keys, or choose fewer`);
   }
   const { vault, operation } = context;
   const cells = plan.cells.filter(willWrite);
-  for (const cell of cells) keyOf(context, cell.key);
+  for (const cell of cells) keyOf(context, cell.target);
   const steps: Step[] = cells.map((cell) => ({
-    key: String(cell.key),
+    key: cell.target,
     name: cell.name,
     action: cell.action === 'overwrite' || cell.action === 'remove' || cell.action === 'rename' ? cell.action : 'add',
     ...(cell.accountId === undefined ? {} : { accountId: cell.accountId }),
@@ -91,9 +92,9 @@ export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Prom
   const applied: AppliedCell[] = [];
   for (const [index, cell] of cells.entries()) {
     if (operation.signal.aborted) throw new LatchkeyError('CANCELLED', `cancelled after ${String(index)} of ${String(cells.length)} credentials; the sync can be resumed`);
-    const key = keyOf(context, cell.key);
-    const detail = { key: String(cell.key), ...(cell.accountId === undefined ? {} : { accountId: cell.accountId }) };
-    operation.progress(`${verb(cell)} ${cell.name} on key ${String(cell.key)}`, index / cells.length, detail);
+    const key = keyOf(context, cell.target);
+    const detail = { key: cell.target, ...(cell.accountId === undefined ? {} : { accountId: cell.accountId }) };
+    operation.progress(`${verb(cell)} ${cell.name} on ${targetLabel(cell.target)}`, index / cells.length, detail);
     const onProgress = (event: OathProgress | OtpProgress) => {
       if (event.needsTouch) operation.progress(`Touch key ${String(cell.key)} to ${infinitive(cell)} ${cell.name}`, index / cells.length, { ...detail, needsTouch: true });
     };
@@ -103,7 +104,7 @@ export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Prom
       mark(index, 'done', (records) => {
         recordSlot(records, key.serial, cell, seconds(context.now()));
       });
-      applied.push({ key: cell.key, name: cell.name, action: cell.action, check });
+      applied.push({ key: cell.key, target: cell.target, name: cell.name, action: cell.action, check });
       continue;
     }
     if (cell.action === 'remove') {
@@ -111,7 +112,7 @@ export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Prom
       mark(index, 'done', (records) => {
         records.put('key-inventory', withoutCredential(records.get('key-inventory') ?? {}, cell.key, cell.name));
       });
-      applied.push({ key: cell.key, name: cell.name, action: cell.action, check: 'removed' });
+      applied.push({ key: cell.key, target: cell.target, name: cell.name, action: cell.action, check: 'removed' });
       continue;
     }
     const account = vault.account(requireAccount(cell));
@@ -129,7 +130,7 @@ export async function applySyncPlan(plan: SyncPlan, context: ApplyContext): Prom
       const inventory = records.get('key-inventory') ?? {};
       records.put('key-inventory', withCredential(cell.from === undefined ? inventory : withoutCredential(inventory, cell.key, cell.from), cell.key, key.kind, cell.name, entry));
     });
-    applied.push({ key: cell.key, name: cell.name, action: cell.action, check });
+    applied.push({ key: cell.key, target: cell.target, name: cell.name, action: cell.action, check });
   }
   await recordListings(context, cells);
   return applied;
@@ -153,7 +154,7 @@ const infinitive = (cell: PlanCell) => VERBS[cell.action]?.[1] ?? 'write';
 function withFoundIdentical(inventory: KeyInventory, plan: SyncPlan, context: Pick<ApplyContext, 'keys' | 'keyOnly'>): KeyInventory {
   let next = inventory;
   for (const cell of plan.cells) {
-    const key = context.keys.find((candidate) => candidate.serial === cell.key);
+    const key = context.keys.find((candidate) => targetOf(candidate) === cell.target);
     if (cell.action !== 'identical' || cell.compared !== 'code' || cell.accountId === undefined || key === undefined || key.kind === 'yubikey-otp') continue;
     if (inventory[String(cell.key)]?.credentials[cell.name]?.accountId === cell.accountId) continue;
     const keyOnly = context.keyOnly?.has(cell.accountId) === true ? { keyOnly: true as const } : {};
@@ -162,9 +163,10 @@ function withFoundIdentical(inventory: KeyInventory, plan: SyncPlan, context: Pi
   return next;
 }
 
-function keyOf(context: ApplyContext, serial: number): SyncKey | OtpSyncKey {
-  const key = context.keys.find((candidate) => candidate.serial === serial);
-  if (key === undefined) throw new LatchkeyError('KEY_NOT_FOUND', `key ${String(serial)} of the plan is not plugged in; nothing was written to it`);
+/** The open key a cell's target names (a YubiKey's OATH application and its OTP slots share a serial). */
+function keyOf(context: ApplyContext, target: string): SyncKey | OtpSyncKey {
+  const key = context.keys.find((candidate) => targetOf(candidate) === target);
+  if (key === undefined) throw new LatchkeyError('KEY_NOT_FOUND', `${targetLabel(target)} of the plan is not plugged in; nothing was written to it`);
   return key;
 }
 
@@ -244,8 +246,8 @@ async function removeCredential(key: SyncKey, name: string, options: Progress): 
 /** The end of a sync: every key written to is listed once more, and its listing kept for drift (inventory.ts), then the progress cleared. */
 async function recordListings(context: ApplyContext, cells: readonly PlanCell[]): Promise<void> {
   const listings: { key: SyncKey; names: string[] }[] = [];
-  for (const serial of new Set(cells.map((cell) => cell.key))) {
-    const key = keyOf(context, serial);
+  for (const target of new Set(cells.map((cell) => cell.target))) {
+    const key = keyOf(context, target);
     if (key.kind === 'yubikey-otp') continue;
     const listed = await key.session.list({ signal: context.operation.signal, ...(key.pin === undefined ? {} : { pin: key.pin }) });
     listings.push({ key, names: listed.map((credential) => credential.name) });

@@ -1,10 +1,13 @@
 import { LatchkeyError } from '../../../shared/errors.js';
 import type { KeyClock } from '../../keys/clock.js';
-import type { Devices, OathKeyCandidate } from '../devices.js';
+import { parseSyncTarget, SYNC_TARGET_FORM, type SyncTarget } from '../../../shared/sync-target.js';
+import type { Devices, YubiKeyOtpCandidate } from '../devices.js';
+import { hideReportData } from '../handlers/keys-connect.js';
 import type { ApduTransport } from '../../keys/oath/index.js';
 import type { SyncKeyKind } from './model.js';
 import type { SyncKey } from './observe.js';
 import { openSyncKey } from './open-key.js';
+import { openOtpSyncKey, type OtpSyncKey } from './otp-key.js';
 
 export interface KeyAuth {
   /** Absent: for every key (a serial's own entry comes first). */
@@ -22,8 +25,12 @@ export interface AccessKeyMemory {
 }
 
 export interface ConnectOptions {
-  /** The keys wanted, in the user's order; absent: every key plugged in (`all`) or the only one. */
-  readonly serials?: readonly number[] | undefined;
+  /**
+   * The targets wanted, in the user's order: a serial (or its digits) for a key's OATH application,
+   * `SERIAL/otp` for a YubiKey's OTP slots (shared/sync-target.ts); absent: every OATH key plugged in
+   * (`all`) or the only one. OTP slots are opened only when named.
+   */
+  readonly targets?: readonly (number | string)[] | undefined;
   readonly all?: boolean;
   readonly auth?: readonly KeyAuth[] | undefined;
   /** Access passwords remembered for YubiKeys: used when none is given; one given that opens a key is remembered while the vault is unlocked. */
@@ -32,37 +39,101 @@ export interface ConnectOptions {
   readonly trace?: (line: string) => void;
 }
 
+/** One target found plugged in: its serial, and how to hold it open for the work. */
+interface FoundTarget {
+  readonly target: SyncTarget;
+  open<T>(work: (key: SyncKey | OtpSyncKey) => Promise<T>): Promise<T>;
+}
+
 /**
- * Holds several OATH keys at once for one sync: each candidate is opened once to learn its serial
- * (and released), then the chosen ones are opened together, nested, in the user's order, and all
- * released when `work` ends (a YubiKey's reader reset relocks it). KEY_NOT_FOUND names a serial that
- * is not plugged in; AMBIGUOUS says several are when none was named.
+ * Holds several keys at once for one sync: each candidate is opened once to learn its serial (and
+ * released), then the chosen ones are opened together, nested, in the user's order, and all released
+ * when `work` ends (a YubiKey's reader reset relocks it). An OATH target is a YubiKey's OATH card or a
+ * Nitrokey 3's Secrets App; an OTP target (`SERIAL/otp`) a YubiKey's OTP interface over HID, looked
+ * for only when one is named (so a sync onto OTP slots alone needs no pcscd). KEY_NOT_FOUND names a
+ * target that is not plugged in; AMBIGUOUS says several OATH keys are when none was named.
  */
-export async function withSyncKeys<T>(devices: Devices, options: ConnectOptions, work: (keys: SyncKey[]) => Promise<T>): Promise<T> {
-  const candidates = await devices.oathKeys();
-  const known: { serial: number; candidate: OathKeyCandidate }[] = [];
-  for (const candidate of candidates) {
-    const serial = await candidate.use(async (transport) => (await openSyncKey(transport, candidate.kind, options.clock === undefined ? {} : { clock: options.clock })).serial, options.trace);
-    known.push({ serial, candidate });
-  }
-  const chosen = options.serials?.map((serial) => {
-    const found = known.find((entry) => entry.serial === serial);
-    if (found === undefined) throw new LatchkeyError('KEY_NOT_FOUND', `no key with serial ${String(serial)} is plugged in`, { serial });
-    return found;
+export async function withSyncKeys<T>(devices: Devices, options: ConnectOptions, work: (keys: (SyncKey | OtpSyncKey)[]) => Promise<T>): Promise<T> {
+  const wanted = options.targets?.map(targetArgument);
+  const oath = wanted === undefined || wanted.some((target) => target.application === 'oath') ? await oathTargets(devices, options) : [];
+  const otp = wanted?.some((target) => target.application === 'otp') === true ? await otpTargets(devices, options) : [];
+  const chosen = wanted?.map((target) => {
+    const found = (target.application === 'otp' ? otp : oath).find((entry) => entry.target.serial === target.serial);
+    if (found !== undefined) return found;
+    if (target.application === 'otp') {
+      throw new LatchkeyError('KEY_NOT_FOUND', `no YubiKey with serial ${String(target.serial)} shows its OTP slots (is it plugged in, with its OTP application enabled?)`, { serial: target.serial });
+    }
+    throw new LatchkeyError('KEY_NOT_FOUND', `no key with serial ${String(target.serial)} is plugged in`, { serial: target.serial });
   });
-  const keys = chosen ?? (options.all === true || known.length <= 1 ? known : undefined);
-  if (keys === undefined) throw new LatchkeyError('AMBIGUOUS', `${String(known.length)} keys are plugged in (${known.map((entry) => String(entry.serial)).join(', ')}); say which with --to SERIAL`, { keys: known.length });
+  const keys = chosen ?? (options.all === true || oath.length <= 1 ? oath : undefined);
+  if (keys === undefined) throw new LatchkeyError('AMBIGUOUS', `${String(oath.length)} keys are plugged in (${oath.map((entry) => String(entry.target.serial)).join(', ')}); say which with --to SERIAL`, { keys: oath.length });
   if (keys.length === 0 && options.all !== true) throw new LatchkeyError('KEY_NOT_FOUND', 'no key with an OATH application (YubiKey, Nitrokey 3) is plugged in');
-  const open = async (index: number, opened: SyncKey[]): Promise<T> => {
+  const open = async (index: number, opened: (SyncKey | OtpSyncKey)[]): Promise<T> => {
     const next = keys[index];
     if (next === undefined) return work(opened);
-    const auth = options.auth?.find((entry) => entry.serial === next.serial) ?? options.auth?.find((entry) => entry.serial === undefined);
-    return next.candidate.use(async (transport) => {
-      const key = await openWithAuth(transport, next.candidate.kind, next.serial, auth, options);
-      return open(index + 1, [...opened, key]);
-    }, options.trace);
+    return next.open((key) => open(index + 1, [...opened, key]));
   };
   return open(0, []);
+}
+
+/** A target as the service was given it (the schema already checked it; a direct caller gets INVALID_REQUEST). */
+function targetArgument(value: number | string): SyncTarget {
+  const target = parseSyncTarget(value);
+  if (target === null) throw new LatchkeyError('INVALID_REQUEST', `a sync target is ${SYNC_TARGET_FORM}, not "${String(value)}"`);
+  return target;
+}
+
+/** Every OATH key plugged in, by serial (each opened once to read it). */
+async function oathTargets(devices: Devices, options: ConnectOptions): Promise<FoundTarget[]> {
+  const found: FoundTarget[] = [];
+  for (const candidate of await devices.oathKeys()) {
+    const serial = await candidate.use(async (transport) => (await openSyncKey(transport, candidate.kind, options.clock === undefined ? {} : { clock: options.clock })).serial, options.trace);
+    const auth = options.auth?.find((entry) => entry.serial === serial) ?? options.auth?.find((entry) => entry.serial === undefined);
+    found.push({
+      target: { serial, application: 'oath' },
+      open: (use) => candidate.use(async (transport) => use(await openWithAuth(transport, candidate.kind, serial, auth, options)), options.trace),
+    });
+  }
+  return found;
+}
+
+/**
+ * Every YubiKey OTP interface plugged in that tells its serial (one that hides it can't be named, so
+ * it can't be a target). Each is opened for the serial and closed, then opened again for the work:
+ * another program (ykman) may use it in between. The trace never shows a report's data bytes sent
+ * here, since programming a slot sends an account's secret.
+ */
+async function otpTargets(devices: Devices, options: ConnectOptions): Promise<FoundTarget[]> {
+  const sessionOptions = {
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.trace === undefined ? {} : { trace: (line: string) => options.trace?.(`otp ${hideReportData(line)}`) }),
+  };
+  const withOtp = async <R>(candidate: YubiKeyOtpCandidate, use: (key: OtpSyncKey) => Promise<R>): Promise<R> => {
+    const device = await candidate.open();
+    try {
+      return await use(await openOtpSyncKey(device, sessionOptions));
+    } finally {
+      // A key unplugged mid-way may refuse to close; the work's own error is the one to report.
+      await device.close().catch(() => undefined);
+    }
+  };
+  const found: FoundTarget[] = [];
+  for (const candidate of await devices.yubiKeyOtp()) {
+    const serial = await withOtp(candidate, (key) => Promise.resolve(key.serial)).catch((error: unknown) => {
+      if (error instanceof LatchkeyError && error.code === 'KEY_UNSUPPORTED') return null;
+      throw error;
+    });
+    if (serial === null) continue;
+    found.push({
+      target: { serial, application: 'otp' },
+      open: (use) =>
+        withOtp(candidate, (key) => {
+          if (key.serial !== serial) throw new LatchkeyError('KEY_NOT_FOUND', `the YubiKey seen as ${String(serial)} now says it is ${String(key.serial)}; nothing was written to it`, { serial });
+          return use(key);
+        }),
+    });
+  }
+  return found;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { LatchkeyError } from '../../../shared/errors.js';
-import type { AnyKeyObservation, PlanOptions, SyncPlan } from './model.js';
+import { targetOf, type AnyKeyObservation, type PlanOptions, type SyncPlan } from './model.js';
 import type { SyncVault } from './key-only-vault.js';
 import { observeOtpSlots, type OtpSyncKey } from './otp-key.js';
 import { observeKey, type ObserveOptions, type SyncKey } from './observe.js';
@@ -23,8 +23,9 @@ export async function makeSyncPlan(vault: SyncVault, keys: readonly (SyncKey | O
   const known = new Set(accounts.map((account) => account.id));
   const unknown = request.accounts.find((id) => !known.has(id));
   if (unknown !== undefined) throw new LatchkeyError('NOT_FOUND', `no account ${unknown} in the vault`);
-  const serials = keys.map((key) => key.serial);
-  if (new Set(serials).size !== serials.length) throw new LatchkeyError('INVALID_REQUEST', 'the same key was chosen twice');
+  // A YubiKey's OATH application and its OTP slots are two targets of one serial: both may be chosen.
+  const targets = keys.map(targetOf);
+  if (new Set(targets).size !== targets.length) throw new LatchkeyError('INVALID_REQUEST', 'the same key was chosen twice');
   const copies = request.options?.spread?.copies;
   if (copies !== undefined && (!Number.isInteger(copies) || copies < 1)) throw new LatchkeyError('INVALID_REQUEST', 'a spread keeps each account on at least 1 key');
   const observations: AnyKeyObservation[] = [];

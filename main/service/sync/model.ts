@@ -6,8 +6,38 @@
 import type { AccountMeta } from '../../../shared/account.js';
 import type { OathAlgorithm, OathDialect, OathType, OathVersion } from '../../keys/oath/index.js';
 import type { KeyInventory, KeyWrites, SyncProgress } from '../../vault/index.js';
+import { parseSyncTarget, syncTargetId, syncTargetLabel } from '../../../shared/sync-target.js';
 
 export type SyncKeyKind = 'yubikey-oath' | 'nitrokey3';
+
+/**
+ * The target id (shared/sync-target.ts) of a key seen or opened for a sync: `SERIAL` for an OATH
+ * application, `SERIAL/otp` for a YubiKey's OTP slots. A YubiKey's two applications share its
+ * serial, so cells, room, choices, the progress record's steps and apply's lookups go by this id.
+ */
+export function targetOf(key: { readonly serial: number; readonly kind: SyncKeyKind | 'yubikey-otp' }): string {
+  return syncTargetId({ serial: key.serial, application: key.kind === 'yubikey-otp' ? 'otp' : 'oath' });
+}
+
+/** A target given as a serial (its OATH application) or as an id, as its canonical id; one that is none is left as it is (it matches no key). */
+export function canonicalTarget(value: number | string): string {
+  const target = parseSyncTarget(value);
+  return target === null ? String(value) : syncTargetId(target);
+}
+
+/** How a target is named in a sentence: `key 12345678`, `key 12345678's OTP slots`. */
+export function targetLabel(target: string): string {
+  const parsed = parseSyncTarget(target);
+  return parsed === null ? `key ${target}` : syncTargetLabel(parsed);
+}
+
+/**
+ * The target a `sync-progress` step was written for. Records written before targets carried the
+ * application named a YubiKey OTP slot's step by the bare serial; such a step always has its `slot`.
+ */
+export function stepTarget(step: SyncProgress['steps'][number]): string {
+  return step.slot !== undefined && !step.key.includes('/') ? `${step.key}/otp` : step.key;
+}
 
 /** One credential as a key listed it, with the code it computed at the plan's moment when it could without asking anything. */
 export interface ObservedCredential {
@@ -55,7 +85,8 @@ export type AnyKeyObservation = KeyObservation | OtpSlotsObservation;
 
 /** A cell the user opted into (a removal, a rename, an overwrite of a credential Latchkey did not write). */
 export interface CellRef {
-  readonly key: number;
+  /** The target: a serial (its OATH application) or a target id (`SERIAL/otp`). */
+  readonly key: number | string;
   readonly name: string;
 }
 
@@ -109,7 +140,10 @@ export interface PlanInput {
 export type CellAction = 'add' | 'overwrite' | 'identical' | 'key-only' | 'remove' | 'rename' | 'unsupported' | 'skip';
 
 export interface PlanCell {
+  /** The key's serial. */
   readonly key: number;
+  /** The target's id (targetOf): what tells a YubiKey's OATH cells from its OTP slots' cells. */
+  readonly target: string;
   /** The credential's name on the key (a rename's new name). */
   readonly name: string;
   readonly action: CellAction;
@@ -132,6 +166,7 @@ export interface PlanCell {
 /** A key's room: what it holds now and would hold after the plan. */
 export interface KeyRoom {
   readonly key: number;
+  readonly target: string;
   readonly capacity: number;
   readonly held: number;
   readonly after: number;

@@ -2,7 +2,7 @@ import type { AccountMeta } from '../../../shared/account.js';
 import { LatchkeyError } from '../../../shared/errors.js';
 import { hotpSlotPlan } from '../handlers/keys-hotp.js';
 import type { OtpSlotsObservation, PlanCell, PlanInput } from './model.js';
-import { willWrite } from './model.js';
+import { stepTarget, targetOf, willWrite } from './model.js';
 
 const SLOTS = [1, 2] as const;
 const slotName = (slot: 1 | 2) => `slot ${String(slot)}`;
@@ -18,10 +18,11 @@ const displayName = (account: AccountMeta) => (account.issuer === '' ? account.l
 export function planOtpSlots(key: OtpSlotsObservation, chosen: readonly AccountMeta[], input: PlanInput, picked: (name: string) => boolean): { byAccount: Map<string, PlanCell>; own: PlanCell[]; held: number; free: number } {
   const written = input.keyWrites?.[String(key.serial)] ?? {};
   const known = new Set(input.accounts.map((account) => account.id));
-  const interrupted = (input.progress?.steps ?? []).filter((step) => step.key === String(key.serial) && step.state === 'writing' && step.slot !== undefined);
+  const target = targetOf(key);
+  const interrupted = (input.progress?.steps ?? []).filter((step) => stepTarget(step) === target && step.state === 'writing' && step.slot !== undefined);
   const byAccount = new Map<string, PlanCell>();
   for (const account of chosen) {
-    const base = { key: key.serial, name: displayName(account), accountId: account.id, type: account.type === 'hotp' ? ('hotp' as const) : ('totp' as const) };
+    const base = { key: key.serial, target, name: displayName(account), accountId: account.id, type: account.type === 'hotp' ? ('hotp' as const) : ('totp' as const) };
     const refusal = slotRefusal(account, input.secretBytes?.get(account.id));
     if (refusal !== null) {
       byAccount.set(account.id, { ...base, action: 'unsupported', reason: refusal });
@@ -46,13 +47,13 @@ export function planOtpSlots(key: OtpSlotsObservation, chosen: readonly AccountM
     held += 1;
     if (cutHere) continue;
     if (entry === undefined) {
-      own.push({ key: key.serial, name: slotName(slot), slot, action: 'key-only', reason: configured === undefined ? 'this firmware does not say whether the slot is programmed; it is left as it is' : 'programmed outside Latchkey (on slot 1 maybe Yubico’s factory credential): left as it is' });
+      own.push({ key: key.serial, target, name: slotName(slot), slot, action: 'key-only', reason: configured === undefined ? 'this firmware does not say whether the slot is programmed; it is left as it is' : 'programmed outside Latchkey (on slot 1 maybe Yubico’s factory credential): left as it is' });
     } else if (entry.kind === 'challenge-response') {
-      own.push({ key: key.serial, name: slotName(slot), slot, action: 'key-only', reason: 'a challenge-response secret Latchkey wrote (to unlock a vault): left as it is' });
+      own.push({ key: key.serial, target, name: slotName(slot), slot, action: 'key-only', reason: 'a challenge-response secret Latchkey wrote (to unlock a vault): left as it is' });
     } else if (entry.accountId !== undefined && !known.has(entry.accountId)) {
       const chosenRemoval = picked(slotName(slot));
       if (chosenRemoval) free += 1;
-      own.push({ key: key.serial, name: slotName(slot), slot, action: 'remove', accountId: entry.accountId, type: 'hotp', optIn: true, chosen: chosenRemoval, reason: 'its vault account was deleted; the slot is emptied only when chosen' });
+      own.push({ key: key.serial, target, name: slotName(slot), slot, action: 'remove', accountId: entry.accountId, type: 'hotp', optIn: true, chosen: chosenRemoval, reason: 'its vault account was deleted; the slot is emptied only when chosen' });
     }
   }
   return { byAccount, own, held, free };

@@ -60,7 +60,7 @@ describe('sync plan: cells', () => {
       ['60/Bank:bob', 'add'],
       ['VPN:carol', 'add'],
     ]);
-    expect(result.room).toEqual([{ key: 1, capacity: 32, held: 0, after: 3, fits: true }]);
+    expect(result.room).toEqual([{ key: 1, target: '1', capacity: 32, held: 0, after: 3, fits: true }]);
     expect(result.fits).toBe(true);
     expect(result.warnings).toEqual([expect.stringContaining('VPN:carol: a HOTP account on a key counts its codes apart')]);
   });
@@ -179,8 +179,8 @@ describe('sync plan: cells', () => {
     const result = plan(accounts, [full, yubikey(2)]);
     expect(result.fits).toBe(false);
     expect(result.room).toEqual([
-      { key: 1, capacity: 32, held: 29, after: 34, fits: false },
-      { key: 2, capacity: 32, held: 0, after: 5, fits: true },
+      { key: 1, target: '1', capacity: 32, held: 29, after: 34, fits: false },
+      { key: 2, target: '2', capacity: 32, held: 0, after: 5, fits: true },
     ]);
     expect(result.warnings[0]).toContain('key 1 would hold 34 credentials, and it holds at most 32');
     const spread = plan(accounts, [full, yubikey(2)], { options: { spread: { copies: 2 } } });
@@ -235,7 +235,7 @@ describe('sync plan: YubiKey OTP slots', () => {
     ]);
     expect(result.cells[1]?.reason).toContain('multiple of 16');
     expect(result.cells[2]?.reason).toContain('HOTP');
-    expect(result.room).toEqual([{ key: 42, capacity: 2, held: 1, after: 2, fits: true }]);
+    expect(result.room).toEqual([{ key: 42, target: '42/otp', capacity: 2, held: 1, after: 2, fits: true }]);
   });
 
   it('a slot the key-writes record gives the account is identical; a deleted account’s slot is emptied when chosen, and then is room', () => {
@@ -248,7 +248,7 @@ describe('sync plan: YubiKey OTP slots', () => {
       ['slot 2', 'remove', false],
     ]);
     expect(result.fits).toBe(false);
-    const chosen = plan([kept, next], [otpKey(42, true, true)], { keyWrites, options: { choose: [{ key: 42, name: 'slot 2' }] } });
+    const chosen = plan([kept, next], [otpKey(42, true, true)], { keyWrites, options: { choose: [{ key: '42/otp', name: 'slot 2' }] } });
     expect(chosen.cells.map((cell) => [cell.name, cell.action, cell.slot, willWrite(cell)])).toEqual([
       ['H:kept', 'identical', 1, false],
       ['H:next', 'add', 2, true],
@@ -274,6 +274,26 @@ describe('sync plan: YubiKey OTP slots', () => {
       ['H:cut', 'overwrite', 2, true],
       ['slot 1', 'key-only', 1, false],
     ]);
+  });
+
+  it('one YubiKey, both applications: its OATH card (42) and its OTP slots (42/otp) are two targets with their own cells and room; a step cut short on one is not the other\'s', () => {
+    const [slot, time] = [hotp('H', 'slot'), totp('T', 'time')];
+    const result = plan([slot, time], [otpKey(42, true, false), yubikey(42)]);
+    expect(result.cells.map((cell) => `${cell.target} ${cell.name} ${cell.action}`)).toEqual(['42/otp H:slot add', '42/otp T:time unsupported', '42/otp slot 1 key-only', '42 H:slot skip', '42 T:time add']);
+    expect(result.cells.every((cell) => cell.key === 42)).toBe(true);
+    expect(result.room.map((room) => [room.target, room.held, room.after, room.capacity])).toEqual([
+      ['42/otp', 1, 2, 2],
+      ['42', 0, 1, 32],
+    ]);
+    expect(result.cells[3]?.reason).toContain('it is on key 42/otp');
+    // The OTP slot's programming was cut short; the OATH card lists the same name, written whole earlier.
+    // A step recorded before targets carried the application ('42' with a slot) is the OTP slots' too.
+    for (const key of ['42/otp', '42']) {
+      const progress = { startedAt: 1, steps: [{ key, name: 'H:slot', action: 'add' as const, accountId: slot.id, slot: 2 as const, state: 'writing' as const }] };
+      const both = plan([slot], [otpKey(42, true, true), yubikey(42, [listed('H:slot', { type: 'hotp' })])], { progress, options: { hotpOnSeveralKeys: true } });
+      expect(both.cells.map((cell) => `${cell.target} ${cell.name} ${cell.action}`), key).toEqual(['42/otp H:slot overwrite', '42/otp slot 1 key-only', '42 H:slot identical']);
+      expect(both.cells[2]?.compared).toBe('listing');
+    }
   });
 });
 

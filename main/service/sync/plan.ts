@@ -1,6 +1,6 @@
 import type { AccountMeta } from '../../../shared/account.js';
 import type { CellRef, KeyObservation, KeyRoom, ObservedCredential, PlanCell, PlanInput, SyncPlan } from './model.js';
-import { willWrite } from './model.js';
+import { canonicalTarget, stepTarget, targetLabel, targetOf, willWrite } from './model.js';
 import { assignSlots, planOtpSlots } from './otp-slots.js';
 import { placeAccounts, type KeyColumn } from './spread.js';
 import { targetCredential, type TargetCredential } from './target-credential.js';
@@ -25,14 +25,15 @@ export function planSync(input: PlanInput): SyncPlan {
     return account === undefined ? [] : [account];
   });
   const columns: (KeyColumn & { readonly own: PlanCell[]; readonly held: number; readonly capacity: number; readonly hiddenByPin?: boolean })[] = input.keys.map((key) => {
+    const target = targetOf(key);
     if (key.kind === 'yubikey-otp') {
-      const slots = planOtpSlots(key, chosen, input, isChosen(key.serial, input));
-      return { serial: key.serial, byAccount: slots.byAccount, own: slots.own, held: slots.held, capacity: key.slots.length, free: slots.free };
+      const slots = planOtpSlots(key, chosen, input, isChosen(target, input));
+      return { serial: key.serial, target, byAccount: slots.byAccount, own: slots.own, held: slots.held, capacity: key.slots.length, free: slots.free };
     }
     const { byAccount, own } = planKey(key, chosen, input);
     const removals = own.filter((cell) => cell.action === 'remove' && willWrite(cell)).length;
     const hidden = key.pinHidesCredentials === true ? { hiddenByPin: true } : {};
-    return { serial: key.serial, byAccount, own, held: key.credentials.length, capacity: key.capacity, free: key.capacity - key.credentials.length + removals, ...hidden };
+    return { serial: key.serial, target, byAccount, own, held: key.credentials.length, capacity: key.capacity, free: key.capacity - key.credentials.length + removals, ...hidden };
   });
   const warnings = placeAccounts(columns, {
     order: chosen.map((account) => ({ id: account.id, hotp: account.type === 'hotp' })),
@@ -45,19 +46,19 @@ export function planSync(input: PlanInput): SyncPlan {
   }
   const cells = columns.flatMap((column) => [...chosen.flatMap((account) => column.byAccount.get(account.id) ?? []), ...column.own]);
   const room = columns.map((column): KeyRoom => {
-    const writes = cells.filter((cell) => cell.key === column.serial && willWrite(cell));
+    const writes = cells.filter((cell) => cell.target === column.target && willWrite(cell));
     const after = column.held + writes.filter((cell) => cell.action === 'add').length - writes.filter((cell) => cell.action === 'remove').length;
-    return { key: column.serial, capacity: column.capacity, held: column.held, after, fits: after <= column.capacity, ...(column.hiddenByPin === true ? { hiddenByPin: true } : {}) };
+    return { key: column.serial, target: column.target, capacity: column.capacity, held: column.held, after, fits: after <= column.capacity, ...(column.hiddenByPin === true ? { hiddenByPin: true } : {}) };
   });
   const fits = room.every((key) => key.fits);
   for (const key of room) {
     if (key.hiddenByPin === true) {
       // The count can only be too low: a plan that fits may still be refused by a full key when applied.
       const free = Math.max(0, key.capacity - key.held);
-      warnings.push(`key ${String(key.key)} hides its PIN-protected credentials without the PIN: it holds at least ${String(key.held)}, so at most ${String(free)} free (give its PIN to count them all)`);
+      warnings.push(`${targetLabel(key.target)} hides its PIN-protected credentials without the PIN: it holds at least ${String(key.held)}, so at most ${String(free)} free (give its PIN to count them all)`);
     }
     if (!key.fits) {
-      warnings.push(`key ${String(key.key)} would hold ${String(key.after)} credentials, and it holds at most ${String(key.capacity)}: nothing is written; spread the accounts over the keys, or choose fewer`);
+      warnings.push(`${targetLabel(key.target)} would hold ${String(key.after)} credentials, and it holds at most ${String(key.capacity)}: nothing is written; spread the accounts over the keys, or choose fewer`);
     }
   }
   warnings.push(...hotpWarnings(cells, byId));
@@ -68,7 +69,7 @@ export function planSync(input: PlanInput): SyncPlan {
 function planKey(key: KeyObservation, chosen: readonly AccountMeta[], input: PlanInput): { byAccount: Map<string, PlanCell>; own: PlanCell[] } {
   const listing = new Map(key.credentials.map((credential) => [credential.name, credential]));
   const inventory = input.inventory[String(key.serial)]?.credentials ?? {};
-  const picked = isChosen(key.serial, input);
+  const picked = isChosen(targetOf(key), input);
   const touchOf = (id: string) => input.options.touchByAccount?.[id] ?? input.options.touch;
   const targets = new Map(input.accounts.map((account) => [account.id, targetCredential(account, key, touchOf(account.id) ?? false)]));
   const byAccount = new Map<string, PlanCell>();
@@ -76,7 +77,7 @@ function planKey(key: KeyObservation, chosen: readonly AccountMeta[], input: Pla
   for (const account of chosen) {
     const target = targets.get(account.id);
     if (target === undefined) continue;
-    const base = { key: key.serial, name: target.name, accountId: account.id, type: account.type === 'hotp' ? ('hotp' as const) : ('totp' as const) };
+    const base = { key: key.serial, target: targetOf(key), name: target.name, accountId: account.id, type: account.type === 'hotp' ? ('hotp' as const) : ('totp' as const) };
     if (!target.ok) {
       byAccount.set(account.id, { ...base, action: 'unsupported', reason: target.reason });
       continue;
@@ -127,7 +128,7 @@ function compare(
   account: AccountMeta,
   context: CompareContext,
 ): PlanCell {
-  const interrupted = (context.input.progress?.steps ?? []).some((step) => step.key === String(base.key) && step.name === target.name && step.state === 'writing');
+  const interrupted = (context.input.progress?.steps ?? []).some((step) => stepTarget(step) === base.target && step.name === target.name && step.state === 'writing');
   const overwrite = (reason: string, compared: 'code' | 'listing'): PlanCell => {
     // Ours (the inventory, or our own write cut short) is rewritten freely; anything else only when chosen.
     if (context.ours || interrupted) return { ...base, action: 'overwrite', touch: target.touch, compared, reason };
@@ -164,11 +165,12 @@ function ownCells(
     if (vaultNames.has(credential.name)) continue;
     const written = inventory[credential.name];
     if (written?.keyOnly === true && !targets.has(written.accountId)) {
-      cells.push({ key: key.serial, name: credential.name, action: 'key-only', type: credential.type, reason: 'put on the key with --key-only: the vault has no copy of its secret, so it is left as it is' });
+      cells.push({ key: key.serial, target: targetOf(key), name: credential.name, action: 'key-only', type: credential.type, reason: 'put on the key with --key-only: the vault has no copy of its secret, so it is left as it is' });
     } else if (written !== undefined && !targets.has(written.accountId)) {
       const chosen = picked(credential.name);
       cells.push({
         key: key.serial,
+        target: targetOf(key),
         name: credential.name,
         action: 'remove',
         accountId: written.accountId,
@@ -178,7 +180,7 @@ function ownCells(
         reason: 'its vault account was deleted; removed from the key only when chosen',
       });
     } else if (written === undefined) {
-      cells.push({ key: key.serial, name: credential.name, action: 'key-only', type: credential.type, reason: 'on the key, not in the vault: its secret can’t be read back, so it is left as it is' });
+      cells.push({ key: key.serial, target: targetOf(key), name: credential.name, action: 'key-only', type: credential.type, reason: 'on the key, not in the vault: its secret can’t be read back, so it is left as it is' });
     }
     // Written by Latchkey for an account since renamed: its rename cell (when chosen) covers it.
   }
@@ -186,12 +188,12 @@ function ownCells(
 }
 
 /** Whether the user chose a proposed cell, or an unfinished sync had chosen it. */
-function isChosen(serial: number, input: PlanInput): (name: string) => boolean {
+function isChosen(target: string, input: PlanInput): (name: string) => boolean {
   const refs: CellRef[] = [
     ...(input.options.choose ?? []),
-    ...(input.progress?.steps ?? []).filter((step) => step.state !== 'done').map((step) => ({ key: Number(step.key), name: step.name })),
+    ...(input.progress?.steps ?? []).filter((step) => step.state !== 'done').map((step) => ({ key: stepTarget(step), name: step.name })),
   ];
-  return (name) => refs.some((ref) => ref.key === serial && ref.name === name);
+  return (name) => refs.some((ref) => canonicalTarget(ref.key) === target && ref.name === name);
 }
 
 /**

@@ -48,6 +48,37 @@ describe('rebuildRequest', () => {
   });
 });
 
+describe('rebuildRequest: HOTP that would be on two keys', () => {
+  const hotp = (n: number, label: string): AccountMeta => ({ type: 'hotp', algorithm: 'SHA1', digits: 6, counter: 0n, issuer: 'H', label, id: id(n), tags: [], createdAt: 0, updatedAt: 0 });
+  const hotpEntry = (n: number) => ({ accountId: id(n), type: 'hotp' as const, touch: false, writtenAt: 1, check: 'present' as const });
+  const accounts = [hotp(1, 'elsewhere'), hotp(2, 'slot'), hotp(3, 'only'), account(4, 'totp')];
+  const held: KeyInventory = {
+    '111': { kind: 'yubikey-oath', credentials: { 'H:elsewhere': hotpEntry(1), 'H:slot': hotpEntry(2), 'H:only': hotpEntry(3), 'I:totp': entry(4, false) } },
+    // Still in use: H:elsewhere is here too (synced with --hotp-on-several-keys).
+    '333': { kind: 'nitrokey3', credentials: { 'H:elsewhere': hotpEntry(1), 'I:totp': entry(4, false) } },
+    // Lost too: what it held counts for nothing.
+    '444': { kind: 'yubikey-oath', lostAt: 5, credentials: { 'H:only': hotpEntry(3) } },
+  };
+  const keyWrites = { '555': { '2': { accountId: id(2), kind: 'hotp' as const, writtenAt: 1, touch: true } } };
+
+  it('names each HOTP account still on another key or OTP slot (not a lost key, not the new key itself); TOTP copies are no matter', () => {
+    const request = rebuildRequest(held, accounts, 111, 222, keyWrites);
+    expect(request.warnings).toEqual([
+      'H:elsewhere: this HOTP account is still on key 333; rebuilt onto key 222 it would be on two keys, each counting its own codes, so their counters would drift apart (use one of them only, or remove the other copy)',
+      "H:slot: this HOTP account is still on key 555's OTP slots; rebuilt onto key 222 it would be on two keys, each counting its own codes, so their counters would drift apart (use one of them only, or remove the other copy)",
+    ]);
+    // Rebuilt onto the key that already holds it, or onto those very slots: one copy, no warning.
+    expect(rebuildRequest(held, accounts, 111, 333, keyWrites).warnings.some((line) => line.startsWith('H:elsewhere'))).toBe(false);
+    expect(rebuildRequest(held, accounts, 111, '555/otp', keyWrites).warnings.some((line) => line.startsWith('H:slot'))).toBe(false);
+    expect(rebuildRequest(held, accounts, 111, '555/otp', keyWrites).warnings.some((line) => line.startsWith('H:elsewhere'))).toBe(true);
+  });
+
+  it('refuses a target that names no key, and the lost key\'s own OTP slots as the new key', () => {
+    expect(thrown(() => rebuildRequest(held, accounts, 111, '222/piv')).code).toBe('INVALID_REQUEST');
+    expect(thrown(() => rebuildRequest(held, accounts, 111, '111/otp')).message).toContain('the same serial');
+  });
+});
+
 describe('markedLost and the inventory record', () => {
   it('marks the key once, keeping what it held', () => {
     const lost = markedLost(inventory, 111, 500);

@@ -1,7 +1,8 @@
 import type { AccountMeta } from '../../../shared/account.js';
 import { LatchkeyError } from '../../../shared/errors.js';
-import type { KeyInventory } from '../../vault/index.js';
-import type { PlanOptions } from './model.js';
+import { parseSyncTarget, syncTargetId } from '../../../shared/sync-target.js';
+import type { KeyInventory, KeyWrites } from '../../vault/index.js';
+import { targetLabel, type PlanOptions } from './model.js';
 
 /** A credential of the lost key that the vault can't put on the new one, and why. */
 export interface RebuildImpossible {
@@ -15,6 +16,8 @@ export interface RebuildRequest {
   readonly accounts: readonly string[];
   readonly options: PlanOptions;
   readonly impossible: readonly RebuildImpossible[];
+  /** What the plan can't see: a HOTP account the new key gets that another key (or OTP slot) still holds. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -25,8 +28,10 @@ export interface RebuildRequest {
  * can't be rebuilt: a key's secrets can't be read back, and only the vault had them. A HOTP account
  * goes on the new key by the usual rule: the new key is the only one chosen, so it is its one place.
  */
-export function rebuildRequest(inventory: KeyInventory, accounts: readonly AccountMeta[], from: number, to: number): RebuildRequest {
-  if (from === to) throw new LatchkeyError('INVALID_REQUEST', 'a key is rebuilt onto another key: --from and --to name the same serial');
+export function rebuildRequest(inventory: KeyInventory, accounts: readonly AccountMeta[], from: number, to: number | string, keyWrites: KeyWrites = {}): RebuildRequest {
+  const target = parseSyncTarget(to);
+  if (target === null) throw new LatchkeyError('INVALID_REQUEST', `--to names no key: "${String(to)}"`);
+  if (target.serial === from) throw new LatchkeyError('INVALID_REQUEST', 'a key is rebuilt onto another key: --from and --to name the same serial');
   const lost = inventory[String(from)];
   if (lost === undefined) throw new LatchkeyError('NOT_FOUND', `the inventory has no key ${String(from)}: Latchkey never synced accounts onto it`, { serial: from });
   const known = new Set(accounts.map((account) => account.id));
@@ -46,7 +51,42 @@ export function rebuildRequest(inventory: KeyInventory, accounts: readonly Accou
     chosen.push(entry.accountId);
     touchByAccount[entry.accountId] = entry.touch;
   }
-  return { accounts: chosen, options: { touchByAccount }, impossible };
+  return { accounts: chosen, options: { touchByAccount }, impossible, warnings: hotpElsewhere(chosen, accounts, { inventory, keyWrites, from, to: syncTargetId(target) }) };
+}
+
+interface Holders {
+  readonly inventory: KeyInventory;
+  readonly keyWrites: KeyWrites;
+  readonly from: number;
+  /** The new key's target id. */
+  readonly to: string;
+}
+
+/**
+ * The plan sees only the new key, so it can't tell that a HOTP account of the lost key is still on
+ * another key (synced there with --hotp-on-several-keys, or in a YubiKey OTP slot): rebuilt, it would
+ * be on two, each counting its own codes, and a code used from one leaves the other behind. Said
+ * per account, naming where else it is; the rebuild still restores it (that is what the lost key had).
+ */
+function hotpElsewhere(chosen: readonly string[], accounts: readonly AccountMeta[], holders: Holders): string[] {
+  const warnings: string[] = [];
+  for (const account of accounts) {
+    if (account.type !== 'hotp' || !chosen.includes(account.id)) continue;
+    const elsewhere = [
+      ...Object.entries(holders.inventory)
+        .filter(([serial, key]) => Number(serial) !== holders.from && key.lostAt === undefined && serial !== holders.to && Object.values(key.credentials).some((entry) => entry.accountId === account.id))
+        .map(([serial]) => serial),
+      ...Object.entries(holders.keyWrites)
+        .filter(([serial, slots]) => Number(serial) !== holders.from && `${serial}/otp` !== holders.to && Object.values(slots).some((slot) => slot.kind === 'hotp' && slot.accountId === account.id))
+        .map(([serial]) => `${serial}/otp`),
+    ];
+    if (elsewhere.length === 0) continue;
+    const name = account.issuer === '' ? account.label : `${account.issuer}:${account.label}`;
+    warnings.push(
+      `${name}: this HOTP account is still on ${elsewhere.map(targetLabel).join(' and ')}; rebuilt onto ${targetLabel(holders.to)} it would be on two keys, each counting its own codes, so their counters would drift apart (use one of them only, or remove the other copy)`,
+    );
+  }
+  return warnings;
 }
 
 /** The inventory with the lost key marked so (its entries kept: what it held is still worth knowing; no account counts it as a holder). */

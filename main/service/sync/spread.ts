@@ -4,6 +4,8 @@ import { willWrite } from './model.js';
 /** One key's column of the plan: its cells by account id, and how many more credentials it takes. */
 export interface KeyColumn {
   readonly serial: number;
+  /** Its target id (a YubiKey's OTP slots are `SERIAL/otp`), as the plan's messages name it. */
+  readonly target: string;
   readonly byAccount: Map<string, PlanCell>;
   free: number;
 }
@@ -37,7 +39,7 @@ export function placeAccounts(columns: readonly KeyColumn[], rules: PlacementRul
   const warnings: string[] = [];
   for (const account of rules.order) {
     const limit = account.hotp && !rules.hotpOnSeveralKeys ? 1 : (rules.spread?.copies ?? Number.POSITIVE_INFINITY);
-    const placedOn = columns.filter((column) => holds(column.byAccount.get(account.id))).map((column) => column.serial);
+    const placedOn = columns.filter((column) => holds(column.byAccount.get(account.id))).map((column) => column.target);
     let wanted = false;
     for (const column of columns) {
       const cell = column.byAccount.get(account.id);
@@ -45,12 +47,12 @@ export function placeAccounts(columns: readonly KeyColumn[], rules: PlacementRul
       wanted = true;
       const skip = (reason: string) => column.byAccount.set(account.id, { ...cell, action: 'skip', reason });
       if (placedOn.length >= limit) {
-        const where = placedOn.map(String).join(', ');
+        const where = placedOn.join(', ');
         skip(account.hotp && !rules.hotpOnSeveralKeys ? `a HOTP account goes on one key only (each copy counts its own codes): it is on key ${where}` : `spread: already on ${String(placedOn.length)} keys (${where})`);
       } else if (rules.spread !== undefined && column.free <= 0) {
         skip('spread: no room left on this key');
       } else {
-        placedOn.push(column.serial);
+        placedOn.push(column.target);
         column.free -= 1;
       }
     }

@@ -183,7 +183,7 @@ describe('sync against the emulated keys and a real vault', () => {
     expect(replan.cells.find((cell) => cell.name === 'Clash:name')?.action).toBe('overwrite');
     const chosen = await makeSyncPlan(vault, [key], { accounts: ids, options: { choose: [{ key: key.serial, name: 'Clash:name' }] } }, clock.now());
     const applied = await applySyncPlan(chosen, { vault, keys: [key], operation: operation(), now: () => clock.now() });
-    expect(applied).toEqual([{ key: key.serial, name: 'Clash:name', action: 'overwrite', check: 'code-match' }]);
+    expect(applied).toEqual([{ key: key.serial, target: String(key.serial), name: 'Clash:name', action: 'overwrite', check: 'code-match' }]);
     // The copy made by hand is in the inventory now too (found identical by its code).
     expect(Object.keys(vault.records.get('key-inventory')?.[String(key.serial)]?.credentials ?? {}).sort()).toEqual(['Clash:name', 'Copied:by-hand', 'New:one']);
     expect((await makeSyncPlan(vault, [key], { accounts: ids }, clock.now())).cells.filter(willWrite)).toEqual([]);
@@ -272,12 +272,12 @@ describe('sync against the emulated keys and a real vault', () => {
     const blind = await makeSyncPlan(vault, [withoutPin], { accounts: ids }, clock.now());
     expect(actions(blind)).toEqual(['439041101 Secret:pinned add', '439041101 Plain:one add']);
     // Its room is then a bound, not a count: the hidden credential takes a place the listing can't show.
-    expect(blind.room).toEqual([{ key: 439_041_101, capacity: 50, held: 0, after: 2, fits: true, hiddenByPin: true }]);
+    expect(blind.room).toEqual([{ key: 439_041_101, target: '439041101', capacity: 50, held: 0, after: 2, fits: true, hiddenByPin: true }]);
     expect(blind.warnings).toContain('key 439041101 hides its PIN-protected credentials without the PIN: it holds at least 0, so at most 50 free (give its PIN to count them all)');
     const key = await nitrokey.open({ pin: '123456' });
     const { plan, applied } = await sync(vault, [key], clock);
     // With the PIN the listing is complete: the room is counted exactly.
-    expect(plan.room).toEqual([{ key: 439_041_101, capacity: 50, held: 1, after: 2, fits: true }]);
+    expect(plan.room).toEqual([{ key: 439_041_101, target: '439041101', capacity: 50, held: 1, after: 2, fits: true }]);
     expect(plan.warnings.filter((warning) => warning.includes('PIN'))).toEqual([]);
     expect(plan.cells.map((cell) => [cell.name, cell.action, cell.compared])).toEqual([
       ['Secret:pinned', 'identical', 'code'],
@@ -298,7 +298,7 @@ describe('sync against the emulated keys and a real vault', () => {
     expect((await rejection(makeSyncPlan(vault, [locked], { accounts: ids }, clock.now()))).code).toMatch(/^KEY_/u);
     const key = await handle.open({ password: 'key password' });
     const { applied } = await sync(vault, [key], clock);
-    expect(applied).toEqual([{ key: key.serial, name: 'A:one', action: 'add', check: 'code-match' }]);
+    expect(applied).toEqual([{ key: key.serial, target: String(key.serial), name: 'A:one', action: 'add', check: 'code-match' }]);
   });
 
   it('touch-required credentials: each write is a touch prompt naming the key and account, checked by presence; planning asks no touch', async () => {

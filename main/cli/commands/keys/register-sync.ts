@@ -6,6 +6,7 @@ import type { CliContext, Connection } from '../../context.js';
 import { NotedError } from '../../noted-error.js';
 import { plural, printResult, printWarnings } from '../../output.js';
 import { readPasswordFile } from '../../password-source.js';
+import { parseSyncTarget, SYNC_TARGET_FORM, syncTargetId } from '../../../../shared/sync-target.js';
 
 interface SyncOptions {
   readonly to?: string[];
@@ -30,22 +31,29 @@ export function serialArgument(flag: string, value: string): number {
   return Number(value);
 }
 
-/** `--choose SERIAL:NAME`: a proposed cell (a removal, a rename, an overwrite) to apply too. */
-function choiceArgument(value: string): { key: number; name: string } {
+/** `--to 12345678` (the key's OATH accounts) or `--to 12345678/otp` (a YubiKey's OTP slots), as the service's target id. */
+export function targetArgument(flag: string, value: string): string {
+  const target = parseSyncTarget(value);
+  if (target === null) throw new UsageError(`${flag} takes ${SYNC_TARGET_FORM}, not "${value}"`);
+  return syncTargetId(target);
+}
+
+/** `--choose TARGET:NAME`: a proposed cell (a removal, a rename, an overwrite) to apply too. */
+function choiceArgument(value: string): { key: string; name: string } {
   const colon = value.indexOf(':');
-  if (colon < 1) throw new UsageError(`--choose takes SERIAL:NAME (the key's serial and the credential's name as the plan shows it), not "${value}"`);
-  return { key: serialArgument('--choose', value.slice(0, colon)), name: value.slice(colon + 1) };
+  if (colon < 1) throw new UsageError(`--choose takes TARGET:NAME (the key as the plan's first column shows it, 12345678 or 12345678/otp, and the credential's name), not "${value}"`);
+  return { key: targetArgument('--choose', value.slice(0, colon)), name: value.slice(colon + 1) };
 }
 
 /** The plan as a table: one line per key and credential, then the room on each key. */
 export function planText(plan: Plan): string {
   const lines = plan.actions.map((action) => {
     const proposed = action.optIn === true && action.chosen !== true ? ' (proposed: --choose to apply)' : '';
-    return `${String(action.key)}  ${action.action.padEnd(11)} ${action.name}${action.from === undefined ? '' : ` (from ${action.from})`}${proposed}${action.reason === undefined ? '' : `  — ${action.reason}`}`;
+    return `${action.target}  ${action.action.padEnd(11)} ${action.name}${action.from === undefined ? '' : ` (from ${action.from})`}${proposed}${action.reason === undefined ? '' : `  — ${action.reason}`}`;
   });
   const room = plan.room.map((key) => {
     const hidden = key.hiddenByPin === true ? `  (at most ${String(Math.max(0, key.capacity - key.held))} free: PIN-protected credentials are hidden without the PIN)` : '';
-    return `key ${String(key.key)}: ${key.hiddenByPin === true ? 'at least ' : ''}${String(key.held)} → ${String(key.after)} of ${String(key.capacity)}${key.fits ? '' : '  (does not fit)'}${hidden}`;
+    return `key ${key.target}: ${key.hiddenByPin === true ? 'at least ' : ''}${String(key.held)} → ${String(key.after)} of ${String(key.capacity)}${key.fits ? '' : '  (does not fit)'}${hidden}`;
   });
   return [...lines, ...room].join('\n');
 }
@@ -74,15 +82,15 @@ export function registerKeySync(keys: Command, context: CliContext): void {
 
   keys
     .command('sync')
-    .summary('put vault accounts on one or more OATH keys through one plan, each write verified')
+    .summary("put vault accounts on one or more keys (OATH, a YubiKey's OTP slots) through one plan, each write verified")
     .argument('[query]', 'the accounts to put on the keys (part of the issuer or label; all without one)')
-    .option('--to <serial...>', 'the keys, in your order (with one key plugged in, it may be left out)')
+    .option('--to <target...>', "the keys, in your order: SERIAL for its OATH accounts, SERIAL/otp for a YubiKey's two OTP slots (HOTP only); with one OATH key plugged in, it may be left out")
     .option('--dry-run', 'show the plan only; nothing is written', false)
     .option('--spread [copies]', 'when the accounts do not fit, keep each on COPIES keys (default 2) where there is room, in your order')
     .option('--touch', 'new credentials ask for a touch before each code', false)
     .option('--allow-touch', 'compare touch-required credentials by their code too (each asks for a touch while planning)', false)
     .option('--hotp-on-several-keys', 'let a HOTP account go on more than one key (each copy counts its own codes)', false)
-    .option('--choose <serial:name...>', 'apply a proposed cell too: a removal, a rename, an overwrite of a credential Latchkey did not write')
+    .option('--choose <target:name...>', "apply a proposed cell too: a removal, a rename, an overwrite of a credential Latchkey did not write ('12345678/otp:slot 2' empties that slot)")
     .option('--key-pin-file <file>', 'the Nitrokey 3 PIN, from the file\'s first line ("-": standard input), for every key that has one')
     .option('--key-password-file <file>', 'the YubiKey OATH access password, from the file\'s first line ("-": standard input)')
     .addHelpText(
@@ -92,12 +100,22 @@ Each cell of the plan is add, overwrite, identical, key-only (on the key only: l
 remove or rename (a deleted or renamed vault account: applied only with --choose), unsupported
 (with the reason) or skip (a HOTP account goes on one key only; a spread puts it elsewhere).
 A plan that does not fit a key writes nothing: use --spread. An unplug, a cancel or a crash is
-resumed by running the same sync again. With --json: { actions: [{ key, action, name, reason? }],
-room, fits, warnings } (and applied: [{ key, name, action, check }] after writing).
+resumed by running the same sync again.
+
+A target is a key's serial (as \`keys list\` shows it) for its OATH accounts (YubiKey, Nitrokey 3),
+or SERIAL/otp for a YubiKey's two OTP slots: HOTP accounts only (SHA1, 6 or 8 digits), each
+programmed over HID from its vault counter; a TOTP account there is unsupported, with the reason. A
+slot can't be read back, so it is compared by the vault's record of what Latchkey wrote; a slot
+programmed outside Latchkey (slot 1's factory credential) is left as it is. SERIAL/oath means SERIAL.
+
+With --json: { actions: [{ key, target, action, name, reason? }], room: [{ key, target, … }], fits,
+warnings } (and applied: [{ key, target, name, action, check }] after writing); key is the serial,
+target the id above (a YubiKey's OATH accounts and its OTP slots share the serial).
 
 Examples:
   $ latchkey keys sync --to 12345678 23456789 --dry-run
   $ latchkey keys sync github --to 12345678 --yes
+  $ latchkey keys sync bank --to 12345678/otp --yes       # a HOTP account into a free OTP slot
   $ latchkey keys sync --to 12345678 23456789 --spread --json --emulator yubikey-oath:a.json --emulator nitrokey3:b.json`,
     )
     .action(async (query: string | undefined, options: SyncOptions, cmd: Command) => {
@@ -111,7 +129,7 @@ Examples:
       if (copies !== undefined && (!Number.isInteger(copies) || copies < 1)) throw new UsageError('--spread takes how many keys each account goes on (a whole number, at least 1)');
       const selection: Selection = {
         ...(query === undefined ? {} : { query }),
-        ...(options.to === undefined ? {} : { keys: options.to.map((serial) => serialArgument('--to', serial)) }),
+        ...(options.to === undefined ? {} : { keys: options.to.map((target) => targetArgument('--to', target)) }),
         ...(Object.keys(keyAuth).length === 0 ? {} : { auth: [keyAuth] }),
         ...(options.touch ? { touch: true } : {}),
         ...(copies === undefined ? {} : { spread: copies }),
@@ -138,7 +156,7 @@ Examples:
       const vaultPassword = await connection.vaultPassword();
       const reply = await cancellable(connection, (opId) => client.call('keys.syncApply', { ...selection, vaultPassword, opId }));
       printResult(io, globals.json, reply, () =>
-        [...reply.applied.map((cell) => `${String(cell.key)}  ${cell.action.padEnd(11)} ${cell.name}  ${cell.check}`), `${plural(reply.applied.length, 'credential')} written and checked.`].join('\n'),
+        [...reply.applied.map((cell) => `${cell.target}  ${cell.action.padEnd(11)} ${cell.name}  ${cell.check}`), `${plural(reply.applied.length, 'credential')} written and checked.`].join('\n'),
       );
     });
 
@@ -146,7 +164,7 @@ Examples:
     .command('rebuild')
     .summary("put a lost key's accounts onto a new key from the vault, then mark the old one lost")
     .requiredOption('--from <serial>', 'the lost key (as `keys inventory` shows it; it need not be plugged in)')
-    .requiredOption('--to <serial>', 'the new key, plugged in')
+    .requiredOption('--to <target>', "the new key, plugged in (SERIAL/otp: a YubiKey's OTP slots, for the lost key's HOTP accounts)")
     .option('--dry-run', 'show the plan only; nothing is written', false)
     .option('--allow-touch', 'compare touch-required credentials already on the new key by their code (each asks for a touch)', false)
     .option('--key-pin-file <file>', 'the new key\'s Nitrokey 3 PIN, from the file\'s first line ("-": standard input)')
@@ -173,7 +191,7 @@ Examples:
       };
       const request = {
         from: serialArgument('--from', options.from),
-        to: serialArgument('--to', options.to),
+        to: targetArgument('--to', options.to),
         ...(Object.keys(keyAuth).length === 0 ? {} : { auth: [keyAuth] }),
         allowTouch: options.allowTouch,
       };
@@ -198,7 +216,7 @@ Examples:
       const reply = await cancellable(connection, (opId) => client.call('keys.rebuild', { ...request, vaultPassword, opId }));
       printResult(io, globals.json, reply, () =>
         [
-          ...reply.applied.map((cell) => `${String(cell.key)}  ${cell.action.padEnd(11)} ${cell.name}  ${cell.check}`),
+          ...reply.applied.map((cell) => `${cell.target}  ${cell.action.padEnd(11)} ${cell.name}  ${cell.check}`),
           `${plural(reply.applied.length, 'credential')} written and checked; key ${options.from} is marked lost.`,
         ].join('\n'),
       );
