@@ -39,3 +39,59 @@ export function sampleKeyHandles(): SampleKeys {
 export function sampleKeys(): Devices {
   return sampleKeyHandles().devices;
 }
+
+/** Devices whose OATH keys stop answering while held: a long operation caught part-way, for a click or a screenshot. */
+export interface HeldDevices {
+  readonly devices: Devices;
+  /** From the next exchange on, each waits until `release()`, or until its operation is cancelled (then it goes on and fails so). */
+  hold(): void;
+  release(): void;
+  /** Exchanges waiting now. */
+  readonly waiting: () => number;
+}
+
+export function holdableDevices(devices: Devices): HeldDevices {
+  let holding = false;
+  let waiting = 0;
+  const releases = new Set<() => void>();
+  const release = () => {
+    holding = false;
+    for (const go of [...releases]) go();
+  };
+  const held = (signal: AbortSignal | undefined) =>
+    new Promise<void>((resolve) => {
+      waiting++;
+      const go = () => {
+        releases.delete(go);
+        waiting--;
+        resolve();
+      };
+      releases.add(go);
+      signal?.addEventListener('abort', go, { once: true });
+    });
+  return {
+    devices: {
+      ...devices,
+      oathKeys: async () =>
+        (await devices.oathKeys()).map((candidate) => ({
+          ...candidate,
+          use: (work, trace) =>
+            candidate.use(
+              (transport) =>
+                work({
+                  transmit: async (apdu, options) => {
+                    if (holding && options?.signal?.aborted !== true) await held(options?.signal);
+                    return transport.transmit(apdu, options);
+                  },
+                }),
+              trace,
+            ),
+        })),
+    },
+    hold: () => {
+      holding = true;
+    },
+    release,
+    waiting: () => waiting,
+  };
+}

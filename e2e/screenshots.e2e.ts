@@ -12,7 +12,7 @@ let result: ScreenshotResult;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'latchkey-screenshots-'));
   result = await takeScreenshots(dir);
-}, 45_000);
+}, 60_000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });

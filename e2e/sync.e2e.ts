@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devices } from '../main/service/devices.js';
 import { E2E_PASSWORD, launchChromium, openUnlockedApp, type AppPage } from './harness.js';
-import { SAMPLE_NITROKEY_SERIAL, SAMPLE_YUBIKEY_SERIAL, sampleKeyHandles, type SampleKeys } from './sample-keys.js';
+import { holdableDevices, SAMPLE_NITROKEY_SERIAL, SAMPLE_YUBIKEY_SERIAL, sampleKeyHandles, type SampleKeys } from './sample-keys.js';
 
 /**
  * The sync panel (issue 18, item 2) against the real service and the sample emulated keys (a
@@ -60,7 +60,7 @@ async function showPlan(app: AppPage): Promise<void> {
 
 /** The table as text: each row's header and its cells' visible words. */
 async function tableRows(app: AppPage): Promise<string[][]> {
-  return app.page.locator('.sync-table tbody tr').evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => (cell.querySelector('.sync-word')?.textContent ?? cell.firstChild?.textContent ?? '').trim())));
+  return app.page.locator('.sync-table tbody tr').evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => (cell.querySelector('.sync-word') ?? cell).textContent.trim())));
 }
 
 async function confirmWith(app: AppPage, form: string, button: RegExp | string): Promise<void> {
@@ -107,7 +107,7 @@ describe('the sync panel', () => {
     expect(header).toEqual(['Account', YUBIKEY, NITROKEY]);
     const rows = await tableRows(app);
     expect(rows.map((row) => row.slice(1))).toEqual(FOUR.map(() => ['Add', 'Add']));
-    expect(rows.map((row) => row[0])).toEqual(FOUR.map((name, index) => `${name} (user${String(index)})`));
+    expect(rows.map((row) => row[0])).toEqual(FOUR.map((name, index) => `${name} user${String(index)}`));
     // Each cell says its reason to a screen reader and as its tooltip.
     const first = app.page.getByTestId('sync-cell').first();
     expect(await first.getAttribute('title')).toMatch(/^Add: /);
@@ -157,7 +157,7 @@ describe('the sync panel', () => {
     expect(await app.page.getByTestId('sync-account-count').textContent()).toBe('3 of 4 accounts');
     await showPlan(app);
     expect(await app.page.locator('.sync-table thead th').allTextContents()).toEqual(['Account', NITROKEY]);
-    expect((await tableRows(app)).map((row) => row[0])).toEqual(['Acme (user0)', 'Charlie (user2)', 'Delta (user3)']);
+    expect((await tableRows(app)).map((row) => row[0])).toEqual(['Acme user0', 'Charlie user2', 'Delta user3']);
   });
 
   it('after a key is unplugged mid-apply, reports what was and wasn’t written, and Resume finishes once the key is back', async () => {
@@ -201,49 +201,23 @@ describe('the sync panel', () => {
 
   it('cancels between credentials: the report says what was written, and Resume writes the rest', async () => {
     const keys = sampleKeyHandles();
-    // The key's answers are held once armed, until the cancel reaches the transport (or 10 s), so the click lands mid-apply.
-    let armed = false;
-    let held = 0;
-    const devices: Devices = {
-      ...keys.devices,
-      oathKeys: async () =>
-        (await keys.devices.oathKeys()).map((candidate) => ({
-          ...candidate,
-          use: (work, trace) =>
-            candidate.use(
-              (transport) =>
-                work({
-                  transmit: async (apdu, options) => {
-                    if (armed && options?.signal !== undefined && !options.signal.aborted) {
-                      held++;
-                      const signal = options.signal;
-                      await new Promise<void>((resolve) => {
-                        signal.addEventListener('abort', () => { resolve(); }, { once: true });
-                        setTimeout(resolve, 10_000);
-                      });
-                    }
-                    return transport.transmit(apdu, options);
-                  },
-                }),
-              trace,
-            ),
-        })),
-    };
-    const app = await openSync(FOUR, keys, devices);
+    // The keys' answers are held from the third step on, until the cancel reaches them, so the click lands mid-apply.
+    const held = holdableDevices(keys.devices);
+    const app = await openSync(FOUR, keys, held.devices);
     onApplySteps(app, (step) => {
-      if (step.index === 2) armed = true;
+      if (step.index === 2) held.hold();
     });
     await showPlan(app);
     await confirmWith(app, 'sync-apply', 'Write 8 to the keys');
     const progress = app.page.getByTestId('sync-progress');
     await progress.waitFor();
-    await expect.poll(() => held, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => held.waiting(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await progress.getByRole('list', { name: 'Written on each key' }).textContent()).toContain('written');
     await progress.getByRole('button', { name: 'Cancel' }).click();
 
     const report = app.page.getByTestId('sync-report');
     await report.getByRole('heading', { name: 'Sync stopped' }).waitFor({ timeout: 15_000 });
-    armed = false;
+    held.release();
     expect(await report.getByRole('alert').textContent()).toBe('You cancelled the sync.');
     const written = await report.getByTestId('sync-written').getByRole('listitem').count();
     const notWritten = await report.getByTestId('sync-not-written').getByRole('listitem').count();

@@ -26,12 +26,12 @@ import {
   SEARCH_QUERY,
   searchMatches,
 } from '../e2e/sample-accounts.js';
-import { SAMPLE_YUBIKEY_SERIAL, sampleKeys } from '../e2e/sample-keys.js';
+import { holdableDevices, SAMPLE_YUBIKEY_SERIAL, sampleKeys } from '../e2e/sample-keys.js';
 import { testClock } from '../main/vault/test-support/test-runtime.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const SCREENS = ['first-run', 'unlock', 'accounts', 'search', 'add', 'account-details', 'vault-settings', 'keys', 'backup-verify', 'quick-search'] as const;
+export const SCREENS = ['first-run', 'unlock', 'accounts', 'search', 'add', 'account-details', 'vault-settings', 'keys', 'sync-plan', 'sync-progress', 'backup-verify', 'quick-search'] as const;
 export type Screen = (typeof SCREENS)[number];
 export const SCHEMES = ['light', 'dark'] as const;
 /** A desktop authenticator's window, in CSS pixels; PNGs are twice that (deviceScaleFactor 2). */
@@ -122,6 +122,8 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
   const files: string[] = [];
   const failures: { screen: Screen; message: string }[] = [];
   try {
+    // The keys can be held part-way through a sync, for the sync-progress screen.
+    const keys = holdableDevices(sampleKeys());
     const app = await openApp(browser, {
       clock: testClock(MOMENT),
       viewport: WINDOW,
@@ -131,7 +133,7 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
       // The desktop app's keyring (faked): the vault settings show the keyring unlock as the app offers it.
       desktop: desktopWithKeyring(fakeKeyring()),
       // A YubiKey (OTP slots and OATH) and a Nitrokey 3, emulated: the keys panel lists both.
-      keys: { devices: sampleKeys() },
+      keys: { devices: keys.devices },
     });
     const { page } = app;
     page.setDefaultTimeout(timeout);
@@ -255,6 +257,50 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
         await github.getByTestId('on-key-code').waitFor();
       },
       backToList,
+    );
+
+    /** Opens the sync panel from the keys panel and shows the plan for every account onto both keys. */
+    async function openSyncPlan(): Promise<void> {
+      await openFromSettings('Security keys…', 'Security keys');
+      await page.getByRole('button', { name: 'Sync accounts to keys…' }).click();
+      await page.getByRole('heading', { name: 'Sync accounts to keys' }).waitFor();
+      await page.getByRole('group', { name: 'Keys' }).getByRole('checkbox').nth(1).waitFor();
+      await page.getByRole('button', { name: 'Show the plan' }).click();
+      await page.getByRole('region', { name: 'The plan, accounts by keys' }).waitFor({ timeout: 15_000 });
+    }
+
+    await shoot('sync-plan', openSyncPlan, backToList);
+
+    await shoot(
+      'sync-progress',
+      async () => {
+        await openSyncPlan();
+        // Held at the seventh write: six accounts written and checked, one being written, the rest to go.
+        let steps = 0;
+        const stop = app.service.onEvent((name, event) => {
+          if (name === 'op.progress' && (event as { stage: string }).stage.startsWith('Adding ') && ++steps === 7) keys.hold();
+        });
+        try {
+          const form = page.getByTestId('sync-apply');
+          await form.getByLabel('Vault password').fill(PASSWORD);
+          await form.getByRole('button', { name: /^Write \d+ to the keys$/ }).click();
+          await page.getByTestId('sync-progress').waitFor();
+          for (let tries = 0; keys.waiting() === 0 && tries < 200; tries++) await new Promise((resolve) => setTimeout(resolve, 25));
+          if (keys.waiting() === 0) throw new Error('the sync never reached its seventh write');
+          await page.locator('.sync-cell.writing').waitFor();
+          // The panel from its top: the keys' room, the progress, and the table's first rows.
+          await page.getByRole('dialog').evaluate((element) => { element.scrollTop = 0; });
+        } finally {
+          stop();
+        }
+      },
+      async () => {
+        // Cancelled, then let go: the sync stops between credentials (what was written stays recorded).
+        await page.getByTestId('sync-progress').getByRole('button', { name: 'Cancel' }).click();
+        keys.release();
+        await page.getByRole('heading', { name: 'Sync stopped' }).waitFor({ timeout: 15_000 });
+        await backToList();
+      },
     );
 
     await shoot(

@@ -4,11 +4,27 @@ import { displayName } from '../ui/format.js';
 import { keyLabel, type SyncTarget } from './ChooseKeys.js';
 import { actionMeaning, actionWord, cellId, targetOf, planKeys, planRows, roomText, writesCell, type ApplyTracker, type CellProgress, type PlanCell, type PlanRow } from './plan-table.js';
 
-/** A row's name: the vault account's, or the credential's name on the key when the vault has no such account. */
+/** A row's name in words: the vault account's issuer and label, or the credential's name on the key when the vault has no such account. */
 export function rowName(row: Pick<PlanRow, 'accountId' | 'name'>, accounts: readonly AccountView[]): string {
   const account = row.accountId === undefined ? undefined : accounts.find((candidate) => candidate.id === row.accountId);
   if (account === undefined) return row.name;
   return account.issuer === '' ? account.label : `${displayName(account)} (${account.label})`;
+}
+
+/** The row's header: the issuer over the label, as the accounts list shows them. */
+function RowHeader({ row, accounts }: { row: PlanRow; accounts: readonly AccountView[] }) {
+  const account = row.accountId === undefined ? undefined : accounts.find((candidate) => candidate.id === row.accountId);
+  return (
+    <th scope="row">
+      {account === undefined || account.issuer === '' ? (
+        <span className="sync-issuer">{account?.label ?? row.name}</span>
+      ) : (
+        <>
+          <span className="sync-issuer">{account.issuer}</span> <span className="sync-label">{account.label}</span>
+        </>
+      )}
+    </th>
+  );
 }
 
 const PROGRESS_WORDS: Record<CellProgress, string> = { pending: 'To write', writing: 'Writing…', written: 'Written' };
@@ -70,7 +86,7 @@ export function PlanTable({
         <tbody>
           {rows.map((row) => (
             <tr key={row.id}>
-              <th scope="row">{rowName(row, accounts)}</th>
+              <RowHeader row={row} accounts={accounts} />
               {keys.map((key) => {
                 const cell = row.cells.get(key);
                 return <Cell key={key} cell={cell} progress={cell === undefined ? undefined : tracker?.state(cell)} writes={cell !== undefined && writesCell(cell, chosen)} />;

@@ -157,6 +157,21 @@ export function SyncDialog({ close }: PanelProps) {
               ))}
             </ul>
           )}
+          {stage.name === 'applying' && tracker !== undefined && <ApplyProgress tracker={tracker} targets={targets} stage={stageText} onCancel={cancel} />}
+          {stage.name === 'ended' && tracker !== undefined && (
+            <SyncReport
+              tracker={tracker}
+              targets={targets}
+              accounts={accounts}
+              {...(stage.reply === undefined ? {} : { reply: stage.reply })}
+              {...(stage.error === undefined ? {} : { error: stage.error })}
+              {...(mutations.error !== undefined && mutations.error !== stage.error ? { retryError: mutations.error } : {})}
+              busy={mutations.busy}
+              onResume={apply}
+              onPlanAgain={() => void makePlan()}
+              onClose={close}
+            />
+          )}
           {stage.name === 'plan' && <SpreadProposal plan={plan} keyCount={chosenKeys.length} spread={spread} busy={mutations.busy} onSpread={(copies) => void makePlan(copies)} />}
           <PlanTable plan={plan} accounts={accounts} targets={targets} chosen={chosen} tracker={tracker} />
           <PlanReasons plan={plan} accounts={accounts} targets={targets} />
@@ -179,21 +194,6 @@ export function SyncDialog({ close }: PanelProps) {
                 </button>
               </div>
             </>
-          )}
-          {stage.name === 'applying' && tracker !== undefined && <ApplyProgress tracker={tracker} targets={targets} stage={stageText} onCancel={cancel} />}
-          {stage.name === 'ended' && tracker !== undefined && (
-            <SyncReport
-              tracker={tracker}
-              targets={targets}
-              accounts={accounts}
-              {...(stage.reply === undefined ? {} : { reply: stage.reply })}
-              {...(stage.error === undefined ? {} : { error: stage.error })}
-              {...(mutations.error !== undefined && mutations.error !== stage.error ? { retryError: mutations.error } : {})}
-              busy={mutations.busy}
-              onResume={apply}
-              onPlanAgain={() => void makePlan()}
-              onClose={close}
-            />
           )}
         </div>
       )}

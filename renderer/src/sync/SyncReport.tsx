@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { AccountView } from '../../../shared/vault-api.js';
 import type { DataError } from '../data/hooks.js';
 import type { SyncApplyReply } from '../data/sync.js';
@@ -7,6 +8,15 @@ import { keyLabel, type SyncTarget } from './ChooseKeys.js';
 import { actionWord, cellId, targetOf, type ApplyTracker, type PlanCell } from './plan-table.js';
 import { rowName } from './PlanTable.js';
 
+/** Brings a block into view when it appears: the apply starts from a button below the table, its progress and report show above it. */
+function useShownOnMount<E extends HTMLElement>() {
+  const ref = useRef<E>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
+  return ref;
+}
+
 /** The keys the apply writes to, in its order. */
 function trackedKeys(tracker: ApplyTracker): string[] {
   return [...new Set(tracker.cells().map((entry) => targetOf(entry.cell)))];
@@ -15,8 +25,9 @@ function trackedKeys(tracker: ApplyTracker): string[] {
 /** The apply under way: the whole (a bar), each key's count, what main is doing now, and Cancel. */
 export function ApplyProgress({ tracker, targets, stage, onCancel }: { tracker: ApplyTracker; targets: readonly SyncTarget[]; stage: string; onCancel: () => void }) {
   const all = tracker.count();
+  const ref = useShownOnMount<HTMLDivElement>();
   return (
-    <div className="sync-progress" data-testid="sync-progress">
+    <div className="sync-progress" data-testid="sync-progress" ref={ref}>
       <div className="operation" role="status">
         <progress aria-label="Written so far" value={all.written} max={Math.max(1, all.total)} />
         <span>{stage}</span>
@@ -93,11 +104,12 @@ export function SyncReport({
   onPlanAgain: () => void;
   onClose: () => void;
 }) {
+  const ref = useShownOnMount<HTMLElement>();
   const byState = (state: string) => tracker.cells().filter((entry) => entry.state === state).map((entry) => entry.cell);
   if (reply !== undefined) {
     const matched = reply.applied.filter((cell) => cell.check === 'code-match').length;
     return (
-      <section className="sync-report" aria-labelledby="sync-done-title" data-testid="sync-report">
+      <section className="sync-report" aria-labelledby="sync-done-title" data-testid="sync-report" ref={ref}>
         <h3 id="sync-done-title">Sync done</h3>
         <p role="status">
           {reply.applied.length === 0
@@ -116,7 +128,7 @@ export function SyncReport({
     );
   }
   return (
-    <section className="sync-report stopped" aria-labelledby="sync-stopped-title" data-testid="sync-report">
+    <section className="sync-report stopped" aria-labelledby="sync-stopped-title" data-testid="sync-report" ref={ref}>
       <h3 id="sync-stopped-title">Sync stopped</h3>
       <p role="alert">{error === undefined ? 'The sync stopped.' : stopReason(error)}</p>
       <CellList title="Written and checked" cells={byState('written')} accounts={accounts} targets={targets} testId="sync-written" />
