@@ -2,7 +2,7 @@ import { useQuery } from '../data/hooks.js';
 import { keyInventory, type SyncInventory } from '../data/sync.js';
 import './key-inventory.css';
 
-const KIND_NAMES: Record<SyncInventory['keys'][number]['kind'], string> = { 'yubikey-oath': 'YubiKey', nitrokey3: 'Nitrokey 3' };
+const KIND_NAMES: Record<SyncInventory['keys'][number]['kind'], string> = { 'yubikey-oath': 'YubiKey', nitrokey3: 'Nitrokey\u00a03' };
 const CHANGES: Record<SyncInventory['drift'][number]['change'], string> = {
   added: 'found on the key, not put there by Latchkey',
   removed: 'missing from the key (removed outside Latchkey)',
@@ -12,7 +12,8 @@ const CHANGES: Record<SyncInventory['drift'][number]['change'], string> = {
 /** A key as the details say it: its kind and serial, from the inventory (a key id is shown as main gave it). */
 function keyName(inventory: SyncInventory, key: number | string): string {
   const found = inventory.keys.find((entry) => String(entry.serial) === String(key));
-  return found === undefined ? `Key ${String(key)}` : `${KIND_NAMES[found.kind]} ${String(found.serial)}`;
+  // A no-break space: a key's kind and serial stay on one line.
+  return found === undefined ? `Key\u00a0${String(key)}` : `${KIND_NAMES[found.kind]}\u00a0${String(found.serial)}`;
 }
 
 /**

@@ -9,11 +9,11 @@ import { actionWord, cellId, targetOf, type ApplyTracker, type PlanCell } from '
 import { rowName } from './PlanTable.js';
 
 /** Brings a block into view when it appears: the apply starts from a button below the table, its progress and report show above it. */
-function useShownOnMount<E extends HTMLElement>() {
+function useShownOnMount<E extends HTMLElement>(block: ScrollLogicalPosition) {
   const ref = useRef<E>(null);
   useEffect(() => {
-    ref.current?.scrollIntoView({ block: 'nearest' });
-  }, []);
+    ref.current?.scrollIntoView({ block });
+  }, [block]);
   return ref;
 }
 
@@ -25,7 +25,7 @@ function trackedKeys(tracker: ApplyTracker): string[] {
 /** The apply under way: the whole (a bar), each key's count, what main is doing now, and Cancel. */
 export function ApplyProgress({ tracker, targets, stage, onCancel }: { tracker: ApplyTracker; targets: readonly SyncTarget[]; stage: string; onCancel: () => void }) {
   const all = tracker.count();
-  const ref = useShownOnMount<HTMLDivElement>();
+  const ref = useShownOnMount<HTMLDivElement>('nearest');
   return (
     <div className="sync-progress" data-testid="sync-progress" ref={ref}>
       <div className="operation" role="status">
@@ -104,7 +104,8 @@ export function SyncReport({
   onPlanAgain: () => void;
   onClose: () => void;
 }) {
-  const ref = useShownOnMount<HTMLElement>();
+  // A report longer than the window opens at its heading and reason, not at its end.
+  const ref = useShownOnMount<HTMLElement>('start');
   const byState = (state: string) => tracker.cells().filter((entry) => entry.state === state).map((entry) => entry.cell);
   if (reply !== undefined) {
     const matched = reply.applied.filter((cell) => cell.check === 'code-match').length;
