@@ -85,6 +85,35 @@ describe('keys sync onto a YubiKey\'s OTP slots (SERIAL/otp)', () => {
     expect(readFileSync(state, 'utf8')).toBe(written);
   });
 
+  it('import --to-key SERIAL/otp --key-only: a HOTP URI from a file straight into the free slot, never into the vault; the key types the code its secret gives; the TOTP one is unsupported there', async () => {
+    const cli = inProcessCli();
+    const file = (name: string, text?: string) => {
+      const path = join(cli.home, name);
+      if (text !== undefined) writeFileSync(path, text);
+      return path;
+    };
+    const vault = ['--password-file', file('password.txt', 'a long vault password for OTP imports\n')];
+    expect((await cli.run(['init', '--kdf', '2,64', ...vault])).code).toBe(0);
+    const state = file('otp.json');
+    const key = ['--emulator', `yubikey-otp:${state}`];
+    const target = `${String(json<{ serial: number }[]>(await cli.run(['keys', 'list', '--json', ...key]))[0]?.serial)}/otp`;
+    const uris = file('uris.txt', `otpauth://hotp/Token:slot?secret=${HOTP_SECRET}&issuer=Token&counter=0\notpauth://totp/Web:me?secret=${TOTP_SECRET}&issuer=Web\n`);
+
+    const imported = await cli.run(['import', uris, '--format', 'otpauth-list', '--to-key', target, '--key-only', '--yes', '--json', ...vault, ...key]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const [reply] = json<{ toKey: PlanJson[] }>(imported).toKey;
+    expect(reply?.actions.map((action) => [action.target, action.name, action.action])).toEqual([
+      [target, 'Token:slot', 'add'],
+      [target, 'Web:me', 'unsupported'],
+      [target, 'slot 1', 'key-only'],
+    ]);
+    expect(reply?.applied?.map((cell) => [cell.target, cell.name, cell.check])).toEqual([[target, 'Token:slot', 'present']]);
+    expect(json<unknown[]>(await cli.run(['list', '--json', ...vault]))).toEqual([]);
+
+    const expected = json<{ code: string }>(await cli.run(['code', '--secret', '-', '--type', 'hotp', '--counter', '0', '--json'], { stdin: `${HOTP_SECRET}\n` })).code;
+    expect(openEmulatedYubiKeyOtp({ stateFile: state }).typeOtp(2)).toBe(expected);
+  });
+
   it('one YubiKey, both applications: --to SERIAL SERIAL/otp are two targets of one serial, the HOTP account on the first named that holds it; a rerun writes nothing; a malformed target is refused by name', async () => {
     const { cli, file, vault } = await vaultWithAccounts();
     const otpState = file('otp.json');
