@@ -194,6 +194,13 @@ export const keysChannels = {
       credentials: z.array(oathCredentialSchema),
       /** YubiKey: whether an access password is set (the panel offers set, change or clear); absent for a Nitrokey 3. */
       hasPassword: z.boolean().optional(),
+      /** Nitrokey 3: whether a PIN is set and the tries it has left (0: blocked until a reset); absent for a YubiKey. */
+      pin: z.object({ set: z.boolean(), attemptsRemaining: z.number().int().nullable() }).optional(),
+      /**
+       * True when the listing may miss credentials: a Nitrokey 3 with a PIN, listed without it, hides
+       * its PIN-protected ones, so `credentials` is at least what it holds and the room left at most.
+       */
+      hiddenByPin: z.boolean().optional(),
     }),
   },
   /**

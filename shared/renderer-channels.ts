@@ -72,6 +72,8 @@ export const RENDERER_CHANNELS = [
   'keys.status',
   'keys.delete',
   'keys.swap',
+  // A Nitrokey 3's PIN (issue 18): checked, set or changed on the key; the PIN is the user's own typing.
+  'keys.pin',
   // Sync (issue 18): the plan (names and room, nothing written), the apply (the vault password again:
   // secrets go from the vault onto the keys, never to the page) and the inventory (names and serials).
   'keys.syncPlan',

@@ -57,7 +57,6 @@ describe('the renderer door', () => {
       'keys.deleteCredential',
       // The sync channels rebuild and syncImport too (issue 17; the app's sync panel has plan, apply and inventory).
       'keys.password',
-      'keys.pin',
       'keys.program',
       'keys.put',
       'keys.rebuild',

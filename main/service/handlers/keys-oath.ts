@@ -65,7 +65,7 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
         await unlock(key, auth, operation);
         const credentials = await key.session.list({ ...waits(operation, key), ...pinOf(auth) });
         const password = key.session.dialect.authKind === 'password' ? { hasPassword: key.session.info.hasPassword } : {};
-        return { key: key.summary, capacity: key.session.info.capacity, credentials: credentials.map(credentialView), ...password };
+        return { key: key.summary, capacity: key.session.info.capacity, credentials: credentials.map(credentialView), ...password, ...(await pinState(key, auth)) };
       }),
 
     'keys.calculate': ({ serial, auth, query, at }, operation) =>
@@ -240,6 +240,18 @@ async function nameAfterRename(key: OpenOathKey, credential: OathCredential, to:
     throw new LatchkeyError('KEY_CREDENTIAL_EXISTS', `the key already holds "${name}"; nothing was renamed`, { names: name });
   }
   return name;
+}
+
+/**
+ * A Nitrokey 3's PIN as the keys panel shows it: set or not, the tries left (read by SELECT, after a
+ * VERIFY when one was given), and whether the listing was made without it, so PIN-protected
+ * credentials may be missing from it (the room is then "at most", as `keys sync` says it).
+ */
+async function pinState(key: OpenOathKey, auth: Auth): Promise<{ pin?: { set: boolean; attemptsRemaining: number | null }; hiddenByPin?: boolean }> {
+  if (key.session.dialect.authKind !== 'pin') return {};
+  // A right PIN given restores the tries: read again, not the count from before the VERIFY.
+  const info = auth?.pin === undefined ? key.session.info : await key.session.refresh();
+  return { pin: { set: info.hasPin, attemptsRemaining: info.pinAttemptsRemaining ?? null }, hiddenByPin: info.hasPin && auth?.pin === undefined };
 }
 
 /**

@@ -18,7 +18,9 @@ export const keyCredentials = query('keys.credentials', (client, request: { read
 });
 
 /** A code computed on the key (a touch credential waits for the touch: op.progress needsTouch on `opId`). */
-export const calculateOnKey = mutation((client, request: { readonly serial: number; readonly query: string; readonly opId: string }) => client.call('keys.calculate', request));
+export const calculateOnKey = mutation((client, { pin, ...request }: { readonly serial: number; readonly query: string; readonly opId: string; readonly pin?: string }) =>
+  client.call('keys.calculate', { ...request, ...(pin === undefined ? {} : { auth: { pin } }) }),
+);
 
 /**
  * Opens a YubiKey's OATH card with its access password: main keeps the access key while the vault is

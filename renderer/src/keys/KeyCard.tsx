@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { keyListingSchema } from '../../../shared/keys-api.js';
 import { KeyAccounts, KeyRoom } from './KeyRoom.js';
+import { NitrokeyDetails, NitrokeyFacts } from './NitrokeyDetails.js';
 import { OtpSlots } from './OtpSlots.js';
 
 type KeyListing = z.infer<typeof keyListingSchema>;
@@ -22,6 +23,7 @@ export function KeyCard({ listing }: { listing: KeyListing }) {
   const name = KIND_NAMES[listing.kind];
   const serial = listing.serial === null ? 'serial hidden' : String(listing.serial);
   const oathSerial = listing.kind === 'yubikey-oath' ? listing.serial : null;
+  const nitrokeySerial = listing.kind === 'nitrokey3' ? listing.serial : null;
   const hasOtpSlots = listing.kind === 'yubikey-otp' || listing.applications?.includes('otp') === true;
   // The slots are asked for by serial: a key hiding its serial can't be told from another.
   const otpSerial = hasOtpSlots ? listing.serial : null;
@@ -39,9 +41,11 @@ export function KeyCard({ listing }: { listing: KeyListing }) {
         <dt>Holds</dt>
         <dd>{applicationsText(listing)}</dd>
         {oathSerial !== null && <KeyRoom serial={oathSerial} />}
+        {nitrokeySerial !== null && <NitrokeyFacts serial={nitrokeySerial} />}
       </dl>
       {otpSerial !== null && <OtpSlots serial={otpSerial} />}
       {oathSerial !== null && <KeyAccounts serial={oathSerial} />}
+      {nitrokeySerial !== null && <NitrokeyDetails serial={nitrokeySerial} />}
     </li>
   );
 }

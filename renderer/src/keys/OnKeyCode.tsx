@@ -19,9 +19,10 @@ const NOT_COMPUTED: Record<'hotp' | 'touch' | 'pin', string> = {
 
 /**
  * One credential on the key and its code, computed by the key on request. A touch credential shows
- * main's "Touch your key…" with Cancel while the key waits for its button.
+ * main's "Touch your key…" with Cancel while the key waits for its button. `pin`: a Nitrokey 3's
+ * PIN, entered on its card, which the key wants before it computes a PIN-protected account's code.
  */
-export function OnKeyCode({ serial, credential }: { serial: number; credential: OathCredentialView }) {
+export function OnKeyCode({ serial, credential, pin }: { serial: number; credential: OathCredentialView; pin?: string }) {
   const mutations = useMutation();
   const operation = useLongOperation();
   const [shown, setShown] = useState<string | undefined>();
@@ -29,7 +30,7 @@ export function OnKeyCode({ serial, credential }: { serial: number; credential: 
 
   async function compute() {
     setShown(undefined);
-    const result = await operation.run('Asking the key…', (opId) => mutations.run(calculateOnKey, { serial, query: queryFor(credential), opId }));
+    const result = await operation.run('Asking the key…', (opId) => mutations.run(calculateOnKey, { serial, query: queryFor(credential), opId, ...(pin === undefined ? {} : { pin }) }));
     if (!result.ok) return;
     const match = result.value.matches.find((entry) => entry.credential.name === credential.name);
     if (match?.code === null || match?.code === undefined) setShown(NOT_COMPUTED[match?.notComputed ?? 'touch']);
