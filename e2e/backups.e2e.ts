@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heldKdf } from '../main/vault/test-support/held-kdf.js';
 import { E2E_PASSWORD, launchChromium, openUnlockedApp, rowNames, type AppPage } from './harness.js';
+import { callService as call } from './service-call.js';
 
 /**
  * Backups by hand (issue 18 §4) against the real service: a backup made through main's save dialog
@@ -26,12 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser.close();
 });
-
-async function call(app: AppPage, channel: string, payload: unknown): Promise<unknown> {
-  const reply = await app.service.dispatch(channel, payload);
-  if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`);
-  return reply.value;
-}
 
 async function add(app: AppPage, uri: string): Promise<string> {
   return ((await call(app, 'accounts.add', { uri })) as { account: { id: string } }).account.id;

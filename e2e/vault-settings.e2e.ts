@@ -6,6 +6,7 @@ import { createDevices } from '../main/service/devices.js';
 import { heldKdf } from '../main/vault/test-support/held-kdf.js';
 import { desktopWithKeyring, fakeKeyring } from './fake-keyring.js';
 import { E2E_PASSWORD, launchChromium, openUnlockedApp, type AppPage, type OpenAppOptions } from './harness.js';
+import { callService as call } from './service-call.js';
 
 /**
  * Vault settings (issue 18 §3) against the real service and a real vault file: each change behind the
@@ -20,12 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser.close();
 });
-
-async function call(app: AppPage, channel: string, payload: unknown): Promise<unknown> {
-  const reply = await app.service.dispatch(channel, payload);
-  if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`);
-  return reply.value;
-}
 
 /** An unlocked vault with one account, the Vault panel open. */
 async function openVaultSettings(options: OpenAppOptions = {}): Promise<AppPage> {

@@ -1,8 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulatedYubiKeyOtpBackend, type EmulatedYubiKeyOtpBackend } from '../main/keys/emulators/yubikey-otp.js';
-import { createDevices } from '../main/service/devices.js';
-import { launchChromium, openApp, type AppPage } from './harness.js';
+import { launchChromium, type AppPage } from './harness.js';
+import { KEY_VAULT_PASSWORD as PASSWORD, keyOnlyVault, type KeyOnlyVault } from './key-only-vault.js';
 
 /**
  * Revealing a secret on a vault whose only password slot is password+YubiKey: the password check is a
@@ -10,8 +9,6 @@ import { launchChromium, openApp, type AppPage } from './harness.js';
  * op.progress {needsTouch} on the reveal's opId) and shows the secret after the touch; its Cancel
  * stops the wait and shows nothing.
  */
-const PASSWORD = 'e2e vault password with a key';
-const SECRET = 'JBSWY3DPEHPK3PXP';
 let browser: Browser;
 
 beforeAll(async () => {
@@ -21,34 +18,12 @@ afterAll(async () => {
   await browser.close();
 });
 
-/** One account, a key whose slot 2 answers after a touch by hand, the plain password slot removed; unlocked, on the list. */
-async function unlockedKeyOnlyVault(): Promise<{ app: AppPage; key: EmulatedYubiKeyOtpBackend }> {
-  const key = createEmulatedYubiKeyOtpBackend({ touchPolicy: { kind: 'never' } });
-  const app = await openApp(browser, { keys: { devices: createDevices({ backend: key }) } });
-  const call = async (channel: string, payload: unknown) => {
-    const reply = await app.service.dispatch(channel, payload);
-    if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`);
-    return reply.value;
-  };
-  await call('vault.create', { password: PASSWORD });
-  await call('vault.unlock', { password: PASSWORD });
-  await call('accounts.add', { uri: `otpauth://totp/ACME:alice?secret=${SECRET}&issuer=ACME` });
-  await call('keys.program', { slot: 2, credential: { kind: 'challenge-response', touch: true } });
-  const touchWait = new Promise<void>((resolve) => {
-    const stop = app.service.onEvent((name, payload) => {
-      if (name === 'op.progress' && (payload as { needsTouch?: boolean }).needsTouch === true) {
-        stop();
-        resolve();
-      }
-    });
-  });
-  const adding = call('vault.addKeySlot', { password: PASSWORD, removePasswordSlot: true, opId: 'add-key' });
-  await touchWait;
-  key.current?.touch();
-  await adding;
-  await app.page.reload();
-  await app.page.getByText('alice').waitFor();
-  return { app, key };
+/** The key-only vault, unlocked, on the list. */
+async function unlockedKeyOnlyVault(): Promise<KeyOnlyVault> {
+  const vault = await keyOnlyVault(browser);
+  await vault.app.page.reload();
+  await vault.app.page.getByText('alice').waitFor();
+  return vault;
 }
 
 /** Opens the account's details and asks to reveal its secret with the vault password. */

@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulatedYubiKeyOtpBackend, type EmulatedYubiKeyOtpBackend } from '../main/keys/emulators/yubikey-otp.js';
-import { createDevices } from '../main/service/devices.js';
-import { launchChromium, openApp, type AppPage } from './harness.js';
+import { launchChromium } from './harness.js';
+import { KEY_VAULT_PASSWORD as PASSWORD, keyOnlyVault, type KeyOnlyVault } from './key-only-vault.js';
+import { callService } from './service-call.js';
 
 /**
  * Issue 15, item 5, in the app: a vault whose only password slot is password+YubiKey. The unlock
@@ -10,7 +10,6 @@ import { launchChromium, openApp, type AppPage } from './harness.js';
  * list follows the touch; with the key lost, the recovery key opens it and the new password can be
  * set after removing the key's slot.
  */
-const PASSWORD = 'e2e vault password with a key';
 const NEW_PASSWORD = 'correct horse battery staple 7';
 let browser: Browser;
 
@@ -21,48 +20,19 @@ afterAll(async () => {
   await browser.close();
 });
 
-interface KeyVault {
-  readonly app: AppPage;
-  readonly key: EmulatedYubiKeyOtpBackend;
-  readonly recoveryKey: string;
-  readonly call: (channel: string, payload: unknown) => Promise<unknown>;
-}
-
-/** One account, a key whose slot 2 answers after a touch, and the plain password slot removed; locked, on the unlock screen. */
-async function keyOnlyVault(): Promise<KeyVault> {
-  // The key waits until touched by hand (key.current.touch()), as a real one waits for a finger.
-  const key = createEmulatedYubiKeyOtpBackend({ touchPolicy: { kind: 'never' } });
-  const app = await openApp(browser, { keys: { devices: createDevices({ backend: key }) } });
-  const call = async (channel: string, payload: unknown) => {
-    const reply = await app.service.dispatch(channel, payload);
-    if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`);
-    return reply.value;
-  };
-  const { recoveryKey } = (await call('vault.create', { password: PASSWORD })) as { recoveryKey: string };
-  await call('vault.unlock', { password: PASSWORD });
-  await call('accounts.add', { uri: 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME' });
-  await call('keys.program', { slot: 2, credential: { kind: 'challenge-response', touch: true } });
-  const touchWait = new Promise<void>((resolve) => {
-    const stop = app.service.onEvent((name, payload) => {
-      if (name === 'op.progress' && (payload as { needsTouch?: boolean }).needsTouch === true) {
-        stop();
-        resolve();
-      }
-    });
-  });
-  const adding = call('vault.addKeySlot', { password: PASSWORD, removePasswordSlot: true, opId: 'add-key' });
-  await touchWait;
-  key.current?.touch();
-  await adding;
+/** The key-only vault, locked, on the unlock screen. */
+async function lockedKeyOnlyVault(): Promise<KeyOnlyVault & { readonly call: (channel: string, payload: unknown) => Promise<unknown> }> {
+  const vault = await keyOnlyVault(browser);
+  const call = (channel: string, payload: unknown) => callService(vault.app, channel, payload);
   await call('vault.lock', {});
-  await app.page.reload();
-  await app.page.getByRole('button', { name: 'Unlock' }).waitFor();
-  return { app, key, recoveryKey, call };
+  await vault.app.page.reload();
+  await vault.app.page.getByRole('button', { name: 'Unlock' }).waitFor();
+  return { ...vault, call };
 }
 
 describe('unlocking a password+YubiKey vault in the app', () => {
   it('asks for the touch while the key waits, then shows the list', async () => {
-    const { app, key } = await keyOnlyVault();
+    const { app, key } = await lockedKeyOnlyVault();
     const { page } = app;
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Unlock' }).click();
@@ -72,7 +42,7 @@ describe('unlocking a password+YubiKey vault in the app', () => {
   });
 
   it('without the key: the recovery key opens, and the new password is set once the key slot may go', async () => {
-    const { app, key, recoveryKey, call } = await keyOnlyVault();
+    const { app, key, recoveryKey, call } = await lockedKeyOnlyVault();
     const { page } = app;
     key.unplug();
     await page.getByLabel('Password').fill(PASSWORD);
