@@ -4,6 +4,8 @@
  */
 const TEST = '(\\.test\\.ts$|/test-support/|/fixtures/)';
 const NODE_MODULE = (name) => `(^|/)node_modules/${name}/`;
+/** The CLI's side of the KDF head start: the one CLI module that reaches past the service (see its rule). */
+const CLI_HEAD_START = '^main/cli/kdf-head-start\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -49,7 +51,8 @@ module.exports = {
       name: 'vault-through-index',
       comment: "Outside main/vault only its index.ts: the session's keys, its test hooks and its row code stay inside.",
       severity: 'error',
-      from: { pathNot: ['^main/vault/', TEST, '^bench/'] },
+      // The CLI's KDF head start is the one exception (its own rule below says what it may reach).
+      from: { pathNot: ['^main/vault/', TEST, '^bench/', CLI_HEAD_START] },
       to: { path: '^main/vault/', pathNot: ['^main/vault/index\\.ts$', '^main/vault/test-support/'] },
     },
     {
@@ -82,8 +85,16 @@ module.exports = {
       name: 'doors-use-service-and-shared-only',
       comment: 'The CLI and Electron reach the core only through createService and the contract.',
       severity: 'error',
-      from: { path: '^main/(cli|electron|app-chromium)/', pathNot: TEST },
+      from: { path: '^main/(cli|electron|app-chromium)/', pathNot: [TEST, CLI_HEAD_START] },
       to: { path: '^main/', pathNot: ['^main/service/index\\.ts$', '^main/$1/'] },
+    },
+    {
+      name: 'cli-head-start-reaches-the-kdf-only',
+      comment:
+        "`latchkey code QUERY` starts the vault's Argon2id before the service loads (issue 14): this one CLI module reaches the vault's head start and the default vault path, nothing else of the core.",
+      severity: 'error',
+      from: { path: CLI_HEAD_START },
+      to: { path: '^main/', pathNot: ['^main/cli/', '^main/vault/kdf-head-start\\.ts$', '^main/service/paths\\.ts$'] },
     },
     {
       name: 'electron-only-in-main-electron',

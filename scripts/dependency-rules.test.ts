@@ -17,6 +17,7 @@ const probes: Record<string, Record<string, string>> = {
   'enroll-formats-layer': { 'main/formats/aegis/parse.ts': "import '../../vault/vault';" },
   'vault-layer': { 'main/vault/store.ts': "import '../enroll/index';" },
   'doors-use-service-and-shared-only': { 'main/cli/command.ts': "import '../vault/vault';" },
+  'cli-head-start-reaches-the-kdf-only': { 'main/cli/kdf-head-start.ts': "import '../vault/vault';" },
   'renderer-imports-shared-and-react': { 'renderer/app.ts': "import '../main/service/index';" },
   'emulators-only-from-tests-and-devices': { 'main/service/sync.ts': "import '../keys/emulators/yubikey';" },
 };

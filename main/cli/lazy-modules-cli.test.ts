@@ -103,6 +103,24 @@ describe('commands load only what they need', () => {
     }
   });
 
+  it("code QUERY with a password file loads libsodium (its Argon2id starts) before zod and the contract", async () => {
+    const home = makeTempHome();
+    const folder = mkdtempSync(join(tmpdir(), 'latchkey-modules-'));
+    const password = join(folder, 'pw.txt');
+    writeFileSync(password, 'correct horse battery staple 7\n');
+    expect((await spawnCli(['init', '--kdf', '2,64', '--password-file', password], { home })).code).toBe(0);
+    const { env, loaded } = probe(folder);
+    const run = await spawnCli(['code', 'anything', '--password-file', password], { home, env });
+    expect(run.stderr).toBe('latchkey: NOT_FOUND: no account matches "anything"\n');
+    const modules = loaded();
+    const sodium = modules.findIndex((module) => module.includes('/node_modules/sodium-native/'));
+    const zod = modules.findIndex((module) => module.includes('/node_modules/zod/'));
+    const contract = modules.findIndex((module) => module.endsWith('/shared/api.ts'));
+    expect(sodium).toBeGreaterThan(-1);
+    expect(zod).toBeGreaterThan(sodium);
+    expect(contract).toBeGreaterThan(sodium);
+  });
+
   it('keys list loads the HID layer and the YubiKey driver (and no vault password is asked)', async () => {
     const home = makeTempHome();
     const folder = mkdtempSync(join(tmpdir(), 'latchkey-modules-'));

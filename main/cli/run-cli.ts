@@ -1,7 +1,7 @@
 import { CommanderError, type Command } from 'commander';
 import { createClient } from '../../shared/client.js';
 import { exitCodeFor, LatchkeyError } from '../../shared/errors.js';
-import { commandScreenCapture, createService, defaultVaultPath, systemClock, type Clock, type Devices, type Service, type UserPrompts } from '../service/index.js';
+import { commandScreenCapture, createService, defaultVaultPath, systemClock, type Clock, type Devices, type Service, type ServiceDeps, type UserPrompts } from '../service/index.js';
 import { connectionFor, globalOptionsOf, type Connection } from './context.js';
 import type { CliIo } from './io.js';
 import { NotedError } from './noted-error.js';
@@ -22,6 +22,8 @@ export interface CliOptions {
   readonly clock?: Clock;
   /** Where security keys are found instead of node-hid or `--emulator` (tests: a key with a fault). */
   readonly keyDevices?: Devices;
+  /** The vault's key derivation (main.ts: one a head start may answer, kdf-head-start.ts); the service's own by default. */
+  readonly deriveKey?: ServiceDeps['deriveKey'];
 }
 
 /** Runs one CLI invocation in-process and returns its exit code. Never throws. */
@@ -39,6 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
       prompts: CLI_PROMPTS,
       appVersion: `latchkey ${packageVersion()}`,
       dailyBackups: false,
+      ...(options.deriveKey === undefined ? {} : { deriveKey: options.deriveKey }),
       // A touch is asked for with --json too: someone must touch the key (stdout stays JSON).
       onProgress: (message, detail) => {
         if (!globals.json || detail?.needsTouch === true) io.writeErr(`latchkey: ${message}\n`);
