@@ -34,7 +34,7 @@ describe('IPC sender check (without Electron)', () => {
     };
     registerIpc({ handle: (channel, listener) => handlers.set(channel, listener) }, dispatch, APP);
     expect([...handlers.keys()].sort()).toEqual([...RENDERER_CHANNELS].sort());
-    for (const unserved of ['keys.program', 'export.create', 'backup.create', 'otp.code', 'uri.parse']) expect(handlers.has(unserved)).toBe(false);
+    for (const unserved of ['keys.challenge', 'export.create', 'backup.create', 'otp.code', 'uri.parse']) expect(handlers.has(unserved)).toBe(false);
     const handler = handlers.get('accounts.list');
     if (handler === undefined) throw new Error('accounts.list not registered');
     expect(await handler({ senderFrame: { url: 'https://evil.example/', parent: null } as never }, {})).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });

@@ -50,18 +50,11 @@ describe('the renderer door', () => {
       'backup.restore',
       'backup.verify',
       'export.create',
-      // CLI-only until the app has a keys panel (a later issue).
-      // The keys channels are CLI-only until the app has a keys panel (the OATH ones carry PINs,
-      // access passwords and the vault password for copying secrets onto a key).
+      // keys.challenge: no screen computes a challenge-response; keys.pin: the Nitrokey 3 PIN part.
       'keys.challenge',
-      'keys.deleteCredential',
       // The sync channels rebuild and syncImport too (issue 17; the app's sync panel has plan, apply and inventory).
-      'keys.password',
-      'keys.program',
-      'keys.put',
+      'keys.pin',
       'keys.rebuild',
-      'keys.rename',
-      'keys.reset',
       'keys.syncImport',
       'otp.code',
       'uri.format',

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { keyListingSchema } from '../../../shared/keys-api.js';
 import { KeyAccounts, KeyRoom } from './KeyRoom.js';
 import { NitrokeyDetails, NitrokeyFacts } from './NitrokeyDetails.js';
+import { OathManage } from './OathManage.js';
 import { OtpSlots } from './OtpSlots.js';
 
 type KeyListing = z.infer<typeof keyListingSchema>;
@@ -46,6 +47,7 @@ export function KeyCard({ listing }: { listing: KeyListing }) {
       {otpSerial !== null && <OtpSlots serial={otpSerial} />}
       {oathSerial !== null && <KeyAccounts serial={oathSerial} />}
       {nitrokeySerial !== null && <NitrokeyDetails serial={nitrokeySerial} />}
+      {oathSerial !== null && <OathManage serial={oathSerial} />}
     </li>
   );
 }

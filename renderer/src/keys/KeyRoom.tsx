@@ -1,5 +1,6 @@
 import { useQuery } from '../data/hooks.js';
 import { keyCredentials } from '../data/keys.js';
+import { CredentialActions } from './CredentialActions.js';
 import { KeyPasswordForm } from './KeyPasswordForm.js';
 import { OnKeyCode } from './OnKeyCode.js';
 
@@ -39,7 +40,9 @@ export function KeyAccounts({ serial }: { serial: number }) {
       <h4>Accounts on the key</h4>
       <ul className="on-key-list" aria-label="Accounts on this key">
         {data.credentials.map((credential) => (
-          <OnKeyCode key={credential.name} serial={serial} credential={credential} />
+          <OnKeyCode key={credential.name} serial={serial} credential={credential}>
+            <CredentialActions serial={serial} credential={credential} />
+          </OnKeyCode>
         ))}
       </ul>
     </section>

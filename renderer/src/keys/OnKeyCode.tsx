@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { OathCredentialView } from '../../../shared/keys-api.js';
 import { useMutation } from '../data/hooks.js';
 import { calculateOnKey } from '../data/keys.js';
@@ -22,7 +22,7 @@ const NOT_COMPUTED: Record<'hotp' | 'touch' | 'pin', string> = {
  * main's "Touch your key…" with Cancel while the key waits for its button. `pin`: a Nitrokey 3's
  * PIN, entered on its card, which the key wants before it computes a PIN-protected account's code.
  */
-export function OnKeyCode({ serial, credential, pin }: { serial: number; credential: OathCredentialView; pin?: string }) {
+export function OnKeyCode({ serial, credential, children, pin }: { serial: number; credential: OathCredentialView; children?: ReactNode; pin?: string }) {
   const mutations = useMutation();
   const operation = useLongOperation();
   const [shown, setShown] = useState<string | undefined>();
@@ -56,6 +56,7 @@ export function OnKeyCode({ serial, credential, pin }: { serial: number; credent
         </output>
       )}
       <ErrorAlert error={mutations.error} />
+      {children}
     </li>
   );
 }

@@ -3,6 +3,7 @@ import type { ReplyOf } from '../../../shared/api.js';
 import { refreshQuery, useMutation, useQuery, type Result } from '../data/hooks.js';
 import { deleteSlot, keySlots, swapSlots } from '../data/keys.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
+import { ProgramSlot } from './ProgramSlot.js';
 
 type SlotStatus = ReplyOf<'keys.status'>['slots'][number];
 /** A change that waits for the user's yes: what it does, in words, and the call that does it. */
@@ -30,6 +31,7 @@ export function OtpSlots({ serial }: { serial: number }) {
   const { data, error } = useQuery(keySlots, { serial });
   const mutations = useMutation();
   const [pending, setPending] = useState<Pending | undefined>();
+  const [programming, setProgramming] = useState<1 | 2 | undefined>();
 
   async function confirmPending() {
     if (pending === undefined) return;
@@ -49,6 +51,9 @@ export function OtpSlots({ serial }: { serial: number }) {
               <strong>Slot {slot.slot}</strong>
               <span className="hint" data-testid="slot-state">{slotText(slot)}</span>
             </span>
+            <button type="button" className="small" disabled={mutations.busy} aria-expanded={programming === slot.slot} onClick={() => { setProgramming(slot.slot); }}>
+              Program…
+            </button>
             {slot.configured !== false && (
               <button
                 type="button"
@@ -68,6 +73,11 @@ export function OtpSlots({ serial }: { serial: number }) {
           </li>
         ))}
       </ul>
+      {data.slots
+        .filter((slot) => slot.slot === programming)
+        .map((slot) => (
+          <ProgramSlot key={slot.slot} serial={serial} slot={slot} onClose={() => { setProgramming(undefined); }} onTried={() => { refreshQuery(keySlots, { serial }); }} />
+        ))}
       <div className="row">
         <button
           type="button"
