@@ -72,6 +72,8 @@ export const RENDERER_CHANNELS = [
   'keys.status',
   'keys.delete',
   'keys.swap',
+  // A Nitrokey 3's PIN (issue 18): checked, set or changed on the key; the PIN is the user's own typing.
+  'keys.pin',
   // ...and the panel's writes (issue 18): a slot programmed (HOTP: the vault password again, checked in
   // main; challenge-response: a generated key comes back this once, for a backup key), vault accounts
   // put on the OATH card (the vault password again), renamed, deleted, the card's access password set

@@ -50,10 +50,9 @@ describe('the renderer door', () => {
       'backup.restore',
       'backup.verify',
       'export.create',
-      // keys.challenge: no screen computes a challenge-response; keys.pin: the Nitrokey 3 PIN part.
+      // keys.challenge: no screen computes a challenge-response.
       'keys.challenge',
       // The sync channels rebuild and syncImport too (issue 17; the app's sync panel has plan, apply and inventory).
-      'keys.pin',
       'keys.rebuild',
       'keys.syncImport',
       'otp.code',
