@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient, type LatchkeyClient } from '../../shared/client.js';
 import { LatchkeyError } from '../../shared/errors.js';
+import { createManualClock } from '../keys/clock.js';
+import type { HidBackend } from '../keys/hid/hid-device.js';
 import { openEmulatedYubiKeyOath, type EmulatedYubiKeyOath } from '../keys/emulators/yubikey-oath.js';
+import { createEmulatedYubiKeyOtpBackend, factoryState, openEmulatedYubiKeyOtp, type EmulatedYubiKeyOtpBackend } from '../keys/emulators/yubikey-otp.js';
 import { createEmulatedPcscBackend } from '../keys/emulators/yubikey-oath/pcsc.js';
 import { REPO_ROOT } from '../test-support/facts.js';
 import { KDF_FLOOR } from '../vault/index.js';
@@ -162,5 +165,55 @@ describe('a rebuild and HOTP on several keys', () => {
     expect(done.warnings.filter((line) => line.includes('GitHub:alice'))).toEqual([]);
     const inventory = await client.call('keys.inventory', {});
     expect(inventory.accounts.find((account) => account.label === 'bob')?.keys).toEqual([NEW, OTHER]);
+  });
+});
+
+describe('an unplug while a sync programs a YubiKey\'s OTP slots (SERIAL/otp)', () => {
+  it('at every HID report: the rerun finishes, each HOTP account in one slot, typing the vault\'s code; then nothing is left to write, and the vault is untouched', async () => {
+    const SECRETS = ['JBSWY3DPEHPK3PXP', 'KRSXG5CTMVRXEZLU'] as const;
+    // Both slots empty, so both accounts are written: more steps to cut.
+    const fresh = factoryState((length) => new Uint8Array(length).fill(7), { factoryCredential: false });
+    const target = `${String(fresh.serial)}/otp`;
+    let resumedWrites = 0;
+    for (let n = 0; ; n++) {
+      // The key in its USB port: replacing `plugged` is pulling it out and plugging another state in.
+      let plugged: EmulatedYubiKeyOtpBackend = createEmulatedYubiKeyOtpBackend({ initialState: fresh, faults: [{ kind: 'unplug-after', reports: n }] });
+      const port: HidBackend = { devices: () => plugged.devices(), open: (descriptor) => plugged.open(descriptor) };
+      const devices = createDevices({ backend: port, pcsc: createEmulatedPcscBackend([]) });
+      // The driver's waits (a write's busy polls) pass on a manual clock: no real time.
+      const session = { clock: createManualClock(1_700_000_000_000) };
+      const service = createService({ clock: testClock(), vaultPath: tempVaultPath(), kdf: KDF_FLOOR, deriveKey: memoisedKdf(), keys: { devices, session } });
+      const client = createClient((channel, payload) => service.dispatch(channel, payload));
+      await client.call('vault.create', { password: PASSWORD });
+      await client.call('vault.unlock', { password: PASSWORD });
+      await client.call('accounts.add', { uri: `otpauth://hotp/Bank:one?secret=${SECRETS[0]}&issuer=Bank&counter=16` });
+      await client.call('accounts.add', { uri: `otpauth://hotp/Bank:two?secret=${SECRETS[1]}&issuer=Bank&counter=32` });
+      const accounts = await client.call('accounts.list', {});
+
+      const cut = await unplugged(client.call('keys.syncApply', { keys: [target], vaultPassword: PASSWORD }));
+      plugged = createEmulatedYubiKeyOtpBackend({ initialState: plugged.current?.snapshot() ?? fresh });
+      if (cut) {
+        expect(await client.call('accounts.list', {})).toEqual(accounts);
+        const resumed = await client.call('keys.syncApply', { keys: [target], vaultPassword: PASSWORD });
+        if (resumed.applied.length > 0) resumedWrites += 1;
+      }
+      const again = await client.call('keys.syncPlan', { keys: [target] });
+      expect(again.actions.map((action) => [action.name, action.action, action.slot]), `after an unplug at report ${String(n)}`).toEqual([
+        ['Bank:one', 'identical', 1],
+        ['Bank:two', 'identical', 2],
+      ]);
+      expect(await client.call('accounts.list', {})).toEqual(accounts);
+      // What the key types from each slot is the vault's next code for the account recorded there.
+      const key = openEmulatedYubiKeyOtp({ initialState: plugged.current?.snapshot() ?? fresh });
+      for (const [index, slot] of [1, 2].entries()) {
+        const vault = await client.call('otp.code', { secretBase32: SECRETS[index] ?? '', type: 'hotp', counter: String(16 * (index + 1)) });
+        expect(key.typeOtp(slot as 1 | 2), `slot ${String(slot)} after an unplug at report ${String(n)}`).toBe(vault.code);
+      }
+      if (!cut) {
+        expect(n).toBeGreaterThan(5);
+        expect(resumedWrites).toBeGreaterThan(0);
+        return;
+      }
+    }
   });
 });
