@@ -4,30 +4,28 @@ import { refreshQuery, runMutation, useMutation } from './data/hooks.js';
 import { createVault, unlockVault, vaultStatus } from './data/vault.js';
 import { ErrorAlert } from './ui/ErrorAlert.js';
 import { useSaveRecoveryKey } from './ui/save-recovery-key.js';
-import { PasswordStrength, usePasswordEstimate } from './ui/PasswordStrength.js';
+import { NewPasswordFields, useNewPassword } from './ui/NewPasswordFields.js';
 import { Progress } from './ui/Progress.js';
 
 /** Create the vault, then show the recovery key once. */
 export function FirstRun() {
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
+  const password = useNewPassword();
   const mutations = useMutation();
   const { busy, error } = mutations;
   const [recoveryKey, setRecoveryKey] = useState<string | undefined>();
   const [vaultPath, setVaultPath] = useState('');
   const savedKey = useSaveRecoveryKey();
-  const estimate = usePasswordEstimate(password);
 
   async function create(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
-    if (password !== repeat) {
+    if (password.differs) {
       mutations.fail('The two passwords differ.');
       return;
     }
     // Not unlocked yet: an idle lock (and the page reload it brings) must not take the key off screen;
     // nor may a status read meanwhile (on focus, after "Save as a file…") say "locked" and show the lock screen.
     dispatch({ type: 'vault-created' });
-    const created = await mutations.run(createVault, { password });
+    const created = await mutations.run(createVault, { password: password.value });
     if (created.ok) {
       setVaultPath(created.value.path);
       setRecoveryKey(created.value.recoveryKey);
@@ -36,9 +34,8 @@ export function FirstRun() {
 
   async function acknowledge() {
     // Should the unlock fail (it can't with the password just set), the unlock screen asks again.
-    await runMutation(unlockVault, { password });
-    setPassword('');
-    setRepeat('');
+    await runMutation(unlockVault, { password: password.value });
+    password.clear();
     dispatch({ type: 'first-run-done' });
     refreshQuery(vaultStatus, undefined);
   }
@@ -80,20 +77,12 @@ export function FirstRun() {
       <h1>Welcome to Latchkey</h1>
       <p className="hint">Your two-factor codes, in an encrypted vault on this computer. Choose a password of at least 8 characters that is hard to guess: a few unrelated words make a good one.</p>
       <form onSubmit={(event) => void create(event)} className="stack">
-        <label>
-          Password
-          <input type="password" autoFocus autoComplete="new-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
-        </label>
-        <PasswordStrength estimate={estimate} />
-        <label>
-          Repeat it
-          <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
-        </label>
+        <NewPasswordFields label="Password" password={password} stacked autoFocus />
         <ErrorAlert error={error} />
         {busy && (
           <Progress>Measuring this computer and deriving the key (a few seconds)…</Progress>
         )}
-        <button type="submit" className="primary" disabled={busy || password === '' || estimate?.acceptable === false}>
+        <button type="submit" className="primary" disabled={busy || !password.ready}>
           {busy ? 'Creating the vault…' : 'Create vault'}
         </button>
       </form>

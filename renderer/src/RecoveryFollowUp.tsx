@@ -6,7 +6,7 @@ import { changePassword, issueRecoveryKey } from './data/vault.js';
 import { ErrorAlert } from './ui/ErrorAlert.js';
 import { RecoveryKeyShown } from './ui/RecoveryKeyShown.js';
 import { Dialog } from './ui/Dialog.js';
-import { PasswordStrength, usePasswordEstimate } from './ui/PasswordStrength.js';
+import { NewPasswordFields, useNewPassword } from './ui/NewPasswordFields.js';
 import { OperationProgress } from './ui/Progress.js';
 
 /**
@@ -15,8 +15,8 @@ import { OperationProgress } from './ui/Progress.js';
  * typed has been seen. Each step may be skipped. A panel, opened by the app's state on such an unlock.
  */
 export function RecoveryFollowUp({ close: onClose }: PanelProps) {
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
+  // Kept after it is set: it is the re-authentication for the new recovery key that follows.
+  const password = useNewPassword();
   const [step, setStep] = useState<'password' | 'key' | 'shown'>('password');
   const [recoveryKey, setRecoveryKey] = useState('');
   const mutations = useMutation();
@@ -24,11 +24,10 @@ export function RecoveryFollowUp({ close: onClose }: PanelProps) {
   const { busy, error } = mutations;
   // A password+YubiKey slot is re-made on its key (a touch): without the key, the user may drop those slots.
   const keyMissing = error?.code === 'KEY_NOT_FOUND';
-  const estimate = usePasswordEstimate(step === 'password' ? password : '');
 
   async function setNewPassword(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
     event.preventDefault();
-    if (password !== repeat) {
+    if (password.differs) {
       mutations.fail('The two passwords differ.');
       return;
     }
@@ -37,26 +36,25 @@ export function RecoveryFollowUp({ close: onClose }: PanelProps) {
 
   /** Each YubiKey slot is re-made on its key (main asks for a touch: the progress line says so). */
   async function setPasswordKeepingKeySlots(dropMissingKeySlots: boolean) {
-    const result = await operation.run('Deriving the key from the new password…', (opId) => mutations.run(changePassword, { next: password, opId, dropMissingKeySlots }));
+    const result = await operation.run('Deriving the key from the new password…', (opId) => mutations.run(changePassword, { next: password.value, opId, dropMissingKeySlots }));
     if (result.ok) {
-      setRepeat('');
+      password.setRepeat('');
       setStep('key');
     }
   }
 
   async function issueKey() {
     // The password set a moment ago is the re-authentication the service asks for.
-    const issued = await operation.run('Checking the new password…', (opId) => mutations.run(issueRecoveryKey, { password, opId }));
+    const issued = await operation.run('Checking the new password…', (opId) => mutations.run(issueRecoveryKey, { password: password.value, opId }));
     if (issued.ok) {
       setRecoveryKey(issued.value.recoveryKey);
-      setPassword('');
+      password.clear();
       setStep('shown');
     }
   }
 
   function close() {
-    setPassword('');
-    setRepeat('');
+    password.clear();
     setRecoveryKey('');
     onClose();
   }
@@ -66,15 +64,7 @@ export function RecoveryFollowUp({ close: onClose }: PanelProps) {
       {step === 'password' && (
         <form className="stack wide" onSubmit={(event) => void setNewPassword(event)} data-testid="recovery-new-password">
           <p className="hint">Choose a new password now: the forgotten one stops working. At least 8 characters, hard to guess.</p>
-          <label>
-            New password
-            <input type="password" autoFocus autoComplete="new-password" value={password} onChange={(e) => { setPassword(e.target.value); }} />
-          </label>
-          <PasswordStrength estimate={estimate} />
-          <label>
-            Repeat it
-            <input type="password" autoComplete="new-password" value={repeat} onChange={(e) => { setRepeat(e.target.value); }} />
-          </label>
+          <NewPasswordFields label="New password" password={password} stacked autoFocus />
           {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
           {keyMissing && !busy && (
             <div className="stack">
@@ -88,7 +78,7 @@ export function RecoveryFollowUp({ close: onClose }: PanelProps) {
             </div>
           )}
           <div className="row">
-            <button type="submit" className="primary" disabled={busy || password === '' || estimate?.acceptable === false}>
+            <button type="submit" className="primary" disabled={busy || !password.ready}>
               Set the new password
             </button>
             <button type="button" disabled={busy} onClick={close}>

@@ -37,23 +37,41 @@ export function useNewPassword(): NewPassword {
 }
 
 /**
- * A new password (a backup's, the vault's) and "Repeat it", side by side, with its strength hint under
- * them as it is typed: the one way every form asks for a password it will set.
+ * A new password (the vault's, a backup's) and "Repeat it", with its strength hint as it is typed: the
+ * one way every form asks for a password it will set. Side by side with the hint under both in the
+ * settings' wide forms; `stacked` (the first-run and recovery screens, one field a line) puts the hint
+ * right under the field it judges.
  */
-export function NewPasswordFields({ label, password }: { label: string; password: NewPassword }) {
+export function NewPasswordFields({ label, password, stacked = false, autoFocus = false }: { label: string; password: NewPassword; stacked?: boolean; autoFocus?: boolean }) {
+  const first = (
+    <label>
+      {label}
+      <input type="password" autoFocus={autoFocus} autoComplete="new-password" value={password.value} onChange={(e) => { password.setValue(e.target.value); }} />
+    </label>
+  );
+  const again = (
+    <label>
+      Repeat it
+      <input type="password" autoComplete="new-password" value={password.repeat} onChange={(e) => { password.setRepeat(e.target.value); }} />
+    </label>
+  );
+  const strength = <PasswordStrength estimate={password.estimate} />;
+  if (stacked) {
+    return (
+      <>
+        {first}
+        {strength}
+        {again}
+      </>
+    );
+  }
   return (
     <>
       <div className="row">
-        <label>
-          {label}
-          <input type="password" autoComplete="new-password" value={password.value} onChange={(e) => { password.setValue(e.target.value); }} />
-        </label>
-        <label>
-          Repeat it
-          <input type="password" autoComplete="new-password" value={password.repeat} onChange={(e) => { password.setRepeat(e.target.value); }} />
-        </label>
+        {first}
+        {again}
       </div>
-      <PasswordStrength estimate={password.estimate} />
+      {strength}
     </>
   );
 }
