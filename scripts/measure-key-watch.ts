@@ -31,7 +31,7 @@ async function phase(name: string, pcscdPid: number | undefined): Promise<void> 
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   const used = process.cpuUsage(cpu);
   const line = [
-    `${name.padEnd(12)}`,
+    name.padEnd(12),
     `cpu ${((used.user + used.system) / 1000 / seconds).toFixed(2)} ms/s`,
     `wake-ups ${((switches('self') - own) / seconds).toFixed(1)}/s`,
     pcscdPid === undefined ? '' : `pcscd: wake-ups ${((switches(pcscdPid) - daemon) / seconds).toFixed(1)}/s, cpu ${((cpuTicks(pcscdPid) - daemonCpu) * 10 / seconds).toFixed(2)} ms/s`,
@@ -55,7 +55,7 @@ try {
   const { createSmartcardBackend } = await import('../main/keys/pcsc/smartcard-adapter.js');
   const variants = [
     ['HID only', createDevices({ pcsc: noReaders })],
-    ['PC/SC only', createDevices({ backend: noHid, pcsc: await createSmartcardBackend() })],
+    ['PC/SC only', createDevices({ backend: noHid, pcsc: createSmartcardBackend() })],
     ['both', devices],
   ] as const;
   let changes = 0;
