@@ -317,6 +317,7 @@ async function writeVerified(session: VaultSession, runtime: VaultRuntime, file:
   return { verified: verification.onlyInBackup.length === 0 && verification.onlyInVault.length === 0 && verification.differing.length === 0, leftOut };
 }
 
+/** The sentence naming the accounts a backup left out; its module loads only when some were. */
 async function leftOutWarningOf(ids: readonly string[]): Promise<string> {
   const { leftOutWarning } = await import('./backup-entries.js');
   return leftOutWarning(ids);
