@@ -156,7 +156,7 @@ describe('the sync panel', () => {
     await app.page.getByLabel('Search accounts to sync').fill('');
     await app.page.getByRole('button', { name: 'Pick one by one' }).click();
     await app.page.getByRole('list', { name: 'Accounts to sync' }).getByLabel(/^Bravo/).uncheck();
-    await app.page.getByLabel(YUBIKEY).uncheck();
+    await app.page.getByLabel(YUBIKEY, { exact: true }).uncheck();
     expect(await app.page.getByTestId('sync-account-count').textContent()).toBe('3 of 4 accounts');
     await showPlan(app);
     expect(await app.page.locator('.sync-table thead th').allTextContents()).toEqual(['Account', NITROKEY]);
@@ -260,6 +260,32 @@ describe('the sync panel', () => {
     });
     expect(widths.body?.scroll).toBeLessThanOrEqual(widths.body?.client ?? 0);
     expect(widths.box?.scroll).toBeGreaterThan(widths.box?.client ?? Infinity);
+  });
+
+  it('puts a counter-based account into a YubiKey’s OTP slots when those are ticked (a time-based one can’t go there)', async () => {
+    const app = await openSync(['Acme']);
+    await call(app, 'accounts.add', { uri: 'otpauth://hotp/Bank:me?secret=GEZDGNBVGY3TQOJQ&counter=32&issuer=Bank' });
+    const slots = `${YUBIKEY} OTP slots`;
+    // Not ticked unless asked: two slots, HOTP only.
+    expect(await app.page.getByLabel(slots).isChecked()).toBe(false);
+    await app.page.getByLabel(slots).check();
+    await app.page.getByLabel(YUBIKEY, { exact: true }).uncheck();
+    await app.page.getByLabel(NITROKEY).uncheck();
+    await showPlan(app);
+    expect(await app.page.locator('.sync-table thead th').allTextContents()).toEqual(['Account', slots]);
+    const rows = await tableRows(app);
+    expect(rows.filter((row) => row[0]?.startsWith('Acme') === true || row[0]?.startsWith('Bank') === true)).toEqual([
+      ['Acme user0', 'Can’t'],
+      ['Bank me', 'Add'],
+    ]);
+    expect(await app.page.getByTestId('sync-room').first().textContent()).toContain(' of 2 used');
+
+    await confirmWith(app, 'sync-apply', 'Write 1 to the keys');
+    await app.page.getByTestId('sync-report').getByRole('heading', { name: 'Sync done' }).waitFor({ timeout: 15_000 });
+    const { accounts } = await call<{ accounts: { id: string; issuer: string }[] }>(app, 'accounts.list', {});
+    const bank = accounts.find((account) => account.issuer === 'Bank');
+    const status = await call<{ slots: { slot: number; written?: { accountId?: string; kind: string } }[] }>(app, 'keys.status', { serial: SAMPLE_YUBIKEY_SERIAL });
+    expect(status.slots.filter((slot) => slot.written?.accountId === bank?.id).map((slot) => slot.written?.kind)).toEqual(['hotp']);
   });
 
   it('shows on an account’s details the keys that hold it, and drift when its copy went missing from a key', async () => {

@@ -4,22 +4,30 @@ import { ErrorAlert } from '../ui/ErrorAlert.js';
 
 type KeyListing = ReplyOf<'keys.list'>['keys'][number];
 
-/** A key a sync can write to: one with OATH credentials (a YubiKey's card, a Nitrokey 3) that tells its serial. */
+/**
+ * Where a sync can write: a key's OATH credentials (a YubiKey's card, a Nitrokey 3), or a YubiKey's
+ * two OTP slots (HOTP accounts only). Only keys that tell their serial: main is asked by it.
+ */
 export interface SyncTarget {
-  /** Opaque: compared with the plan's key ids as strings. */
+  /** Main's target id (`SERIAL`, `SERIAL/otp`): opaque here, compared with the plan's as text. */
   readonly id: string;
-  readonly serial: number;
   readonly label: string;
+  /** Ticked when the panel opens: the OATH applications; the OTP slots (two, HOTP only) when asked. */
+  readonly byDefault: boolean;
 }
 
 const KIND_NAMES: Partial<Record<KeyListing['kind'], string>> = { 'yubikey-oath': 'YubiKey', nitrokey3: 'Nitrokey 3' };
 
 export function syncTargets(keys: readonly KeyListing[]): SyncTarget[] {
   return keys.flatMap((key) => {
+    if (key.serial === null) return [];
+    const serial = String(key.serial);
     const kind = KIND_NAMES[key.kind];
-    // A key hiding its serial can't be named to main; a YubiKey seen through its OTP interface only has no OATH card to hold codes.
-    if (kind === undefined || key.serial === null) return [];
-    return [{ id: String(key.serial), serial: key.serial, label: `${kind} ${String(key.serial)}` }];
+    const oath = kind === undefined ? [] : [{ id: serial, label: `${kind} ${serial}`, byDefault: true }];
+    const hasSlots = key.kind === 'yubikey-otp' || key.applications?.includes('otp') === true;
+    // The id of a YubiKey's OTP slots as main names the target (shared/sync-target.ts).
+    const slots = hasSlots ? [{ id: `${serial}/otp`, label: `YubiKey ${serial} OTP slots`, byDefault: false }] : [];
+    return [...oath, ...slots];
   });
 }
 
@@ -28,20 +36,20 @@ export function keyLabel(targets: readonly SyncTarget[], id: string): string {
   return targets.find((target) => target.id === id)?.label ?? `Key ${id}`;
 }
 
-/** The keys plugged in that the sync writes to; all ticked by default. */
+/** The keys plugged in that the sync writes to: their OATH credentials ticked by default, a YubiKey's OTP slots when asked. */
 export function ChooseKeys({
   targets,
   loading,
   error,
-  unticked,
-  onUntickedChange,
+  chosen,
+  onChosenChange,
   onLookAgain,
 }: {
   targets: readonly SyncTarget[];
   loading: boolean;
   error: DataError | undefined;
-  unticked: ReadonlySet<string>;
-  onUntickedChange: (next: Set<string>) => void;
+  chosen: ReadonlySet<string>;
+  onChosenChange: (next: Set<string>) => void;
   onLookAgain: () => void;
 }) {
   return (
@@ -58,15 +66,18 @@ export function ChooseKeys({
         <label key={target.id} className="check">
           <input
             type="checkbox"
-            checked={!unticked.has(target.id)}
+            checked={chosen.has(target.id)}
             onChange={(event) => {
-              const next = new Set(unticked);
-              if (event.target.checked) next.delete(target.id);
-              else next.add(target.id);
-              onUntickedChange(next);
+              const next = new Set(chosen);
+              if (event.target.checked) next.add(target.id);
+              else next.delete(target.id);
+              onChosenChange(next);
             }}
           />
-          {target.label}
+          <span>
+            {target.label}
+            {!target.byDefault && <span className="hint"> (counter-based accounts only)</span>}
+          </span>
         </label>
       ))}
       <button type="button" className="small sync-look-again" onClick={onLookAgain}>

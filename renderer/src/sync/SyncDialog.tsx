@@ -13,7 +13,7 @@ import { PasswordAgain } from '../vault-settings/PasswordAgain.js';
 import { ChooseAccounts, matchingAccounts } from './ChooseAccounts.js';
 import { ChooseKeys, syncTargets } from './ChooseKeys.js';
 import { ApplyProgress, SyncReport } from './SyncReport.js';
-import { cellId, writesCell, ApplyTracker } from './plan-table.js';
+import { cellId, targetOf, writesCell, ApplyTracker } from './plan-table.js';
 import { PlanChoices, PlanReasons, PlanRoom, PlanTable } from './PlanTable.js';
 import { SpreadProposal } from './SpreadProposal.js';
 import './sync.css';
@@ -34,7 +34,8 @@ export function SyncDialog({ close }: PanelProps) {
   const [search, setSearch] = useState('');
   const [tag, setTag] = useState<string | undefined>();
   const [untickedAccounts, setUntickedAccounts] = useState<Set<string>>(new Set());
-  const [untickedKeys, setUntickedKeys] = useState<Set<string>>(new Set());
+  // Ticked or unticked by the user, by target id; the others as the target says (syncTargets' byDefault).
+  const [keyTicks, setKeyTicks] = useState<ReadonlyMap<string, boolean>>(new Map());
   const [spread, setSpread] = useState<number | undefined>();
   const [plan, setPlan] = useState<SyncPlanReply | undefined>();
   const [chosen, setChosen] = useState<Set<string>>(new Set());
@@ -49,14 +50,15 @@ export function SyncDialog({ close }: PanelProps) {
   const accountIds = matchingAccounts(accounts, search, tag)
     .filter((account) => !untickedAccounts.has(account.id))
     .map((account) => account.id);
-  const chosenKeys = targets.filter((target) => !untickedKeys.has(target.id));
+  const chosenKeys = targets.filter((target) => keyTicks.get(target.id) ?? target.byDefault);
+  const chosenKeyIds = new Set(chosenKeys.map((target) => target.id));
 
   /** The request both the plan and the apply send: the accounts and keys in the user's order, the spread and the ticked extras. */
   function selection(withSpread = spread, current = plan): SyncSelection {
-    const choose = (current?.actions ?? []).filter((cell) => cell.optIn === true && chosen.has(cellId(cell))).map((cell) => ({ key: cell.key, name: cell.name }));
+    const choose = (current?.actions ?? []).filter((cell) => cell.optIn === true && chosen.has(cellId(cell))).map((cell) => ({ key: targetOf(cell), name: cell.name }));
     return {
       accountIds,
-      keys: chosenKeys.map((target) => target.serial),
+      keys: chosenKeys.map((target) => target.id),
       ...(withSpread === undefined ? {} : { spread: withSpread }),
       ...(choose.length === 0 ? {} : { choose }),
     };
@@ -137,7 +139,16 @@ export function SyncDialog({ close }: PanelProps) {
             tag={tag}
             onTagChange={setTag}
           />
-          <ChooseKeys targets={targets} loading={keys.loading} error={keys.error} unticked={untickedKeys} onUntickedChange={setUntickedKeys} onLookAgain={keys.refresh} />
+          <ChooseKeys
+            targets={targets}
+            loading={keys.loading}
+            error={keys.error}
+            chosen={chosenKeyIds}
+            onChosenChange={(next) => {
+              setKeyTicks(new Map(targets.map((target) => [target.id, next.has(target.id)])));
+            }}
+            onLookAgain={keys.refresh}
+          />
           <div className="row">
             <button type="submit" className="primary" disabled={mutations.busy || accountIds.length === 0 || chosenKeys.length === 0}>
               Show the plan
