@@ -191,7 +191,8 @@ export const keysSyncChannels = {
           ),
         }),
       ),
-      accounts: z.array(z.object({ accountId, issuer: z.string(), label: z.string(), keys: z.array(serial) })),
+      /** `keys`: the OATH keys holding each account; `targets`: those as target ids, then the YubiKey OTP slots (`SERIAL/otp`) Latchkey programmed with it. */
+      accounts: z.array(z.object({ accountId, issuer: z.string(), label: z.string(), keys: z.array(serial), targets: z.array(targetId) })),
       /** The keys plugged in now, whose drift is shown. */
       seen: z.array(serial),
       drift: z.array(driftSchema),

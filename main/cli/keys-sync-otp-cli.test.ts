@@ -70,6 +70,14 @@ describe('keys sync onto a YubiKey\'s OTP slots (SERIAL/otp)', () => {
     expect(json<PlanJson>(applied).applied?.map((cell) => [cell.target, cell.name, cell.check])).toEqual([[target, 'Bank:otp', 'present']]);
     expect(readFileSync(state, 'utf8')).not.toBe(untouched);
 
+    // The inventory names the slot as the account's holder (from the record of what Latchkey wrote).
+    const inventory = json<{ accounts: { label: string; keys: number[]; targets: string[] }[] }>(await cli.run(['keys', 'inventory', '--json', ...vault, ...key]));
+    expect(inventory.accounts.map((account) => [account.label, account.keys, account.targets])).toEqual([
+      ['otp', [], [target]],
+      ['me', [], []],
+    ]);
+    expect((await cli.run(['keys', 'inventory', ...vault, ...key])).stdout).toContain(`Bank:otp  ${target}\nMail:me  (on no key)`);
+
     // A long press types slot 2: the key's first code is the vault's next one (peeked, not used up).
     const vaultCode = json<{ code: string }>(await cli.run(['code', 'Bank', '--peek', '--json', ...vault])).code;
     const written = readFileSync(state, 'utf8');

@@ -180,7 +180,7 @@ export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
         const report = await withSyncKeys(devices, connect({ auth: request.auth }, true), (keys) => inspectInventory(vault, keys.filter((key): key is SyncKey => key.kind !== 'yubikey-otp'), clock.now()));
         return {
           keys: report.keys.map((key) => ({ ...key, credentials: key.credentials.map((credential) => ({ ...credential })) })),
-          accounts: report.accounts.map((account) => ({ ...account, keys: [...account.keys] })),
+          accounts: report.accounts.map((account) => ({ ...account, keys: [...account.keys], targets: [...account.targets] })),
           seen: [...report.seen],
           drift: report.drift.map((cell) => ({ ...cell })),
         };

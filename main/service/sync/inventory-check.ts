@@ -20,5 +20,5 @@ export async function inspectInventory(vault: VaultSession, keys: readonly SyncK
   const vaultCodes = new Map(accounts.filter((account) => account.type === 'totp' && written.has(account.id)).map((account) => [account.id, vault.code(account.id, time * 1000).code]));
   const drift: DriftCell[] = [];
   for (const key of keys) drift.push(...findDrift(inventory, await observeKey(key, time), vaultCodes));
-  return { ...describeInventory(inventory, accounts), seen: keys.map((key) => key.serial), drift };
+  return { ...describeInventory(inventory, accounts, vault.records.get('key-writes') ?? {}), seen: keys.map((key) => key.serial), drift };
 }

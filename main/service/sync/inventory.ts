@@ -1,5 +1,5 @@
 import type { AccountMeta } from '../../../shared/account.js';
-import type { KeyInventory } from '../../vault/index.js';
+import type { KeyInventory, KeyWrites } from '../../vault/index.js';
 import type { KeyObservation, SyncKeyKind } from './model.js';
 
 /**
@@ -45,8 +45,10 @@ export interface InventoryAccountView {
   readonly accountId: string;
   readonly issuer: string;
   readonly label: string;
-  /** Serials of the keys that hold it (lost keys excluded), in serial order. */
+  /** Serials of the OATH keys that hold it (lost keys excluded), in serial order. */
   readonly keys: readonly number[];
+  /** Every target holding it: those OATH keys' serials, then `SERIAL/otp` for a YubiKey OTP slot Latchkey programmed with it. */
+  readonly targets: readonly string[];
 }
 
 export interface InventoryView {
@@ -55,8 +57,12 @@ export interface InventoryView {
   readonly accounts: readonly InventoryAccountView[];
 }
 
-/** The inventory as `keys inventory` and the app show it: by key, and by account. */
-export function describeInventory(inventory: KeyInventory, accounts: readonly AccountMeta[]): InventoryView {
+/**
+ * The inventory as `keys inventory` and the app show it: by key, and by account. An account's holders
+ * include the YubiKey OTP slots the `key-writes` record says Latchkey programmed with it (a slot can't
+ * be listed, so that record is all there is to know).
+ */
+export function describeInventory(inventory: KeyInventory, accounts: readonly AccountMeta[], keyWrites: KeyWrites = {}): InventoryView {
   const known = new Set(accounts.map((account) => account.id));
   const serials = Object.keys(inventory).sort((a, b) => Number(a) - Number(b));
   const keys = serials.flatMap((serial): InventoryKeyView[] => {
@@ -72,9 +78,20 @@ export function describeInventory(inventory: KeyInventory, accounts: readonly Ac
     if (key.lostAt !== undefined) continue;
     for (const credential of key.credentials) holders.set(credential.accountId, [...(holders.get(credential.accountId) ?? []), key.serial]);
   }
+  const slots = new Map<string, string[]>();
+  for (const serial of Object.keys(keyWrites).sort((a, b) => Number(a) - Number(b))) {
+    for (const write of Object.values(keyWrites[serial] ?? {})) {
+      if (write.kind !== 'hotp' || write.accountId === undefined) continue;
+      const held = slots.get(write.accountId) ?? [];
+      if (!held.includes(`${serial}/otp`)) slots.set(write.accountId, [...held, `${serial}/otp`]);
+    }
+  }
   return {
     keys,
-    accounts: accounts.map((account) => ({ accountId: account.id, issuer: account.issuer, label: account.label, keys: holders.get(account.id) ?? [] })),
+    accounts: accounts.map((account) => {
+      const oath = holders.get(account.id) ?? [];
+      return { accountId: account.id, issuer: account.issuer, label: account.label, keys: oath, targets: [...oath.map(String), ...(slots.get(account.id) ?? [])] };
+    }),
   };
 }
 

@@ -227,7 +227,7 @@ Examples:
     .summary('which keys hold each account, and what differs on the keys plugged in (drift)')
     .option('--key-pin-file <file>', 'the Nitrokey 3 PIN, for its PIN-protected credentials')
     .option('--key-password-file <file>', 'the YubiKey OATH access password')
-    .addHelpText('after', '\nWith --json: { keys, accounts: [{ accountId, issuer, label, keys }], seen, drift: [{ key, name, change, detail }] }.\n\nExamples:\n  $ latchkey keys inventory\n  $ latchkey keys inventory --json')
+    .addHelpText('after', '\nWith --json: { keys, accounts: [{ accountId, issuer, label, keys, targets }], seen, drift: [{ key, name, change, detail }] }; targets also name the YubiKey OTP slots (SERIAL/otp) Latchkey programmed with each account.\n\nExamples:\n  $ latchkey keys inventory\n  $ latchkey keys inventory --json')
     .action(async (options: Pick<SyncOptions, 'keyPinFile' | 'keyPasswordFile'>, cmd: Command) => {
       const connection = context.connect(cmd);
       const { client, globals } = connection;
@@ -239,7 +239,7 @@ Examples:
       const reply = await cancellable(connection, (opId) => client.call('keys.inventory', { ...(Object.keys(keyAuth).length === 0 ? {} : { auth: [keyAuth] }), opId }));
       printResult(io, globals.json, reply, () =>
         [
-          ...reply.accounts.map((account) => `${account.issuer === '' ? account.label : `${account.issuer}:${account.label}`}  ${account.keys.length === 0 ? '(on no key)' : account.keys.map(String).join(', ')}`),
+          ...reply.accounts.map((account) => `${account.issuer === '' ? account.label : `${account.issuer}:${account.label}`}  ${account.targets.length === 0 ? '(on no key)' : account.targets.join(', ')}`),
           ...reply.drift.map((cell) => `drift on key ${String(cell.key)}: ${cell.name} ${cell.change} (${cell.detail})`),
         ].join('\n'),
       );
