@@ -163,6 +163,7 @@ describe('a Nitrokey 3 in the keys panel', () => {
     const region = card.getByRole('region', { name: 'PIN' });
     expect(await region.getByRole('status').textContent()).toContain('Only a reset, which erases every account on the key, makes it usable again');
     expect(await card.getByLabel('The key’s PIN').count()).toBe(0);
+    expect(await card.getByTestId('hidden-by-pin').textContent()).toBe('Accounts protected by the PIN can’t be shown while it is blocked.');
   });
 });
 

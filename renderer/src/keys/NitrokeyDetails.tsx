@@ -53,7 +53,7 @@ function NitrokeyBody({ serial, listing, pin, onPin }: { serial: number; listing
         )}
         {listing.hiddenByPin === true ? (
           <p className="hint" data-testid="hidden-by-pin">
-            Accounts protected by the PIN show once it is entered.
+            {listing.pin?.attemptsRemaining === 0 ? 'Accounts protected by the PIN can’t be shown while it is blocked.' : 'Accounts protected by the PIN show once it is entered.'}
           </p>
         ) : (
           listing.credentials.length === 0 && <p className="hint">None yet.</p>
