@@ -2,9 +2,8 @@ import { useState, type SyntheticEvent } from 'react';
 import { refreshQuery, useMutation } from '../data/hooks.js';
 import { lastBackupVerification, saveBackup } from '../data/backup.js';
 import { useLongOperation } from '../data/operation.js';
-import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { NewPasswordFields, useNewPassword } from '../ui/NewPasswordFields.js';
-import { OperationProgress } from '../ui/Progress.js';
+import { OperationOutcome } from '../ui/OperationOutcome.js';
 
 /** A backup now: its own password (with a strength hint), the vault password again, then main's save dialog. */
 export function CreateBackup() {
@@ -50,9 +49,7 @@ export function CreateBackup() {
           </button>
         </div>
       </form>
-      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
-      {message !== '' && <p role="status" className="hint">{message}</p>}
-      <ErrorAlert error={mutations.error} />
+      <OperationOutcome operation={operation} message={message} error={mutations.error} />
     </section>
   );
 }

@@ -3,8 +3,7 @@ import type { BackupVerification } from '../../../shared/backup-api.js';
 import { restoreCheckedBackup } from '../data/backup.js';
 import { useMutation } from '../data/hooks.js';
 import { useLongOperation } from '../data/operation.js';
-import { ErrorAlert } from '../ui/ErrorAlert.js';
-import { OperationProgress } from '../ui/Progress.js';
+import { OperationOutcome } from '../ui/OperationOutcome.js';
 
 type Mode = 'merge' | 'replace';
 
@@ -69,8 +68,7 @@ export function RestoreBackup({ backupId, password, verification, onRestored }: 
           {mode === 'merge' ? 'Merge into the vault' : 'Replace the vault'}
         </button>
       </div>
-      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
-      <ErrorAlert error={mutations.error} />
+      <OperationOutcome operation={operation} error={mutations.error} />
     </div>
   );
 }

@@ -2,10 +2,9 @@ import { useState, type SyntheticEvent } from 'react';
 import { copyTransfer } from '../data/backup.js';
 import { useMutation } from '../data/hooks.js';
 import { useLongOperation } from '../data/operation.js';
-import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { PasswordStrength, usePasswordEstimate } from '../ui/PasswordStrength.js';
-import { OperationProgress } from '../ui/Progress.js';
 import { PasteTransfer } from './PasteTransfer.js';
+import { OperationOutcome } from '../ui/OperationOutcome.js';
 
 /**
  * Moving accounts to another Latchkey through the clipboard: a transfer block under its own password,
@@ -50,9 +49,7 @@ export function TransferSection() {
           </button>
         </div>
       </form>
-      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
-      {message !== '' && <p role="status" className="hint">{message}</p>}
-      <ErrorAlert error={mutations.error} />
+      <OperationOutcome operation={operation} message={message} error={mutations.error} />
       <h4>Paste a block from another computer</h4>
       <PasteTransfer />
     </section>

@@ -3,9 +3,8 @@ import type { AutoBackupStatus } from '../../../shared/backup-api.js';
 import { autoBackupStatus, disableAutoBackup, enableAutoBackup, runAutoBackup } from '../data/backup.js';
 import { refreshQuery, setQueryData, useMutation, useQuery, type Result } from '../data/hooks.js';
 import { useLongOperation } from '../data/operation.js';
-import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { NewPasswordFields, useNewPassword } from '../ui/NewPasswordFields.js';
-import { OperationProgress } from '../ui/Progress.js';
+import { OperationOutcome } from '../ui/OperationOutcome.js';
 
 function when(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toLocaleString();
@@ -98,9 +97,7 @@ export function BackupSettings() {
           </button>
         </form>
       )}
-      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
-      {message !== '' && <p role="status" className="hint">{message}</p>}
-      <ErrorAlert error={mutations.error ?? statusError} />
+      <OperationOutcome operation={operation} message={message} error={mutations.error ?? statusError} />
     </section>
   );
 }

@@ -3,8 +3,7 @@ import type { PlaintextExportFormat } from '../../../shared/export-api.js';
 import { saveExport } from '../data/backup.js';
 import { useMutation } from '../data/hooks.js';
 import { useLongOperation } from '../data/operation.js';
-import { ErrorAlert } from '../ui/ErrorAlert.js';
-import { OperationProgress } from '../ui/Progress.js';
+import { OperationOutcome } from '../ui/OperationOutcome.js';
 
 const FORMATS: Record<PlaintextExportFormat, string> = {
   'otpauth-list': 'otpauth:// links, one per line (text)',
@@ -68,9 +67,7 @@ export function ExportSettings() {
       >
         Export unencrypted file…
       </button>
-      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
-      {message !== '' && <p role="status" className="hint">{message}</p>}
-      <ErrorAlert error={mutations.error} />
+      <OperationOutcome operation={operation} message={message} error={mutations.error} />
     </section>
   );
 }

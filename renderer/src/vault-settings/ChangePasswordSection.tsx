@@ -2,9 +2,8 @@ import { useState, type SyntheticEvent } from 'react';
 import { useMutation } from '../data/hooks.js';
 import { useLongOperation } from '../data/operation.js';
 import { changeVaultPassword } from '../data/vault-settings.js';
-import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { NewPasswordFields, useNewPassword } from '../ui/NewPasswordFields.js';
-import { OperationProgress } from '../ui/Progress.js';
+import { OperationOutcome } from '../ui/OperationOutcome.js';
 
 /**
  * A new vault password, after the current one. Each YubiKey slot is re-made on its key (a touch each,
@@ -65,9 +64,7 @@ export function ChangePasswordSection({ keyringOn, onChanged }: { keyringOn: boo
           </button>
         </div>
       </form>
-      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
-      {message !== '' && <p role="status" className="hint">{message}</p>}
-      <ErrorAlert error={mutations.error} />
+      <OperationOutcome operation={operation} message={message} error={mutations.error} />
     </section>
   );
 }

@@ -3,9 +3,8 @@ import type { ReplyOf } from '../../../shared/api.js';
 import { refreshQuery, useMutation, useQuery } from '../data/hooks.js';
 import { useLongOperation } from '../data/operation.js';
 import { addKeySlot, removeSlot, vaultSlots } from '../data/vault-settings.js';
-import { ErrorAlert } from '../ui/ErrorAlert.js';
-import { OperationProgress } from '../ui/Progress.js';
 import { PasswordAgain } from './PasswordAgain.js';
+import { OperationOutcome } from '../ui/OperationOutcome.js';
 
 type Slot = ReplyOf<'vault.slots'>['slots'][number];
 
@@ -89,9 +88,7 @@ export function KeySlotsSection() {
           </button>
         </div>
       )}
-      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
-      {message !== '' && <p role="status" className="hint">{message}</p>}
-      <ErrorAlert error={mutations.error ?? error} />
+      <OperationOutcome operation={operation} message={message} error={mutations.error ?? error} />
     </section>
   );
 }

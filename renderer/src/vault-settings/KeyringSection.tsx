@@ -2,9 +2,8 @@ import { useState } from 'react';
 import { refreshQuery, setQueryData, useMutation, useQuery } from '../data/hooks.js';
 import { useLongOperation } from '../data/operation.js';
 import { disableKeyring, enableKeyring, keyringStatus, vaultSlots } from '../data/vault-settings.js';
-import { ErrorAlert } from '../ui/ErrorAlert.js';
-import { OperationProgress } from '../ui/Progress.js';
 import { PasswordAgain } from './PasswordAgain.js';
+import { OperationOutcome } from '../ui/OperationOutcome.js';
 
 function day(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toLocaleDateString();
@@ -51,9 +50,7 @@ export function KeyringSection() {
           </p>
         </PasswordAgain>
       )}
-      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
-      {message !== '' && <p role="status" className="hint">{message}</p>}
-      <ErrorAlert error={mutations.error ?? error} />
+      <OperationOutcome operation={operation} message={message} error={mutations.error ?? error} />
     </section>
   );
 }

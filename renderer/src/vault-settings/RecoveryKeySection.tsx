@@ -2,10 +2,9 @@ import { useState } from 'react';
 import { useMutation } from '../data/hooks.js';
 import { useLongOperation } from '../data/operation.js';
 import { issueRecoveryKey } from '../data/vault.js';
-import { ErrorAlert } from '../ui/ErrorAlert.js';
-import { OperationProgress } from '../ui/Progress.js';
 import { PasswordAgain } from './PasswordAgain.js';
 import { RecoveryKeyShown } from '../ui/RecoveryKeyShown.js';
+import { OperationOutcome } from '../ui/OperationOutcome.js';
 
 /** A new recovery key after the password again; the old one stops working at once. */
 export function RecoveryKeySection() {
@@ -28,8 +27,7 @@ export function RecoveryKeySection() {
       ) : (
         <RecoveryKeyShown recoveryKey={shown} onDone={() => { setShown(''); }} />
       )}
-      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
-      <ErrorAlert error={mutations.error} />
+      <OperationOutcome operation={operation} error={mutations.error} />
     </section>
   );
 }

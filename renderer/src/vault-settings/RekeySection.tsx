@@ -2,10 +2,9 @@ import { useState } from 'react';
 import { refreshQuery, useMutation } from '../data/hooks.js';
 import { useLongOperation } from '../data/operation.js';
 import { keyringStatus, rekeyVault, vaultSlots } from '../data/vault-settings.js';
-import { ErrorAlert } from '../ui/ErrorAlert.js';
-import { OperationProgress } from '../ui/Progress.js';
 import { PasswordAgain } from './PasswordAgain.js';
 import { RecoveryKeyShown } from '../ui/RecoveryKeyShown.js';
+import { OperationOutcome } from '../ui/OperationOutcome.js';
 
 /**
  * A full rekey: a new master key, every account sealed again, a new recovery key; YubiKey and keyring
@@ -53,9 +52,7 @@ export function RekeySection() {
           </button>
         </div>
       )}
-      {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
-      {message !== '' && <p role="status" className="hint">{message}</p>}
-      <ErrorAlert error={mutations.error} />
+      <OperationOutcome operation={operation} message={message} error={mutations.error} />
     </section>
   );
 }
