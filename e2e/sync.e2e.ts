@@ -40,9 +40,10 @@ async function addAccounts(app: AppPage, names: readonly string[]): Promise<void
 const FOUR = ['Acme', 'Bravo', 'Charlie', 'Delta'];
 
 /** The app unlocked with `names` in its vault, the sample keys plugged in, and the sync panel open from the keys panel. */
-async function openSync(names: readonly string[], keys: SampleKeys = sampleKeyHandles(), devices: Devices = keys.devices, viewport = { width: 440, height: 760 }): Promise<AppPage> {
-  const app = await openUnlockedApp(browser, { keys: { devices }, viewport });
+async function openSync(names: readonly string[], { keys = sampleKeyHandles(), devices = keys.devices, before }: { keys?: SampleKeys; devices?: Devices; before?: (app: AppPage) => Promise<void> } = {}): Promise<AppPage> {
+  const app = await openUnlockedApp(browser, { keys: { devices }, viewport: { width: 440, height: 760 } });
   await addAccounts(app, names);
+  await before?.(app);
   await app.page.reload();
   await app.page.getByLabel('Search accounts').waitFor();
   await app.page.getByRole('button', { name: 'Settings' }).click();
@@ -56,6 +57,12 @@ async function openSync(names: readonly string[], keys: SampleKeys = sampleKeyHa
 async function showPlan(app: AppPage): Promise<void> {
   await app.page.getByRole('button', { name: 'Show the plan' }).click();
   await app.page.getByRole('region', { name: 'The plan, accounts by keys' }).waitFor();
+}
+
+/** Asks for the plan and waits for the panel to say why there is none. */
+async function showPlanRefused(app: AppPage): Promise<void> {
+  await app.page.getByRole('button', { name: 'Show the plan' }).click();
+  await app.page.getByRole('alert').waitFor();
 }
 
 /** The table as text: each row's header and its cells' visible words. */
@@ -165,7 +172,7 @@ describe('the sync panel', () => {
 
   it('after a key is unplugged mid-apply, reports what was and wasn’t written, and Resume finishes once the key is back', async () => {
     const keys = sampleKeyHandles();
-    const app = await openSync(FOUR, keys);
+    const app = await openSync(FOUR, { keys });
     let unplugged = false;
     onApplySteps(app, (step) => {
       // The second account going onto the Nitrokey 3: it is pulled out as main starts writing it.
@@ -206,7 +213,7 @@ describe('the sync panel', () => {
     const keys = sampleKeyHandles();
     // The keys' answers are held from the third step on, until the cancel reaches them, so the click lands mid-apply.
     const held = holdableDevices(keys.devices);
-    const app = await openSync(FOUR, keys, held.devices);
+    const app = await openSync(FOUR, { keys, devices: held.devices });
     onApplySteps(app, (step) => {
       if (step.index === 2) held.hold();
     });
@@ -286,6 +293,23 @@ describe('the sync panel', () => {
     const bank = accounts.find((account) => account.issuer === 'Bank');
     const status = await call<{ slots: { slot: number; written?: { accountId?: string; kind: string } }[] }>(app, 'keys.status', { serial: SAMPLE_YUBIKEY_SERIAL });
     expect(status.slots.filter((slot) => slot.written?.accountId === bank?.id).map((slot) => slot.written?.kind)).toEqual(['hotp']);
+  });
+
+  it('says a YubiKey locked by its access password is to be opened first, and plans once it is open', async () => {
+    const app = await openSync(FOUR, {
+      before: async (opened) => {
+        await call(opened, 'keys.password', { serial: SAMPLE_YUBIKEY_SERIAL, action: 'set', newPassword: 'key access password' });
+        // Set here, the password is remembered while the vault is unlocked: a lock forgets it.
+        await call(opened, 'vault.lock', {});
+        await call(opened, 'vault.unlock', { password: E2E_PASSWORD });
+      },
+    });
+    await showPlanRefused(app);
+    expect(await app.page.getByRole('alert').textContent()).toBe('A key is locked by its access password. Open it in Security keys first; it then stays open while the vault is unlocked.');
+    // Opened as the keys panel opens it: main keeps it open, and the plan goes through.
+    await call(app, 'keys.credentials', { serial: SAMPLE_YUBIKEY_SERIAL, auth: { password: 'key access password' } });
+    await showPlan(app);
+    expect((await tableRows(app)).map((row) => row.slice(1))).toEqual(FOUR.map(() => ['Add', 'Add']));
   });
 
   it('shows on an account’s details the keys that hold it, and drift when its copy went missing from a key', async () => {

@@ -16,6 +16,7 @@ import { ApplyProgress, SyncReport } from './SyncReport.js';
 import { cellId, targetOf, writesCell, ApplyTracker } from './plan-table.js';
 import { PlanChoices, PlanReasons, PlanRoom, PlanTable } from './PlanTable.js';
 import { SpreadProposal } from './SpreadProposal.js';
+import { syncError } from './sync-errors.js';
 import './sync.css';
 
 /** Where the panel is: choosing, looking at a plan, writing, or after the writing ended (well or not). */
@@ -155,7 +156,7 @@ export function SyncDialog({ close }: PanelProps) {
             </button>
           </div>
           {mutations.busy && <Progress>Reading the keys…</Progress>}
-          <ErrorAlert error={mutations.error} />
+          <ErrorAlert error={syncError(mutations.error)} />
         </form>
       )}
       {stage.name !== 'choose' && plan !== undefined && (
@@ -198,7 +199,7 @@ export function SyncDialog({ close }: PanelProps) {
                   <p className="hint">Each account is written, then checked: its code on the key against the vault’s.</p>
                 </PasswordAgain>
               ) : null}
-              <ErrorAlert error={mutations.error} />
+              <ErrorAlert error={syncError(mutations.error)} />
               <div className="row">
                 <button type="button" onClick={startOver}>
                   Change the choice

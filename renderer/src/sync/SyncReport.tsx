@@ -7,6 +7,7 @@ import { PasswordAgain } from '../vault-settings/PasswordAgain.js';
 import { keyLabel, type SyncTarget } from './ChooseKeys.js';
 import { actionWord, cellId, targetOf, type ApplyTracker, type PlanCell } from './plan-table.js';
 import { rowName } from './PlanTable.js';
+import { syncErrorText } from './sync-errors.js';
 
 /** Brings a block into view when it appears: the apply starts from a button below the table, its progress and report show above it. */
 function useShownOnMount<E extends HTMLElement>(block: ScrollLogicalPosition) {
@@ -50,14 +51,6 @@ export function ApplyProgress({ tracker, targets, stage, onCancel }: { tracker: 
       </ul>
     </div>
   );
-}
-
-/** Why an apply stopped, in the user's words: an unplug and a cancel are expected; anything else is main's sentence. */
-function stopReason(error: DataError): string {
-  if (error.code === 'CANCELLED') return 'You cancelled the sync.';
-  if (error.code === 'KEY_UNPLUGGED') return 'A key was unplugged while Latchkey was writing to it.';
-  if (error.code === 'KEY_NOT_FOUND') return `A key of the plan is not plugged in. ${error.text}`;
-  return error.text;
 }
 
 function CellList({ title, cells, accounts, targets, testId }: { title: string; cells: readonly PlanCell[]; accounts: readonly AccountView[]; targets: readonly SyncTarget[]; testId: string }) {
@@ -131,7 +124,7 @@ export function SyncReport({
   return (
     <section className="sync-report stopped" aria-labelledby="sync-stopped-title" data-testid="sync-report" ref={ref}>
       <h3 id="sync-stopped-title">Sync stopped</h3>
-      <p role="alert">{error === undefined ? 'The sync stopped.' : stopReason(error)}</p>
+      <p role="alert">{error === undefined ? 'The sync stopped.' : syncErrorText(error)}</p>
       <CellList title="Written and checked" cells={byState('written')} accounts={accounts} targets={targets} testId="sync-written" />
       <CellList title="Cut short: checked and finished on resume" cells={byState('writing')} accounts={accounts} targets={targets} testId="sync-cut-short" />
       <CellList title="Not written yet" cells={byState('pending')} accounts={accounts} targets={targets} testId="sync-not-written" />
