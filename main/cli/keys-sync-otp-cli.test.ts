@@ -91,6 +91,17 @@ describe('keys sync onto a YubiKey\'s OTP slots (SERIAL/otp)', () => {
     expect(again.stdout).toContain(`${target}  identical   Bank:otp`);
     expect(again.stdout).toContain('Nothing to write.');
     expect(readFileSync(state, 'utf8')).toBe(written);
+
+    // The account deleted from the vault: its slot is a removal, proposed only, applied with --choose TARGET:NAME.
+    expect((await cli.run(['remove', 'Bank', '--yes', ...vault])).code).toBe(0);
+    const proposed = await cli.run(['keys', 'sync', '--to', target, '--yes', ...vault, ...key]);
+    expect(proposed.code, proposed.stderr).toBe(0);
+    expect(proposed.stdout).toContain(`${target}  remove      slot 2 (proposed: --choose to apply)  — its vault account was deleted`);
+    expect(readFileSync(state, 'utf8')).toBe(written);
+    const emptied = await cli.run(['keys', 'sync', '--to', target, '--choose', `${target}:slot 2`, '--yes', '--json', ...vault, ...key]);
+    expect(emptied.code, emptied.stderr).toBe(0);
+    expect(json<PlanJson>(emptied).applied?.map((cell) => [cell.target, cell.name, cell.check])).toEqual([[target, 'slot 2', 'removed']]);
+    expect(openEmulatedYubiKeyOtp({ stateFile: state }).snapshot().slots[1]).toBeNull();
   });
 
   it('import --to-key SERIAL/otp --key-only: a HOTP URI from a file straight into the free slot, never into the vault; the key types the code its secret gives; the TOTP one is unsupported there', async () => {
