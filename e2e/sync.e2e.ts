@@ -79,6 +79,22 @@ async function confirmWith(app: AppPage, form: string, button: RegExp | string):
 /** Text with its no-break spaces (a key's kind and serial kept on one line) as plain ones. */
 const spaced = (text: string | null) => (text ?? '').replace(/\u00a0/g, ' ');
 
+/**
+ * At 200 % text nothing in the panel reaches past its body's right edge (only the plan's table may be
+ * wider, inside its own scrolling box): returns what does, as tag.class lists.
+ */
+async function clippedAt200(app: AppPage): Promise<string[]> {
+  return app.page.evaluate(() => {
+    document.documentElement.style.fontSize = '200%';
+    const body = document.querySelector('.dialog-body');
+    if (body === null) return ['no dialog'];
+    const edge = body.getBoundingClientRect().right - parseFloat(getComputedStyle(body).paddingRight) + 1;
+    const out = [...body.querySelectorAll('*')].filter((element) => element.closest('.sync-table-scroll') === null && element.getBoundingClientRect().right > edge);
+    document.documentElement.style.fontSize = '';
+    return out.map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+  });
+}
+
 /** Names on a key, as the key lists them. */
 async function namesOn(app: AppPage, serial: number): Promise<string[]> {
   const { credentials } = await call<{ credentials: { name: string }[] }>(app, 'keys.credentials', { serial });
@@ -195,6 +211,7 @@ describe('the sync panel', () => {
     expect(written).toContain(`Add Acme (user0) on ${NITROKEY}`);
     expect(notWritten).toContain(`Add Delta (user3) on ${NITROKEY}`);
     expect(written.length + notWritten.length + cutShort.length).toBe(8);
+    expect(await clippedAt200(app)).toEqual([]);
     // What the report says was written is on the key.
     keys.nitrokey.plugIn();
     expect(await namesOn(app, SAMPLE_NITROKEY_SERIAL)).toEqual(expect.arrayContaining(['Acme:user0']));
@@ -258,6 +275,7 @@ describe('the sync panel', () => {
     expect(rooms[1]).toContain('8 of 50 used');
     await app.page.getByRole('button', { name: 'Write 40 to the keys' }).waitFor();
 
+    expect(await clippedAt200(app)).toEqual([]);
     // 200 % text: the table scrolls sideways within its own box; the dialog itself never scrolls sideways.
     await app.page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
     const widths = await app.page.evaluate(() => {
