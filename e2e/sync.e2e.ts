@@ -127,6 +127,8 @@ describe('the sync panel', () => {
   it('shows the plan as accounts × keys with each key’s room, applies it with the password, and the keys’ codes equal the vault’s', async () => {
     const app = await openSync(FOUR);
     expect(await app.page.getByTestId('sync-account-count').textContent()).toBe('All 4 accounts');
+    await app.page.getByRole('button', { name: 'Pick one by one' }).click();
+    expect(await clippedAt200(app)).toEqual([]);
     await showPlan(app);
 
     const header = await app.page.locator('.sync-table thead th').allTextContents();
@@ -240,6 +242,7 @@ describe('the sync panel', () => {
     await progress.waitFor();
     await expect.poll(() => held.waiting(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await progress.getByRole('list', { name: 'Written on each key' }).textContent()).toContain('written');
+    expect(await clippedAt200(app)).toEqual([]);
     await progress.getByRole('button', { name: 'Cancel' }).click();
 
     const report = app.page.getByTestId('sync-report');
