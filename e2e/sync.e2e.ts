@@ -270,6 +270,7 @@ describe('the sync panel', () => {
     expect(await app.page.getByTestId('sync-room').first().textContent()).toContain('40 of 32: 8 too many');
     // Nothing can be written while it does not fit.
     expect(await app.page.getByTestId('sync-apply').count()).toBe(0);
+    expect(await clippedAt200(app)).toEqual([]);
     await proposal.getByLabel('Each account on').selectOption('1');
     await proposal.getByRole('button', { name: 'Plan with the spread' }).click();
     await app.page.getByText('Spread: each account on one key').waitFor();
