@@ -157,7 +157,7 @@ describe('the sync panel', () => {
     await confirmWith(app, 'sync-apply', 'Write 8 to the keys');
     const report = app.page.getByTestId('sync-report');
     await report.getByRole('heading', { name: 'Sync done' }).waitFor({ timeout: 15_000 });
-    expect(await report.getByRole('status').textContent()).toContain('8 written and checked: 8 by their code on the key');
+    expect(await report.getByRole('status').textContent()).toBe('8 written and checked, each by its code on the key against the vault’s.');
     expect((await tableRows(app)).map((row) => row.slice(1))).toEqual(FOUR.map(() => ['Written', 'Written']));
 
     const names = FOUR.map((name, index) => `${name}:user${String(index)}`).sort();

@@ -108,7 +108,9 @@ export function SyncReport({
         <p role="status">
           {reply.applied.length === 0
             ? 'Everything was already on the keys.'
-            : `${String(reply.applied.length)} written and checked: ${String(matched)} by their code on the key, ${String(reply.applied.length - matched)} by the key’s listing (a counter or touch account can’t be computed without using it up).`}
+            : matched === reply.applied.length
+              ? `${String(matched)} written and checked, each by its code on the key against the vault’s.`
+              : `${String(reply.applied.length)} written and checked: ${String(matched)} by their code on the key, ${String(reply.applied.length - matched)} by the key’s listing (a counter or touch account can’t be computed without using it up).`}
         </p>
         <div className="row">
           <button type="button" className="primary" onClick={onClose}>
