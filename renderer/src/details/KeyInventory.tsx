@@ -1,5 +1,6 @@
 import { useQuery } from '../data/hooks.js';
 import { keyInventory, type SyncInventory } from '../data/sync.js';
+import { syncErrorText } from '../sync/sync-errors.js';
 import './key-inventory.css';
 
 const KIND_NAMES: Record<SyncInventory['keys'][number]['kind'], string> = { 'yubikey-oath': 'YubiKey', nitrokey3: 'Nitrokey\u00a03' };
@@ -31,7 +32,7 @@ export function KeyInventory({ accountId }: { accountId: string }) {
             Reading the keys…
           </p>
         ) : (
-          <p className="hint">The keys can’t be checked now: {error.text}</p>
+          <p className="hint">The keys can’t be read now. {syncErrorText(error)}</p>
         )
       ) : (
         <Holders inventory={data} accountId={accountId} />
