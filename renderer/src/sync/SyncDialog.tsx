@@ -39,6 +39,8 @@ export function SyncDialog({ close }: PanelProps) {
   const [keyTicks, setKeyTicks] = useState<ReadonlyMap<string, boolean>>(new Map());
   const [spread, setSpread] = useState<number | undefined>();
   const [plan, setPlan] = useState<SyncPlanReply | undefined>();
+  // The request the plan shown was made for.
+  const [planned, setPlanned] = useState<SyncSelection | undefined>();
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [stage, setStage] = useState<Stage>({ name: 'choose' });
   const [tracker, setTracker] = useState<ApplyTracker | undefined>();
@@ -54,22 +56,28 @@ export function SyncDialog({ close }: PanelProps) {
   const chosenKeys = targets.filter((target) => keyTicks.get(target.id) ?? target.byDefault);
   const chosenKeyIds = new Set(chosenKeys.map((target) => target.id));
 
-  /** The request both the plan and the apply send: the accounts and keys in the user's order, the spread and the ticked extras. */
-  function selection(withSpread = spread, current = plan): SyncSelection {
-    const choose = (current?.actions ?? []).filter((cell) => cell.optIn === true && chosen.has(cellId(cell))).map((cell) => ({ key: targetOf(cell), name: cell.name }));
-    return {
-      accountIds,
-      keys: chosenKeys.map((target) => target.id),
-      ...(withSpread === undefined ? {} : { spread: withSpread }),
-      ...(choose.length === 0 ? {} : { choose }),
-    };
+  /** The accounts and keys as chosen now, in the user's order, and the spread. */
+  function selection(withSpread: number | undefined): SyncSelection {
+    return { accountIds, keys: chosenKeys.map((target) => target.id), ...(withSpread === undefined ? {} : { spread: withSpread }) };
+  }
+
+  /**
+   * What the apply sends: the selection the plan was made for (kept, so a key unplugged meanwhile
+   * and gone from the list is still asked for on Resume, and said missing if it is), and the ticked extras.
+   */
+  function applied(): SyncSelection {
+    const choose = (plan?.actions ?? []).filter((cell) => cell.optIn === true && chosen.has(cellId(cell))).map((cell) => ({ key: targetOf(cell), name: cell.name }));
+    return { ...planned, ...(choose.length === 0 ? {} : { choose }) };
   }
 
   async function makePlan(withSpread = spread) {
     setSpread(withSpread);
     const opId = newOpId();
-    const result = await mutations.run(planSync, { ...selection(withSpread), opId });
+    const request = planned !== undefined && stage.name !== 'choose' ? { ...planned, ...(withSpread === undefined ? {} : { spread: withSpread }) } : selection(withSpread);
+    if (withSpread === undefined) delete request.spread;
+    const result = await mutations.run(planSync, { ...request, opId });
     if (!result.ok) return;
+    setPlanned(request);
     setPlan(result.value);
     setChosen(new Set());
     setTracker(undefined);
@@ -91,7 +99,7 @@ export function SyncDialog({ close }: PanelProps) {
       if (follow.take(event)) setTick((tick) => tick + 1);
     });
     try {
-      const result = await mutations.run(applySync, { ...selection(), opId, vaultPassword });
+      const result = await mutations.run(applySync, { ...applied(), opId, vaultPassword });
       if (result.ok) {
         follow.finish();
         setStage({ name: 'ended', reply: result.value });
