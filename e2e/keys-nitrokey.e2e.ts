@@ -152,6 +152,45 @@ describe('a Nitrokey 3 in the keys panel', () => {
     }
   });
 
+  it('setting a PIN waits for a touch, said as "Touch your key…" with Cancel: cancelled, no PIN; touched, set', async () => {
+    const key = createEmulatedNitrokey3Backend({ serial: NK3_SERIAL, touchPolicy: { kind: 'never' } });
+    const app = await openKeysPanel({ keys: { devices: createDevices({ backend: noHid, fido: key, pcsc: noReaders }) } });
+    const card = nk3Card(app.page);
+    await expect.poll(() => card.getByTestId('key-pin').textContent()).toBe('none set');
+    const setPin = async () => {
+      await card.getByRole('button', { name: 'Set a PIN…' }).click();
+      const form = card.getByRole('form', { name: 'Set a PIN' });
+      await form.getByLabel('New PIN', { exact: true }).fill('8642');
+      await form.getByLabel('The new PIN again').fill('8642');
+      await form.getByRole('button', { name: 'Set the PIN' }).click();
+      await form.getByText('Touch your key…').waitFor();
+      return form;
+    };
+
+    // The wait's own Cancel: the key is told to stop waiting, and no PIN is set.
+    const form = await setPin();
+    await form.getByRole('status').getByRole('button', { name: 'Cancel' }).click();
+    await form.getByText('Touch your key…').waitFor({ state: 'detached' });
+    expect(await card.getByTestId('key-pin').textContent()).toBe('none set');
+    expect(await pinVerifies(app, '8642')).toBe(false);
+    expect(key.current?.waitingForTouch).toBe(false);
+
+    // The form's Cancel while the key waits: the wait stops too, the form closes.
+    await form.getByRole('button', { name: 'Set the PIN' }).click();
+    await form.getByText('Touch your key…').waitFor();
+    await form.getByRole('button', { name: 'Cancel' }).first().click(); // the form's, before the wait's in the DOM
+    await expect.poll(() => key.current?.waitingForTouch).toBe(false);
+    expect(await card.getByRole('form', { name: 'Set a PIN' }).count()).toBe(0);
+
+    await setPin();
+    await expect.poll(() => key.current?.touch()).toBe(true);
+    // Set; then read with the new PIN, whose check this key wants a touch for too: said while it waits.
+    await card.getByText('Reading the key… Touch it if it blinks.').waitFor();
+    await expect.poll(() => key.current?.touch()).toBe(true);
+    await card.getByText('Reading the key… Touch it if it blinks.').waitFor({ state: 'detached' });
+    await expect.poll(() => card.getByTestId('key-pin').textContent()).toBe('set and entered, 8 attempts left');
+  });
+
   it('says plainly when the PIN is blocked, and offers no PIN entry then', async () => {
     const { devices } = nitrokey({ value: '123456', retriesLeft: 1 });
     const app = await openKeysPanel({ keys: { devices } });

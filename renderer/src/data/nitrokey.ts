@@ -13,10 +13,14 @@ export const nitrokeyCredentials = query(
   { refreshOn: ['keys.changed'], forgetWhenHidden: true },
 );
 
-export type NitrokeyPinRequest =
-  | { readonly serial: number; readonly action: 'verify'; readonly pin: string }
-  | { readonly serial: number; readonly action: 'set'; readonly newPin: string }
-  | { readonly serial: number; readonly action: 'change'; readonly pin: string; readonly newPin: string };
+export type NitrokeyPinRequest = { readonly serial: number; readonly opId: string } & (
+  | { readonly action: 'verify'; readonly pin: string }
+  | { readonly action: 'set'; readonly newPin: string }
+  | { readonly action: 'change'; readonly pin: string; readonly newPin: string }
+);
 
-/** Checks, sets (none yet) or changes the key's PIN; a wrong one is KEY_PIN_WRONG saying the tries left. */
+/**
+ * Checks, sets (none yet) or changes the key's PIN; a wrong one is KEY_PIN_WRONG saying the tries
+ * left. Setting and changing wait for a touch on the key: op.progress on `opId` says so, op.cancel stops it.
+ */
 export const nitrokeyPin = mutation((client, request: NitrokeyPinRequest) => client.call('keys.pin', request));

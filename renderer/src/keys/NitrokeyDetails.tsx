@@ -33,9 +33,18 @@ export function NitrokeyFacts({ serial }: { serial: number }) {
  */
 export function NitrokeyDetails({ serial }: { serial: number }) {
   useForgetPinWhenHidden(serial);
-  const { listing, error, pin, setPin } = useNitrokeyListing(serial);
+  const { listing, reading, error, pin, setPin } = useNitrokeyListing(serial);
   if (listing === undefined) return <ErrorAlert error={error} />;
-  return <NitrokeyBody serial={serial} listing={listing} pin={pin} onPin={setPin} />;
+  return (
+    <>
+      {reading && (
+        <p role="status" className="hint nk3-reading">
+          Reading the key… Touch it if it blinks.
+        </p>
+      )}
+      <NitrokeyBody serial={serial} listing={listing} pin={pin} onPin={setPin} />
+    </>
+  );
 }
 
 function NitrokeyBody({ serial, listing, pin, onPin }: { serial: number; listing: Listing; pin: string | null; onPin: (pin: string | null) => void }) {

@@ -1,9 +1,26 @@
 import { useState, type SyntheticEvent } from 'react';
 import { useMutation } from '../data/hooks.js';
-import { nitrokeyPin } from '../data/nitrokey.js';
+import { nitrokeyPin, type NitrokeyPinRequest } from '../data/nitrokey.js';
+import { useLongOperation } from '../data/operation.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
+import { OperationProgress } from '../ui/Progress.js';
 
 type Submit = SyntheticEvent<HTMLFormElement, SubmitEvent>;
+/** A PIN request without its operation id (given by the run), each action kept apart. */
+type WithoutOpId<R> = R extends unknown ? Omit<R, 'opId'> : never;
+type PinAction = WithoutOpId<NitrokeyPinRequest>;
+
+/**
+ * A PIN command as one long operation: a Nitrokey 3 asks for a touch to set or change its PIN (and
+ * may to check it), which main says as "Touch your key…" with Cancel.
+ */
+function usePinCommand() {
+  const mutations = useMutation();
+  const operation = useLongOperation();
+  const run = (request: PinAction) => operation.run('Asking the key…', (opId) => mutations.run(nitrokeyPin, { ...request, opId }));
+  const progress = operation.state === undefined ? null : <OperationProgress state={operation.state} onCancel={operation.cancel} />;
+  return { mutations, run, progress, cancel: operation.cancel };
+}
 
 /** One PIN field: typed hidden, never filled in by the browser. */
 function PinInput({ label, value, onChange }: { label: string; value: string; onChange: (value: string) => void }) {
@@ -21,11 +38,11 @@ function PinInput({ label, value, onChange }: { label: string; value: string; on
  */
 export function NitrokeyPinEntry({ serial, onEntered, onRefused }: { serial: number; onEntered: (pin: string) => void; onRefused: () => void }) {
   const [pin, setPin] = useState('');
-  const mutations = useMutation();
+  const { mutations, run, progress } = usePinCommand();
 
   async function submit(event: Submit) {
     event.preventDefault();
-    const result = await mutations.run(nitrokeyPin, { serial, action: 'verify', pin });
+    const result = await run({ serial, action: 'verify', pin });
     setPin('');
     if (result.ok) onEntered(pin);
     else onRefused();
@@ -39,6 +56,7 @@ export function NitrokeyPinEntry({ serial, onEntered, onRefused }: { serial: num
           Enter PIN
         </button>
       </div>
+      {progress}
       <ErrorAlert error={mutations.error} />
     </form>
   );
@@ -52,7 +70,7 @@ export function NitrokeyNewPin({ serial, current, onDone, onRefused, onCancel }:
   const [currentPin, setCurrentPin] = useState(current ?? '');
   const [pin, setPin] = useState('');
   const [again, setAgain] = useState('');
-  const mutations = useMutation();
+  const { mutations, run, progress, cancel } = usePinCommand();
   const changing = current !== null;
 
   async function submit(event: Submit) {
@@ -61,7 +79,7 @@ export function NitrokeyNewPin({ serial, current, onDone, onRefused, onCancel }:
       mutations.fail('The two new PINs differ.');
       return;
     }
-    const result = await mutations.run(nitrokeyPin, changing ? { serial, action: 'change', pin: currentPin, newPin: pin } : { serial, action: 'set', newPin: pin });
+    const result = await run(changing ? { serial, action: 'change', pin: currentPin, newPin: pin } : { serial, action: 'set', newPin: pin });
     if (result.ok) onDone(pin);
     else onRefused();
   }
@@ -76,10 +94,18 @@ export function NitrokeyNewPin({ serial, current, onDone, onRefused, onCancel }:
         <button type="submit" className="primary" disabled={mutations.busy || pin === '' || (changing && currentPin === '')}>
           {changing ? 'Change the PIN' : 'Set the PIN'}
         </button>
-        <button type="button" onClick={onCancel}>
+        <button
+          type="button"
+          onClick={() => {
+            // A command waiting for the key's touch is stopped too, not left waiting behind a closed form.
+            cancel();
+            onCancel();
+          }}
+        >
           Cancel
         </button>
       </div>
+      {progress}
       <ErrorAlert error={mutations.error} />
     </form>
   );

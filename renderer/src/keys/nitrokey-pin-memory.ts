@@ -50,7 +50,7 @@ type Listing = ReplyOf<'keys.credentials'>;
  * stays shown meanwhile rather than a blank card. A PIN that no longer opens the key (changed or
  * blocked elsewhere) is forgotten, and asked again.
  */
-export function useNitrokeyListing(serial: number): { listing: Listing | undefined; error: DataError | undefined; pin: string | null; setPin: (pin: string | null) => void } {
+export function useNitrokeyListing(serial: number): { listing: Listing | undefined; reading: boolean; error: DataError | undefined; pin: string | null; setPin: (pin: string | null) => void } {
   const [pin, setPin] = useNitrokeyPin(serial);
   const { data, error } = useQuery(nitrokeyCredentials, { serial, pin });
   const last = useRef<Listing | undefined>(undefined);
@@ -58,5 +58,7 @@ export function useNitrokeyListing(serial: number): { listing: Listing | undefin
   useEffect(() => {
     if (error?.code === 'KEY_PIN_WRONG' && pin !== null) setPin(null);
   }, [error, pin, setPin]);
-  return { listing: data ?? last.current, error, pin, setPin };
+  // Read again (a new PIN, say) while the last listing is still shown: a key that wants a touch to check its PIN waits now.
+  const reading = data === undefined && error === undefined && last.current !== undefined;
+  return { listing: data ?? last.current, reading, error, pin, setPin };
 }
