@@ -11,7 +11,7 @@ import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { Progress } from '../ui/Progress.js';
 import { PasswordAgain } from '../vault-settings/PasswordAgain.js';
 import { ChooseAccounts, matchingAccounts } from './ChooseAccounts.js';
-import { ChooseKeys, syncTargets } from './ChooseKeys.js';
+import { ChooseKeys, syncTargets, type SyncTarget } from './ChooseKeys.js';
 import { ApplyProgress, SyncReport } from './SyncReport.js';
 import { cellId, targetOf, writesCell, ApplyTracker } from './plan-table.js';
 import { PlanChoices, PlanReasons, PlanRoom, PlanTable } from './PlanTable.js';
@@ -31,6 +31,9 @@ export function SyncDialog({ close }: PanelProps) {
   const accounts = useQuery(accountListing, undefined).data?.accounts ?? [];
   const keys = useQuery(keyList, undefined);
   const targets = useMemo(() => syncTargets(keys.data?.keys ?? []), [keys.data]);
+  // The keys as listed when the plan was made: a key unplugged since keeps its name in the plan and the report.
+  const [plannedTargets, setPlannedTargets] = useState<readonly SyncTarget[]>([]);
+  const named = useMemo(() => [...targets, ...plannedTargets.filter((old) => !targets.some((now) => now.id === old.id))], [targets, plannedTargets]);
 
   const [search, setSearch] = useState('');
   const [tag, setTag] = useState<string | undefined>();
@@ -78,6 +81,7 @@ export function SyncDialog({ close }: PanelProps) {
     const result = await mutations.run(planSync, { ...request, opId });
     if (!result.ok) return;
     setPlanned(request);
+    setPlannedTargets(named);
     setPlan(result.value);
     setChosen(new Set());
     setTracker(undefined);
@@ -169,7 +173,7 @@ export function SyncDialog({ close }: PanelProps) {
       )}
       {stage.name !== 'choose' && plan !== undefined && (
         <div className="stack wide" data-testid="sync-plan">
-          <PlanRoom plan={plan} targets={targets} />
+          <PlanRoom plan={plan} targets={named} />
           {plan.warnings.length > 0 && (
             <ul className="sync-warnings" aria-label="Warnings">
               {plan.warnings.map((warning) => (
@@ -177,11 +181,11 @@ export function SyncDialog({ close }: PanelProps) {
               ))}
             </ul>
           )}
-          {stage.name === 'applying' && tracker !== undefined && <ApplyProgress tracker={tracker} targets={targets} stage={stageText} onCancel={cancel} />}
+          {stage.name === 'applying' && tracker !== undefined && <ApplyProgress tracker={tracker} targets={named} stage={stageText} onCancel={cancel} />}
           {stage.name === 'ended' && tracker !== undefined && (
             <SyncReport
               tracker={tracker}
-              targets={targets}
+              targets={named}
               accounts={accounts}
               {...(stage.reply === undefined ? {} : { reply: stage.reply })}
               {...(stage.error === undefined ? {} : { error: stage.error })}
@@ -193,9 +197,9 @@ export function SyncDialog({ close }: PanelProps) {
             />
           )}
           {stage.name === 'plan' && <SpreadProposal plan={plan} keyCount={chosenKeys.length} spread={spread} busy={mutations.busy} onSpread={(copies) => void makePlan(copies)} />}
-          <PlanTable plan={plan} accounts={accounts} targets={targets} chosen={chosen} tracker={tracker} />
-          <PlanReasons plan={plan} accounts={accounts} targets={targets} />
-          {stage.name === 'plan' && <PlanChoices plan={plan} accounts={accounts} targets={targets} chosen={chosen} onChosenChange={setChosen} />}
+          <PlanTable plan={plan} accounts={accounts} targets={named} chosen={chosen} tracker={tracker} />
+          <PlanReasons plan={plan} accounts={accounts} targets={named} />
+          {stage.name === 'plan' && <PlanChoices plan={plan} accounts={accounts} targets={named} chosen={chosen} onChosenChange={setChosen} />}
           {stage.name === 'plan' && (
             <>
               {toWrite === 0 ? (
