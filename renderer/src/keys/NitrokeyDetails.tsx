@@ -13,15 +13,17 @@ type Listing = ReplyOf<'keys.credentials'>;
 
 /** A Nitrokey 3's room (at most, while the PIN hides accounts) and PIN state, as rows of the key card's facts. */
 export function NitrokeyFacts({ serial }: { serial: number }) {
-  const { listing, error, pin } = useNitrokeyListing(serial);
+  const { listing, reading, error, pin } = useNitrokeyListing(serial);
+  // While a new PIN's read is under way, the last listing's words would be out of date: '…' instead.
+  const shown = reading ? undefined : listing;
   return (
     <>
       <dt>Room</dt>
-      <dd data-testid="key-room" aria-busy={listing === undefined && error === undefined}>
-        {listing === undefined ? (error === undefined ? '…' : 'can’t be read') : nitrokeyRoomText(listing)}
+      <dd data-testid="key-room" aria-busy={shown === undefined && error === undefined}>
+        {shown === undefined ? (error === undefined ? '…' : 'can’t be read') : nitrokeyRoomText(shown)}
       </dd>
       <dt>PIN</dt>
-      <dd data-testid="key-pin">{listing === undefined ? '…' : nitrokeyPinText(listing, pin !== null)}</dd>
+      <dd data-testid="key-pin">{shown === undefined ? '…' : nitrokeyPinText(shown, pin !== null)}</dd>
     </>
   );
 }
@@ -35,16 +37,15 @@ export function NitrokeyDetails({ serial }: { serial: number }) {
   useForgetPinWhenHidden(serial);
   const { listing, reading, error, pin, setPin } = useNitrokeyListing(serial);
   if (listing === undefined) return <ErrorAlert error={error} />;
-  return (
-    <>
-      {reading && (
-        <p role="status" className="hint nk3-reading">
-          Reading the key… Touch it if it blinks.
-        </p>
-      )}
-      <NitrokeyBody serial={serial} listing={listing} pin={pin} onPin={setPin} />
-    </>
-  );
+  // The PIN's forms wait for this read: what they would offer may have just changed.
+  if (reading) {
+    return (
+      <p role="status" className="hint nk3-reading">
+        Reading the key… Touch it if it blinks.
+      </p>
+    );
+  }
+  return <NitrokeyBody serial={serial} listing={listing} pin={pin} onPin={setPin} />;
 }
 
 function NitrokeyBody({ serial, listing, pin, onPin }: { serial: number; listing: Listing; pin: string | null; onPin: (pin: string | null) => void }) {
