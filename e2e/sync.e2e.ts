@@ -340,6 +340,28 @@ describe('the sync panel', () => {
     expect((await tableRows(app)).map((row) => row.slice(1))).toEqual(FOUR.map(() => ['Add', 'Add']));
   });
 
+  it('proposes a rename after an account is renamed in the vault, and applies it only once ticked', async () => {
+    const app = await openSync(FOUR, {
+      before: async (opened) => {
+        const { accounts } = await call<{ accounts: { id: string; issuer: string }[] }>(opened, 'accounts.list', {});
+        await call(opened, 'keys.syncApply', { keys: [SAMPLE_YUBIKEY_SERIAL], accountIds: accounts.map((account) => account.id), vaultPassword: E2E_PASSWORD });
+        const bravo = accounts.find((account) => account.issuer === 'Bravo');
+        await call(opened, 'accounts.update', { id: bravo?.id, patch: { label: 'renamed' } });
+      },
+    });
+    await app.page.getByLabel(NITROKEY).uncheck();
+    await showPlan(app);
+    const rows = await tableRows(app);
+    expect(rows.find((row) => row[0] === 'Bravo renamed')?.[1]).toBe('Rename');
+    expect(await app.page.locator('.sync-cell.rename').textContent()).toContain('(if ticked)');
+    // Not ticked: nothing to write.
+    await app.page.getByTestId('sync-nothing').waitFor();
+    await app.page.getByRole('group', { name: 'Also do, only if you tick it' }).getByLabel(`Rename Bravo (renamed) on ${YUBIKEY}`).check();
+    await confirmWith(app, 'sync-apply', 'Write 1 to the keys');
+    await app.page.getByTestId('sync-report').getByRole('heading', { name: 'Sync done' }).waitFor({ timeout: 15_000 });
+    expect(await namesOn(app, SAMPLE_YUBIKEY_SERIAL)).toEqual(['Acme:user0', 'Bravo:renamed', 'Charlie:user2', 'Delta:user3']);
+  });
+
   it('shows on an account’s details the keys that hold it, and drift when its copy went missing from a key', async () => {
     const app = await openUnlockedApp(browser, { keys: { devices: sampleKeyHandles().devices } });
     await addAccounts(app, FOUR);
