@@ -7,7 +7,8 @@ import { opIdSchema, vaultPasswordSchema } from './wire.js';
 /**
  * Request and reply shapes of the sync channels (issue 17): one plan to put vault accounts on
  * several OATH keys (YubiKey, Nitrokey 3), applying it verified and resumable, and the inventory of
- * which account lives on which key. CLI-only for now: none is in RENDERER_CHANNELS.
+ * which account lives on which key. The app's sync panel calls keys.syncPlan, keys.syncApply (the vault password again) and
+ * keys.inventory (RENDERER_CHANNELS); keys.rebuild and keys.syncImport stay CLI-only.
  */
 const serial = z.number().int().min(0).max(0xffff_ffff);
 
