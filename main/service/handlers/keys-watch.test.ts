@@ -5,7 +5,7 @@ import { KDF_FLOOR } from '../../vault/index.js';
 import { memoisedKdf, tempVaultPath, testClock } from '../../vault/test-support/test-runtime.js';
 import { createService } from '../create-service.js';
 import { createDevices, type Devices } from '../devices.js';
-import { KeyWatchLeases, type LeaseTimer } from './keys-watch.js';
+import { KEY_WATCH_MAX_HOLDERS, KeyWatchLeases, type LeaseTimer } from './keys-watch.js';
 
 /** Timers the test fires by hand, each by its delay. */
 function manualTimers() {
@@ -85,6 +85,20 @@ describe('KeyWatchLeases', () => {
     leases.release('panel-aaaa');
     expect(timer.pending).toBe(0);
     expect(state.running).toBe(0);
+  });
+});
+
+describe('KeyWatchLeases, bounded', () => {
+  it('refuses a new holder past the cap (a page minting ids in a loop), still renews the ones it has', () => {
+    const { state, start } = countingStart();
+    const leases = new KeyWatchLeases(start, { timer: manualTimers() });
+    for (let i = 0; i < KEY_WATCH_MAX_HOLDERS; i++) leases.hold(`holder-${String(i).padStart(4, '0')}`);
+    expect(() => {
+      leases.hold('one-too-many');
+    }).toThrow(/already held by 16 panels/);
+    leases.hold('holder-0000');
+    expect(leases.holders).toBe(KEY_WATCH_MAX_HOLDERS);
+    expect(state).toEqual({ running: 1, started: 1 });
   });
 });
 

@@ -1,3 +1,5 @@
+import { LatchkeyError } from '../../../shared/errors.js';
+
 /** The timer leases expire by; injected so tests step time by hand. */
 export interface LeaseTimer {
   set(run: () => void, ms: number): unknown;
@@ -14,6 +16,8 @@ const systemTimer: LeaseTimer = {
 
 /** How long one `keys.watch {on: true}` holds the watch unless renewed: a page renews at half of it. */
 export const KEY_WATCH_LEASE_MS = 20_000;
+/** More holders than windows could ever show keys panels: a page minting ids in a loop is refused, not given a timer each. */
+export const KEY_WATCH_MAX_HOLDERS = 16;
 
 /**
  * Who holds main's plug watch (keys.watch): each keys panel under its own id, for a lease it renews
@@ -38,6 +42,9 @@ export class KeyWatchLeases {
 
   /** Takes or renews `holder`'s lease, starting the watch for the first holder. */
   hold(holder: string): void {
+    if (!this.leases.has(holder) && this.leases.size >= KEY_WATCH_MAX_HOLDERS) {
+      throw new LatchkeyError('INVALID_REQUEST', `the keys watch is already held by ${String(KEY_WATCH_MAX_HOLDERS)} panels; a closed one lets go within ${String(this.leaseMs / 1000)} s`);
+    }
     this.timer.clear(this.leases.get(holder));
     this.leases.set(
       holder,
