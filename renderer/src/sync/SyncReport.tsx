@@ -5,7 +5,7 @@ import type { SyncApplyReply } from '../data/sync.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { PasswordAgain } from '../vault-settings/PasswordAgain.js';
 import { keyLabel, type SyncTarget } from './ChooseKeys.js';
-import { actionWord, cellId, targetOf, type ApplyTracker, type PlanCell } from './plan-table.js';
+import { actionWord, targetOf, type ApplyTracker, type PlanCell } from './plan-table.js';
 import { rowName } from './PlanTable.js';
 import { syncErrorText } from './sync-errors.js';
 
@@ -53,15 +53,25 @@ export function ApplyProgress({ tracker, targets, stage, onCancel }: { tracker: 
   );
 }
 
+/** One part of the report, a line per key: its name, how many, and the accounts (an action other than add named before its account). */
 function CellList({ title, cells, accounts, targets, testId }: { title: string; cells: readonly PlanCell[]; accounts: readonly AccountView[]; targets: readonly SyncTarget[]; testId: string }) {
   if (cells.length === 0) return null;
+  const byKey = new Map<string, PlanCell[]>();
+  for (const cell of cells) byKey.set(targetOf(cell), [...(byKey.get(targetOf(cell)) ?? []), cell]);
+  const named = (cell: PlanCell) => {
+    const name = rowName({ accountId: cell.accountId, name: cell.name }, accounts);
+    return cell.action === 'add' ? name : `${actionWord(cell.action)} ${name}`;
+  };
   return (
     <div className="sync-report-part">
       <h4>{title}</h4>
       <ul data-testid={testId}>
-        {cells.map((cell) => (
-          <li key={cellId(cell)}>
-            {actionWord(cell.action)} {rowName({ accountId: cell.accountId, name: cell.name }, accounts)} on {keyLabel(targets, targetOf(cell))}
+        {[...byKey].map(([key, onKey]) => (
+          <li key={key}>
+            <strong>
+              {keyLabel(targets, key)} ({String(onKey.length)})
+            </strong>
+            : {onKey.map(named).join(', ')}
           </li>
         ))}
       </ul>
