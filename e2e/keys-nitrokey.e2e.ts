@@ -142,6 +142,9 @@ describe('a Nitrokey 3 in the keys panel', () => {
     // A right PIN gives the key its tries back.
     expect(await card.getByTestId('key-pin').textContent()).toBe('set and entered, 8 attempts left');
     expect(await card.getByTestId('hidden-by-pin').count()).toBe(0);
+    // The account the PIN protects says so; the other doesn't.
+    expect(await onKey.getByRole('listitem', { name: 'Bank bob' }).locator('.chip', { hasText: 'PIN' }).count()).toBe(1);
+    expect(await onKey.getByRole('listitem', { name: 'ACME alice' }).locator('.chip', { hasText: 'PIN' }).count()).toBe(0);
 
     for (const name of ['ACME alice', 'Bank bob']) {
       const item = onKey.getByRole('listitem', { name });

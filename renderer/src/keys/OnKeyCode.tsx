@@ -44,6 +44,7 @@ export function OnKeyCode({ serial, credential, children, pin }: { serial: numbe
           <strong>{credential.issuer ?? credential.label}</strong>
           {credential.issuer !== null && <span className="hint">{credential.label}</span>}
           {credential.touch === true && <span className="chip">touch</span>}
+          {credential.pinProtected === true && <span className="chip" title="Listed and computed only with the key’s PIN">PIN</span>}
         </span>
         <button type="button" className="small" disabled={mutations.busy} onClick={() => void compute()}>
           Show code
