@@ -334,6 +334,11 @@ describe('the sync panel', () => {
     const bank = accounts.find((account) => account.issuer === 'Bank');
     const status = await call<{ slots: { slot: number; written?: { accountId?: string; kind: string } }[] }>(app, 'keys.status', { serial: SAMPLE_YUBIKEY_SERIAL });
     expect(status.slots.filter((slot) => slot.written?.accountId === bank?.id).map((slot) => slot.written?.kind)).toEqual(['hotp']);
+
+    // Its details name the slots among the keys holding it.
+    await app.page.reload();
+    await app.page.getByRole('button', { name: 'Details for Bank me' }).click();
+    await expect.poll(async () => spaced(await app.page.getByTestId('on-keys').textContent())).toBe(`On keys: ${slots}`);
   });
 
   it('says a YubiKey locked by its access password is to be opened first, and plans once it is open', async () => {

@@ -1,5 +1,7 @@
 import { useQuery } from '../data/hooks.js';
+import { keyList } from '../data/keys.js';
 import { keyInventory, type SyncInventory } from '../data/sync.js';
+import { keyLabel, syncTargets, type SyncTarget } from '../sync/ChooseKeys.js';
 import { syncErrorText } from '../sync/sync-errors.js';
 import './key-inventory.css';
 
@@ -10,11 +12,15 @@ const CHANGES: Record<SyncInventory['drift'][number]['change'], string> = {
   changed: 'changed on the key since Latchkey wrote it',
 };
 
-/** A key as the details say it: its kind and serial, from the inventory (a key id is shown as main gave it). */
-function keyName(inventory: SyncInventory, key: number | string): string {
+/**
+ * A holder as the details say it: an OATH key by its kind and serial (the inventory's), another
+ * target (a YubiKey's OTP slots) by its name in the keys list when plugged in, else by main's id.
+ */
+function keyName(inventory: SyncInventory, listed: readonly SyncTarget[], key: number | string): string {
   const found = inventory.keys.find((entry) => String(entry.serial) === String(key));
-  // A no-break space: a key's kind and serial stay on one line.
-  return found === undefined ? `Key\u00a0${String(key)}` : `${KIND_NAMES[found.kind]}\u00a0${String(found.serial)}`;
+  // No-break spaces: a key's kind and serial stay on one line.
+  if (found !== undefined) return `${KIND_NAMES[found.kind]}\u00a0${String(found.serial)}`;
+  return keyLabel(listed, String(key)).replace(/ (?=\d)/g, '\u00a0');
 }
 
 /**
@@ -23,6 +29,8 @@ function keyName(inventory: SyncInventory, key: number | string): string {
  */
 export function KeyInventory({ accountId }: { accountId: string }) {
   const { data, error } = useQuery(keyInventory, undefined);
+  // Only to name a YubiKey's OTP slots among the holders (the inventory names OATH keys itself).
+  const listed = useQuery(keyList, undefined).data;
   return (
     <section className="section key-inventory" aria-labelledby="key-inventory-title" data-testid="key-inventory">
       <h3 id="key-inventory-title">Security keys</h3>
@@ -35,25 +43,29 @@ export function KeyInventory({ accountId }: { accountId: string }) {
           <p className="hint">The keys can’t be read now. {syncErrorText(error)}</p>
         )
       ) : (
-        <Holders inventory={data} accountId={accountId} />
+        <Holders inventory={data} listed={syncTargets(listed?.keys ?? [])} accountId={accountId} />
       )}
     </section>
   );
 }
 
-function Holders({ inventory, accountId }: { inventory: SyncInventory; accountId: string }) {
-  const holders = inventory.accounts.find((account) => account.accountId === accountId)?.keys ?? [];
+function Holders({ inventory, listed, accountId }: { inventory: SyncInventory; listed: readonly SyncTarget[]; accountId: string }) {
+  const entry = inventory.accounts.find((account) => account.accountId === accountId);
+  // Every target holding it: OATH keys by serial, a YubiKey's OTP slots as `SERIAL/otp` (opaque here).
+  const holders = entry?.targets ?? [];
   const drift = inventory.drift.filter((cell) => cell.accountId === accountId);
-  const unchecked = holders.filter((key) => !inventory.seen.some((seen) => String(seen) === String(key)));
+  // Drift is read from OATH keys plugged in now; those not plugged in are said to be unchecked.
+  const unchecked = (entry?.keys ?? []).filter((key) => !inventory.seen.some((seen) => String(seen) === String(key)));
+  const name = (key: number | string) => keyName(inventory, listed, key);
   return (
     <>
-      <p data-testid="on-keys">{holders.length === 0 ? 'On no key yet.' : `On keys: ${holders.map((key) => keyName(inventory, key)).join(', ')}`}</p>
-      {unchecked.length > 0 && <p className="hint">Not plugged in now, so not checked: {unchecked.map((key) => keyName(inventory, key)).join(', ')}.</p>}
+      <p data-testid="on-keys">{holders.length === 0 ? 'On no key yet.' : `On keys: ${holders.map(name).join(', ')}`}</p>
+      {unchecked.length > 0 && <p className="hint">Not plugged in now, so not checked: {unchecked.map(name).join(', ')}.</p>}
       {drift.length > 0 && (
         <ul className="key-drift" aria-label="Differs on the keys" data-testid="key-drift">
           {drift.map((cell) => (
             <li key={`${String(cell.key)}-${cell.name}-${cell.change}`}>
-              {keyName(inventory, cell.key)}: {cell.name} {CHANGES[cell.change]}
+              {name(cell.key)}: {cell.name} {CHANGES[cell.change]}
               {cell.detail === '' ? '' : ` (${cell.detail})`}
             </li>
           ))}
