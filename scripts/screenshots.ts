@@ -250,7 +250,7 @@ export async function takeScreenshots(outDir: string, options: { browser?: Brows
         await client.call('keys.put', { serial: SAMPLE_YUBIKEY_SERIAL, accountIds: onKey, vaultPassword: PASSWORD });
         await openFromSettings('Security keys…', 'Security keys');
         await page.getByRole('list', { name: 'Keys found' }).getByRole('listitem').nth(1).waitFor();
-        await page.getByTestId('key-room').filter({ hasText: 'used' }).waitFor();
+        await page.getByTestId('key-room').filter({ hasText: 'used' }).first().waitFor();
         // One code computed on the key, as after a click on its Show code.
         const github = page.getByRole('listitem', { name: 'GitHub alice-martin' });
         await github.getByRole('button', { name: 'Show code' }).click();

@@ -17,7 +17,7 @@ export function GeneratedKeyShown({ keyHex, slot, touch, onDone }: { keyHex: str
       </output>
       <p className="hint key-once">
         <strong>It won’t be shown again.</strong> Latchkey keeps no copy. If a disk or a password manager will depend on this slot, write the key down and keep it
-        offline, or program a backup YubiKey with it now (<code>latchkey keys program {slot} --challenge-response --hmac-key -</code>).
+        offline, or program a backup YubiKey with the same key now: a key nobody kept can’t be put on a second one.
       </p>
       <div className="row">
         <button type="button" className="primary" onClick={onDone}>
