@@ -264,10 +264,14 @@ describe('the keys panel: OATH accounts', () => {
     const add = card.getByRole('button', { name: 'Add 1 to the key' });
     expect(await add.isDisabled()).toBe(true);
     await clash.getByLabel('Replace what the key holds under those names').check();
+    // Replaced as a touch account this time: the key then asks for a touch before its code.
+    expect(key.card.snapshot().credentials[0]?.touch).toBe(false);
+    await card.getByLabel('The key makes their codes only after a touch').check();
     await card.getByLabel('Vault password').fill(E2E_PASSWORD);
     await add.click();
-    await expect.poll(() => card.getByTestId('put-done').textContent()).toContain('On the key now: ACME alice.');
+    await expect.poll(() => card.getByTestId('put-done').textContent()).toBe('On the key now: ACME alice. Touch and HOTP accounts are not checked (that would need a touch, or use up a code).');
     expect(await card.getByTestId('key-room').textContent()).toBe('1 of 32 used, 31 free');
+    expect(key.card.snapshot().credentials.map((credential) => credential.touch)).toEqual([true]);
   });
 
   it('renames an account on the key, deletes one after asking, and says when the firmware can’t rename', async () => {

@@ -66,8 +66,12 @@ export function AddToKey({ serial, onClose }: { serial: number; onClose: () => v
       return;
     }
     const names = result.value.written.map(({ credential }) => (credential.issuer === null ? credential.label : `${credential.issuer} ${credential.label}`));
-    const checked = result.value.written.every(({ verified }) => verified === true);
-    setDone(`On the key now: ${names.join(', ')}.${checked ? ' The key’s codes match the vault’s.' : ''}`);
+    const checked = result.value.written.filter(({ verified }) => verified === true).length;
+    const unchecked = result.value.written.length - checked;
+    // A touch or HOTP account is not checked: a check would wait for a touch, or use up a code.
+    const checkedText = checked === 0 ? '' : checked === result.value.written.length ? ' The key’s codes match the vault’s.' : ` ${String(checked)} checked: their codes on the key match the vault’s.`;
+    const uncheckedText = unchecked === 0 ? '' : ' Touch and HOTP accounts are not checked (that would need a touch, or use up a code).';
+    setDone(`On the key now: ${names.join(', ')}.${checkedText}${uncheckedText}`);
   }
 
   if (done !== undefined) {
