@@ -374,6 +374,11 @@ describe('the keys panel: OATH accounts', () => {
     await app.page.getByLabel('Search accounts').waitFor();
     card = await openKeysPanel(app);
     await expect.poll(() => card.getByTestId('key-room').textContent()).toBe('locked by its access password');
+    // Locked, the key offers only its reset (which needs no password), saying it can't count what goes.
+    expect(await card.getByRole('button', { name: 'Add from the vault…' }).count()).toBe(0);
+    await card.getByRole('button', { name: 'Reset…' }).click();
+    expect(await card.getByRole('alertdialog', { name: 'Reset the key’s OATH application' }).textContent()).toContain('it is locked, so they can’t be counted here');
+    await card.getByRole('button', { name: 'Keep as it is' }).click();
     await card.getByLabel('The key’s access password').fill('key pass 1');
     await card.getByRole('button', { name: 'Open the key' }).click();
     await expect.poll(() => card.getByTestId('key-room').textContent()).toBe('0 of 32 used, 32 free');
