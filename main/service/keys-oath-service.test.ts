@@ -82,4 +82,17 @@ describe('keys service: OATH', () => {
     await client.call('keys.rename', { name: 'Mail:me', issuer: 'Mail', label: 'me' });
     expect((await client.call('keys.rename', { name: 'Mail:me', issuer: 'Post', label: 'me' })).credential.name).toBe('Post:me');
   });
+
+  it('a rename gets the names rule every account gets: control and text-direction characters removed; nothing left is refused', async () => {
+    const { client } = await setup();
+    const mail = await client.call('accounts.add', { uri: 'otpauth://totp/Mail:me?secret=JBSWY3DPEHPK3PXP&issuer=Mail' });
+    await client.call('keys.put', { accountIds: [mail.account.id], vaultPassword: PASSWORD });
+    // U+202E would show "moc.live" as "evil.com" in every app that lists the key; a newline splits a line of `keys credentials`.
+    const renamed = await client.call('keys.rename', { name: 'Mail:me', issuer: 'Pay\u202Epal', label: 'me\nyou\u2066' });
+    expect(renamed.credential.name).toBe('Paypal:meyou');
+    const empty = client.call('keys.rename', { name: 'Paypal:meyou', issuer: 'Post', label: '\u202E\u0007 ' });
+    await expect(empty).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(empty).rejects.toThrow('the account name is empty once control and text-direction characters are removed');
+    expect((await client.call('keys.credentials', {})).credentials.map((credential) => credential.name)).toEqual(['Paypal:meyou']);
+  });
 });

@@ -1,4 +1,4 @@
-import type { AccountMeta } from '../../../shared/account.js';
+import { cleanDisplayText, type AccountMeta } from '../../../shared/account.js';
 import { LatchkeyError } from '../../../shared/errors.js';
 import { formatCredentialId, type OathCredential, type OathOperationOptions } from '../../keys/oath/index.js';
 import { codeOnce } from '../../otp/index.js';
@@ -148,8 +148,9 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
         return { key: key.summary, deleted: credentialView(credential) };
       }),
 
-    'keys.rename': ({ serial, auth, name, issuer, label }, operation) =>
+    'keys.rename': ({ serial, auth, name, ...typed }, operation) =>
       keys.withKey(serial, async (key) => {
+        const { issuer, label } = renameNames(typed);
         await unlock(key, auth, operation);
         const credential = await findByName(key, name, auth, operation);
         // The name it has already: nothing to send (a YubiKey refuses a RENAME onto the name it holds).
@@ -224,6 +225,18 @@ async function findByName(key: OpenOathKey, name: string, auth: Auth, operation:
   const found = credentials.find((credential) => credential.name === name);
   if (found === undefined) throw mayBeBehindPin(key, auth) ?? new LatchkeyError('NOT_FOUND', `the key holds no credential named "${name}" (see \`latchkey keys credentials\`)`);
   return found;
+}
+
+/**
+ * A rename's new issuer and label under the one rule for names an account gets (shared/account.ts):
+ * control and text-direction characters removed, then trimmed. A bidi override would make the key's
+ * name read backwards in every app that lists it, a newline split a line of `keys credentials`.
+ */
+function renameNames(typed: { readonly issuer?: string | undefined; readonly label: string }): { issuer: string | undefined; label: string } {
+  const label = cleanDisplayText(typed.label, 'label').text;
+  if (label === '') throw new LatchkeyError('INVALID_REQUEST', 'the account name is empty once control and text-direction characters are removed', { field: 'label' });
+  const issuer = typed.issuer === undefined ? undefined : cleanDisplayText(typed.issuer, 'issuer').text;
+  return { issuer, label };
 }
 
 /**
