@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { attemptsPath } from './attempts.js';
@@ -78,6 +79,25 @@ describe('the KDF head start', () => {
     writeFileSync(`${other}.bak`, 'not a vault');
     expect(startKdfHeadStart(`${other}.bak`, PASSWORD, { derive, env: {} })).toBeUndefined();
     expect(startKdfHeadStart(other, PASSWORD, { derive, env: { LATCHKEY_SODIUM: 'wasm' } })).toBeUndefined();
+    expect(derive.calls()).toBe(0);
+  });
+
+  it('starts nothing on a vault the unlock refuses before any KDF: a damaged header, a foreign trigger', async () => {
+    // The unlock says VAULT_CORRUPT before it derives a key; a head start would have run Argon2id at
+    // the damaged slot's cost (up to the box's 1 GiB) and the CLI would have waited for it to exit.
+    const damaged = await newVault();
+    const db = new Database(damaged);
+    db.prepare("UPDATE slots SET ops = ops + 1 WHERE kind = 'password'").run();
+    db.close();
+    const injected = await newVault();
+    const other = new Database(injected);
+    other.exec('CREATE TRIGGER spy AFTER UPDATE ON meta BEGIN SELECT 1; END');
+    other.close();
+    const derive = counted(argon2idNative);
+    for (const path of [damaged, injected]) {
+      expect(startKdfHeadStart(path, PASSWORD, { derive, env: {} })).toBeUndefined();
+      await expect(unlockVault(path, { password: PASSWORD }, await testRuntime())).rejects.toMatchObject({ code: 'VAULT_CORRUPT' });
+    }
     expect(derive.calls()).toBe(0);
   });
 

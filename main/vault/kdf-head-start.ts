@@ -5,7 +5,8 @@ import { createVaultKdf, argon2idNative } from './kdf.js';
 import { assertKdfParamsInBox, type KdfParams } from './kdf-params.js';
 import type { DeriveKey, DerivedKey } from './kdf-worker.js';
 import { passwordBytes } from './password.js';
-import { sodiumNativeAddon } from './sodium-native.js';
+import { nativeSodium, sodiumNativeAddon, type SodiumNativeAddon } from './sodium-native.js';
+import { readCheckedHeader } from './vault-file.js';
 
 /**
  * Issue 14: `latchkey code QUERY` costs Argon2id and little more. The CLI's entry starts the vault's
@@ -45,7 +46,8 @@ interface Derivation {
 /**
  * Starts Argon2id for the vault's one plain password slot in native libsodium, or nothing (undefined)
  * when the inputs can't be told exactly or should not be used yet: the wasm backend asked for
- * (LATCHKEY_SODIUM=wasm) or no native addon, no readable vault, not exactly one plain password slot,
+ * (LATCHKEY_SODIUM=wasm) or no native addon, no readable vault or one the unlock would refuse as
+ * damaged (before any KDF), not exactly one plain password slot,
  * parameters outside the box, failed attempts on record. What is wrong is for the command to say, as
  * it would without a head start; nothing is thrown.
  */
@@ -56,11 +58,11 @@ export function startKdfHeadStart(vaultPath: string, password: string, options: 
   let zeroKey: (key: Uint8Array) => void;
   try {
     if (failedAttemptsOnRecord(vaultPath)) return undefined;
-    const slot = plainPasswordSlot(vaultPath);
+    const native = sodiumNativeAddon();
+    const slot = plainPasswordSlot(vaultPath, native);
     if (slot === undefined) return undefined;
     const params = { ops: slot.ops, mem: slot.mem };
     assertKdfParamsInBox(params);
-    const native = sodiumNativeAddon();
     zeroKey = (key) => {
       native.sodium_memzero(key);
     };
@@ -128,14 +130,19 @@ function failedAttemptsOnRecord(vaultPath: string): boolean {
   }
 }
 
-/** The vault's plain password slot, when it has exactly one: its salt and cost (unverified; the unlock checks the header). */
-function plainPasswordSlot(vaultPath: string): { salt: Uint8Array; ops: number; mem: number } | undefined {
+/**
+ * The vault's plain password slot, when it has exactly one, read through the checks the unlock runs
+ * before its KDF (magic, format, schema, header sum: readCheckedHeader). A vault the unlock refuses as
+ * damaged gets no derivation here either: one would cost the damaged slot's Argon2id (up to the box's
+ * 1 GiB) before the refusal, and the CLI would wait for it to end (SECURITY-NOTES §8's budget).
+ */
+function plainPasswordSlot(vaultPath: string, native: SodiumNativeAddon): { salt: Uint8Array; ops: number; mem: number } | undefined {
   const db = new Database(vaultPath, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare("SELECT salt, ops, mem FROM slots WHERE kind = 'password'").all() as { salt: unknown; ops: unknown; mem: unknown }[];
-    const [row] = rows;
-    if (rows.length !== 1 || row === undefined || !(row.salt instanceof Uint8Array) || typeof row.ops !== 'number' || typeof row.mem !== 'number') return undefined;
-    return { salt: row.salt, ops: row.ops, mem: row.mem };
+    const passwordSlots = readCheckedHeader(nativeSodium(native), db, vaultPath).slots.filter((slot) => slot.kind === 'password');
+    const [slot] = passwordSlots;
+    if (passwordSlots.length !== 1 || slot === undefined || typeof slot.ops !== 'number' || typeof slot.mem !== 'number') return undefined;
+    return { salt: slot.salt, ops: slot.ops, mem: slot.mem };
   } finally {
     db.close();
   }
