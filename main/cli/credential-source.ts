@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { LatchkeyClient } from '../../shared/client.js';
 import { LatchkeyError, UsageError } from '../../shared/errors.js';
+import { fileErrorOf } from '../service/index.js';
 import type { GlobalOptions } from './globals.js';
 import type { CliIo } from './io.js';
 import { readPasswordFile, readVaultPassword } from './password-source.js';
@@ -35,8 +36,8 @@ async function readRecoveryKeyFile(path: string, io: CliIo): Promise<string> {
   else {
     try {
       text = readFileSync(path, 'utf8');
-    } catch {
-      throw new LatchkeyError('IO_ERROR', `cannot read the recovery key file ${path}`, { path });
+    } catch (error) {
+      throw fileErrorOf(`cannot read the recovery key file ${path}`, path, error);
     }
   }
   const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));

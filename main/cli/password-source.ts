@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { LatchkeyError, UsageError } from '../../shared/errors.js';
+// Directly, not through the service's index: the KDF head start loads this module before the service.
+import { fileErrorOf } from '../service/fs-words.js';
 import type { GlobalOptions } from './globals.js';
 import type { CliIo } from './io.js';
 
@@ -22,8 +24,8 @@ export function readPasswordFile(path: string): string {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
-  } catch {
-    throw new LatchkeyError('IO_ERROR', `cannot read the password file ${path}`, { path });
+  } catch (error) {
+    throw fileErrorOf(`cannot read the password file ${path}`, path, error);
   }
   return nonEmpty(firstLine(text), `the password file ${path} is empty (the password is its first line)`);
 }

@@ -37,3 +37,14 @@ export function ioErrorOf(what: string, error: unknown): LatchkeyError {
   const code = errnoCodeOf(error);
   return new LatchkeyError('IO_ERROR', `${what}: ${describeFailure(error)}`, code === undefined ? undefined : { errno: code });
 }
+
+/**
+ * A file the user named could not be opened, read or written: IO_ERROR naming it and saying why (it
+ * is missing, a folder, not permitted, the disk is full), never the raw error as a crash. `what` is
+ * the act and the file, "cannot read the password file pw.txt". A Latchkey error passes unchanged.
+ */
+export function fileErrorOf(what: string, path: string, error: unknown): LatchkeyError {
+  if (error instanceof LatchkeyError) return error;
+  const code = errnoCodeOf(error);
+  return new LatchkeyError('IO_ERROR', `${what}: ${describeFailure(error)}`, code === undefined ? { path } : { path, errno: code });
+}

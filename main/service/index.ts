@@ -12,6 +12,7 @@ export type { Clipboard } from './clipboard-guard.js';
 export type { Timers } from './backup/auto-backup.js';
 export type { PathRequest, UserPrompts } from './user-prompts.js';
 export { writeNewFile } from './secure-file.js';
+export { fileErrorOf } from './fs-words.js';
 export { rendererDoor } from './renderer-door.js';
 export { watchLinuxScreenLock } from './screen-lock-dbus.js';
 export type { LinuxScreenLockOptions, ScreenLockSource, ScreenLockWatch } from './screen-lock-dbus.js';

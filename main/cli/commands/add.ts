@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { AccountInvalidError, LatchkeyError, UsageError } from '../../../shared/errors.js';
+import { fileErrorOf } from '../../service/index.js';
 import type { CliContext } from '../context.js';
 import { addOtpOptions, otpRequestFields, type OtpOptions } from '../otp-options.js';
 import { accountName, printResult, printWarnings, viewJson } from '../output.js';
@@ -88,8 +89,7 @@ function readCodes(path: string): string[] {
     if (statSync(path).size > MAX_CODES_FILE) throw new AccountInvalidError('recoveryCodes', `the recovery-codes file ${path} is over 1 MiB (at most 256 codes are kept)`);
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if (error instanceof LatchkeyError) throw error;
-    throw new LatchkeyError('IO_ERROR', `cannot read the recovery-codes file ${path}`, { path });
+    throw fileErrorOf(`cannot read the recovery-codes file ${path}`, path, error);
   }
   return text
     .split('\n')

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { EXPORT_FORMATS, PLAINTEXT_EXPORTS, type ExportFormat } from '../../../shared/export-api.js';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
-import { writeNewFile } from '../../service/index.js';
+import { fileErrorOf, writeNewFile } from '../../service/index.js';
 import type { CliContext } from '../context.js';
 import { plural, printResult, printWarnings } from '../output.js';
 import { promptNewPassword, readSecretFile } from '../credential-source.js';
@@ -80,7 +80,11 @@ Examples:
         }
         const target = result.files.length === 1 ? file : file.replace(/(\.[^./]+)?$/, exported.suffix);
         // Always a new 0600 file, even over an existing one (whose mode and owner would otherwise stay).
-        writeNewFile(target, (append) => { append(bytes); }, { replace: true });
+        try {
+          writeNewFile(target, (append) => { append(bytes); }, { replace: true });
+        } catch (error) {
+          throw fileErrorOf(`cannot write ${target}`, target, error);
+        }
         written.push(target);
       }
       if (plaintext && written.length > 0) io.writeErr(`latchkey: warning: ${written.join(', ')} hold${written.length === 1 ? 's' : ''} your secrets in the clear; delete when done\n`);

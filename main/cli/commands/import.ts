@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import { MAX_IMPORT_BYTES, type ImportPreview } from '../../../shared/import-api.js';
-import { IMPORT_FORMAT_IDS } from '../../service/index.js';
+import { fileErrorOf, IMPORT_FORMAT_IDS } from '../../service/index.js';
 import type { CliContext, Connection } from '../context.js';
 import { unlockForPreview } from '../dry-run.js';
 import type { CliIo } from '../io.js';
@@ -124,12 +124,17 @@ function readExport(path: string): Buffer {
   let size: number;
   try {
     size = statSync(path).size;
-  } catch {
-    throw new LatchkeyError('IO_ERROR', `cannot read ${path}`, { path });
+  } catch (error) {
+    throw fileErrorOf(`cannot read ${path}`, path, error);
   }
   // Checked before a byte is read (SECURITY-NOTES §8): a 50 MB file is too large, whatever its format.
   if (size > MAX_IMPORT_BYTES) throw tooLarge(path);
-  return readFileSync(path);
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    // A folder passes the size check; reading it is EISDIR.
+    throw fileErrorOf(`cannot read ${path}`, path, error);
+  }
 }
 
 async function readExportFromStdin(io: CliIo): Promise<Buffer> {

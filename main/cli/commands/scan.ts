@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MAX_IMAGE_BYTES, type EnrollResult } from '../../../shared/enroll-api.js';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
-import { readClipboard } from '../../service/index.js';
+import { fileErrorOf, readClipboard } from '../../service/index.js';
 import type { CliContext } from '../context.js';
 import { unlockForPreview } from '../dry-run.js';
 import type { CliIo } from '../io.js';
@@ -135,12 +135,17 @@ function readImageFile(path: string): Buffer {
   let size: number;
   try {
     size = statSync(path).size;
-  } catch {
-    throw new LatchkeyError('IO_ERROR', `cannot read ${path}`, { path });
+  } catch (error) {
+    throw fileErrorOf(`cannot read ${path}`, path, error);
   }
   // Before a byte is read; the service's request takes no larger image.
   if (size > MAX_IMAGE_BYTES) throw new LatchkeyError('QR_IMAGE_TOO_LARGE', `${path} is over ${String(MAX_IMAGE_BYTES / (1024 * 1024))} MiB`, { path });
-  return readFileSync(path);
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    // A folder passes the size check; reading it is EISDIR.
+    throw fileErrorOf(`cannot read ${path}`, path, error);
+  }
 }
 
 function lastProgress(results: readonly EnrollResult[]): EnrollResult['batches'] {

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { LatchkeyError } from '../../../shared/errors.js';
 import { BackupReader, BackupWriter, concatBytes, newBackupHeader, readPrelude, type BackupEntry, type BackupPrelude, type SeededEntry } from '../../formats/latchkey-backup/index.js';
 import type { DeriveKey, KdfParams, Sodium } from '../../vault/index.js';
+import { fileErrorOf } from '../fs-words.js';
 import { keyUnlessCancelled } from '../key-unless-cancelled.js';
 import { writeNewFile } from '../secure-file.js';
 
@@ -66,6 +66,8 @@ export async function writeBackupFile(
 export interface OpenedBackup {
   readonly reader: BackupReader;
   readonly fd: number;
+  /** For an error's words: a read can still fail after the header (a failing disk). */
+  readonly path: string;
   readonly prelude: BackupPrelude;
   readonly hash: ReturnType<typeof createHash>;
   readonly rest: Uint8Array;
@@ -76,8 +78,8 @@ export async function openBackupFile(path: string, password: Uint8Array, crypto:
   let fd: number;
   try {
     fd = openSync(path, 'r');
-  } catch {
-    throw new LatchkeyError('IO_ERROR', `cannot open the backup ${path}`, { path });
+  } catch (error) {
+    throw fileErrorOf(`cannot open the backup ${path}`, path, error);
   }
   try {
     const hash = createHash('sha256');
@@ -85,7 +87,7 @@ export async function openBackupFile(path: string, password: Uint8Array, crypto:
     let prelude: BackupPrelude | undefined;
     let eof = false;
     while (prelude === undefined) {
-      const block = readBlock(fd);
+      const block = readBlock(fd, path);
       eof = block.length === 0;
       hash.update(block);
       start = concatBytes([start, block]);
@@ -96,7 +98,7 @@ export async function openBackupFile(path: string, password: Uint8Array, crypto:
     const deriving = crypto.deriveKey(password, new Uint8Array(Buffer.from(header.salt, 'base64')), { ops: header.ops, mem: header.mem });
     const key = await keyUnlessCancelled(deriving, (late) => { crypto.sodium.memzero(late); }, steps.signal);
     try {
-      return { reader: new BackupReader(crypto.sodium, key, prelude), fd, prelude, hash, rest: start.subarray(prelude.bytes.length) };
+      return { reader: new BackupReader(crypto.sodium, key, prelude), fd, path, prelude, hash, rest: start.subarray(prelude.bytes.length) };
     } finally {
       crypto.sodium.memzero(key);
     }
@@ -111,7 +113,7 @@ export function readEntries(opened: OpenedBackup, onEntry: (entry: BackupEntry) 
   try {
     opened.reader.feed(opened.rest).forEach(onEntry);
     for (;;) {
-      const block = readBlock(opened.fd);
+      const block = readBlock(opened.fd, opened.path);
       if (block.length === 0) break;
       opened.hash.update(block);
       opened.reader.feed(block).forEach(onEntry);
@@ -123,8 +125,14 @@ export function readEntries(opened: OpenedBackup, onEntry: (entry: BackupEntry) 
   }
 }
 
-function readBlock(fd: number): Uint8Array {
+/** A folder opens like a file and fails only here (EISDIR); a failing disk fails here too. */
+function readBlock(fd: number, path: string): Uint8Array {
   const buffer = new Uint8Array(READ_BLOCK);
-  const read = readSync(fd, buffer, 0, READ_BLOCK, null);
+  let read: number;
+  try {
+    read = readSync(fd, buffer, 0, READ_BLOCK, null);
+  } catch (error) {
+    throw fileErrorOf(`cannot read the backup ${path}`, path, error);
+  }
   return buffer.subarray(0, read);
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { ParsedRequestOf, ReplyOf } from '../../../shared/api.js';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
+import { fileErrorOf } from '../fs-words.js';
 import type { BackupSteps } from '../backup/backup-file.js';
 import { createBackup, restoreBackup, verifyBackup } from '../backup/backup-operations.js';
 import type { ClipboardGuard } from '../clipboard-guard.js';
@@ -55,7 +56,10 @@ export function backupByHandHandlers(deps: ByHandDeps): HandlersFor<ByHandChanne
         async (session) => {
           const day = new Date(clock.now()).toISOString().slice(0, 10);
           const path = await ask({ purpose: 'backup', kind: 'save-file', suggestedName: `latchkey-${day}.lkbak` }, 'no file was chosen; no backup was written');
-          const written = await createBackup(session, await host.runtime(), path, password, deps.app, false, { skipDamaged: false, leftOut: [] }, stepsOf(operation, opId));
+          // The page hears the file's name only, never the path main's dialog returned.
+          const written = await createBackup(session, await host.runtime(), path, password, deps.app, false, { skipDamaged: false, leftOut: [] }, stepsOf(operation, opId)).catch((error: unknown) => {
+            throw fileErrorOf(`cannot write the backup ${basename(path)}`, basename(path), error);
+          });
           return { file: basename(path), accounts: written.accounts, bytes: written.bytes, sha256: written.sha256 };
         },
         operation,

@@ -1,6 +1,7 @@
 import { UsageError } from '../../../shared/errors.js';
 import type { BackupSteps } from '../backup/backup-file.js';
 import { createBackup, restoreBackup, verifyBackup } from '../backup/backup-operations.js';
+import { fileErrorOf } from '../fs-words.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
 import { backupByHandHandlers, type ByHandDeps } from './backup-by-hand.js';
 import { pageStages, type Operation } from '../operations.js';
@@ -27,7 +28,11 @@ export function backupHandlers(host: VaultHost, clock: Clock, app: string, byHan
         vaultPassword,
         async (session) => {
           const leftOut: string[] = [];
-          return { path, ...(await createBackup(session, await host.runtime(), path, password, app, replace, { skipDamaged, leftOut }, stepsOf(operation, opId))), leftOut };
+          // A full disk or a missing folder is said in words (nothing is left behind), not a crash.
+          const written = await createBackup(session, await host.runtime(), path, password, app, replace, { skipDamaged, leftOut }, stepsOf(operation, opId)).catch((error: unknown) => {
+            throw fileErrorOf(`cannot write the backup ${path}`, path, error);
+          });
+          return { path, ...written, leftOut };
         },
         operation,
       );

@@ -14,6 +14,7 @@ import { pageStages, type Operation } from '../operations.js';
 import { assertStrongPassword } from '../password-policy.js';
 import { afterReauth } from '../reauth.js';
 import { writeNewFile } from '../secure-file.js';
+import { fileErrorOf } from '../fs-words.js';
 import type { UserPrompts } from '../user-prompts.js';
 import type { VaultHost } from '../vault-host.js';
 
@@ -134,7 +135,11 @@ export function exportHandlers(host: VaultHost, clock: Clock, app: string, promp
           for (const file of result.files) {
             // Several files (Google's QR batches) share the chosen name, each with its own suffix.
             const target = result.files.length === 1 ? chosen : join(dirname(chosen), basename(chosen).replace(/(\.[^.]+)?$/, file.suffix));
-            writeNewFile(target, (append) => { append(file.bytes); }, { replace: false });
+            try {
+              writeNewFile(target, (append) => { append(file.bytes); }, { replace: false });
+            } catch (error) {
+              throw fileErrorOf(`cannot write ${basename(target)}`, basename(target), error);
+            }
             names.push(basename(target));
           }
           return { files: names, accounts, warnings: [...result.warnings, ...(leftOut.length === 0 ? [] : [leftOutWarning(leftOut)])] };

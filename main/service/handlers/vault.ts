@@ -6,6 +6,7 @@ import { pageStages } from '../operations.js';
 import { assertStrongPassword } from '../password-policy.js';
 import { afterReauth } from '../reauth.js';
 import { writeNewFile } from '../secure-file.js';
+import { fileErrorOf } from '../fs-words.js';
 import type { UserPrompts } from '../user-prompts.js';
 import type { VaultHost } from '../vault-host.js';
 
@@ -87,7 +88,11 @@ export function vaultHandlers(host: VaultHost, prompts: UserPrompts | undefined)
       const path = await prompts.pickPath({ purpose: 'recovery-key', kind: 'save-file', suggestedName: 'latchkey-recovery-key.txt' });
       if (path === undefined) throw new LatchkeyError('CANCELLED', 'no file was chosen; the recovery key was not saved');
       const text = `Latchkey recovery key\n\n${recoveryKey}\n\nThe only way into your vault if you forget its password. Keep it away from this computer.\n`;
-      writeNewFile(path, (append) => { append(new TextEncoder().encode(text)); }, { replace: false });
+      try {
+        writeNewFile(path, (append) => { append(new TextEncoder().encode(text)); }, { replace: false });
+      } catch (error) {
+        throw fileErrorOf(`cannot write ${basename(path)}`, basename(path), error);
+      }
       return { file: basename(path) };
     },
     'vault.rekey': ({ password, opId }, operation) => {
