@@ -83,6 +83,17 @@ describe('keys service: OATH', () => {
     expect((await client.call('keys.rename', { name: 'Mail:me', issuer: 'Post', label: 'me' })).credential.name).toBe('Post:me');
   });
 
+  it('two chosen accounts that would share a name on the key are refused before the first PUT: nothing written', async () => {
+    const { client } = await setup();
+    // The same account enrolled twice (a new secret after a reset at the site): one name on the key.
+    const old = await client.call('accounts.add', { uri: 'otpauth://totp/Mail:me?secret=JBSWY3DPEHPK3PXP&issuer=Mail' });
+    const renewed = await client.call('accounts.add', { uri: 'otpauth://totp/Mail:me?secret=KRSXG5CTMVRXEZLU&issuer=Mail' });
+    const put = client.call('keys.put', { accountIds: [old.account.id, renewed.account.id], vaultPassword: PASSWORD });
+    await expect(put).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(put).rejects.toThrow('two of the chosen accounts would have the same name on the key ("Mail:me"); choose one, or rename one in the vault first; nothing was written');
+    expect((await client.call('keys.credentials', {})).credentials).toEqual([]);
+  });
+
   it('a rename gets the names rule every account gets: control and text-direction characters removed; nothing left is refused', async () => {
     const { client } = await setup();
     const mail = await client.call('accounts.add', { uri: 'otpauth://totp/Mail:me?secret=JBSWY3DPEHPK3PXP&issuer=Mail' });

@@ -112,8 +112,13 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
             const id = formatCredentialId(plan.type, { issuer: plan.issuer, account: plan.account, period: plan.period ?? DEFAULT_PERIOD }, session.dialect.idByteLimit);
             return { account, plan, name: new TextDecoder().decode(id) };
           });
-          const listed = await session.list({ ...waits(operation, key), ...pinOf(request.auth) });
           const names = plans.map(({ name }) => name);
+          // The second PUT of one name would be refused after the first was written (or replace it).
+          const twice = names.find((name, index) => names.indexOf(name) !== index);
+          if (twice !== undefined) {
+            throw new LatchkeyError('INVALID_REQUEST', `two of the chosen accounts would have the same name on the key ("${twice}"); choose one, or rename one in the vault first; nothing was written`, { names: twice });
+          }
+          const listed = await session.list({ ...waits(operation, key), ...pinOf(request.auth) });
           const clashes = names.filter((name) => listed.some((credential) => credential.name === name));
           if (clashes.length > 0 && !request.overwrite) {
             throw new LatchkeyError('KEY_CREDENTIAL_EXISTS', `the key already holds ${clashes.map((name) => `"${name}"`).join(', ')}; nothing was written`, { names: clashes.join('\n') });
