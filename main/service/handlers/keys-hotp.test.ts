@@ -15,7 +15,8 @@ describe('which HOTP accounts a YubiKey OTP slot can hold', () => {
     expect(() => fit({ algorithm: 'SHA256' })).toThrow(expect.objectContaining({ code: 'KEY_UNSUPPORTED', details: { field: 'algorithm' } }));
     expect(() => fit({ digits: 7 })).toThrow(expect.objectContaining({ code: 'KEY_UNSUPPORTED', details: { field: 'digits' } }));
     expect(() => fit({ type: 'steam' })).toThrow(/this one is STEAM/);
-    expect(() => fit({ counter: 17n })).toThrow(/counter is 17: take 15 more code\(s\) .*\(the counter is then 32\)/);
+    // Said for `keys program`, a sync plan and the app alike: "try again", not "program the key again".
+    expect(() => fit({ counter: 17n })).toThrow(/counter is 17: take 15 more code\(s\) .*\(the counter is then 32\), then try again$/);
     expect(() => fit({ counter: 1_048_576n })).toThrow(/the highest a slot can start from is 1048560/);
   });
 });

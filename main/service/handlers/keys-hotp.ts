@@ -33,7 +33,7 @@ export function hotpSlotPlan(account: AccountMeta): HotpSlotPlan {
     const hint =
       counter > BigInt(IMF_MAX)
         ? `the highest a slot can start from is ${String(IMF_MAX)}`
-        : `take ${String(next - counter)} more code(s) with \`latchkey code\` (the counter is then ${String(next)}) and program the key again`;
+        : `take ${String(next - counter)} more code(s) with \`latchkey code\` (the counter is then ${String(next)}), then try again`;
     throw unsupported(`a YubiKey starts a HOTP slot at a multiple of 16 up to ${String(IMF_MAX)}; this account's counter is ${String(counter)}: ${hint}`, 'counter');
   }
   return { digits: account.digits, initialMovingFactor: Number(counter) };
