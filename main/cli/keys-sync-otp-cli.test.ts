@@ -181,4 +181,19 @@ describe('keys sync onto a YubiKey\'s OTP slots (SERIAL/otp)', () => {
     expect(absent.code).toBe(EXIT_CODES.KEY_NOT_FOUND);
     expect(absent.stderr).toContain('no YubiKey with serial 4242 shows its OTP slots');
   });
+  it('a slot the record names but the key says is empty (emptied by another program) is no longer said identical: the account is planned into it again', async () => {
+    const { cli, file, vault } = await vaultWithAccounts();
+    const key = ['--emulator', `yubikey-otp:${file('otp.json')}`];
+    const target = `${String(json<{ serial: number }[]>(await cli.run(['keys', 'list', '--json', ...key]))[0]?.serial)}/otp`;
+    expect((await cli.run(['keys', 'sync', '--to', target, '--yes', ...vault, ...key])).code).toBe(0);
+    // ykman, or Latchkey without this vault: the slot is emptied and the record not told.
+    const elsewhere = await cli.run(['keys', 'delete', '--slot', '2', '--yes', '--vault', file('no-vault-here.sqlite'), ...key]);
+    expect(elsewhere.code, elsewhere.stderr).toBe(0);
+    const plan = json<PlanJson>(await cli.run(['keys', 'sync', '--to', target, '--dry-run', '--json', ...vault, ...key]));
+    expect(plan.actions.filter((action) => action.name === 'Bank:otp').map((action) => [action.action, action.slot])).toEqual([['add', 2]]);
+    expect(plan.room.map((room) => [room.held, room.after])).toEqual([[1, 2]]);
+    const again = await cli.run(['keys', 'sync', '--to', target, '--yes', '--json', ...vault, ...key]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(json<PlanJson>(again).applied?.map((cell) => [cell.name, cell.check])).toEqual([['Bank:otp', 'present']]);
+  });
 });

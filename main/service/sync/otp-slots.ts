@@ -1,6 +1,7 @@
 import type { AccountMeta } from '../../../shared/account.js';
 import { LatchkeyError } from '../../../shared/errors.js';
 import { hotpSlotPlan } from '../handlers/keys-hotp.js';
+import type { KeyWrites } from '../../vault/index.js';
 import type { OtpSlotsObservation, PlanCell, PlanInput } from './model.js';
 import { stepTarget, targetOf, willWrite } from './model.js';
 
@@ -10,13 +11,14 @@ const displayName = (account: AccountMeta) => (account.issuer === '' ? account.l
 
 /**
  * A YubiKey's two OTP slots as a sync target (HOTP accounts only). A slot can't be read back, so
- * what it holds is known from the vault's `key-writes` record alone: an account recorded in a slot is
+ * what it holds is known from the vault's `key-writes` record alone (for a slot the key says is
+ * programmed: writesStillOnKey): an account recorded in a slot is
  * `identical` (compared by the record); a programmed slot Latchkey has no record of (Yubico's factory
  * credential in slot 1, say) is the key's own and never written over; an empty slot is room. A slot
  * whose programming an unplug cut short (the `sync-progress` record says so) is programmed again.
  */
 export function planOtpSlots(key: OtpSlotsObservation, chosen: readonly AccountMeta[], input: PlanInput, picked: (name: string) => boolean): { byAccount: Map<string, PlanCell>; own: PlanCell[]; held: number; free: number } {
-  const written = input.keyWrites?.[String(key.serial)] ?? {};
+  const written = writesStillOnKey(key, input);
   const known = new Set(input.accounts.map((account) => account.id));
   const target = targetOf(key);
   const interrupted = (input.progress?.steps ?? []).filter((step) => stepTarget(step) === target && step.state === 'writing' && step.slot !== undefined);
@@ -80,9 +82,20 @@ function slotRefusal(account: AccountMeta, secretBytes: number | undefined): str
   }
 }
 
+/**
+ * The key's `key-writes` record without the slots the key itself says are empty: one emptied by
+ * another program (ykman, or Latchkey with another vault) holds nothing of what the record says, so
+ * its account is not `identical` there but to be written again, and the slot is room.
+ */
+function writesStillOnKey(key: OtpSlotsObservation, input: PlanInput): KeyWrites[string] {
+  const written = input.keyWrites?.[String(key.serial)] ?? {};
+  const emptied = new Set(key.slots.filter(({ configured }) => configured === false).map(({ slot }) => String(slot)));
+  return Object.fromEntries(Object.entries(written).filter(([slot]) => !emptied.has(slot)));
+}
+
 /** After placement: each add that will be written gets the next free slot, in slot order. */
 export function assignSlots(key: OtpSlotsObservation, cells: Map<string, PlanCell>, own: readonly PlanCell[], input: PlanInput): void {
-  const written = input.keyWrites?.[String(key.serial)] ?? {};
+  const written = writesStillOnKey(key, input);
   const taken = new Set<number>([...cells.values(), ...own].filter((cell) => cell.slot !== undefined && !(cell.action === 'remove' && willWrite(cell))).map((cell) => cell.slot ?? 0));
   const open = key.slots.filter(({ slot, configured }) => !taken.has(slot) && (written[String(slot) as '1' | '2'] === undefined ? configured === false : own.some((cell) => cell.slot === slot && cell.action === 'remove' && willWrite(cell)))).map(({ slot }) => slot);
   for (const [id, cell] of cells) {
