@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { defaultVaultPath } from '../service/paths.js';
 import type { KdfHeadStart } from '../vault/kdf-head-start.js';
 import { readPasswordFile } from './password-source.js';
@@ -41,10 +42,16 @@ export function headStartPlan(argv: readonly string[], env: Readonly<Record<stri
   return { vaultPath: values.get('--vault') ?? defaultVaultPath(env), passwordFile };
 }
 
-/** Starts the head start for `plan`, or nothing: a password file that can't be read is the command's to report. */
+/**
+ * Starts the head start for `plan`, or nothing: a password file that can't be read is the command's to
+ * report. Only a regular file is read here, since the command reads it again: a pipe
+ * (`--password-file <(pass show latchkey)`, /dev/fd/N) or a FIFO gives its bytes once, and the command
+ * would have found it empty.
+ */
 export async function startHeadStart(plan: HeadStartPlan, env: Readonly<Record<string, string | undefined>>): Promise<KdfHeadStart | undefined> {
   let password: string;
   try {
+    if (!statSync(plan.passwordFile).isFile()) return undefined;
     password = readPasswordFile(plan.passwordFile);
   } catch {
     return undefined;
