@@ -31,6 +31,8 @@ export function processIo(): CliIo {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   });
+  ignoreClosedReader(process.stdout);
+  ignoreClosedReader(process.stderr);
   return {
     writeOut: (text) => process.stdout.write(text),
     writeErr: (text) => process.stderr.write(text),
@@ -46,6 +48,19 @@ export function processIo(): CliIo {
       };
     },
   };
+}
+
+/**
+ * `latchkey --help | head -5` or `latchkey list | grep -q x`: the reader may close the pipe before
+ * everything is written. That is the reader's choice, not a failure of the command, so the rest of
+ * the output is dropped (no "Unhandled 'error' event" stack trace) and the command still finishes
+ * its work (a change's automatic backup, say) and exits with its own code.
+ */
+export function ignoreClosedReader(stream: NodeJS.WritableStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    throw error;
+  });
 }
 
 /**
