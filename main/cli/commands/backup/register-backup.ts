@@ -18,7 +18,8 @@ export const SKIP_DAMAGED_OPTION = ['--skip-damaged', 'leave out accounts that n
 
 export function registerBackup(program: Command, context: CliContext): void {
   const { io } = context;
-  const backup = program.command('backup').summary('encrypted backups: create, verify, restore').description('Encrypted backups (.lkbak), with their own password.');
+  const backup = program.command('backup').summary('encrypted backups: create, verify, restore').description('Encrypted backups (.lkbak), with their own password.')
+    .addHelpText('after', '\nExamples:\n  $ latchkey backup create ~/backups/latchkey.lkbak --backup-password-file bk.txt\n  $ latchkey backup verify ~/backups/latchkey.lkbak --backup-password-file bk.txt\n  $ latchkey backup auto --folder ~/backups/latchkey --backup-password-file bk.txt');
 
   backup
     .command('create')

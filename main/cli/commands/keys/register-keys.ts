@@ -37,7 +37,8 @@ export function registerKeys(program: Command, context: CliContext): void {
   const keys = program
     .command('keys')
     .summary('security keys: YubiKey OTP slots, and OATH credentials on a YubiKey or Nitrokey 3')
-    .description('Work with security keys: YubiKey OTP slots (list, status, program, challenge, delete --slot, swap) and OATH credentials on a YubiKey or Nitrokey 3 (credentials, code, add, delete NAME, rename, pin, password, reset).');
+    .description('Work with security keys: YubiKey OTP slots (list, status, program, challenge, delete --slot, swap) and OATH credentials on a YubiKey or Nitrokey 3 (credentials, code, add, delete NAME, rename, pin, password, reset).')
+    .addHelpText('after', '\nExamples:\n  $ latchkey keys list\n  $ latchkey keys credentials --key 12345678\n  $ latchkey keys sync --to 12345678 --dry-run\n  $ latchkey keys list --emulator yubikey-oath:yk.json --emulator nitrokey3:nk3.json');
 
   keys
     .command('list')

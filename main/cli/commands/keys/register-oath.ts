@@ -206,11 +206,20 @@ Examples:
       printResult(io, globals.json, reply, () => `Renamed ${name} to ${reply.credential.name} on ${oathKeyName(reply.key)}.`);
     });
 
-  const pin = keys.command('pin').summary("a Nitrokey 3's PIN: verify, set, change");
+  const pinExamples = {
+    verify: '  $ latchkey keys pin verify --key-pin-file pin.txt',
+    set: '  $ latchkey keys pin set --key-pin-file new-pin.txt',
+    change: '  $ latchkey keys pin change --key-pin-file pin.txt --new-key-pin-file new-pin.txt',
+  };
+  const pin = keys
+    .command('pin')
+    .summary("a Nitrokey 3's PIN: verify, set, change")
+    .addHelpText('after', `\nAt a terminal, a PIN not given in a file is asked for.\n\nExamples:\n${Object.values(pinExamples).join('\n')}`);
   for (const action of ['verify', 'set', 'change'] as const) {
     pin
       .command(action)
       .summary(action === 'verify' ? 'check the PIN (shows the attempts left)' : action === 'set' ? 'set a first PIN' : 'change the PIN')
+      .addHelpText('after', `\nExample:\n${pinExamples[action]}`)
       .option('--key-pin-file <file>', 'the current PIN (set: the new one), from the file\'s first line ("-": standard input)')
       .option('--new-key-pin-file <file>', 'change: the new PIN, from the file\'s first line')
       .action(async (options: { readonly keyPinFile?: string; readonly newKeyPinFile?: string }, cmd: Command) => {
@@ -226,11 +235,19 @@ Examples:
       });
   }
 
-  const password = keys.command('password').summary("a YubiKey's OATH access password: set, clear");
+  const passwordExamples = {
+    set: '  $ latchkey keys password set --new-key-password-file pw.txt --remember-key-password\n  $ latchkey keys password set --key-password-file old.txt --new-key-password-file new.txt',
+    clear: '  $ latchkey keys password clear --key-password-file pw.txt',
+  };
+  const password = keys
+    .command('password')
+    .summary("a YubiKey's OATH access password: set, clear")
+    .addHelpText('after', `\nExamples:\n${Object.values(passwordExamples).join('\n')}`);
   for (const action of ['set', 'clear'] as const) {
     password
       .command(action)
       .summary(action === 'set' ? 'set or change the access password' : 'remove the access password')
+      .addHelpText('after', `\nExample${action === 'set' ? 's' : ''}:\n${passwordExamples[action]}`)
       .option('--key-password-file <file>', 'the current access password, if one is set')
       .option('--new-key-password-file <file>', 'set: the new access password')
       .option('--remember-key-password', 'set: seal the new password (as its access key) in the vault, for this key\'s serial', false)

@@ -15,7 +15,8 @@ const keyText = (slot: Parameters<typeof keyWords>[0]) => (slot.key === undefine
 const VAULT_BACKEND = { storage: 'SQLite (one file)', cipher: 'XChaCha20-Poly1305 (libsodium)', kdf: 'Argon2id' } as const;
 
 export function registerVault(program: Command, context: CliContext): void {
-  const vault = program.command('vault').summary('manage the vault: password, verification, slots, recovery key').description('Manage the vault.');
+  const vault = program.command('vault').summary('manage the vault: password, verification, slots, recovery key').description('Manage the vault.')
+    .addHelpText('after', '\nExamples:\n  $ latchkey vault status\n  $ latchkey vault verify\n  $ latchkey vault passwd --new-password-file new.txt');
   const { io } = context;
 
   vault
