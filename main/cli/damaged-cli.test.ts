@@ -60,6 +60,17 @@ describe('damaged accounts', () => {
     }
   });
 
+  it('code QUERY that matches nothing says an unreadable account may be the one (its name is in the damaged part)', async () => {
+    // user0's name no longer opens: no query can find it, so a plain "no account matches" would mislead.
+    const sought = await vault(['code', 'user0']);
+    expect(sought).toMatchObject({ code: EXIT_CODES.NOT_FOUND, stdout: '' });
+    expect(sought.stderr).toBe('latchkey: NOT_FOUND: no account matches "user0", but 1 account of the vault is damaged and can\'t be read; it may be the one: run `latchkey vault verify`\n');
+    const json = await vault(['code', 'user0', '--json']);
+    expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'NOT_FOUND', details: { damaged: 1 } } });
+    // A readable account is found as ever.
+    expect((await vault(['code', 'user2'])).stdout).toMatch(/^\d{6}\n$/);
+  });
+
   it('remove takes a damaged account by its id (the vault password again), and vault verify passes after', async () => {
     expect((await vault(['vault', 'verify'])).stdout).toContain('remove it with `latchkey remove ID --yes`');
     const verify = await vault(['vault', 'verify', '--json']);

@@ -25,3 +25,15 @@ export function damagedSeedError(view: AccountView): NotedError {
 export function withAccountNote(error: LatchkeyError, view: AccountView): NotedError {
   return new NotedError(error, [`that account is ${accountName(view)} (id ${view.id})`]);
 }
+
+/**
+ * NOT_FOUND for a query. An account whose sealed name no longer opens can't be matched by any query,
+ * so when the vault has such rows the error says the account sought may be one of them: a plain "no
+ * account matches" sends the user looking for a typo instead of to `vault verify`.
+ */
+export function noMatchError(query: string, damaged: DamagedRows): LatchkeyError {
+  const unnamed = new Set(damaged.filter((row) => row.field !== 'seed').map((row) => row.id)).size;
+  if (unnamed === 0) return new LatchkeyError('NOT_FOUND', `no account matches "${query}"`);
+  const some = unnamed === 1 ? '1 account of the vault is damaged and can\'t be read; it may be the one' : `${String(unnamed)} accounts of the vault are damaged and can't be read; one may be it`;
+  return new LatchkeyError('NOT_FOUND', `no account matches "${query}", but ${some}: run \`latchkey vault verify\``, { damaged: unnamed });
+}

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { LatchkeyError, UsageError } from '../../../shared/errors.js';
 import type { AccountView } from '../../../shared/vault-api.js';
 import type { CliContext, Connection } from '../context.js';
-import { damagedSeedError, damagedSeeds, withAccountNote } from '../damaged-rows.js';
+import { damagedSeedError, damagedSeeds, noMatchError, withAccountNote } from '../damaged-rows.js';
 import { addOtpOptions, otpRequestFields, parseWholeNumber, type OtpOptions } from '../otp-options.js';
 import { accountJson, accountName, plural, printResult, printWarnings, viewJson } from '../output.js';
 import { resolveSecretArgument } from '../secret-argument.js';
@@ -78,7 +78,7 @@ give "-" and pass it on standard input.`,
     await connection.unlock();
     const { accounts, damaged } = await client.call('accounts.list', { query, ...(options.at === undefined ? {} : { at: options.at }) });
     const broken = damagedSeeds(damaged);
-    if (accounts.length === 0) throw new LatchkeyError('NOT_FOUND', `no account matches "${query}"`);
+    if (accounts.length === 0) throw noMatchError(query, damaged);
     if (accounts.length > 1) {
       printResult(io, globals.json, accounts.map((a) => codeJson(a, broken.has(a.id))), () =>
         accounts.map((a) => `${accountName(a)}: ${a.code ?? (broken.has(a.id) ? '(damaged: run `latchkey vault verify`)' : '(HOTP: ask for it alone)')}`).join('\n'),
