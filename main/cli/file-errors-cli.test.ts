@@ -27,7 +27,7 @@ async function vaultWithOneAccount(): Promise<{ home: string; run: (args: string
 }
 
 describe('a named file that is missing or a folder', () => {
-  it('the password file, an import, a QR image and a backup each say what is wrong with which file', async () => {
+  it('the password file, an import, a QR image, a backup and --vault each say what is wrong with which file', async () => {
     const { home, run } = await vaultWithOneAccount();
     const folder = join(home, 'a-folder');
     mkdirSync(folder);
@@ -45,6 +45,16 @@ describe('a named file that is missing or a folder', () => {
       // LATCHKEY_PASSWORD_FILE opens the vault; a --password-file on the command comes first.
       const result = await spawnCli(args, { home, env: { LATCHKEY_PASSWORD_FILE: join(home, 'password.txt') } });
       expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: EXIT_CODES.IO_ERROR, stderr: `latchkey: IO_ERROR: ${message}\n` });
+    }
+    // --vault naming the folder the vault lives in, not the file: said as such, for init as for an unlock.
+    const vaultFolder = join(home, 'latchkey');
+    for (const command of [['init'], ['list']]) {
+      const result = await spawnCli(['--vault', vaultFolder, ...command, '--password-file', join(home, 'password.txt')], { home });
+      expect({ command, code: result.code, stderr: result.stderr }).toEqual({
+        command,
+        code: EXIT_CODES.VAULT_NOT_A_VAULT,
+        stderr: `latchkey: VAULT_NOT_A_VAULT: ${vaultFolder} is a folder, not a vault file: give the file's path (such as ${join(vaultFolder, 'vault.sqlite')})\n`,
+      });
     }
     const json = await spawnCli(['import', folder, '--json'], { home, env: { LATCHKEY_PASSWORD_FILE: join(home, 'password.txt') } });
     expect(JSON.parse(json.stdout || json.stderr)).toEqual({ error: { code: 'IO_ERROR', message: `cannot read ${folder}: it is a folder`, details: { path: folder, errno: 'EISDIR' } } });

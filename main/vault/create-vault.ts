@@ -15,7 +15,7 @@ import { formatRecoveryKey, recoveryKek } from './recovery-key.js';
 import type { VaultRuntime } from './runtime.js';
 import { wrapMasterKey } from './slots.js';
 import { VaultError } from './vault-error.js';
-import { mapSqliteError } from './vault-file.js';
+import { mapSqliteError, refuseFolder } from './vault-file.js';
 
 export interface CreatedVault {
   /** Shown to the user once; never stored anywhere. */
@@ -29,6 +29,7 @@ export interface CreatedVault {
  */
 export async function createVault(path: string, password: string, runtime: VaultRuntime): Promise<CreatedVault> {
   assertAcceptablePassword(password);
+  refuseFolder(path);
   if (existsSync(path) || existsSync(`${path}-wal`)) {
     throw new VaultError('VAULT_EXISTS', `a vault already exists at ${path}; it was left untouched`, { path });
   }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { bytesEqual } from './bytes.js';
 import { DISK_FULL, findDiskProblem, folderIsReadOnly, readOnlyFolderProblem, type DiskProblem } from './disk-problem.js';
 import { FORMAT_VERSION, MAGIC, OLDEST_FORMAT_VERSION, SCHEMA, type SlotKind } from './format.js';
@@ -41,6 +42,7 @@ const SLOT_KINDS: readonly string[] = ['password', 'password+yubikey', 'recovery
  */
 export function inspectVaultFile(sodium: Sodium, path: string): VaultHeader {
   if (!existsSync(path)) throw new VaultError('VAULT_NOT_FOUND', `no vault at ${path}`, { path });
+  refuseFolder(path);
   if (statSync(path).size === 0) throw corrupt(path, 'file', 'the vault file is empty');
   const db = openDatabase(path, { readonly: true });
   try {
@@ -48,6 +50,20 @@ export function inspectVaultFile(sodium: Sodium, path: string): VaultHeader {
   } finally {
     db.close();
   }
+}
+
+/**
+ * `--vault ~/vaults` names the folder, not the file in it. SQLite would call that a failing disk
+ * (SQLITE_IOERR) and `init` a vault already there; say what it is and which file was meant.
+ */
+export function refuseFolder(path: string): void {
+  let folder = false;
+  try {
+    folder = statSync(path).isDirectory();
+  } catch {
+    return;
+  }
+  if (folder) throw new VaultError('VAULT_NOT_A_VAULT', `${path} is a folder, not a vault file: give the file's path (such as ${join(path, 'vault.sqlite')})`, { path });
 }
 
 export function openDatabase(path: string, options: { readonly: boolean; busyTimeoutMs?: number }): Db {
