@@ -5,6 +5,7 @@ import { setKeyAccessPassword } from '../data/keys-manage.js';
 import { useLongOperation } from '../data/operation.js';
 import { OperationProgress } from '../ui/Progress.js';
 import { KeyWriteError } from './KeyWriteError.js';
+import { KeyFormDone } from './KeyFormDone.js';
 
 type Action = 'set' | 'change' | 'remove';
 
@@ -45,20 +46,7 @@ export function AccessPassword({ serial, hasPassword, onClose }: { serial: numbe
     setDone(action);
   }
 
-  if (done !== undefined) {
-    return (
-      <div className="key-form stack wide">
-        <p role="status" data-testid="password-done">
-          {DONE[done]}
-        </p>
-        <div className="row">
-          <button type="button" onClick={onClose}>
-            Done
-          </button>
-        </div>
-      </div>
-    );
-  }
+  if (done !== undefined) return <KeyFormDone message={DONE[done]} testId="password-done" onClose={onClose} />;
 
   const ready = (!hasPassword || current !== '') && (action === 'remove' || (next !== '' && repeat !== ''));
   return (

@@ -6,6 +6,7 @@ import { putOnKey } from '../data/keys-manage.js';
 import { useLongOperation } from '../data/operation.js';
 import { OperationProgress } from '../ui/Progress.js';
 import { KeyWriteError } from './KeyWriteError.js';
+import { KeyFormDone } from './KeyFormDone.js';
 
 /** Past this many accounts, a filter field helps find the ones to add. */
 const FILTER_FROM = 6;
@@ -74,20 +75,7 @@ export function AddToKey({ serial, onClose }: { serial: number; onClose: () => v
     setDone(`On the key now: ${names.join(', ')}.${checkedText}${uncheckedText}`);
   }
 
-  if (done !== undefined) {
-    return (
-      <div className="key-form stack wide">
-        <p role="status" data-testid="put-done">
-          {done}
-        </p>
-        <div className="row">
-          <button type="button" onClick={onClose}>
-            Done
-          </button>
-        </div>
-      </div>
-    );
-  }
+  if (done !== undefined) return <KeyFormDone message={done} testId="put-done" onClose={onClose} />;
 
   const ready = chosen.size > 0 && vaultPassword !== '' && (clashes === undefined || replaceAccepted);
   return (
