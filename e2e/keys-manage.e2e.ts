@@ -177,13 +177,24 @@ describe('the keys panel: OTP slots', () => {
     expect(await replace.isDisabled()).toBe(true);
     await form.getByRole('button', { name: 'Cancel' }).click();
 
-    // Slot 1 holds the factory credential: said so; replaced only once ticked, with the touch option.
+    // Slot 1 holds the factory credential: said so; replaced only once ticked and the vault password typed again, with the touch option.
     await slotRow(card, 1).getByRole('button', { name: 'Program…' }).click();
     const form1 = card.getByRole('form', { name: 'Program slot 1' });
     await form1.getByLabel('answer challenges (HMAC-SHA1) with a new random key').check();
     await form1.getByLabel('Answer only after a touch').check();
     expect(await form1.getByTestId('slot-overwrite-warning').textContent()).toContain('Yubico’s factory OTP credential');
     await form1.getByLabel('Replace what slot 1 holds').check();
+    expect(await form1.getByRole('button', { name: 'Replace slot 1' }).isDisabled()).toBe(true);
+    // A wrong vault password writes nothing: the key's programming sequence and the slot are as they were.
+    const slot1Before = await slotState(card, 1);
+    const pgmSeqBefore = ((await call(app, 'keys.status', { includeRecord: false })) as { pgmSeq: number }).pgmSeq;
+    await form1.getByLabel('Vault password').fill('not the vault password');
+    await form1.getByRole('button', { name: 'Replace slot 1' }).click();
+    await expect.poll(() => form1.getByRole('alert').textContent()).toContain('Wrong password');
+    expect(((await call(app, 'keys.status', { includeRecord: false })) as { pgmSeq: number }).pgmSeq).toBe(pgmSeqBefore);
+    expect(await slotState(card, 1)).toBe(slot1Before);
+    expect(await card.getByTestId('generated-key').count()).toBe(0);
+    await form1.getByLabel('Vault password').fill(E2E_PASSWORD);
     await form1.getByRole('button', { name: 'Replace slot 1' }).click();
     await card.getByTestId('generated-key').waitFor();
     await card.getByRole('button', { name: 'I have kept it' }).click();
@@ -202,6 +213,7 @@ describe('the keys panel: OTP slots', () => {
     const form = card.getByRole('form', { name: 'Program slot 2' });
     await form.getByLabel('answer challenges (HMAC-SHA1) with a new random key').check();
     await form.getByLabel('Replace what slot 2 holds').check();
+    await form.getByLabel('Vault password').fill(E2E_PASSWORD);
     await form.getByRole('button', { name: 'Replace slot 2' }).click();
     const alert = form.getByRole('alert');
     await expect.poll(() => alert.getAttribute('data-code')).toBe('KEY_WRITE_REJECTED');
@@ -216,6 +228,7 @@ describe('the keys panel: OTP slots', () => {
     const form1 = card.getByRole('form', { name: 'Program slot 1' });
     await form1.getByLabel('answer challenges (HMAC-SHA1) with a new random key').check();
     await form1.getByLabel('Replace what slot 1 holds').check();
+    await form1.getByLabel('Vault password').fill(E2E_PASSWORD);
     otp.unplugNextWrite();
     await form1.getByRole('button', { name: 'Replace slot 1' }).click();
     const unplugged = form1.getByRole('alert');
@@ -300,14 +313,21 @@ describe('the keys panel: OATH accounts', () => {
     const names = ((await call(app, 'keys.credentials', {})) as { credentials: { name: string }[] }).credentials.map((credential) => credential.name);
     expect(names.sort()).toEqual(['ACME Corp:alice@work', 'Bank:bob']);
 
-    // Delete asks; keeping changes nothing; confirmed, the key no longer holds it (the vault still does).
+    // Delete asks; keeping changes nothing; confirmed with the vault password, the key no longer holds it (the vault still does).
     const bank = card.getByRole('listitem', { name: 'Bank bob' });
     await bank.getByRole('button', { name: 'Delete…' }).click();
     const confirm = card.getByRole('alertdialog', { name: 'Delete Bank bob from the key' });
-    expect(await confirm.textContent()).toContain('the vault’s account stays');
+    expect(await confirm.textContent()).toContain('the vault’s account, if it has one, stays');
     await confirm.getByRole('button', { name: 'Keep it' }).click();
     expect(await onKeyNames(card)).toEqual(['ACME Corp alice@work', 'Bank bob']);
     await bank.getByRole('button', { name: 'Delete…' }).click();
+    expect(await confirm.getByRole('button', { name: 'Delete from the key' }).isDisabled()).toBe(true);
+    // A wrong vault password deletes nothing.
+    await confirm.getByLabel('Vault password').fill('not the vault password');
+    await confirm.getByRole('button', { name: 'Delete from the key' }).click();
+    await expect.poll(() => confirm.locator('xpath=..').getByRole('alert').textContent()).toContain('Wrong password');
+    expect(key.card.snapshot().credentials.length).toBe(2);
+    await confirm.getByLabel('Vault password').fill(E2E_PASSWORD);
     await confirm.getByRole('button', { name: 'Delete from the key' }).click();
     await expect.poll(() => onKeyNames(card)).toEqual(['ACME Corp alice@work']);
     expect(key.card.snapshot().credentials.length).toBe(1);
@@ -338,10 +358,17 @@ describe('the keys panel: OATH accounts', () => {
     await card.getByRole('button', { name: 'Reset…' }).click();
     const confirm = card.getByRole('alertdialog', { name: 'Reset the key’s OATH application' });
     expect(await confirm.textContent()).toContain('Erase the 2 accounts on this key (ACME alice, Bank bob) and its access password?');
+    expect(await confirm.textContent()).toContain('an account kept only on this key is gone for good');
     await confirm.getByRole('button', { name: 'Keep as it is' }).click();
     expect(key.card.snapshot().credentials.length).toBe(2);
 
     await card.getByRole('button', { name: 'Reset…' }).click();
+    // A wrong vault password resets nothing.
+    await confirm.getByLabel('Vault password').fill('not the vault password');
+    await confirm.getByRole('button', { name: 'Erase 2 accounts' }).click();
+    await expect.poll(() => confirm.getByRole('alert').textContent()).toContain('Wrong password');
+    expect(key.card.snapshot().credentials.length).toBe(2);
+    await confirm.getByLabel('Vault password').fill(E2E_PASSWORD);
     await confirm.getByRole('button', { name: 'Erase 2 accounts' }).click();
     await expect.poll(() => card.getByTestId('reset-done').textContent()).toBe('The key was reset: 2 accounts erased, and no access password.');
     await expect.poll(() => card.getByTestId('key-room').textContent()).toBe('0 of 32 used, 32 free');

@@ -212,9 +212,18 @@ describe('the keys panel', () => {
     await expect.poll(() => slotState(1)).toBe('challenge-response');
     expect(await slotState(2)).toBe(slot1Before);
 
-    // Delete, confirmed: slot 1 is empty on the key.
+    // Delete needs the vault password typed again: a wrong one is said, the slot and the question stay.
     await slots.getByRole('listitem', { name: 'Slot 1' }).getByRole('button', { name: 'Delete…' }).click();
-    await slots.getByRole('alertdialog', { name: 'Delete slot 1' }).getByRole('button', { name: 'Delete slot 1' }).click();
+    const confirm1 = slots.getByRole('alertdialog', { name: 'Delete slot 1' });
+    expect(await confirm1.getByRole('button', { name: 'Delete slot 1' }).isDisabled()).toBe(true);
+    await confirm1.getByLabel('Vault password').fill('not the vault password');
+    await confirm1.getByRole('button', { name: 'Delete slot 1' }).click();
+    await expect.poll(() => slots.getByRole('alert').textContent()).toContain('Wrong password');
+    expect(await slotState(1)).toBe('challenge-response');
+    expect(await confirm1.getByLabel('Vault password').inputValue()).toBe('');
+    // The right one: slot 1 is empty on the key.
+    await confirm1.getByLabel('Vault password').fill(E2E_PASSWORD);
+    await confirm1.getByRole('button', { name: 'Delete slot 1' }).click();
     await expect.poll(() => slotState(1)).toBe('empty');
     const status = (await call(app, 'keys.status', {})) as { slots: { slot: number; configured: boolean | null }[] };
     expect(status.slots.find((slot) => slot.slot === 1)?.configured).toBe(false);

@@ -148,6 +148,11 @@ export const keysChannels = {
     request: z.object({
       ...writeOptions,
       overwrite: z.boolean().default(false),
+      /**
+       * The vault password again, checked before the key is touched: the page sends it to overwrite a
+       * programmed slot (PAGE_REAUTH_RULES); a HOTP account's `credential.vaultPassword` is that check.
+       */
+      vaultPassword: vaultPasswordSchema.optional(),
       /** Protects the new configuration with this access code. */
       newAccessCode: accessCode.optional(),
       credential: z.discriminatedUnion('kind', [
@@ -176,7 +181,12 @@ export const keysChannels = {
   },
   /** Empties a slot; a programmed one only with `confirmed` (its secret, maybe Yubico's factory credential, is gone for good). */
   'keys.delete': {
-    request: z.object({ ...writeOptions, confirmed: z.boolean().default(false) }),
+    request: z.object({
+      ...writeOptions,
+      confirmed: z.boolean().default(false),
+      /** The vault password again, checked before the key is touched (the page must send it to confirm: PAGE_REAUTH_RULES). */
+      vaultPassword: vaultPasswordSchema.optional(),
+    }),
     reply: writeReply,
   },
   /** Swaps slots 1 and 2 (undone by swapping again); the record follows. */
@@ -235,7 +245,8 @@ export const keysChannels = {
   },
   /** Deletes one credential, by its exact name. */
   'keys.deleteCredential': {
-    request: z.object({ ...oathOptions, name: z.string().min(1) }),
+    /** `vaultPassword`: checked before the key is touched; the page must send it (PAGE_REAUTH_RULES), the CLI need not. */
+    request: z.object({ ...oathOptions, name: z.string().min(1), vaultPassword: vaultPasswordSchema.optional() }),
     reply: z.object({ key: keySummarySchema, deleted: oathCredentialSchema }),
   },
   /** Gives a credential a new issuer and label (its period stays); where the firmware has RENAME (YubiKey ≥ 5.3.1, NK3). */
@@ -261,7 +272,13 @@ export const keysChannels = {
   },
   /** Erases every credential and the PIN or password. `confirmed` only after the user saw what goes. */
   'keys.reset': {
-    request: z.object({ ...keyChoice, confirmed: z.literal(true, { error: 'a reset erases every credential: confirm it' }), opId: opIdSchema.optional() }),
+    /** `vaultPassword`: checked before the key is touched; the page must send it (PAGE_REAUTH_RULES), the CLI need not. */
+    request: z.object({
+      ...keyChoice,
+      confirmed: z.literal(true, { error: 'a reset erases every credential: confirm it' }),
+      vaultPassword: vaultPasswordSchema.optional(),
+      opId: opIdSchema.optional(),
+    }),
     reply: z.object({ key: keySummarySchema, erased: z.number().int().nullable() }),
   },
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;

@@ -113,3 +113,39 @@ export function isRendererChannel(value: unknown): value is RendererChannel {
  * step). The renderer door refuses a request that sets one, whatever the channel.
  */
 export const CLI_ONLY_FIELDS = ['showSecrets', 'at', 'acceptCurrentRows'] as const;
+
+/**
+ * Request fields only the CLI may set on one channel, as paths into the request. `keys.program`'s
+ * `newAccessCode` would lock the slot behind a code the user never saw, and its `keyHex` would put an
+ * HMAC key of the page's choosing on the key: the panel sets neither (a generated key is drawn in main).
+ */
+export const CLI_ONLY_FIELDS_BY_CHANNEL: Readonly<Partial<Record<RendererChannel, readonly (readonly string[])[]>>> = {
+  'keys.program': [['newAccessCode'], ['credential', 'keyHex']],
+};
+
+/** A request as the page sent it, before the schema: read defensively. */
+type PageRequest = Readonly<Record<string, unknown>>;
+
+/**
+ * Irreversible key writes the page may ask for only with the vault password typed again
+ * (`vaultPassword`, checked in main by `afterReauth`, a wrong one counted as unlock's are). The CLI,
+ * run from the user's own shell, leaves it out. Each rule says when its channel needs it.
+ */
+export const PAGE_REAUTH_RULES: Readonly<Partial<Record<RendererChannel, (request: PageRequest) => boolean>>> = {
+  // Every credential and the access password go.
+  'keys.reset': () => true,
+  // A credential's secret goes from the key.
+  'keys.deleteCredential': () => true,
+  // A programmed slot's secret goes (an empty slot's delete is refused unless `confirmed`).
+  'keys.delete': (request) => request['confirmed'] === true,
+  // A programmed slot is overwritten; a HOTP account's own vaultPassword covers it (one check).
+  'keys.program': (request) => request['overwrite'] === true,
+};
+
+/** The vault password a page request carries for its rule: `vaultPassword`, or a HOTP program's own. */
+export function pageVaultPassword(request: PageRequest): unknown {
+  if (request['vaultPassword'] !== undefined) return request['vaultPassword'];
+  const credential = request['credential'];
+  if (typeof credential === 'object' && credential !== null && (credential as PageRequest)['kind'] === 'hotp') return (credential as PageRequest)['vaultPassword'];
+  return undefined;
+}

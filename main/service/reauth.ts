@@ -23,3 +23,18 @@ export function afterReauth<T>(
     return work(session);
   });
 }
+
+/**
+ * `afterReauth` when a vault password was given, else `work` alone: for the key writes the page may
+ * ask for only with the password again (PAGE_REAUTH_RULES, enforced by the renderer door) and the
+ * CLI, run from the user's own shell, without it. A password given is always checked.
+ */
+export function afterReauthIfGiven<T>(
+  host: VaultHost,
+  vaultPassword: string | undefined,
+  work: () => Promise<T> | T,
+  operation?: Pick<Operation, 'signal' | 'progress'>,
+): Promise<T> {
+  if (vaultPassword === undefined) return Promise.resolve().then(work);
+  return afterReauth(host, vaultPassword, () => work(), operation);
+}

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../shared/api.js';
-import { RENDERER_CHANNELS } from '../../shared/renderer-channels.js';
+import { CLI_ONLY_FIELDS_BY_CHANNEL, PAGE_REAUTH_RULES, RENDERER_CHANNELS } from '../../shared/renderer-channels.js';
 import type { ReplyEnvelope } from '../../shared/wire.js';
 import { REPO_ROOT } from '../test-support/facts.js';
 import { rendererDoor } from './renderer-door.js';
@@ -78,5 +78,65 @@ describe('the renderer door', () => {
     expect(await door('import.preview', { fileBase64: '', showSecrets: false })).toEqual({ ok: true, value: {} });
     expect(await door('accounts.list', {})).toEqual({ ok: true, value: {} });
     expect(reached).toEqual(['import.preview', 'accounts.list']);
+  });
+
+  it('refuses a chosen HMAC key and a new slot access code from the page, and no page code sets those names', async () => {
+    const reached: unknown[] = [];
+    const door = rendererDoor((channel, payload) => {
+      reached.push(payload);
+      return Promise.resolve({ ok: true, value: {} } satisfies ReplyEnvelope);
+    });
+    const refused = { ok: false, error: { code: 'INVALID_REQUEST' } };
+    const challenge = { kind: 'challenge-response', touch: false };
+    expect(await door('keys.program', { slot: 2, credential: { ...challenge, keyHex: '00112233' } })).toMatchObject(refused);
+    expect(await door('keys.program', { slot: 2, newAccessCode: '001122334455', credential: challenge })).toMatchObject(refused);
+    expect(reached).toEqual([]);
+    // A generated key (none chosen) and the same field names on another channel are the page's to send.
+    expect(await door('keys.program', { slot: 2, credential: challenge })).toEqual({ ok: true, value: {} });
+    expect(reached).toHaveLength(1);
+    // The page's code names neither field: a panel that started to would fail here, not at the door.
+    const names = Object.values(CLI_ONLY_FIELDS_BY_CHANNEL).flatMap((paths) => paths.map((path) => path.at(-1) ?? ''));
+    expect(names.sort()).toEqual(['keyHex', 'newAccessCode']);
+    for (const file of sourceFiles(join(REPO_ROOT, 'renderer', 'src', 'data'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const name of names) expect(text, file).not.toMatch(new RegExp(`\\b${name}\\s*:`));
+    }
+  });
+
+  it('lets an irreversible key write through only with the vault password, as PAGE_REAUTH_RULES says', async () => {
+    const reached: string[] = [];
+    const door = rendererDoor((channel) => {
+      reached.push(String(channel));
+      return Promise.resolve({ ok: true, value: {} } satisfies ReplyEnvelope);
+    });
+    expect(Object.keys(PAGE_REAUTH_RULES).sort()).toEqual(['keys.delete', 'keys.deleteCredential', 'keys.program', 'keys.reset']);
+    const refused = { ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('needs the vault password typed again') as unknown } };
+    const challenge = { kind: 'challenge-response', touch: false };
+    for (const [channel, payload] of [
+      ['keys.reset', { confirmed: true }],
+      ['keys.reset', { confirmed: true, vaultPassword: '' }],
+      ['keys.reset', { confirmed: true, vaultPassword: 42 }],
+      ['keys.deleteCredential', { name: 'Mail:me' }],
+      ['keys.delete', { slot: 1, confirmed: true }],
+      ['keys.program', { slot: 1, overwrite: true, credential: challenge }],
+      // A HOTP credential without its password: the schema would refuse it, the door does first.
+      ['keys.program', { slot: 1, overwrite: true, credential: { kind: 'hotp', accountId: 'a'.repeat(32) } }],
+    ] as const) {
+      expect(await door(channel, payload), `${channel} ${JSON.stringify(payload)}`).toMatchObject(refused);
+    }
+    expect(reached).toEqual([]);
+    for (const [channel, payload] of [
+      ['keys.reset', { confirmed: true, vaultPassword: 'typed again' }],
+      ['keys.deleteCredential', { name: 'Mail:me', vaultPassword: 'typed again' }],
+      ['keys.delete', { slot: 1, confirmed: true, vaultPassword: 'typed again' }],
+      // Unconfirmed, a programmed slot's delete is refused by main; an empty slot loses nothing.
+      ['keys.delete', { slot: 1 }],
+      ['keys.program', { slot: 1, overwrite: true, vaultPassword: 'typed again', credential: challenge }],
+      ['keys.program', { slot: 1, overwrite: true, credential: { kind: 'hotp', accountId: 'a'.repeat(32), vaultPassword: 'typed again' } }],
+      ['keys.program', { slot: 1, credential: challenge }],
+    ] as const) {
+      expect(await door(channel, payload), `${channel} ${JSON.stringify(payload)}`).toEqual({ ok: true, value: {} });
+    }
+    expect(reached).toHaveLength(7);
   });
 });

@@ -5,7 +5,7 @@ import { codeOnce } from '../../otp/index.js';
 import { matchAccounts } from '../account-query.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
 import type { Operation } from '../operations.js';
-import { afterReauth } from '../reauth.js';
+import { afterReauth, afterReauthIfGiven } from '../reauth.js';
 import type { VaultHost } from '../vault-host.js';
 import type { RememberedAccessKeys } from './keys-oath-access.js';
 import { credentialView, type OathKeyConnector, type OpenOathKey } from './keys-oath-connect.js';
@@ -145,13 +145,20 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
         });
       }, operation),
 
-    'keys.deleteCredential': ({ serial, auth, name }, operation) =>
-      keys.withKey(serial, async (key) => {
-        await unlock(key, auth, operation);
-        const credential = await findByName(key, name, auth, operation);
-        await key.session.delete(credential, { ...waits(operation, key), ...pinOf(auth) });
-        return { key: key.summary, deleted: credentialView(credential) };
-      }),
+    // The page sends the vault password again (the renderer door requires it): checked before the key is opened.
+    'keys.deleteCredential': ({ serial, auth, name, vaultPassword }, operation) =>
+      afterReauthIfGiven(
+        host,
+        vaultPassword,
+        () =>
+          keys.withKey(serial, async (key) => {
+            await unlock(key, auth, operation);
+            const credential = await findByName(key, name, auth, operation);
+            await key.session.delete(credential, { ...waits(operation, key), ...pinOf(auth) });
+            return { key: key.summary, deleted: credentialView(credential) };
+          }),
+        operation,
+      ),
 
     'keys.rename': ({ serial, auth, name, ...typed }, operation) =>
       keys.withKey(serial, async (key) => {
@@ -190,15 +197,22 @@ export function oathHandlers(deps: { readonly host: VaultHost; readonly clock: C
         return { key: key.summary, hasPassword: key.session.info.hasPassword };
       }),
 
-    'keys.reset': ({ serial }, operation) =>
-      keys.withKey(serial, async (key) => {
-        // How many go, when the key lets itself be listed (a locked YubiKey is reset without its password).
-        const erased = key.session.info.hasPassword ? null : (await key.session.list({ signal: operation.signal })).length;
-        await key.session.reset(waits(operation, key));
-        // A reset removes the password and changes the salt: an access key kept for it opens nothing now.
-        if (key.summary.serial !== null) remembered.forget(key.summary.serial);
-        return { key: key.summary, erased };
-      }),
+    // The page sends the vault password again (the renderer door requires it): checked before the key is opened.
+    'keys.reset': ({ serial, vaultPassword }, operation) =>
+      afterReauthIfGiven(
+        host,
+        vaultPassword,
+        () =>
+          keys.withKey(serial, async (key) => {
+            // How many go, when the key lets itself be listed (a locked YubiKey is reset without its password).
+            const erased = key.session.info.hasPassword ? null : (await key.session.list({ signal: operation.signal })).length;
+            await key.session.reset(waits(operation, key));
+            // A reset removes the password and changes the salt: an access key kept for it opens nothing now.
+            if (key.summary.serial !== null) remembered.forget(key.summary.serial);
+            return { key: key.summary, erased };
+          }),
+        operation,
+      ),
   };
 }
 

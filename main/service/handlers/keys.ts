@@ -6,7 +6,7 @@ import type { KeyWrites, VaultSession } from '../../vault/index.js';
 import { createDevices, type Devices } from '../devices.js';
 import type { Clock, HandlersFor } from '../handler-types.js';
 import type { Operation } from '../operations.js';
-import { afterReauth } from '../reauth.js';
+import { afterReauth, afterReauthIfGiven } from '../reauth.js';
 import type { VaultHost } from '../vault-host.js';
 import { KeyConnector, type OpenKey } from './keys-connect.js';
 import { mergeKeyListings } from './keys-listing.js';
@@ -138,6 +138,10 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
       };
       const newAccessCode = request.newAccessCode === undefined ? {} : { accessCode: hexBytes(request.newAccessCode) };
       if (credential.kind === 'hotp') {
+        // One check covers the copy and an overwrite: two passwords would make one of them go unchecked.
+        if (request.vaultPassword !== undefined && request.vaultPassword !== credential.vaultPassword) {
+          throw new LatchkeyError('INVALID_REQUEST', 'give the vault password once, in credential.vaultPassword, to program a HOTP account; nothing was written');
+        }
         // The account's secret leaves the vault (onto the key): the vault password again, as for every copy.
         return afterReauth(host, credential.vaultPassword, async (vault) => {
           const account = vault.account(credential.accountId);
@@ -158,27 +162,35 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
       }
       const { keyHex } = credential;
       const generated = keyHex === undefined;
-      const secret = keyHex === undefined ? new Uint8Array(randomBytes(GENERATED_KEY_BYTES)) : hexBytes(keyHex);
-      try {
-        return await keys.withKey(request.serial, async (key) => {
-          const options = { key: secret, requireTouch: credential.touch, ...newAccessCode };
-          const status = await key.hidingSecrets(() => key.session.programChallengeResponse(slot, options, write));
-          const recorded = record(session, key, (writes, serial) =>
-            withSlotWritten(writes, serial, slot, { kind: 'challenge-response', writtenAt: unixSeconds(clock), touch: credential.touch }),
-          );
-          return {
-            key: key.summary,
-            slot,
-            pgmSeq: status.pgmSeq,
-            recorded,
-            kind: 'challenge-response' as const,
-            // Shown once, so the user can program a backup key with it; Latchkey keeps no copy.
-            ...(generated ? { generatedKeyHex: toHex(secret) } : {}),
-          };
-        });
-      } finally {
-        secret.fill(0);
-      }
+      // An overwrite from the page comes with the vault password again (the renderer door requires it).
+      return afterReauthIfGiven(
+        host,
+        request.vaultPassword,
+        async () => {
+          const secret = keyHex === undefined ? new Uint8Array(randomBytes(GENERATED_KEY_BYTES)) : hexBytes(keyHex);
+          try {
+            return await keys.withKey(request.serial, async (key) => {
+              const options = { key: secret, requireTouch: credential.touch, ...newAccessCode };
+              const status = await key.hidingSecrets(() => key.session.programChallengeResponse(slot, options, write));
+              const recorded = record(session, key, (writes, serial) =>
+                withSlotWritten(writes, serial, slot, { kind: 'challenge-response', writtenAt: unixSeconds(clock), touch: credential.touch }),
+              );
+              return {
+                key: key.summary,
+                slot,
+                pgmSeq: status.pgmSeq,
+                recorded,
+                kind: 'challenge-response' as const,
+                // Shown once, so the user can program a backup key with it; Latchkey keeps no copy.
+                ...(generated ? { generatedKeyHex: toHex(secret) } : {}),
+              };
+            });
+          } finally {
+            secret.fill(0);
+          }
+        },
+        operation,
+      );
     },
 
     'keys.challenge': ({ serial, slot, challengeHex }, operation) =>
@@ -191,18 +203,25 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
     'keys.delete': async (request, operation) => {
       const { slot } = request;
       const session = recordingSession(request.updateRecord);
-      return keys.withKey(request.serial, async (key) => {
-        if (!request.confirmed) refuseIfProgrammed(await key.session.status(), slot);
-        // The frame carries the slot's access code, when it has one.
-        const status = await key.hidingSecrets(() =>
-          key.session.deleteSlot(slot, {
-            signal: operation.signal,
-            ...(request.accessCode === undefined ? {} : { currentAccessCode: hexBytes(request.accessCode) }),
+      // A confirmed delete from the page comes with the vault password again (the renderer door requires it).
+      return afterReauthIfGiven(
+        host,
+        request.vaultPassword,
+        () =>
+          keys.withKey(request.serial, async (key) => {
+            if (!request.confirmed) refuseIfProgrammed(await key.session.status(), slot);
+            // The frame carries the slot's access code, when it has one.
+            const status = await key.hidingSecrets(() =>
+              key.session.deleteSlot(slot, {
+                signal: operation.signal,
+                ...(request.accessCode === undefined ? {} : { currentAccessCode: hexBytes(request.accessCode) }),
+              }),
+            );
+            const recorded = record(session, key, (writes, serial) => withSlotCleared(writes, serial, slot));
+            return { key: key.summary, slot, pgmSeq: status.pgmSeq, recorded };
           }),
-        );
-        const recorded = record(session, key, (writes, serial) => withSlotCleared(writes, serial, slot));
-        return { key: key.summary, slot, pgmSeq: status.pgmSeq, recorded };
-      });
+        operation,
+      );
     },
 
     'keys.swap': async (request, operation) => {

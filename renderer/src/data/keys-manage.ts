@@ -23,16 +23,19 @@ export const programHotpSlot = mutation(
 
 /**
  * A slot made to answer HMAC-SHA1 challenges with a key main draws at random: the reply carries it
- * this once (`generatedKeyHex`), so the user can put the same key on a backup YubiKey.
+ * this once (`generatedKeyHex`), so the user can put the same key on a backup YubiKey. Overwriting a
+ * programmed slot takes the vault password again (the renderer door refuses it otherwise).
  */
-export const programChallengeSlot = mutation((client, request: { readonly serial: number; readonly slot: 1 | 2; readonly touch: boolean; readonly overwrite: boolean; readonly opId: string }) =>
-  client.call('keys.program', {
-    serial: request.serial,
-    slot: request.slot,
-    overwrite: request.overwrite,
-    opId: request.opId,
-    credential: { kind: 'challenge-response', touch: request.touch },
-  }),
+export const programChallengeSlot = mutation(
+  (client, request: { readonly serial: number; readonly slot: 1 | 2; readonly touch: boolean; readonly overwrite: boolean; readonly vaultPassword?: string; readonly opId: string }) =>
+    client.call('keys.program', {
+      serial: request.serial,
+      slot: request.slot,
+      overwrite: request.overwrite,
+      ...(request.vaultPassword === undefined ? {} : { vaultPassword: request.vaultPassword }),
+      opId: request.opId,
+      credential: { kind: 'challenge-response', touch: request.touch },
+    }),
 );
 
 /**
@@ -49,11 +52,15 @@ export const renameOnKey = mutation((client, request: { readonly serial: number;
   client.call('keys.rename', request),
 );
 
-/** One credential taken off the key, by its exact name; the vault's account stays. */
-export const deleteFromKey = mutation((client, request: { readonly serial: number; readonly name: string; readonly opId: string }) => client.call('keys.deleteCredential', request));
+/** One credential taken off the key, by its exact name (the vault password again); the vault's account stays. */
+export const deleteFromKey = mutation((client, request: { readonly serial: number; readonly name: string; readonly vaultPassword: string; readonly opId: string }) =>
+  client.call('keys.deleteCredential', request),
+);
 
-/** Erases every credential on the key's OATH card and its access password; sent only after the user saw what goes. */
-export const resetOathCard = mutation((client, request: { readonly serial: number; readonly opId: string }) => client.call('keys.reset', { ...request, confirmed: true }));
+/** Erases every credential on the key's OATH card and its access password (the vault password again); sent only after the user saw what goes. */
+export const resetOathCard = mutation((client, request: { readonly serial: number; readonly vaultPassword: string; readonly opId: string }) =>
+  client.call('keys.reset', { ...request, confirmed: true }),
+);
 
 /**
  * Sets, changes or clears the OATH card's access password. `current` is the password it has now (a

@@ -34,7 +34,7 @@ export const unlockKeyWithPassword = mutation((client, request: { readonly seria
 export const keySlots = query('keys.status', (client, request: { readonly serial: number }) => client.call('keys.status', request), {
   refreshOn: ['keys.changed'],
 });
-/** Empties a slot; `confirmed` only once the user said yes (its secret is gone for good). */
-export const deleteSlot = mutation((client, request: { readonly serial: number; readonly slot: 1 | 2 }) => client.call('keys.delete', { ...request, confirmed: true }));
+/** Empties a slot; `confirmed` only once the user said yes (its secret is gone for good), with the vault password again. */
+export const deleteSlot = mutation((client, request: { readonly serial: number; readonly slot: 1 | 2; readonly vaultPassword: string }) => client.call('keys.delete', { ...request, confirmed: true }));
 /** Swaps slots 1 and 2 (undone by swapping again). */
 export const swapSlots = mutation((client, request: { readonly serial: number }) => client.call('keys.swap', request));

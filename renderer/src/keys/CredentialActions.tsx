@@ -8,19 +8,21 @@ import { OperationProgress } from '../ui/Progress.js';
 import { KeyWriteError } from './KeyWriteError.js';
 import { credentialName } from './credential-name.js';
 import { renameSupport } from './rename-support.js';
+import { VaultPasswordAgain } from './VaultPasswordAgain.js';
 
 type Open = 'rename' | 'delete' | undefined;
 
 /**
  * Rename and Delete for one account on a YubiKey's OATH application. Rename is offered where the
  * firmware has it (the panel says once when it does not); Delete asks first, saying that the key's copy
- * goes and the vault's account stays. The key's list is read again after either.
+ * goes and the vault's account stays, with the vault password typed again. The key's list is read again after either.
  */
 export function CredentialActions({ serial, credential }: { serial: number; credential: OathCredentialView }) {
   const { data } = useQuery(keyCredentials, { serial });
   const [open, setOpen] = useState<Open>();
   const [issuer, setIssuer] = useState(credential.issuer ?? '');
   const [label, setLabel] = useState(credential.label);
+  const [vaultPassword, setVaultPassword] = useState('');
   const mutations = useMutation();
   const operation = useLongOperation();
   const name = credentialName(credential);
@@ -34,8 +36,11 @@ export function CredentialActions({ serial, credential }: { serial: number; cred
     setOpen(undefined);
   }
 
-  async function remove() {
-    const result = await operation.run('Deleting from the key…', (opId) => mutations.run(deleteFromKey, { serial, name: credential.name, opId }));
+  async function remove(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+    event.preventDefault();
+    const typed = vaultPassword;
+    setVaultPassword('');
+    const result = await operation.run('Checking the vault password…', (opId) => mutations.run(deleteFromKey, { serial, name: credential.name, vaultPassword: typed, opId }));
     refreshQuery(keyCredentials, { serial });
     if (!result.ok) return;
     setOpen(undefined);
@@ -80,17 +85,18 @@ export function CredentialActions({ serial, credential }: { serial: number; cred
         </form>
       )}
       {open === 'delete' && (
-        <div role="alertdialog" aria-label={`Delete ${name} from the key`} className="key-confirm stack wide">
-          <p>Delete {name} from the key? The key can no longer make its codes; the vault’s account stays.</p>
+        <form role="alertdialog" aria-label={`Delete ${name} from the key`} className="key-confirm stack wide" onSubmit={(event) => void remove(event)}>
+          <p>Delete {name} from the key? The key can no longer make its codes; the vault’s account, if it has one, stays.</p>
+          <VaultPasswordAgain value={vaultPassword} onChange={setVaultPassword} disabled={mutations.busy} />
           <div className="row">
-            <button type="button" className="danger" disabled={mutations.busy} onClick={() => void remove()}>
+            <button type="submit" className="danger" disabled={mutations.busy || vaultPassword === ''}>
               Delete from the key
             </button>
-            <button type="button" disabled={mutations.busy} onClick={() => { setOpen(undefined); }}>
+            <button type="button" disabled={mutations.busy} onClick={() => { setOpen(undefined); setVaultPassword(''); }}>
               Keep it
             </button>
           </div>
-        </div>
+        </form>
       )}
       {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
       <KeyWriteError error={mutations.error} target="card" />

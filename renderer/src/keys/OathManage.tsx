@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { OathCredentialView } from '../../../shared/keys-api.js';
 import { refreshQuery, useMutation, useQuery } from '../data/hooks.js';
 import { keyCredentials } from '../data/keys.js';
@@ -11,6 +11,7 @@ import { credentialName } from './credential-name.js';
 import { KeyWriteError } from './KeyWriteError.js';
 import './keys-manage.css';
 import { renameSupport } from './rename-support.js';
+import { VaultPasswordAgain } from './VaultPasswordAgain.js';
 
 type Open = 'add' | 'password' | 'reset' | undefined;
 
@@ -60,16 +61,21 @@ export function OathManage({ serial }: { serial: number }) {
 
 /**
  * The OATH application reset, confirmed after saying what goes: every account on the key (counted and
- * named when the key can be listed; a locked key can be reset without its password) and the password.
+ * named when the key can be listed; a locked key can be reset without its password) and the password,
+ * with the vault password typed again.
  */
 function ResetOath({ serial, credentials, onClose }: { serial: number; credentials: readonly OathCredentialView[] | undefined; onClose: () => void }) {
   const mutations = useMutation();
   const operation = useLongOperation();
   const [done, setDone] = useState<string | undefined>();
+  const [vaultPassword, setVaultPassword] = useState('');
   const count = credentials?.length;
 
-  async function reset() {
-    const result = await operation.run('Resetting the key…', (opId) => mutations.run(resetOathCard, { serial, opId }));
+  async function reset(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+    event.preventDefault();
+    const typed = vaultPassword;
+    setVaultPassword('');
+    const result = await operation.run('Checking the vault password…', (opId) => mutations.run(resetOathCard, { serial, vaultPassword: typed, opId }));
     refreshQuery(keyCredentials, { serial });
     if (!result.ok) return;
     const erased = result.value.erased;
@@ -95,20 +101,21 @@ function ResetOath({ serial, credentials, onClose }: { serial: number; credentia
   else if (count === 0) what = 'the key’s access password, if it has one (it holds no accounts)';
   else what = `the ${count === 1 ? 'account' : `${String(count)} accounts`} on this key (${credentials?.map(credentialName).join(', ') ?? ''}) and its access password`;
   return (
-    <div role="alertdialog" aria-label="Reset the key’s OATH application" className="key-confirm stack wide">
+    <form role="alertdialog" aria-label="Reset the key’s OATH application" className="key-confirm stack wide" onSubmit={(event) => void reset(event)}>
       <p>
-        Erase {what}? The vault’s accounts stay; only the key’s copies go, and nothing brings them back but adding them again.
+        Erase {what}? Accounts the vault holds too stay in the vault and can be added again; an account kept only on this key is gone for good.
       </p>
+      <VaultPasswordAgain value={vaultPassword} onChange={setVaultPassword} disabled={mutations.busy} />
       {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
       <KeyWriteError error={mutations.error} target="card" />
       <div className="row">
-        <button type="button" className="danger" disabled={mutations.busy} onClick={() => void reset()}>
+        <button type="submit" className="danger" disabled={mutations.busy || vaultPassword === ''}>
           {count === undefined || count === 0 ? 'Reset the key' : `Erase ${count === 1 ? '1 account' : `${String(count)} accounts`}`}
         </button>
         <button type="button" disabled={mutations.busy} onClick={onClose}>
           Keep as it is
         </button>
       </div>
-    </div>
+    </form>
   );
 }

@@ -1,16 +1,19 @@
-import { useState } from 'react';
+import { useState, type SyntheticEvent } from 'react';
 import type { ReplyOf } from '../../../shared/api.js';
 import { refreshQuery, useMutation, useQuery, type Result } from '../data/hooks.js';
 import { deleteSlot, keySlots, swapSlots } from '../data/keys.js';
 import { ErrorAlert } from '../ui/ErrorAlert.js';
 import { ProgramSlot } from './ProgramSlot.js';
+import { VaultPasswordAgain } from './VaultPasswordAgain.js';
 
 type SlotStatus = ReplyOf<'keys.status'>['slots'][number];
 /** A change that waits for the user's yes: what it does, in words, and the call that does it. */
 interface Pending {
   readonly question: string;
   readonly confirm: string;
-  readonly run: () => Promise<Result<unknown>>;
+  /** A deletion: the vault password typed again goes with it. */
+  readonly needsVaultPassword: boolean;
+  readonly run: (vaultPassword: string) => Promise<Result<unknown>>;
 }
 
 /** What a slot holds, as far as the key and Latchkey's record tell. */
@@ -32,12 +35,18 @@ export function OtpSlots({ serial }: { serial: number }) {
   const mutations = useMutation();
   const [pending, setPending] = useState<Pending | undefined>();
   const [programming, setProgramming] = useState<1 | 2 | undefined>();
+  const [vaultPassword, setVaultPassword] = useState('');
 
-  async function confirmPending() {
+  async function confirmPending(event: SyntheticEvent<HTMLFormElement, SubmitEvent>) {
+    event.preventDefault();
     if (pending === undefined) return;
-    const result = await pending.run();
-    setPending(undefined);
-    if (result.ok) refreshQuery(keySlots, { serial });
+    const typed = vaultPassword;
+    setVaultPassword('');
+    const result = await pending.run(typed);
+    // Read again whatever happened: a write cut short may or may not have reached the key.
+    refreshQuery(keySlots, { serial });
+    // A refusal (a wrong vault password, say) keeps the question open, its error under it.
+    if (result.ok) setPending(undefined);
   }
 
   if (data === undefined) return error === undefined ? null : <ErrorAlert error={error} />;
@@ -63,7 +72,8 @@ export function OtpSlots({ serial }: { serial: number }) {
                   setPending({
                     question: `Delete slot ${String(slot.slot)}? Its secret is gone for good, whatever it was (maybe Yubico’s factory credential).`,
                     confirm: `Delete slot ${String(slot.slot)}`,
-                    run: () => mutations.run(deleteSlot, { serial, slot: slot.slot }),
+                    needsVaultPassword: true,
+                    run: (typed) => mutations.run(deleteSlot, { serial, slot: slot.slot, vaultPassword: typed }),
                   });
                 }}
               >
@@ -84,24 +94,30 @@ export function OtpSlots({ serial }: { serial: number }) {
           className="small"
           disabled={mutations.busy}
           onClick={() => {
-            setPending({ question: 'Swap slots 1 and 2? A short press then gives what a long press gave; swapping again undoes it.', confirm: 'Swap the slots', run: () => mutations.run(swapSlots, { serial }) });
+            setPending({
+              question: 'Swap slots 1 and 2? A short press then gives what a long press gave; swapping again undoes it.',
+              confirm: 'Swap the slots',
+              needsVaultPassword: false,
+              run: () => mutations.run(swapSlots, { serial }),
+            });
           }}
         >
           Swap slots…
         </button>
       </div>
       {pending !== undefined && (
-        <div role="alertdialog" aria-label={pending.confirm} className="key-confirm stack wide">
+        <form role="alertdialog" aria-label={pending.confirm} className="key-confirm stack wide" onSubmit={(event) => void confirmPending(event)}>
           <p>{pending.question}</p>
+          {pending.needsVaultPassword && <VaultPasswordAgain value={vaultPassword} onChange={setVaultPassword} disabled={mutations.busy} />}
           <div className="row">
-            <button type="button" className="danger" disabled={mutations.busy} onClick={() => void confirmPending()}>
+            <button type="submit" className="danger" disabled={mutations.busy || (pending.needsVaultPassword && vaultPassword === '')}>
               {pending.confirm}
             </button>
-            <button type="button" onClick={() => { setPending(undefined); }}>
+            <button type="button" onClick={() => { setPending(undefined); setVaultPassword(''); mutations.clearError(); }}>
               Keep as it is
             </button>
           </div>
-        </div>
+        </form>
       )}
       <ErrorAlert error={mutations.error} />
     </section>

@@ -8,6 +8,7 @@ import { vaultSlots } from '../data/vault-settings.js';
 import { OperationProgress } from '../ui/Progress.js';
 import { GeneratedKeyShown } from './GeneratedKeyShown.js';
 import { KeyWriteError } from './KeyWriteError.js';
+import { VaultPasswordAgain } from './VaultPasswordAgain.js';
 import './keys-manage.css';
 
 type SlotStatus = ReplyOf<'keys.status'>['slots'][number];
@@ -33,8 +34,9 @@ function whatIsLost(slot: SlotStatus): string {
 /**
  * Programs one OTP slot: a vault HOTP account (the vault password again: its secret goes onto the key)
  * or challenge-response with a key main generates, shown here once. A programmed slot is replaced only
- * after the user ticks that they accept what is lost; main asks again (KEY_CREDENTIAL_EXISTS) when the
- * key could not say whether the slot was programmed.
+ * after the user ticks that they accept what is lost, and with the vault password typed again (a HOTP
+ * account's copy asks for it anyway); main asks again (KEY_CREDENTIAL_EXISTS) when the key could not
+ * say whether the slot was programmed.
  */
 export function ProgramSlot({ serial, slot, onClose, onTried }: { serial: number; slot: SlotStatus; onClose: () => void; onTried: () => void }) {
   const [kind, setKind] = useState<Kind>('hotp');
@@ -75,7 +77,9 @@ export function ProgramSlot({ serial, slot, onClose, onTried }: { serial: number
       setOutcome({ kind: 'hotp', text: `Slot ${String(slot.slot)} now types the codes of ${chosenAccount.issuer} ${chosenAccount.label} on ${PRESS[slot.slot]}, from counter ${result.value.counter ?? '?'}. The key and the vault share that counter: the site accepts codes from either.` });
       return;
     }
-    const result = await operation.run('Programming the slot…', (opId) => mutations.run(programChallengeSlot, { serial, slot: slot.slot, touch, overwrite, opId }));
+    const result = await operation.run(overwrite ? 'Checking the vault password…' : 'Programming the slot…', (opId) =>
+      mutations.run(programChallengeSlot, { serial, slot: slot.slot, touch, overwrite, ...(overwrite ? { vaultPassword: typed } : {}), opId }),
+    );
     onTried();
     if (!result.ok) {
       noteRefusal(result.error.code, result.error.text);
@@ -116,7 +120,9 @@ export function ProgramSlot({ serial, slot, onClose, onTried }: { serial: number
     );
   }
 
-  const ready = (kind === 'challenge-response' || (chosenAccount !== undefined && vaultPassword !== '')) && (!programmed || replaceAccepted);
+  // The vault password: a HOTP account's secret leaves the vault; a programmed slot's is lost for good.
+  const asksVaultPassword = (kind === 'hotp' && hotpAccounts.length > 0) || (kind === 'challenge-response' && programmed);
+  const ready = (kind === 'challenge-response' || chosenAccount !== undefined) && (!asksVaultPassword || vaultPassword !== '') && (!programmed || replaceAccepted);
   return (
     <form className="key-form stack wide" aria-label={`Program ${slotName}`} onSubmit={(event) => void program(event)}>
       <h5>Program {slotName} ({PRESS[slot.slot]})</h5>
@@ -172,12 +178,7 @@ export function ProgramSlot({ serial, slot, onClose, onTried }: { serial: number
           </label>
         </div>
       )}
-      {kind === 'hotp' && hotpAccounts.length > 0 && (
-        <label>
-          Vault password
-          <input type="password" autoComplete="current-password" value={vaultPassword} onChange={(e) => { setVaultPassword(e.target.value); }} />
-        </label>
-      )}
+      {asksVaultPassword && <VaultPasswordAgain value={vaultPassword} onChange={setVaultPassword} />}
       {operation.state !== undefined && <OperationProgress state={operation.state} onCancel={operation.cancel} />}
       <KeyWriteError error={mutations.error} target="slot" />
       <div className="row">
