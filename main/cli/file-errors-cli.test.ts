@@ -56,6 +56,23 @@ describe('a named file that is missing or a folder', () => {
         stderr: `latchkey: VAULT_NOT_A_VAULT: ${vaultFolder} is a folder, not a vault file: give the file's path (such as ${join(vaultFolder, 'vault.sqlite')})\n`,
       });
     }
+    // --vault naming a file that is no vault: a text file, or a SQLite database of another program.
+    const notes = join(home, 'notes.txt');
+    writeFileSync(notes, 'my 2FA secrets are in the vault, not here\n');
+    const otherDb = join(home, 'other.sqlite');
+    execFileSync(process.execPath, ['-e', `const D = require('better-sqlite3'); const db = new D(${JSON.stringify(otherDb)}); db.exec('CREATE TABLE notes (text TEXT)'); db.close();`], { cwd: REPO_ROOT });
+    for (const [file, why] of [[notes, ' (not a SQLite database file at all): give the vault file\'s path'], [otherDb, '']] as const) {
+      const result = await spawnCli(['--vault', file, 'list', '--password-file', join(home, 'password.txt')], { home });
+      expect({ file, code: result.code, stderr: result.stderr }).toEqual({ file, code: EXIT_CODES.VAULT_NOT_A_VAULT, stderr: `latchkey: VAULT_NOT_A_VAULT: ${file} is not a Latchkey vault${why}\n` });
+    }
+    expect(readFileSync(notes, 'utf8')).toBe('my 2FA secrets are in the vault, not here\n');
+    // A real vault with a damaged first page is still called damaged.
+    const damaged = join(home, 'damaged.sqlite');
+    const bytes = readFileSync(join(home, 'latchkey', 'vault.sqlite'));
+    bytes.fill(0x5a, 0, 4096);
+    writeFileSync(damaged, bytes);
+    const damagedRun = await spawnCli(['--vault', damaged, 'list', '--password-file', join(home, 'password.txt')], { home });
+    expect({ code: damagedRun.code, stderr: damagedRun.stderr }).toEqual({ code: EXIT_CODES.VAULT_CORRUPT, stderr: `latchkey: VAULT_CORRUPT: the vault file is damaged or truncated: ${damaged}\n` });
     const json = await spawnCli(['import', folder, '--json'], { home, env: { LATCHKEY_PASSWORD_FILE: join(home, 'password.txt') } });
     expect(JSON.parse(json.stdout || json.stderr)).toEqual({ error: { code: 'IO_ERROR', message: `cannot read ${folder}: it is a folder`, details: { path: folder, errno: 'EISDIR' } } });
     expect((await run(['list'])).stdout).toMatch(/^GitHub\s+alice\s+\d{6}\n$/);

@@ -453,9 +453,24 @@ describe('the file itself', () => {
       const error = await unlockError(path);
       expect(error.code).toBe('VAULT_CORRUPT');
     }
-    const garbage = join(workDir, 'garbage.sqlite');
-    writeFileSync(garbage, Buffer.alloc(8192, 0x5a));
-    expect((await unlockError(garbage)).details).toMatchObject({ part: 'file' });
+    // A vault whose first page was overwritten is still a damaged vault: its meta row is further in.
+    const overwritten = join(workDir, 'overwritten.sqlite');
+    const bytes = readFileSync(original);
+    bytes.fill(0x5a, 0, 4096);
+    writeFileSync(overwritten, bytes);
+    expect(await unlockError(overwritten)).toMatchObject({ code: 'VAULT_CORRUPT', details: { part: 'file' } });
+  });
+
+  it('a file that is not SQLite at all (text, random bytes) is VAULT_NOT_A_VAULT, left as it was', async () => {
+    for (const [name, content] of [
+      ['notes.txt', Buffer.from('otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP\n'.repeat(200))],
+      ['garbage.sqlite', Buffer.alloc(8192, 0x5a)],
+    ] as const) {
+      const path = join(workDir, name);
+      writeFileSync(path, content);
+      expect(await unlockError(path)).toMatchObject({ code: 'VAULT_NOT_A_VAULT', message: `${path} is not a Latchkey vault (not a SQLite database file at all): give the vault file's path` });
+      expect(readFileSync(path).equals(content)).toBe(true);
+    }
   });
 
   it('a SQLite database that is not ours is VAULT_NOT_A_VAULT', async () => {

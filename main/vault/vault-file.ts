@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { bytesEqual } from './bytes.js';
 import { DISK_FULL, findDiskProblem, folderIsReadOnly, readOnlyFolderProblem, type DiskProblem } from './disk-problem.js';
+import { refuseForeignFile } from './foreign-file.js';
 import { FORMAT_VERSION, MAGIC, OLDEST_FORMAT_VERSION, SCHEMA, type SlotKind } from './format.js';
 import { computeHeaderSum, type MetaRow, type SlotRow } from './header.js';
 import type { Sodium } from './sodium.js';
@@ -44,6 +45,7 @@ export function inspectVaultFile(sodium: Sodium, path: string): VaultHeader {
   if (!existsSync(path)) throw new VaultError('VAULT_NOT_FOUND', `no vault at ${path}`, { path });
   refuseFolder(path);
   if (statSync(path).size === 0) throw corrupt(path, 'file', 'the vault file is empty');
+  refuseForeignFile(path);
   const db = openDatabase(path, { readonly: true });
   try {
     return withSqliteErrors(path, () => readCheckedHeader(sodium, db, path, { quickCheck: true }));
