@@ -208,6 +208,8 @@ export function createService(deps: ServiceDeps): Service {
     if (event === 'vault.locked' || event === 'vault.unlocked' || event === 'accounts.changed') desktop.vaultChanged();
   });
   const accounts = lazyHandlers(ACCOUNT_CHANNELS, async () => (await import('./handlers/accounts.js')).accountHandlers(host, deps.clock, clipboard, undo));
+  // Aborted by shutdown(): what runs until stopped (the keys plug watch) ends with it.
+  const shuttingDown = new AbortController();
   const handlers: HandlerTable = {
     ...lazyHandlers({ 'otp.code': true }, async () => (await import('./handlers/otp.js')).otpHandlers(deps)).handlers,
     ...lazyHandlers({ 'uri.parse': true, 'uri.format': true }, async () => (await import('./handlers/uri.js')).uriHandlers()).handlers,
@@ -238,6 +240,7 @@ export function createService(deps: ServiceDeps): Service {
     ...lazyHandlers(keysChannels, async () => (await import('./handlers/keys.js')).keysHandlers({
         ...deps.keys,
         devices: await keyResponders.devices(),
+        shutdown: shuttingDown.signal,
         host,
         clock: deps.clock,
         onKeysChanged: () => {
@@ -276,6 +279,8 @@ export function createService(deps: ServiceDeps): Service {
       clearClipboard();
     },
     shutdown: async () => {
+      // The keys plug watch ends first: whoever held it, nothing polls the USB bus any more.
+      shuttingDown.abort();
       try {
         host.lock();
       } catch (error) {

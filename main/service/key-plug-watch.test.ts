@@ -76,4 +76,56 @@ describe('the devices watch covers every kind of key', () => {
     await expect.poll(() => summary(seen)).toEqual(['hid added']);
     stopAgain();
   });
+
+  it("survives a PC/SC backend whose stop() throws or rejects: stopped before or after the service answered, nothing escapes", async () => {
+    const escaped: unknown[] = [];
+    const onUnhandled = (reason: unknown) => escaped.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const failures = [
+        () => {
+          throw new Error('stop threw');
+        },
+        () => Promise.reject(new Error('stop rejected')),
+      ];
+      let stops = 0;
+      for (const fail of failures) {
+        for (const stopEarly of [true, false]) {
+          let answer: (() => void) | undefined;
+          const pcsc: PcscBackend = {
+            listReaders: () => Promise.resolve([]),
+            watch: () =>
+              new Promise((resolve) => {
+                answer = () => {
+                  resolve({
+                    stop: () => {
+                      stops++;
+                      return fail();
+                    },
+                  });
+                };
+              }),
+            connect: () => Promise.reject(new Error('no readers')),
+          };
+          const stop = createDevices({ backend: noHid, pcsc }).watchKeys(() => undefined);
+          await expect.poll(() => answer).toBeDefined();
+          if (stopEarly) {
+            stop();
+            answer?.();
+          } else {
+            answer?.();
+            await new Promise((resolve) => setImmediate(resolve));
+            expect(stop).not.toThrow();
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      // Each watch was asked to stop once, and its failure went nowhere.
+      expect(stops).toBe(4);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(escaped).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

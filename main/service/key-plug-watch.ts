@@ -36,7 +36,7 @@ export function watchKeyPlugs(hid: HidWatcher, pcsc: PcscBackend, listener: (cha
     .then(
       (watch) => {
         // Stopped before the service answered: the watch it gives is ended at once.
-        if (stopped) void watch.stop();
+        if (stopped) endPcscWatch(watch);
         else pcscWatch = watch;
       },
       () => undefined,
@@ -44,7 +44,20 @@ export function watchKeyPlugs(hid: HidWatcher, pcsc: PcscBackend, listener: (cha
   return () => {
     stopped = true;
     stopHid();
-    void pcscWatch?.stop();
+    if (pcscWatch !== undefined) endPcscWatch(pcscWatch);
     pcscWatch = undefined;
   };
+}
+
+/**
+ * Ends a PC/SC watch, whatever its backend's stop() does: a throw, or a promise that rejects (the
+ * service gone, say), must not escape a panel closing or the app quitting as an unhandled error.
+ * Nothing is left to do with such a failure: the watch's listener is already deaf (`stopped`).
+ */
+function endPcscWatch(watch: PcscWatch): void {
+  try {
+    watch.stop().catch(() => undefined);
+  } catch {
+    // A stop() that throws before giving its promise: the same, nothing to undo.
+  }
 }

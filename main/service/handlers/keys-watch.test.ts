@@ -88,6 +88,25 @@ describe('KeyWatchLeases', () => {
   });
 });
 
+describe('KeyWatchLeases.endAll (the service shutting down)', () => {
+  it('stops the watch whoever holds it, clears every lease timer, and starts no watch after', () => {
+    const { state, start } = countingStart();
+    const timer = manualTimers();
+    const leases = new KeyWatchLeases(start, { timer });
+    leases.hold('panel-aaaa');
+    leases.hold('panel-bbbb');
+    leases.endAll();
+    expect(state).toEqual({ running: 0, started: 1 });
+    expect(timer.pending).toBe(0);
+    expect(leases.holders).toBe(0);
+    expect(() => {
+      leases.hold('panel-late');
+    }).toThrow('Latchkey is closing');
+    leases.release('panel-aaaa');
+    expect(state).toEqual({ running: 0, started: 1 });
+  });
+});
+
 describe('KeyWatchLeases, bounded', () => {
   it('refuses a new holder past the cap (a page minting ids in a loop), still renews the ones it has', () => {
     const { state, start } = countingStart();
@@ -175,5 +194,17 @@ describe('keys.watch through the service', () => {
     const refused = await service.dispatch('keys.watch', { on: true, holder: 'Not A Holder!' });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.message).toContain('holder must be 8–64 lowercase letters');
+  });
+
+  it('ends the watch on shutdown, though a page still holds its lease; a keys.watch after is refused and starts none', async () => {
+    const { devices, counts } = countedDevices();
+    const service = createService({ clock: testClock(), vaultPath: tempVaultPath(), kdf: KDF_FLOOR, deriveKey: memoisedKdf(), keys: { devices } });
+    const client = createClient((channel, payload) => service.dispatch(channel, payload));
+    await client.call('keys.watch', { on: true, holder: 'window-main-01' });
+    expect(counts.running).toBe(1);
+    await service.shutdown();
+    expect(counts.running).toBe(0);
+    await expect(client.call('keys.watch', { on: true, holder: 'window-main-01' })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(counts.running).toBe(0);
   });
 });

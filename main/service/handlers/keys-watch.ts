@@ -28,6 +28,7 @@ export const KEY_WATCH_MAX_HOLDERS = 16;
 export class KeyWatchLeases {
   private readonly leases = new Map<string, unknown>();
   private stop: (() => void) | undefined;
+  private ended = false;
   private readonly timer: LeaseTimer;
   readonly leaseMs: number;
 
@@ -42,6 +43,8 @@ export class KeyWatchLeases {
 
   /** Takes or renews `holder`'s lease, starting the watch for the first holder. */
   hold(holder: string): void {
+    // After endAll (the app quitting), nothing may start a watch that would then never be stopped.
+    if (this.ended) throw new LatchkeyError('CANCELLED', 'Latchkey is closing: keys are no longer watched');
     if (!this.leases.has(holder) && this.leases.size >= KEY_WATCH_MAX_HOLDERS) {
       throw new LatchkeyError('INVALID_REQUEST', `the keys watch is already held by ${String(KEY_WATCH_MAX_HOLDERS)} panels; a closed one lets go within ${String(this.leaseMs / 1000)} s`);
     }
@@ -61,6 +64,19 @@ export class KeyWatchLeases {
     this.timer.clear(this.leases.get(holder));
     this.leases.delete(holder);
     if (this.leases.size > 0) return;
+    const stop = this.stop;
+    this.stop = undefined;
+    stop?.();
+  }
+
+  /**
+   * Ends every lease and the watch at once, for good: the service's shutdown. A lease left running
+   * would keep polling the USB bus (and its timers the process alive) after the app's last window.
+   */
+  endAll(): void {
+    this.ended = true;
+    for (const handle of this.leases.values()) this.timer.clear(handle);
+    this.leases.clear();
     const stop = this.stop;
     this.stop = undefined;
     stop?.();

@@ -34,6 +34,8 @@ export interface KeysDeps {
   readonly onKeysChanged?: () => void;
   /** How long a keys.watch lease lasts unrenewed (e2e: short, to see a reloaded page's watch end). */
   readonly watchLeaseMs?: number;
+  /** Aborted by the service's shutdown: the plug watch ends then, whoever holds it. */
+  readonly shutdown?: AbortSignal;
 }
 
 /** A generated challenge-response key: 20 bytes, the most a slot holds. */
@@ -85,6 +87,10 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
 
   // One watch for the process, held by each open panel under its own lease (keys-watch.ts).
   const watchLeases = new KeyWatchLeases(() => findDevices().watchKeys(() => deps.onKeysChanged?.()), deps.watchLeaseMs === undefined ? {} : { leaseMs: deps.watchLeaseMs });
+  if (deps.shutdown?.aborted === true) watchLeases.endAll();
+  deps.shutdown?.addEventListener('abort', () => {
+    watchLeases.endAll();
+  }, { once: true });
 
   return {
     ...oathHandlers({ host, clock, keys: oathKeys, remembered: RememberedAccessKeys.forHost(host, clock) }),
