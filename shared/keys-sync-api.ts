@@ -197,6 +197,11 @@ export const keysSyncChannels = {
       /** The keys plugged in now, whose drift is shown. */
       seen: z.array(serial),
       drift: z.array(driftSchema),
+      /**
+       * Why no key could be looked at (the PC/SC service not running, with its fix): the inventory is
+       * still shown, but no key's drift was checked (`seen` is empty).
+       */
+      unavailable: z.array(z.string()).optional(),
     }),
   },
 } as const satisfies Record<string, { request: z.ZodType; reply: z.ZodType }>;

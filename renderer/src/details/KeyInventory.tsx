@@ -25,7 +25,8 @@ function keyName(inventory: SyncInventory, listed: readonly SyncTarget[], key: n
 
 /**
  * Which keys hold this account (the vault's inventory: what Latchkey wrote where), and drift: what
- * the keys plugged in now show for it that differs. Keys not plugged in are named as not checked.
+ * the keys plugged in now show for it that differs. Keys not plugged in are named as not checked,
+ * and so are all of them, with the reason, when the keys can't be looked for (pcscd not running).
  */
 export function KeyInventory({ accountId }: { accountId: string }) {
   const { data, error } = useQuery(keyInventory, undefined);
@@ -60,7 +61,15 @@ function Holders({ inventory, listed, accountId }: { inventory: SyncInventory; l
   return (
     <>
       <p data-testid="on-keys">{holders.length === 0 ? 'On no key yet.' : `On keys: ${holders.map(name).join(', ')}`}</p>
-      {unchecked.length > 0 && <p className="hint">Not plugged in now, so not checked: {unchecked.map(name).join(', ')}.</p>}
+      {unchecked.length > 0 &&
+        (inventory.unavailable === undefined ? (
+          <p className="hint">Not plugged in now, so not checked: {unchecked.map(name).join(', ')}.</p>
+        ) : (
+          // No key could be looked for (pcscd not running): say so with its fix, not "not plugged in".
+          <p className="hint" data-testid="keys-unavailable">
+            Not checked: {unchecked.map(name).join(', ')}. {inventory.unavailable.join(' ')}
+          </p>
+        ))}
       {drift.length > 0 && (
         <ul className="key-drift" aria-label="Differs on the keys" data-testid="key-drift">
           {drift.map((cell) => (

@@ -59,6 +59,16 @@ export function planText(plan: Plan): string {
 }
 
 /**
+ * The keys could not be looked at (PC/SC not running): which of the inventory's keys went unchecked
+ * for drift, and why, with the fix the service gave. The inventory itself is printed as usual.
+ */
+function uncheckedWarnings(reply: ReplyOf<'keys.inventory'>): string[] {
+  const held = reply.keys.filter((key) => key.lostAt === undefined).map((key) => String(key.serial));
+  const which = held.length === 0 ? 'no key was checked for drift' : `drift not checked on ${held.length === 1 ? 'key' : 'keys'} ${held.join(', ')}`;
+  return (reply.unavailable ?? []).map((why) => `${which}: ${why}`);
+}
+
+/**
  * `latchkey keys sync [QUERY] --to SERIAL… [--dry-run] [--spread [N]]`, `keys rebuild --from --to`
  * and `latchkey keys inventory`
  * (issue 17): the accounts QUERY matches (all without one) onto the chosen keys through one plan,
@@ -227,7 +237,7 @@ Examples:
     .summary('which keys hold each account, and what differs on the keys plugged in (drift)')
     .option('--key-pin-file <file>', 'the Nitrokey 3 PIN, for its PIN-protected credentials')
     .option('--key-password-file <file>', 'the YubiKey OATH access password')
-    .addHelpText('after', '\nWith --json: { keys, accounts: [{ accountId, issuer, label, keys, targets }], seen, drift: [{ key, name, change, detail }] }; targets also name the YubiKey OTP slots (SERIAL/otp) Latchkey programmed with each account.\n\nExamples:\n  $ latchkey keys inventory\n  $ latchkey keys inventory --json')
+    .addHelpText('after', '\nWith --json: { keys, accounts: [{ accountId, issuer, label, keys, targets }], seen, drift: [{ key, name, change, detail }], unavailable? }; unavailable says why no key could be checked for drift (the PC/SC service not running), the inventory still shown, exit 0; targets also name the YubiKey OTP slots (SERIAL/otp) Latchkey programmed with each account.\n\nExamples:\n  $ latchkey keys inventory\n  $ latchkey keys inventory --json')
     .action(async (options: Pick<SyncOptions, 'keyPinFile' | 'keyPasswordFile'>, cmd: Command) => {
       const connection = context.connect(cmd);
       const { client, globals } = connection;
@@ -237,6 +247,7 @@ Examples:
       };
       await connection.unlock();
       const reply = await cancellable(connection, (opId) => client.call('keys.inventory', { ...(Object.keys(keyAuth).length === 0 ? {} : { auth: [keyAuth] }), opId }));
+      printWarnings(io, uncheckedWarnings(reply));
       printResult(io, globals.json, reply, () =>
         [
           ...reply.accounts.map((account) => `${account.issuer === '' ? account.label : `${account.issuer}:${account.label}`}  ${account.targets.length === 0 ? '(on no key)' : account.targets.join(', ')}`),
