@@ -237,6 +237,43 @@ describe('keys sync and keys inventory', () => {
     expect(counted.stdout).not.toContain('at most');
   });
 
+  it('a HOTP account on a YubiKey (the inventory) is not added by a sync onto a new Nitrokey 3 alone: a skip naming the YubiKey, unless --choose puts it there too', async () => {
+    const cli = inProcessCli();
+    const file = (name: string, text?: string) => {
+      const path = join(cli.home, name);
+      if (text !== undefined) writeFileSync(path, text);
+      return path;
+    };
+    const vault = ['--password-file', file('password.txt', 'a long vault password for one place\n')];
+    const oldKey = ['--emulator', `yubikey-oath:${file('yk.json')}`];
+    const newKey = ['--emulator', `nitrokey3:${file('nk3.json')}`];
+    expect((await cli.run(['init', '--kdf', '2,64', ...vault])).code).toBe(0);
+    expect((await cli.run(['add', '--secret', '-', '--type', 'hotp', '--issuer', 'VPN', '--label', 'me', ...vault], { stdin: `${MAIL_SECRET}\n` })).code).toBe(0);
+    expect((await cli.run(['add', '--secret', '-', '--issuer', 'Mail', '--label', 'me', ...vault], { stdin: `${MAIL_SECRET}\n` })).code).toBe(0);
+    const serialOf = async (key: string[]) => String(json<{ serial: number }[]>(await cli.run(['keys', 'list', '--json', ...key]))[0]?.serial);
+    const [old, fresh] = [await serialOf(oldKey), await serialOf(newKey)];
+    expect((await cli.run(['keys', 'sync', 'VPN', '--yes', ...vault, ...oldKey])).code).toBe(0);
+
+    const reason = `a HOTP account goes on one place only (each copy counts its own codes): it is already on key ${old}; --choose ${fresh}:VPN:me puts it here too`;
+    const dry = await cli.run(['keys', 'sync', '--to', fresh, '--dry-run', ...vault, ...newKey]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`${fresh}  skip        VPN:me  — ${reason}\n${fresh}  add         Mail:me\n`);
+    const applied = await cli.run(['keys', 'sync', '--to', fresh, '--yes', '--json', ...vault, ...newKey]);
+    expect(applied.code).toBe(0);
+    expect(json<{ applied: { name: string }[] }>(applied).applied.map((cell) => cell.name)).toEqual(['Mail:me']);
+    const inventory = json<{ accounts: { label: string; issuer: string; keys: number[] }[] }>(await cli.run(['keys', 'inventory', '--json', ...vault, ...newKey]));
+    expect(inventory.accounts.map((account) => [account.issuer, account.keys.map(String)])).toEqual([
+      ['VPN', [old]],
+      ['Mail', [fresh]],
+    ]);
+
+    const chosen = await cli.run(['keys', 'sync', 'VPN', '--to', fresh, '--choose', `${fresh}:VPN:me`, '--yes', '--json', ...vault, ...newKey]);
+    expect(chosen.code).toBe(0);
+    const chosenJson = json<{ applied: { name: string; check: string }[]; warnings: string[] }>(chosen);
+    expect(chosenJson.applied.map((cell) => [cell.name, cell.check])).toEqual([['VPN:me', 'present']]);
+    expect(chosenJson.warnings).toContain(`VPN:me: this HOTP account is already on key ${old}; put on key ${fresh} too, the copies count their codes apart and drift with use`);
+  });
+
   it('a YubiKey access password sealed by keys password --remember-key-password opens the key for keys sync in a later run', async () => {
     const cli = inProcessCli();
     const file = (name: string, text?: string) => {

@@ -173,6 +173,37 @@ describe('sync plan: cells', () => {
     expect(both.warnings).toContain('H:held: this HOTP account is on 2 keys, whose counters drift apart with use');
   });
 
+  it('HOTP on other keys by the inventory (not this sync\'s targets): a new key alone gets a skip naming where it is, unless chosen; a lost key does not count', () => {
+    const [held, slotted, fresh] = [hotp('H', 'held'), hotp('H', 'slotted'), hotp('H', 'fresh')];
+    const entry = (accountId: string) => ({ accountId, type: 'hotp' as const, touch: false, writtenAt: 1, check: 'present' as const });
+    const inventory: KeyInventory = { '7': { kind: 'yubikey-oath', credentials: { 'H:held': entry(held.id) } }, '8': { kind: 'nitrokey3', lostAt: 5, credentials: { 'H:fresh': entry(fresh.id) } } };
+    const keyWrites = { '9': { '2': { accountId: slotted.id, kind: 'hotp' as const, writtenAt: 1, touch: false } } };
+    const result = plan([held, slotted, fresh], [nitrokey(3)], { inventory, keyWrites });
+    expect(result.cells.map((cell) => [cell.name, cell.action, willWrite(cell)])).toEqual([
+      ['H:held', 'skip', false],
+      ['H:slotted', 'skip', false],
+      ['H:fresh', 'add', true],
+    ]);
+    expect(cellOf(result, 3, 'H:held')?.reason).toBe('a HOTP account goes on one place only (each copy counts its own codes): it is already on key 7; --choose 3:H:held puts it here too');
+    expect(cellOf(result, 3, 'H:slotted')?.reason).toContain("it is already on key 9's OTP slots; --choose 3:H:slotted puts it here too");
+    // Chosen, it goes there too, with a warning naming the other copy; --hotp-on-several-keys does the same for all.
+    const chosen = plan([held, slotted, fresh], [nitrokey(3)], { inventory, keyWrites, options: { choose: [{ key: '3', name: 'H:held' }] } });
+    expect(chosen.cells.map((cell) => [cell.name, cell.action, willWrite(cell)])).toEqual([
+      ['H:held', 'add', true],
+      ['H:slotted', 'skip', false],
+      ['H:fresh', 'add', true],
+    ]);
+    expect(chosen.warnings).toContain('H:held: this HOTP account is already on key 7; put on key 3 too, the copies count their codes apart and drift with use');
+    const several = plan([held, slotted, fresh], [nitrokey(3)], { inventory, keyWrites, options: { hotpOnSeveralKeys: true } });
+    expect(several.cells.map((cell) => cell.action)).toEqual(['add', 'add', 'add']);
+    // The holding key among the targets: it stays identical there, the new key gets the usual skip.
+    const withHolder = plan([held], [nitrokey(3), yubikey(7, [listed('H:held', { type: 'hotp' })])], { inventory });
+    expect(withHolder.cells.map((cell) => [cell.key, cell.action])).toEqual([
+      [3, 'skip'],
+      [7, 'identical'],
+    ]);
+  });
+
   it('a full key: the plan does not fit and says so; spread over two keys, each account on both while there is room, then on the other', () => {
     const full = yubikey(1, Array.from({ length: 29 }, (_, index) => listed(`own:${String(index)}`)));
     const accounts = Array.from({ length: 5 }, (_, index) => totp('Site', `user${String(index)}`));

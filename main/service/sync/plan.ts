@@ -1,6 +1,7 @@
 import type { AccountMeta } from '../../../shared/account.js';
 import type { CellRef, KeyObservation, KeyRoom, ObservedCredential, PlanCell, PlanInput, SyncPlan } from './model.js';
 import { canonicalTarget, stepTarget, targetLabel, targetOf, willWrite } from './model.js';
+import { describeInventory } from './inventory.js';
 import { assignSlots, planOtpSlots } from './otp-slots.js';
 import { placeAccounts, type KeyColumn } from './spread.js';
 import { targetCredential, type TargetCredential } from './target-credential.js';
@@ -39,6 +40,8 @@ export function planSync(input: PlanInput): SyncPlan {
     order: chosen.map((account) => ({ id: account.id, hotp: account.type === 'hotp' })),
     spread: input.options.spread,
     hotpOnSeveralKeys: input.options.hotpOnSeveralKeys === true,
+    heldElsewhere: hotpHeldElsewhere(input, chosen, new Set(columns.map((column) => column.target))),
+    picked: (target, name) => isChosen(target, input)(name),
   });
   for (const [index, key] of input.keys.entries()) {
     const column = columns[index];
@@ -185,6 +188,16 @@ function ownCells(
     // Written by Latchkey for an account since renamed: its rename cell (when chosen) covers it.
   }
   return cells;
+}
+
+/**
+ * Where each chosen HOTP account is, by the inventory (OATH keys not lost) and the key-writes record
+ * (OTP slots), outside this plan's targets: a sync onto a new key alone counts those holders too.
+ */
+function hotpHeldElsewhere(input: PlanInput, chosen: readonly AccountMeta[], planned: ReadonlySet<string>): Map<string, string[]> {
+  const hotp = chosen.filter((account) => account.type === 'hotp');
+  const view = describeInventory(input.inventory, hotp, input.keyWrites ?? {});
+  return new Map(view.accounts.map((account) => [account.accountId, account.targets.filter((target) => !planned.has(target))]));
 }
 
 /** Whether the user chose a proposed cell, or an unfinished sync had chosen it. */

@@ -51,7 +51,8 @@ export function rebuildRequest(inventory: KeyInventory, accounts: readonly Accou
     chosen.push(entry.accountId);
     touchByAccount[entry.accountId] = entry.touch;
   }
-  return { accounts: chosen, options: { touchByAccount }, impossible, warnings: hotpElsewhere(chosen, accounts, { inventory, keyWrites, from, to: syncTargetId(target) }) };
+  // What the lost key held is restored, HOTP included, even where it is elsewhere too: hotpElsewhere says so.
+  return { accounts: chosen, options: { touchByAccount, hotpOnSeveralKeys: true }, impossible, warnings: hotpElsewhere(chosen, accounts, { inventory, keyWrites, from, to: syncTargetId(target) }) };
 }
 
 interface Holders {

@@ -38,7 +38,7 @@ export function targetArgument(flag: string, value: string): string {
   return syncTargetId(target);
 }
 
-/** `--choose TARGET:NAME`: a proposed cell (a removal, a rename, an overwrite) to apply too. */
+/** `--choose TARGET:NAME`: a proposed cell (a removal, a rename, an overwrite, a HOTP account held elsewhere) to apply too. */
 function choiceArgument(value: string): { key: string; name: string } {
   const colon = value.indexOf(':');
   if (colon < 1) throw new UsageError(`--choose takes TARGET:NAME (the key as the plan's first column shows it, 12345678 or 12345678/otp, and the credential's name), not "${value}"`);
@@ -100,7 +100,7 @@ export function registerKeySync(keys: Command, context: CliContext): void {
     .option('--touch', 'new credentials ask for a touch before each code', false)
     .option('--allow-touch', 'compare touch-required credentials by their code too (each asks for a touch while planning)', false)
     .option('--hotp-on-several-keys', 'let a HOTP account go on more than one key (each copy counts its own codes)', false)
-    .option('--choose <target:name...>', "apply a proposed cell too: a removal, a rename, an overwrite of a credential Latchkey did not write ('12345678/otp:slot 2' empties that slot)")
+    .option('--choose <target:name...>', "apply a proposed cell too: a removal, a rename, an overwrite of a credential Latchkey did not write, a HOTP account another key already holds ('12345678/otp:slot 2' empties that slot)")
     .option('--key-pin-file <file>', 'the Nitrokey 3 PIN, from the file\'s first line ("-": standard input), for every key that has one')
     .option('--key-password-file <file>', 'the YubiKey OATH access password, from the file\'s first line ("-": standard input)')
     .addHelpText(
