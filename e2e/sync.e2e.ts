@@ -1,5 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { pcscServiceUnavailable } from '../main/keys/pcsc/pcsc-errors.js';
 import type { Devices } from '../main/service/devices.js';
 import { E2E_PASSWORD, launchChromium, openUnlockedApp, type AppPage } from './harness.js';
 import { holdableDevices, SAMPLE_NITROKEY_SERIAL, SAMPLE_YUBIKEY_SERIAL, sampleKeyHandles, type SampleKeys } from './sample-keys.js';
@@ -401,5 +403,39 @@ describe('the sync panel', () => {
     await expect.poll(async () => spaced(await charlie.getByTestId('key-drift').textContent())).toContain(`${NITROKEY}: Charlie:user2 missing from the key (removed outside Latchkey)`);
     // The inventory still names the key Latchkey wrote it to; the drift says the copy is gone.
     expect(spaced(await charlie.getByTestId('on-keys').textContent())).toBe(`On keys: ${YUBIKEY}, ${NITROKEY}`);
+  });
+
+  it('without pcscd the details still name the keys holding an account, and say they were not checked because the PC/SC service is not running', async () => {
+    const keys = sampleKeyHandles();
+    let pcscDown = false;
+    // The sample keys, until PC/SC goes away as a stopped pcscd does: every OATH listing refused with its fix.
+    const devices: Devices = { ...keys.devices, oathKeys: () => (pcscDown ? Promise.reject(pcscServiceUnavailable('linux')) : keys.devices.oathKeys()) };
+    for (const colorScheme of ['light', 'dark'] as const) {
+      pcscDown = false;
+      const app = await openUnlockedApp(browser, { keys: { devices }, viewport: { width: 440, height: 760 }, colorScheme });
+      await addAccounts(app, ['Acme']);
+      const { accounts } = await call<{ accounts: { id: string }[] }>(app, 'accounts.list', {});
+      await call(app, 'keys.syncApply', { keys: [SAMPLE_YUBIKEY_SERIAL, SAMPLE_NITROKEY_SERIAL], accountIds: accounts.map((account) => account.id), vaultPassword: E2E_PASSWORD });
+      pcscDown = true;
+      await app.page.reload();
+      await app.page.getByLabel('Search accounts').waitFor();
+      await app.page.getByRole('button', { name: 'Details for Acme user0' }).click();
+      const acme = app.page.getByTestId('key-inventory');
+      await expect.poll(async () => spaced(await acme.getByTestId('on-keys').textContent())).toBe(`On keys: ${YUBIKEY}, ${NITROKEY}`);
+      const said = spaced(await acme.getByTestId('keys-unavailable').textContent());
+      expect(said).toMatch(new RegExp(`^Not checked: ${YUBIKEY}, ${NITROKEY}, because smart card keys can't be reached: the PC/SC service pcscd is not running: start it with \`sudo systemctl start pcscd\\.socket\``));
+      expect(await acme.getByText('Not plugged in now').count()).toBe(0);
+      for (const scale of ['100%', '200%']) {
+        await app.page.evaluate((size) => {
+          document.documentElement.style.fontSize = size;
+        }, scale);
+        await acme.scrollIntoViewIfNeeded();
+        // Nothing of the section reaches past the window's right edge.
+        const overflow = await acme.evaluate((section) => [...section.querySelectorAll('*')].filter((element) => element.getBoundingClientRect().right > window.innerWidth).length);
+        expect(overflow, `${colorScheme} ${scale}`).toBe(0);
+        if (process.env['LATCHKEY_SHOTS'] !== undefined) await app.page.screenshot({ path: join(process.env['LATCHKEY_SHOTS'], `inventory-no-pcscd-${colorScheme}-${scale.replace('%', '')}.png`) });
+      }
+      await app.page.close();
+    }
   });
 });

@@ -66,8 +66,9 @@ function Holders({ inventory, listed, accountId }: { inventory: SyncInventory; l
           <p className="hint">Not plugged in now, so not checked: {unchecked.map(name).join(', ')}.</p>
         ) : (
           // No key could be looked for (pcscd not running): say so with its fix, not "not plugged in".
+          // A serial may start a line here (the text is long at 200 %), but is never broken itself.
           <p className="hint" data-testid="keys-unavailable">
-            Not checked: {unchecked.map(name).join(', ')}. {inventory.unavailable.join(' ')}
+            Not checked: {unchecked.map((key) => name(key).replace(/\u00a0(?=\d+$)/, ' ')).join(', ')}, because {inventory.unavailable.join('; ')}
           </p>
         ))}
       {drift.length > 0 && (
