@@ -92,7 +92,7 @@ export function CredentialActions({ serial, credential }: { serial: number; cred
             <button type="submit" className="danger" disabled={mutations.busy || vaultPassword === ''}>
               Delete from the key
             </button>
-            <button type="button" disabled={mutations.busy} onClick={() => { setOpen(undefined); setVaultPassword(''); }}>
+            <button type="button" disabled={mutations.busy} onClick={() => { setOpen(undefined); setVaultPassword(''); mutations.clearError(); }}>
               Keep it
             </button>
           </div>
