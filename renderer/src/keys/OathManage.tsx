@@ -12,6 +12,7 @@ import { KeyWriteError } from './KeyWriteError.js';
 import './keys-manage.css';
 import { renameSupport } from './rename-support.js';
 import { VaultPasswordAgain } from './VaultPasswordAgain.js';
+import { KeyFormDone } from './KeyFormDone.js';
 
 type Open = 'add' | 'password' | 'reset' | undefined;
 
@@ -82,20 +83,7 @@ function ResetOath({ serial, credentials, onClose }: { serial: number; credentia
     setDone(erased === null ? 'The key was reset: its accounts and access password are gone.' : `The key was reset: ${String(erased)} account${erased === 1 ? '' : 's'} erased, and no access password.`);
   }
 
-  if (done !== undefined) {
-    return (
-      <div className="key-form stack wide">
-        <p role="status" data-testid="reset-done">
-          {done}
-        </p>
-        <div className="row">
-          <button type="button" onClick={onClose}>
-            Done
-          </button>
-        </div>
-      </div>
-    );
-  }
+  if (done !== undefined) return <KeyFormDone message={done} testId="reset-done" onClose={onClose} />;
   let what: string;
   if (count === undefined) what = 'every account on this key (it is locked, so they can’t be counted here) and its access password';
   else if (count === 0) what = 'the key’s access password, if it has one (it holds no accounts)';
