@@ -118,7 +118,7 @@ export async function openApp(browser: Browser, options: OpenAppOptions = {}): P
     clipboardClearMs: E2E_CLIPBOARD_CLEAR_MS,
     ...(options.capture === undefined ? {} : { capture: options.capture }),
     ...(options.desktop === undefined ? {} : { desktop: options.desktop }),
-    keys: options.keys ?? { devices: { yubiKeyOtp: () => Promise.resolve([]), oathKeys: () => Promise.resolve([]), watchKeys: () => () => undefined } },
+    keys: options.keys ?? { devices: { yubiKeyOtp: () => Promise.resolve([]), oathKeys: () => Promise.resolve({ keys: [], unavailable: [] }), watchKeys: () => () => undefined } },
   });
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 420, height: 700 },

@@ -72,8 +72,11 @@ export function holdableDevices(devices: Devices): HeldDevices {
   return {
     devices: {
       ...devices,
-      oathKeys: async () =>
-        (await devices.oathKeys()).map((candidate) => ({
+      oathKeys: async () => {
+        const found = await devices.oathKeys();
+        return {
+          unavailable: found.unavailable,
+          keys: found.keys.map((candidate) => ({
           ...candidate,
           use: (work, trace) =>
             candidate.use(
@@ -87,6 +90,8 @@ export function holdableDevices(devices: Devices): HeldDevices {
               trace,
             ),
         })),
+        };
+      },
     },
     hold: () => {
       holding = true;

@@ -45,11 +45,21 @@ export interface OathKeyCandidate {
   use<T>(work: (transport: ApduTransport) => Promise<T>, trace?: (line: string) => void): Promise<T>;
 }
 
+/**
+ * The OATH keys each transport could show: a transport that is missing (PC/SC with no pcscd or no
+ * `smartcard` addon; HID with no node-hid) hides only its own keys, its KEY_SERVICE_UNAVAILABLE
+ * (with the fix) kept in `unavailable`, so a Nitrokey 3 over HID is still found without pcscd.
+ */
+export interface OathKeysFound {
+  readonly keys: OathKeyCandidate[];
+  readonly unavailable: readonly LatchkeyError[];
+}
+
 export interface Devices {
   /** The YubiKey OTP interfaces present now. */
   yubiKeyOtp(): Promise<YubiKeyOtpCandidate[]>;
-  /** The keys with an OATH application present now (KEY_SERVICE_UNAVAILABLE when PC/SC is missing). */
-  oathKeys(): Promise<OathKeyCandidate[]>;
+  /** The keys with an OATH application present now, and why a transport could not be asked. */
+  oathKeys(): Promise<OathKeysFound>;
   /**
    * Plug and unplug of every kind of key (HID: YubiKey OTP, Nitrokey 3; PC/SC: a YubiKey's CCID
    * reader), watched only while subscribed (key-plug-watch.ts); the returned function stops it.
@@ -94,13 +104,48 @@ export function createDevices(options: DevicesOptions = {}): Devices {
       return found.map((descriptor) => ({ descriptor, emulated, open: () => backend.open(descriptor) }));
     },
     async oathKeys() {
-      const nitrokeys = (await fido.devices()).filter(isNitrokey3FidoInterface).map((descriptor) => nitrokey3Candidate(fido, descriptor, emulated));
-      const readers = await pcsc.listReaders();
-      const yubikeys = readers.filter((reader) => reader.cardPresent && isYubiKeyReader(reader.name)).map((reader) => yubiKeyOathCandidate(pcsc, reader.name, emulated));
-      return [...yubikeys, ...nitrokeys];
+      const [yubikeys, nitrokeys] = await Promise.all([
+        unlessUnavailable(async () => (await pcsc.listReaders()).filter((reader) => reader.cardPresent && isYubiKeyReader(reader.name)).map((reader) => yubiKeyOathCandidate(pcsc, reader.name, emulated))),
+        unlessUnavailable(async () => (await fido.devices()).filter(isNitrokey3FidoInterface).map((descriptor) => nitrokey3Candidate(fido, descriptor, emulated))),
+      ]);
+      return { keys: [...yubikeys.keys, ...nitrokeys.keys], unavailable: [...yubikeys.unavailable, ...nitrokeys.unavailable] };
     },
     watchKeys: (listener) => watchKeyPlugs(watcher, pcsc, listener),
   };
+}
+
+/** One transport's keys, or (its service missing) none and the reason; any other failure is thrown. */
+async function unlessUnavailable(list: () => Promise<OathKeyCandidate[]>): Promise<OathKeysFound> {
+  try {
+    return { keys: await list(), unavailable: [] };
+  } catch (error) {
+    if (!isServiceUnavailable(error)) throw error;
+    return { keys: [], unavailable: [error] };
+  }
+}
+
+const isServiceUnavailable = (error: unknown): error is LatchkeyError => error instanceof LatchkeyError && error.code === 'KEY_SERVICE_UNAVAILABLE';
+
+/**
+ * `devices.oathKeys()`, where a whole refusal (a Devices that fails as one, as a test's stand-in
+ * for a stopped pcscd does) counts as every key unavailable for that reason.
+ */
+export async function findOathKeys(devices: Devices): Promise<OathKeysFound> {
+  try {
+    return await devices.oathKeys();
+  } catch (error) {
+    if (!isServiceUnavailable(error)) throw error;
+    return { keys: [], unavailable: [error] };
+  }
+}
+
+/**
+ * A key the user named (or the only key wanted) was not among those found: when a transport was
+ * unavailable it may be behind it, so its reason and fix (KEY_SERVICE_UNAVAILABLE) are the error,
+ * not KEY_NOT_FOUND.
+ */
+export function unavailableOr(found: OathKeysFound, notFound: () => LatchkeyError): LatchkeyError {
+  return found.unavailable[0] ?? notFound();
 }
 
 /** A YubiKey's CCID reader: each use is one exclusive PC/SC connection, reset on release (trap 21). */

@@ -40,7 +40,7 @@ describe('the devices watch covers every kind of key', () => {
     expect(summary(changes).slice(2)).toEqual(['pcsc removed']);
     card.plugIn();
     expect(summary(changes).slice(3)).toEqual(['pcsc added']);
-    expect((await devices.oathKeys()).map((key) => key.kind)).toEqual(['yubikey-oath']);
+    expect((await devices.oathKeys()).keys.map((key) => key.kind)).toEqual(['yubikey-oath']);
     stop();
     await Promise.resolve();
     card.unplug();

@@ -27,7 +27,7 @@ function bothKeys(...keys: EmulatedYubiKeyOtpBackend[]): Devices {
   const each = keys.map((backend) => createDevices({ backend }));
   return {
     yubiKeyOtp: async () => (await Promise.all(each.map((devices) => devices.yubiKeyOtp()))).flat(),
-    oathKeys: () => Promise.resolve([]),
+    oathKeys: () => Promise.resolve({ keys: [], unavailable: [] }),
     watchKeys: () => () => undefined,
   };
 }

@@ -2,7 +2,7 @@ import type { KeySummary, OathCredentialView } from '../../../shared/keys-api.js
 import { LatchkeyError } from '../../../shared/errors.js';
 import { formatVersion, nitrokey3Dialect, OathSession, yubikeyDialect, type OathCredential, type OathSessionOptions } from '../../keys/oath/index.js';
 import { readYubiKeySerial } from '../../keys/pcsc/yubikey-serial.js';
-import type { Devices, OathKeyCandidate } from '../devices.js';
+import { findOathKeys, unavailableOr, type Devices, type OathKeyCandidate } from '../devices.js';
 
 /** An OATH session on one opened key, with what identifies it to the user. */
 export interface OpenOathKey {
@@ -25,32 +25,36 @@ export class OathKeyConnector {
     private readonly trace?: (line: string) => void,
   ) {}
 
-  /** Every OATH key present, each opened once for its serial and version. */
-  async list(): Promise<KeySummary[]> {
-    const summaries: KeySummary[] = [];
-    for (const candidate of await this.devices().oathKeys()) summaries.push(await this.open(candidate, (key) => Promise.resolve(key.summary)));
-    return summaries;
+  /** Every OATH key present, each opened once for its serial and version, and why a transport could not be asked. */
+  async list(): Promise<{ keys: KeySummary[]; unavailable: readonly LatchkeyError[] }> {
+    const found = await findOathKeys(this.devices());
+    const keys: KeySummary[] = [];
+    for (const candidate of found.keys) keys.push(await this.open(candidate, (key) => Promise.resolve(key.summary)));
+    return { keys, unavailable: found.unavailable };
   }
 
   /**
    * Runs `work` on the key the user means: the one with `serial`, or the only one plugged in.
    * KEY_NOT_FOUND when there is none (or none with that serial), AMBIGUOUS when several are and no
-   * serial says which (each named, so `--key SERIAL` can be given).
+   * serial says which (each named, so `--key SERIAL` can be given). With a transport unavailable
+   * (no pcscd), the keys the others show are used, and a key not among them is that transport's
+   * KEY_SERVICE_UNAVAILABLE with its fix: it may be plugged in behind it.
    */
   async withKey<T>(serial: number | undefined, work: (key: OpenOathKey) => Promise<T>): Promise<T> {
-    const candidates = await this.devices().oathKeys();
-    if (candidates.length === 0) throw new LatchkeyError('KEY_NOT_FOUND', 'no key with an OATH application (YubiKey, Nitrokey 3) is plugged in (or the system does not show it)');
+    const found = await findOathKeys(this.devices());
+    const candidates = found.keys;
+    if (candidates.length === 0) throw unavailableOr(found, () => new LatchkeyError('KEY_NOT_FOUND', 'no key with an OATH application (YubiKey, Nitrokey 3) is plugged in (or the system does not show it)'));
     if (serial === undefined) {
       const [only] = candidates;
       if (only !== undefined && candidates.length === 1) return this.open(only, work);
-      const named = (await this.list()).map((key) => `${PRODUCT[key.kind === 'nitrokey3' ? 'nitrokey3' : 'yubikey-oath']} ${key.serial === null ? '(serial hidden)' : String(key.serial)}`);
+      const named = (await this.list()).keys.map((key) => `${PRODUCT[key.kind === 'nitrokey3' ? 'nitrokey3' : 'yubikey-oath']} ${key.serial === null ? '(serial hidden)' : String(key.serial)}`);
       throw new LatchkeyError('AMBIGUOUS', `${String(candidates.length)} keys are plugged in (${named.join(', ')}); say which with --key SERIAL`, { keys: candidates.length });
     }
     for (const candidate of candidates) {
       const found = await this.open(candidate, async (key) => (key.summary.serial === serial ? { result: await work(key) } : undefined));
       if (found !== undefined) return found.result;
     }
-    throw new LatchkeyError('KEY_NOT_FOUND', `no key with serial ${String(serial)} is plugged in`, { serial });
+    throw unavailableOr(found, () => new LatchkeyError('KEY_NOT_FOUND', `no key with serial ${String(serial)} is plugged in`, { serial }));
   }
 
   private open<T>(candidate: OathKeyCandidate, work: (key: OpenOathKey) => Promise<T>): Promise<T> {

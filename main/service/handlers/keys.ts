@@ -97,13 +97,9 @@ export function keysHandlers(deps: KeysDeps): HandlersFor<KeysChannel> {
 
     'keys.list': async () => {
       const otp = await keys.list();
-      try {
-        return { keys: mergeKeyListings(otp, await oathKeys.list()) };
-      } catch (error) {
-        // PC/SC missing (no pcscd, no `smartcard` addon) hides only the CCID keys: say so, list the rest.
-        if (!(error instanceof LatchkeyError && error.code === 'KEY_SERVICE_UNAVAILABLE')) throw error;
-        return { keys: mergeKeyListings(otp, []), unavailable: [error.message] };
-      }
+      // PC/SC missing (no pcscd, no `smartcard` addon) hides only the CCID keys: say so, list the rest (a Nitrokey 3 is HID).
+      const oath = await oathKeys.list();
+      return { keys: mergeKeyListings(otp, oath.keys), ...(oath.unavailable.length === 0 ? {} : { unavailable: oath.unavailable.map((error) => error.message) }) };
     },
 
     'keys.watch': ({ on, holder }) => {

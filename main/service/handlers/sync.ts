@@ -177,7 +177,11 @@ export function syncHandlers(deps: SyncDeps): HandlersFor<SyncChannel> {
       host.serialized(async () => {
         const vault = host.session();
         // The inventory is of OATH keys; OTP slots are never opened here (no target names them).
-        const report = await withSyncKeys(devices, connect({ auth: request.auth }, true), (keys) => inspectInventory(vault, keys.filter((key): key is SyncKey => key.kind !== 'yubikey-otp'), clock.now())).catch(
+        // A transport unavailable (no pcscd) leaves the keys the others show (a Nitrokey 3) checked, and says why the rest were not.
+        const report = await withSyncKeys(devices, connect({ auth: request.auth }, true), async (keys, unavailable) => {
+          const inspected = await inspectInventory(vault, keys.filter((key): key is SyncKey => key.kind !== 'yubikey-otp'), clock.now());
+          return unavailable.length === 0 ? inspected : { ...inspected, unavailable: unavailable.map((error) => error.message) };
+        }).catch(
           async (error: unknown) => {
             // The inventory is a sealed record: PC/SC missing (no pcscd, no `smartcard` addon) hides only the drift, said with its fix.
             if (!(error instanceof LatchkeyError && error.code === 'KEY_SERVICE_UNAVAILABLE')) throw error;

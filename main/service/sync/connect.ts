@@ -1,7 +1,7 @@
 import { LatchkeyError } from '../../../shared/errors.js';
 import type { KeyClock } from '../../keys/clock.js';
 import { parseSyncTarget, SYNC_TARGET_FORM, type SyncTarget } from '../../../shared/sync-target.js';
-import type { Devices, YubiKeyOtpCandidate } from '../devices.js';
+import { findOathKeys, unavailableOr, type Devices, type YubiKeyOtpCandidate } from '../devices.js';
 import { hideReportData } from '../handlers/keys-connect.js';
 import type { ApduTransport } from '../../keys/oath/index.js';
 import type { SyncKeyKind } from './model.js';
@@ -53,9 +53,16 @@ interface FoundTarget {
  * for only when one is named (so a sync onto OTP slots alone needs no pcscd). KEY_NOT_FOUND names a
  * target that is not plugged in; AMBIGUOUS says several OATH keys are when none was named.
  */
-export async function withSyncKeys<T>(devices: Devices, options: ConnectOptions, work: (keys: (SyncKey | OtpSyncKey)[]) => Promise<T>): Promise<T> {
+export async function withSyncKeys<T>(
+  devices: Devices,
+  options: ConnectOptions,
+  work: (keys: (SyncKey | OtpSyncKey)[], unavailable: readonly LatchkeyError[]) => Promise<T>,
+): Promise<T> {
   const wanted = options.targets?.map(targetArgument);
-  const oath = wanted === undefined || wanted.some((target) => target.application === 'oath') ? await oathTargets(devices, options) : [];
+  const found = wanted === undefined || wanted.some((target) => target.application === 'oath') ? await oathTargets(devices, options) : { targets: [], unavailable: [] };
+  const oath = found.targets;
+  // An OATH key not found may be behind a transport that is unavailable (no pcscd): its reason and fix are the error then.
+  const missing = (notFound: LatchkeyError) => unavailableOr({ keys: [], unavailable: found.unavailable }, () => notFound);
   const otp = wanted?.some((target) => target.application === 'otp') === true ? await otpTargets(devices, options) : [];
   const chosen = wanted?.map((target) => {
     const found = (target.application === 'otp' ? otp : oath).find((entry) => entry.target.serial === target.serial);
@@ -63,14 +70,14 @@ export async function withSyncKeys<T>(devices: Devices, options: ConnectOptions,
     if (target.application === 'otp') {
       throw new LatchkeyError('KEY_NOT_FOUND', `no YubiKey with serial ${String(target.serial)} shows its OTP slots (is it plugged in, with its OTP application enabled?)`, { serial: target.serial });
     }
-    throw new LatchkeyError('KEY_NOT_FOUND', `no key with serial ${String(target.serial)} is plugged in`, { serial: target.serial });
+    throw missing(new LatchkeyError('KEY_NOT_FOUND', `no key with serial ${String(target.serial)} is plugged in`, { serial: target.serial }));
   });
   const keys = chosen ?? (options.all === true || oath.length <= 1 ? oath : undefined);
   if (keys === undefined) throw new LatchkeyError('AMBIGUOUS', `${String(oath.length)} keys are plugged in (${oath.map((entry) => String(entry.target.serial)).join(', ')}); say which with --to SERIAL`, { keys: oath.length });
-  if (keys.length === 0 && options.all !== true) throw new LatchkeyError('KEY_NOT_FOUND', 'no key with an OATH application (YubiKey, Nitrokey 3) is plugged in');
+  if (keys.length === 0 && options.all !== true) throw missing(new LatchkeyError('KEY_NOT_FOUND', 'no key with an OATH application (YubiKey, Nitrokey 3) is plugged in'));
   const open = async (index: number, opened: (SyncKey | OtpSyncKey)[]): Promise<T> => {
     const next = keys[index];
-    if (next === undefined) return work(opened);
+    if (next === undefined) return work(opened, found.unavailable);
     return next.open((key) => open(index + 1, [...opened, key]));
   };
   return open(0, []);
@@ -83,10 +90,11 @@ function targetArgument(value: number | string): SyncTarget {
   return target;
 }
 
-/** Every OATH key plugged in, by serial (each opened once to read it). */
-async function oathTargets(devices: Devices, options: ConnectOptions): Promise<FoundTarget[]> {
+/** Every OATH key plugged in, by serial (each opened once to read it), and why a transport could not be asked. */
+async function oathTargets(devices: Devices, options: ConnectOptions): Promise<{ targets: FoundTarget[]; unavailable: readonly LatchkeyError[] }> {
+  const candidates = await findOathKeys(devices);
   const found: FoundTarget[] = [];
-  for (const candidate of await devices.oathKeys()) {
+  for (const candidate of candidates.keys) {
     const serial = await candidate.use(async (transport) => (await openSyncKey(transport, candidate.kind, options.clock === undefined ? {} : { clock: options.clock })).serial, options.trace);
     const auth = options.auth?.find((entry) => entry.serial === serial) ?? options.auth?.find((entry) => entry.serial === undefined);
     found.push({
@@ -94,7 +102,7 @@ async function oathTargets(devices: Devices, options: ConnectOptions): Promise<F
       open: (use) => candidate.use(async (transport) => use(await openWithAuth(transport, candidate.kind, serial, auth, options)), options.trace),
     });
   }
-  return found;
+  return { targets: found, unavailable: candidates.unavailable };
 }
 
 /**

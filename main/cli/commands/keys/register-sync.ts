@@ -63,8 +63,9 @@ export function planText(plan: Plan): string {
  * for drift, and why, with the fix the service gave. The inventory itself is printed as usual.
  */
 function uncheckedWarnings(reply: ReplyOf<'keys.inventory'>): string[] {
-  const held = reply.keys.filter((key) => key.lostAt === undefined).map((key) => String(key.serial));
-  const which = held.length === 0 ? 'no key was checked for drift' : `drift not checked on ${held.length === 1 ? 'key' : 'keys'} ${held.join(', ')}`;
+  // A key seen now (a Nitrokey 3 over HID without pcscd) was checked.
+  const held = reply.keys.filter((key) => key.lostAt === undefined && !reply.seen.some((seen) => String(seen) === String(key.serial))).map((key) => String(key.serial));
+  const which = held.length === 0 ? (reply.seen.length === 0 ? 'no key was checked for drift' : 'keys other than those checked could not be looked for') : `drift not checked on ${held.length === 1 ? 'key' : 'keys'} ${held.join(', ')}`;
   return (reply.unavailable ?? []).map((why) => `${which}: ${why}`);
 }
 
