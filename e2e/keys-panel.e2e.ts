@@ -5,6 +5,9 @@ import { permissionFix } from '../main/keys/hid/udev-rule.js';
 import { openEmulatedYubiKeyOath } from '../main/keys/emulators/yubikey-oath.js';
 import { createEmulatedPcscBackend } from '../main/keys/emulators/yubikey-oath/pcsc.js';
 import { createEmulatedYubiKeyOtpBackend } from '../main/keys/emulators/yubikey-otp.js';
+import { createEmulatedNitrokey3Backend } from '../main/keys/emulators/nitrokey3.js';
+import type { PcscBackend } from '../main/keys/pcsc/pcsc-backend.js';
+import { pcscServiceUnavailable } from '../main/keys/pcsc/pcsc-errors.js';
 import { createDevices, type Devices } from '../main/service/devices.js';
 import { E2E_PASSWORD, launchChromium, openUnlockedApp, type AppPage, type OpenAppOptions } from './harness.js';
 
@@ -116,6 +119,37 @@ describe('the keys panel', () => {
     await unavailable.waitFor();
     expect(await unavailable.textContent()).toContain('sudo systemctl start pcscd.socket');
     expect(await app.page.getByRole('list', { name: 'Keys found' }).getByRole('listitem', { name: /^YubiKey/ }).count()).toBe(1);
+  });
+
+  it('without pcscd still lists a Nitrokey 3 (HID) under the PC/SC reason; light and dark, 100 and 200 % text, nothing past the window', async () => {
+    // The real device layer with PC/SC refusing as libpcsclite does with no pcscd: listing, watching, connecting.
+    const stopped: PcscBackend = {
+      listReaders: () => Promise.reject(pcscServiceUnavailable('linux')),
+      watch: () => Promise.reject(pcscServiceUnavailable('linux')),
+      connect: () => Promise.reject(pcscServiceUnavailable('linux')),
+    };
+    const devices = createDevices({ backend: createEmulatedYubiKeyOtpBackend(), fido: createEmulatedNitrokey3Backend(), pcsc: stopped });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const app = await openKeysPanel({ keys: { devices }, viewport: { width: 440, height: 760 }, colorScheme });
+      const unavailable = app.page.getByRole('status').filter({ hasText: 'Some keys can’t be looked for' });
+      await unavailable.waitFor();
+      expect(await unavailable.textContent()).toMatch(/^Some keys can’t be looked for: smart card keys can't be reached: the PC\/SC service pcscd is not running: start it with `sudo systemctl start pcscd\.socket`/);
+      const found = app.page.getByRole('list', { name: 'Keys found' });
+      await found.getByRole('listitem', { name: /^Nitrokey 3 \d+$/ }).waitFor();
+      expect(await found.getByRole('listitem', { name: /^YubiKey \(OTP slots\)/ }).count()).toBe(1);
+      // The reason is said above the keys found.
+      const [reasonTop, listTop] = await Promise.all([unavailable.evaluate((element) => element.getBoundingClientRect().top), found.evaluate((element) => element.getBoundingClientRect().top)]);
+      expect(reasonTop).toBeLessThan(listTop);
+      for (const scale of ['100%', '200%']) {
+        await app.page.evaluate((size) => {
+          document.documentElement.style.fontSize = size;
+        }, scale);
+        const overflow = await app.page.evaluate(() => [...document.querySelectorAll('.key-unavailable, .key-list *')].filter((element) => element.getBoundingClientRect().right > window.innerWidth).length);
+        expect(overflow, `${colorScheme} ${scale}`).toBe(0);
+        if (process.env['LATCHKEY_SHOTS'] !== undefined) await app.page.screenshot({ path: `${process.env['LATCHKEY_SHOTS']}/keys-nk3-no-pcscd-${colorScheme}-${scale.replace('%', '')}.png` });
+      }
+      await app.page.close();
+    }
   });
 
   it("shows a YubiKey's OATH room: accounts held of the most it holds", async () => {
