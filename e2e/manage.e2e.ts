@@ -67,9 +67,10 @@ describe('adding, editing, deleting and locking, in headless Chromium over the r
       await app.page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
     };
     await drop('not-an-image.png', 'text/plain');
-    await expect.poll(() => app.page.getByRole('alert').textContent()).toMatch(/is not an image/);
+    // Waited for with a bound, so a message that never comes fails here, saying which, instead of hanging the test.
+    await app.page.getByRole('alert').filter({ hasText: /is not an image/ }).waitFor({ timeout: 15_000 });
     await drop('no-qr.png', 'image/png');
-    await expect.poll(() => app.page.getByRole('alert').textContent()).toMatch(/^No QR code found in that image/);
+    await app.page.getByRole('alert').filter({ hasText: /^No QR code found in that image/ }).waitFor({ timeout: 15_000 });
     await app.page.keyboard.press('Escape');
     expect(await app.page.locator('.account').count()).toBe(0);
   });
