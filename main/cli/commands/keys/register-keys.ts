@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { cancellable } from '../../cancellable.js';
 import { Option, type Command } from 'commander';
 import type { ReplyOf, RequestOf } from '../../../../shared/api.js';
 import { LatchkeyError, UsageError } from '../../../../shared/errors.js';
@@ -151,17 +151,8 @@ Examples:
       const slot = parseSlot(slotText);
       const { client, globals } = context.connect(cmd);
       const challengeHex = await hexArgument(io, 'the challenge', challengeText);
-      // Named, so Ctrl-C during a touch wait cancels it (CANCELLED) instead of killing the process.
-      const opId = `cli-${randomUUID()}`;
-      const stopListening = io.onInterrupt?.(() => {
-        void client.call('op.cancel', { opId }).catch(() => undefined);
-      });
-      try {
-        const reply = await client.call('keys.challenge', { ...serialOption(globals.key), slot, challengeHex, opId });
-        printResult(io, globals.json, reply, () => reply.responseHex);
-      } finally {
-        stopListening?.();
-      }
+      const reply = await cancellable(io, client, (opId) => client.call('keys.challenge', { ...serialOption(globals.key), slot, challengeHex, opId }));
+      printResult(io, globals.json, reply, () => reply.responseHex);
     });
 
   keys

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { RequestOf } from '../../../../shared/api.js';
 import { LatchkeyError, UsageError } from '../../../../shared/errors.js';
@@ -6,6 +5,8 @@ import type { KeySummary, OathCredentialView } from '../../../../shared/keys-api
 import type { CliContext, Connection } from '../../context.js';
 import { NotedError } from '../../noted-error.js';
 import { accountName, plural, printResult } from '../../output.js';
+import { cancellable as cancelOnInterrupt } from '../../cancellable.js';
+import { readSecretFile } from '../../credential-source.js';
 import { readPasswordFile } from '../../password-source.js';
 import { serialOption } from './keys-input.js';
 
@@ -69,20 +70,9 @@ export function registerOathKeys(keys: Command, context: CliContext): void {
     }
   }
 
-  const secretFile = async (file: string) => (file === '-' ? ((await io.readStdin()).split('\n')[0] ?? '').replace(/\r$/, '') : readPasswordFile(file));
+  const secretFile = (file: string) => readSecretFile(file, io);
 
-  /** Named, so Ctrl-C during a touch wait cancels it (CANCELLED) instead of killing the process. */
-  async function cancellable<T>(connection: Connection, call: (opId: string) => Promise<T>): Promise<T> {
-    const opId = `cli-${randomUUID()}`;
-    const stop = io.onInterrupt?.(() => {
-      void connection.client.call('op.cancel', { opId }).catch(() => undefined);
-    });
-    try {
-      return await call(opId);
-    } finally {
-      stop?.();
-    }
-  }
+  const cancellable = <T>(connection: Connection, call: (opId: string) => Promise<T>): Promise<T> => cancelOnInterrupt(io, connection.client, call);
 
   withAuthOptions(keys.command('credentials').summary('the OATH credentials on a YubiKey or Nitrokey 3')).addHelpText(
     'after',

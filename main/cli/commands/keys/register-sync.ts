@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import type { ReplyOf, RequestOf } from '../../../../shared/api.js';
 import { LatchkeyError, UsageError } from '../../../../shared/errors.js';
 import type { CliContext, Connection } from '../../context.js';
 import { NotedError } from '../../noted-error.js';
 import { plural, printResult, printWarnings } from '../../output.js';
-import { readPasswordFile } from '../../password-source.js';
+import { cancellable as cancelOnInterrupt } from '../../cancellable.js';
+import { readSecretFile } from '../../credential-source.js';
 import { parseSyncTarget, SYNC_TARGET_FORM, syncTargetId } from '../../../../shared/sync-target.js';
 
 interface SyncOptions {
@@ -77,19 +77,9 @@ function uncheckedWarnings(reply: ReplyOf<'keys.inventory'>): string[] {
  */
 export function registerKeySync(keys: Command, context: CliContext): void {
   const { io } = context;
-  const secretFile = async (file: string) => (file === '-' ? ((await io.readStdin()).split('\n')[0] ?? '').replace(/\r$/, '') : readPasswordFile(file));
+  const secretFile = (file: string) => readSecretFile(file, io);
 
-  async function cancellable<T>(connection: Connection, call: (opId: string) => Promise<T>): Promise<T> {
-    const opId = `cli-${randomUUID()}`;
-    const stop = io.onInterrupt?.(() => {
-      void connection.client.call('op.cancel', { opId }).catch(() => undefined);
-    });
-    try {
-      return await call(opId);
-    } finally {
-      stop?.();
-    }
-  }
+  const cancellable = <T>(connection: Connection, call: (opId: string) => Promise<T>): Promise<T> => cancelOnInterrupt(io, connection.client, call);
 
   keys
     .command('sync')
